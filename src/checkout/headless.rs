@@ -1,0 +1,466 @@
+//! A whole checkout without a screen: fill the basket, walk the steps before payment,
+//! run one payment strategy to `ThankYouPage`, and read the order back.
+//!
+//! Every choice a customer would make on screen is given up front in [`Choices`]. Each
+//! step is reported as an [`Event`] so the caller can print it.
+
+use crate::commerce::pages::{CheckoutResponse, Installment, Page, PaymentOption, ThankYouContext};
+use crate::commerce::{CommerceClient, CommerceError, OrderRecord};
+use serde_json::Value;
+use std::time::{Duration, Instant};
+use thiserror::Error;
+
+/// What to do on a third-party payment page (redirection, credit, Garanti Pay).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceAction {
+    /// Act as the customer and approve on the service page (simulator and test use).
+    Approve,
+    /// Act as the customer and decline.
+    Decline,
+    /// Print the address and wait for a person to decide there.
+    Wait,
+}
+
+/// The customer's choices, given up front.
+#[derive(Debug, Clone)]
+pub struct Choices {
+    /// A `payment_type` of the server's options.
+    pub payment_type: String,
+    /// Which option of that type, by name, when the server offers it more than once.
+    pub option_name: Option<String>,
+    /// Pay-on-delivery choice value, funds-transfer bank account pk, credit option pk,
+    /// or cash-register bank slug.
+    pub choice: Option<String>,
+    /// Installment count (1 = pay at once).
+    pub installment: Option<u32>,
+    /// Saved-card token, MobilExpress card id, or BIN (first six digits) for BKM/Masterpass.
+    pub card: Option<String>,
+    pub otp: Option<String>,
+    pub phone: Option<String>,
+    /// Written into the order with OrderNotePage before payment.
+    pub notes: Option<String>,
+    pub service: ServiceAction,
+    /// How long to wait for a register or a payment service before giving up.
+    pub wait_limit: Duration,
+}
+
+impl Choices {
+    pub fn pay(payment_type: &str) -> Choices {
+        Choices {
+            payment_type: payment_type.to_string(),
+            option_name: None,
+            choice: None,
+            installment: None,
+            card: None,
+            otp: None,
+            phone: None,
+            notes: None,
+            service: ServiceAction::Wait,
+            wait_limit: Duration::from_secs(300),
+        }
+    }
+}
+
+/// One thing worth telling a person during the checkout.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The server moved to a page.
+    Page(String),
+    /// A cash-register barcode is on screen: the register must scan this number.
+    Barcode { number: String, seconds: u32 },
+    /// Still waiting for the register; `polls` so far.
+    Polling { polls: u32 },
+    /// A poll failed on the network; trying again.
+    Reconnecting(String),
+    /// The customer must finish at a payment service.
+    Service { url: String },
+}
+
+#[derive(Debug, Error)]
+pub enum CheckoutError {
+    #[error(transparent)]
+    Commerce(#[from] CommerceError),
+    #[error("{page}: {message}")]
+    Rejected { page: String, message: String },
+    #[error("the server does not offer {0} here")]
+    NotOffered(String),
+    #[error("the server asked for {0}, a step this kiosk does not know")]
+    UnknownStep(String),
+    #[error("{0}")]
+    Declined(String),
+    #[error("gave up waiting after {0:?}: {1}")]
+    GaveUp(Duration, String),
+    #[error("{0}")]
+    MissingChoice(String),
+}
+
+/// A finished checkout.
+#[derive(Debug, Clone)]
+pub struct Completed {
+    pub thank_you: ThankYouContext,
+    pub option: PaymentOption,
+    /// The order read back from the server's receipt address.
+    pub order: Option<OrderRecord>,
+}
+
+struct Walk<'a> {
+    client: &'a CommerceClient,
+    choices: &'a Choices,
+    events: &'a mut dyn FnMut(Event),
+    option: Option<PaymentOption>,
+    noted: bool,
+    bex_transaction: Option<String>,
+    started: Instant,
+    last: Option<CheckoutResponse>,
+}
+
+/// Runs the checkout of the basket as it is now.
+pub async fn run_checkout(
+    client: &CommerceClient,
+    choices: &Choices,
+    events: &mut dyn FnMut(Event),
+) -> Result<Completed, CheckoutError> {
+    let mut walk = Walk { client, choices, events, option: None, noted: false, bex_transaction: None, started: Instant::now(), last: None };
+    let mut response = client.checkout().await?;
+    if let Some(errors) = &response.errors {
+        return Err(CheckoutError::Rejected { page: "checkout".into(), message: errors.summary() });
+    }
+    for _ in 0..10_000 {
+        let page = response.current().cloned().ok_or_else(|| CheckoutError::UnknownStep("nothing".into()))?;
+        (walk.events)(Event::Page(page.name().to_string()));
+        if let Page::ThankYou(thank_you) = page {
+            let order = match client.completed_order(&thank_you.redirect_url).await {
+                Ok(order) => Some(order),
+                Err(e) => {
+                    tracing::warn!(error = %e, "order placed, but reading it back failed");
+                    None
+                }
+            };
+            let option = walk.option.clone().unwrap_or_default();
+            return Ok(Completed { thank_you, option, order });
+        }
+        walk.last = Some(response);
+        response = walk.step(&page).await?;
+    }
+    Err(CheckoutError::GaveUp(walk.started.elapsed(), "too many steps".into()))
+}
+
+fn first_pk<T>(items: &[T], pk: impl Fn(&T) -> String) -> Option<String> {
+    items.first().map(pk)
+}
+
+impl Walk<'_> {
+    async fn post(&mut self, page: &str, fields: &[(&str, &str)]) -> Result<CheckoutResponse, CheckoutError> {
+        let response = self.client.post_step(page, fields).await?;
+        match &response.errors {
+            Some(errors) => Err(CheckoutError::Rejected { page: page.to_string(), message: errors.summary() }),
+            None => Ok(response),
+        }
+    }
+
+    fn installment(&self, installments: &[Installment]) -> Result<String, CheckoutError> {
+        let count = self.choices.installment.unwrap_or(1);
+        installments
+            .iter()
+            .find(|i| i.installment_count == count)
+            .map(|i| i.pk.0.clone())
+            .ok_or_else(|| CheckoutError::MissingChoice(format!("no plan of {count} installments is offered")))
+    }
+
+    fn require(&self, value: &Option<String>, what: &str) -> Result<String, CheckoutError> {
+        value.clone().ok_or_else(|| CheckoutError::MissingChoice(format!("this payment needs {what}")))
+    }
+
+    fn choose_option(&self, options: &[PaymentOption]) -> Result<PaymentOption, CheckoutError> {
+        let of_type: Vec<&PaymentOption> = options.iter().filter(|o| o.payment_type == self.choices.payment_type).collect();
+        let chosen = match &self.choices.option_name {
+            Some(name) => of_type.iter().find(|o| o.name.eq_ignore_ascii_case(name) || o.slug == *name).copied(),
+            None => of_type.first().copied(),
+        };
+        chosen.cloned().ok_or_else(|| {
+            let named = self.choices.option_name.as_deref().map(|n| format!(" named {n:?}")).unwrap_or_default();
+            CheckoutError::NotOffered(format!("{}{named}", self.choices.payment_type))
+        })
+    }
+
+    async fn step(&mut self, page: &Page) -> Result<CheckoutResponse, CheckoutError> {
+        let c = self.choices;
+        match page {
+            Page::Index(_) => self.post("IndexPage", &[]).await,
+            Page::DeliveryOptionSelection(ctx) => {
+                let option = ctx
+                    .delivery_options
+                    .iter()
+                    .find(|o| o.delivery_option_type == "retail_store")
+                    .or(ctx.delivery_options.first())
+                    .ok_or_else(|| CheckoutError::NotOffered("any delivery option".into()))?;
+                let pk = option.pk.0.clone();
+                self.post("DeliveryOptionSelectionPage", &[("delivery_option", &pk)]).await
+            }
+            Page::RetailStoreSelection(ctx) => {
+                let store = first_pk(&ctx.retail_stores, |s| s.pk.0.clone())
+                    .ok_or_else(|| CheckoutError::NotOffered("a store for pickup".into()))?;
+                let address = first_pk(&ctx.addresses, |a| a.pk.0.clone()).unwrap_or_default();
+                self.post("RetailStoreSelectionPage", &[("retail_store", &store), ("billing_address", &address)]).await
+            }
+            Page::AddressSelection(ctx) => {
+                let address = first_pk(&ctx.addresses, |a| a.pk.0.clone())
+                    .ok_or_else(|| CheckoutError::MissingChoice("the account has no address".into()))?;
+                self.post("AddressSelectionPage", &[("shipping_address", &address), ("billing_address", &address)]).await
+            }
+            Page::ShippingOptionSelection(ctx) => {
+                let pk = first_pk(&ctx.shipping_options, |s| s.pk.0.clone())
+                    .ok_or_else(|| CheckoutError::NotOffered("any shipping option".into()))?;
+                self.post("ShippingOptionSelectionPage", &[("shipping_option", &pk)]).await
+            }
+            Page::PaymentOptionSelection(ctx) => {
+                if self.option.is_some() {
+                    // The server went back to the option list: the strategy ended there.
+                    return Err(CheckoutError::Rejected {
+                        page: "PaymentOptionSelectionPage".into(),
+                        message: "the server returned to the payment options".into(),
+                    });
+                }
+                let option = self.choose_option(&ctx.payment_options)?;
+                let pk = option.pk.0.clone();
+                self.option = Some(option);
+                let answer = self.post("PaymentOptionSelectionPage", &[("payment_option", &pk)]).await?;
+                if let (Some(notes), false) = (&c.notes, self.noted) {
+                    self.noted = true;
+                    self.post("OrderNotePage", &[("notes", notes)]).await?;
+                }
+                Ok(answer)
+            }
+            Page::OrderNote(_) => Err(CheckoutError::UnknownStep("OrderNotePage as a step".into())),
+            Page::FundsTransferChoice(ctx) => {
+                let account = c.choice.clone().or_else(|| first_pk(&ctx.bank_accounts, |a| a.pk.0.clone()));
+                let account = account.or_else(|| {
+                    self.last.as_ref().and_then(|r| r.payment_options()).and_then(|p| first_pk(&p.bank_accounts, |a| a.pk.0.clone()))
+                });
+                let account = self.require(&account, "a bank account")?;
+                self.post("FundsTransferChoicePage", &[("bank_account", &account)]).await
+            }
+            Page::FundsTransfer(_) => self.post("FundsTransferPage", &[("agreement", "true")]).await,
+            Page::LoyaltyMoney(_) => self.post("LoyaltyMoneyPage", &[("agreement", "true")]).await,
+            Page::PayLaterComplete(_) => self.post("PayLaterCompletePage", &[("agreement", "true")]).await,
+            Page::PayOnDeliveryPaymentChoice(ctx) => {
+                let choice = c.choice.clone().or_else(|| ctx.payment_choices.first().map(|p| p.value.clone()));
+                let choice = self.require(&choice, "a payment choice (--choice)")?;
+                self.post("PayOnDeliveryPaymentChoicePage", &[("payment_choice", &choice)]).await
+            }
+            Page::PayOnDelivery(_) => self.post("PayOnDeliveryPage", &[("agreement", "true")]).await,
+            Page::RedirectionPaymentSelected(_) => self.post("RedirectionPaymentSelectedPage", &[("agreement", "true")]).await,
+            Page::RedirectionPageComplete(ctx) => self.third_party(ctx.redirect_url.as_deref(), "RedirectionPageCompletePage").await,
+            Page::CreditPaymentSelection(ctx) => {
+                let option = c.choice.clone().or_else(|| first_pk(&ctx.credit_payment_options, |o| o.pk.0.clone()));
+                let option = self.require(&option, "a credit option")?;
+                self.post("CreditPaymentSelectionPage", &[("credit_payment_option", &option)]).await
+            }
+            Page::CreditPaymentConfirmation(ctx) => match &ctx.redirect_url {
+                None => self.post("CreditPaymentConfirmationPage", &[("agreement", "true")]).await,
+                Some(url) => self.third_party(Some(url), "CreditPaymentCompletePage").await,
+            },
+            Page::CreditPaymentComplete(_) => self.post("CreditPaymentCompletePage", &[]).await,
+            Page::CashRegister(_) => self.post("CashRegisterPage", &[]).await,
+            Page::CashRegisterInstallmentSelection(ctx) => {
+                let card = match &c.choice {
+                    Some(bank) => ctx.cards.iter().find(|card| card.bank.slug == *bank || card.bank.name == *bank),
+                    None => ctx.cards.first(),
+                }
+                .ok_or_else(|| CheckoutError::NotOffered("that bank's installments".into()))?;
+                let pk = self.installment(&card.installments)?;
+                self.post("CashRegisterInstallmentSelectionPage", &[("installment", &pk)]).await
+            }
+            Page::CashRegisterComplete(ctx) => self.wait_for_register(ctx.number.as_ref().map(|n| n.0.clone()), ctx.seconds).await,
+            Page::BexSelection(_) => self.post("BexSelectionPage", &[]).await,
+            Page::BexBinNumber(ctx) => {
+                self.bex_transaction = Some(ctx.transaction_id.clone());
+                let bin = c.card.clone().unwrap_or_else(|| "435508".into());
+                self.post("BexBinNumberPage", &[("bin_number", &bin)]).await
+            }
+            Page::BexInstallmentSelection(ctx) => {
+                let pk = self.installment(&ctx.installments)?;
+                self.post("BexInstallmentSelectionPage", &[("installment", &pk)]).await
+            }
+            Page::BexNonce(_) => {
+                // The BKM Express client library posts this after the customer pays in its popup.
+                let transaction_id = self.require(&self.bex_transaction, "a BKM Express ticket")?;
+                let data = r#"{"status": "ok", "paymentPurchased": true}"#;
+                self.post("BexNoncePage", &[("order_id", "kiosk"), ("transaction_id", &transaction_id), ("data", data)]).await
+            }
+            Page::BexComplete(_) => self.post("BexCompletePage", &[]).await,
+            Page::GPaySelection(_) => self.post("GPaySelectionPage", &[]).await,
+            Page::GPayRedirect(_) => self.post("GPayRedirectPage", &[]).await,
+            Page::GPayComplete(ctx) => self.third_party(ctx.redirect_url.as_deref(), "GPayCompletePage").await,
+            Page::ConfirmationPaymentAgreementCheck(_) => self.post("ConfirmationPaymentAgreementCheckPage", &[]).await,
+            Page::ConfirmationPaymentAgreementConfirm(_) => {
+                self.post("ConfirmationPaymentAgreementConfirmPage", &[("agreement", "true")]).await
+            }
+            Page::ConfirmationPaymentSelected(_) => self.post("ConfirmationPaymentSelectedPage", &[("agreement", "true")]).await,
+            Page::ConfirmationPaymentQuery(_) => {
+                let otp = self.require(&c.otp, "the code sent by SMS (--otp)")?;
+                self.post("ConfirmationPaymentQueryPage", &[("otp", &otp)]).await
+            }
+            Page::ConfirmationPaymentComplete(_) => self.post("ConfirmationPaymentCompletePage", &[]).await,
+            Page::SavedCardSelection(ctx) => {
+                let card = c.card.clone().or_else(|| ctx.cards.first().map(|card| card.token.clone()));
+                let card = self.require(&card, "a saved card (--card)")?;
+                self.post("SavedCardSelectionPage", &[("card", &card)]).await
+            }
+            Page::SavedCardInstallmentSelection(ctx) => {
+                let pk = self.installment(&ctx.installments)?;
+                self.post("SavedCardInstallmentSelectionPage", &[("installment", &pk)]).await
+            }
+            Page::SavedCardConfirmation(_) => self.post("SavedCardConfirmationPage", &[("agreement", "true")]).await,
+            Page::MasterpassBinNumber(_) => {
+                let bin = c.card.clone().unwrap_or_else(|| "543210".into());
+                self.post("MasterpassBinNumberPage", &[("is_masterpass_stored_card", "true"), ("bin_number", &bin)]).await
+            }
+            Page::MasterpassInstallment(ctx) => {
+                let pk = self.installment(&ctx.installments)?;
+                self.post("MasterpassInstallmentPage", &[("installment", &pk)]).await
+            }
+            Page::MasterpassOrderNo(_) => self.post("MasterpassOrderNoPage", &[]).await,
+            Page::MasterpassComplete(ctx) => {
+                // Masterpass's own client completes the purchase and posts back its token.
+                let token = ctx.token.clone();
+                self.post("MasterpassCompletePage", &[("token", &token)]).await
+            }
+            Page::MobilExpressSelection(_) => self.post("MobilExpressSelectionPage", &[("clear", "false")]).await,
+            Page::MobilExpressCardFoundOtpRequiredPhone(ctx) => {
+                let phone = c.phone.clone().unwrap_or_else(|| ctx.phone_number.clone());
+                self.post("MobilExpressCardFoundOtpRequiredPhonePage", &[("phone_number", &phone)]).await
+            }
+            Page::MobilExpressCardFoundOtpRequiredOtp(_) => {
+                let otp = self.require(&c.otp, "the code sent by SMS (--otp)")?;
+                self.post("MobilExpressCardFoundOtpRequiredOtpPage", &[("otp", &otp)]).await
+            }
+            Page::MobilExpressCardList(ctx) => {
+                let card = match &c.card {
+                    Some(id) => ctx.cards.iter().find(|card| card.card_id == *id),
+                    None => ctx.cards.iter().find(|card| card.is_default && !card.is_expired).or(ctx.cards.first()),
+                }
+                .ok_or_else(|| CheckoutError::MissingChoice("no MobilExpress card to pay with".into()))?;
+                let (id, masked) = (card.card_id.clone(), card.masked_card_no.clone());
+                self.post("MobilExpressCardListPage", &[("card_token", &id), ("masked_card_number", &masked)]).await
+            }
+            Page::MobilExpressInstallmentSelection(ctx) => {
+                let pk = self.installment(&ctx.installments)?;
+                self.post("MobilExpressInstallmentSelectionPage", &[("installment", &pk)]).await
+            }
+            Page::MobilExpressTryPayment(_) => self.post("MobilExpressTryPaymentPage", &[("agreement", "true")]).await,
+            Page::ThankYou(_) => unreachable!("handled by run_checkout"),
+            Page::Unknown { name, .. } => Err(CheckoutError::UnknownStep(name.clone())),
+        }
+    }
+
+    /// Shows the barcode and asks the server every `seconds` whether the register has
+    /// taken the payment; one request at a time, through short network failures.
+    async fn wait_for_register(&mut self, number: Option<String>, seconds: Option<u32>) -> Result<CheckoutResponse, CheckoutError> {
+        let mut number = number;
+        let mut seconds = seconds.unwrap_or(5).max(1);
+        if let Some(n) = &number {
+            (self.events)(Event::Barcode { number: n.clone(), seconds });
+        }
+        let waiting_since = Instant::now();
+        let mut polls = 0u32;
+        loop {
+            if waiting_since.elapsed() > self.choices.wait_limit {
+                return Err(CheckoutError::GaveUp(self.choices.wait_limit, "the register has not taken the payment".into()));
+            }
+            // Without a number (an empty context) ask at once; otherwise wait the server's interval.
+            if number.is_some() {
+                tokio::time::sleep(Duration::from_secs(u64::from(seconds))).await;
+            }
+            polls += 1;
+            let response = match self.client.post_step("CashRegisterCompletePage", &[]).await {
+                Ok(response) => response,
+                Err(e) if e.is_connectivity() => {
+                    (self.events)(Event::Reconnecting(e.to_string()));
+                    if number.is_none() {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if let Some(errors) = &response.errors {
+                return Err(CheckoutError::Rejected { page: "CashRegisterCompletePage".into(), message: errors.summary() });
+            }
+            match response.current() {
+                Some(Page::CashRegisterComplete(ctx)) => {
+                    if let (None, Some(n)) = (&number, &ctx.number) {
+                        seconds = ctx.seconds.unwrap_or(seconds).max(1);
+                        number = Some(n.0.clone());
+                        (self.events)(Event::Barcode { number: n.0.clone(), seconds });
+                    } else {
+                        (self.events)(Event::Polling { polls });
+                    }
+                }
+                _ => return Ok(response),
+            }
+        }
+    }
+
+    /// A payment finished at a third-party service, then confirmed on `complete_page`.
+    async fn third_party(&mut self, url: Option<&str>, complete_page: &str) -> Result<CheckoutResponse, CheckoutError> {
+        let url = url.ok_or_else(|| CheckoutError::Rejected {
+            page: complete_page.to_string(),
+            message: "the server gave no payment address".into(),
+        })?;
+        let url = self.client.url(url)?.to_string();
+        (self.events)(Event::Service { url: url.clone() });
+        let gpay_fields: Vec<(String, String)> = if complete_page == "GPayCompletePage" {
+            vec![("gpay".into(), "true".into()), ("success".into(), "true".into())]
+        } else {
+            vec![]
+        };
+        match self.choices.service {
+            ServiceAction::Approve | ServiceAction::Decline => {
+                let approve = self.choices.service == ServiceAction::Approve;
+                let fields = decide_at_service(&url, approve).await?;
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                match self.post(complete_page, &fields).await {
+                    Err(CheckoutError::Rejected { message, .. }) if !approve => Err(CheckoutError::Declined(message)),
+                    other => other,
+                }
+            }
+            ServiceAction::Wait => {
+                let since = Instant::now();
+                let fields: Vec<(&str, &str)> = gpay_fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                loop {
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    match self.client.post_step(complete_page, &fields).await {
+                        Ok(response) if response.errors.is_none() => return Ok(response),
+                        Ok(_) => {}
+                        Err(e) if e.is_connectivity() => (self.events)(Event::Reconnecting(e.to_string())),
+                        Err(e) => return Err(e.into()),
+                    }
+                    if since.elapsed() > self.choices.wait_limit {
+                        return Err(CheckoutError::GaveUp(self.choices.wait_limit, "the payment service has not confirmed".into()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Plays the customer at a payment service page: posts the decision and returns the
+/// fields the service sends back to the checkout.
+async fn decide_at_service(url: &str, approve: bool) -> Result<Vec<(String, String)>, CheckoutError> {
+    let unreachable = |e: reqwest::Error| {
+        CheckoutError::Commerce(CommerceError::Unreachable { url: url.to_string(), detail: e.to_string() })
+    };
+    let answer: Value = reqwest::Client::new()
+        .post(url)
+        .header("Accept", "application/json")
+        .form(&[("decision", if approve { "approve" } else { "decline" })])
+        .send()
+        .await
+        .map_err(unreachable)?
+        .json()
+        .await
+        .map_err(unreachable)?;
+    let form = answer.get("return_form").and_then(Value::as_object).cloned().unwrap_or_default();
+    Ok(form.into_iter().map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect())
+}

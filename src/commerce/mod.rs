@@ -1,0 +1,12 @@
+//! The commerce protocol: session and login, catalog, basket, and the checkout's pages
+//! as typed data. The protocol layer never knows a screen exists.
+
+pub mod client;
+pub mod error;
+pub mod money;
+pub mod pages;
+
+pub use client::{ClientConfig, CommerceClient, Credentials, OrderLine, OrderRecord, User};
+pub use error::CommerceError;
+pub use money::Money;
+pub use pages::{CheckoutErrors, CheckoutResponse, Page, Pk};

@@ -1,0 +1,11 @@
+//! Instore kiosk: the checkout kiosk for Akinon Instore devices.
+//!
+//! See `ARCHITECTURE.md` for the code map. In short: `commerce` speaks the protocol,
+//! `checkout` drives a checkout from page to page, `sim` is the built-in commerce
+//! simulator, `settings` reads the settings file, and `ui` runs the Slint screens.
+
+pub mod checkout;
+pub mod commerce;
+pub mod settings;
+pub mod sim;
+pub mod ui;

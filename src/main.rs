@@ -1,0 +1,251 @@
+//! The command line: run the kiosk, run the simulator, run a headless checkout.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use instore_kiosk::checkout::{run_checkout, Choices, Event, ServiceAction};
+use instore_kiosk::commerce::{ClientConfig, CommerceClient};
+use instore_kiosk::settings::Settings;
+use instore_kiosk::sim::{Scenario, Simulator};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "instore-kiosk", version, about = "Checkout kiosk for Akinon Instore devices")]
+struct Cli {
+    /// Settings file (default: the standard config directory's instore-kiosk/settings.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Where local data lives (queued orders, print jobs, catalog copy).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Open the kiosk (the default). Without a commerce server it runs in demo mode.
+    Run(RunArgs),
+    /// Run the commerce simulator until interrupted.
+    Sim(SimArgs),
+    /// Run a whole checkout from the command line and print the order number.
+    Checkout(CheckoutArgs),
+}
+
+#[derive(Args, Default)]
+struct RunArgs {
+    /// Use this commerce server instead of the one in settings.
+    #[arg(long, value_name = "URL")]
+    commerce_url: Option<String>,
+}
+
+#[derive(Args)]
+struct SimArgs {
+    #[arg(long, default_value = "127.0.0.1:8800", value_name = "ADDR")]
+    listen: SocketAddr,
+    /// Scenario file (TOML); flags below override it.
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Take cash-register payments by themselves after N polls.
+    #[arg(long, value_name = "N")]
+    auto_pay_after: Option<u32>,
+    /// The `seconds` the cash-register page asks the kiosk to wait between polls.
+    #[arg(long, value_name = "SECONDS")]
+    poll_seconds: Option<u32>,
+    #[arg(long, value_name = "MS")]
+    latency_ms: Option<u64>,
+    /// Share (0..1) of requests answered 503.
+    #[arg(long, value_name = "SHARE")]
+    error_rate: Option<f64>,
+    /// Share (0..1) of requests whose connection is dropped unanswered.
+    #[arg(long, value_name = "SHARE")]
+    drop_rate: Option<f64>,
+    /// Share (0..1) of answers replaced by broken JSON.
+    #[arg(long, value_name = "SHARE")]
+    malformed_rate: Option<f64>,
+    /// Share (0..1) of requests processed and then left unanswered.
+    #[arg(long, value_name = "SHARE")]
+    lose_answer_rate: Option<f64>,
+    /// Sessions expire after N requests.
+    #[arg(long, value_name = "N")]
+    session_expiry_after: Option<u32>,
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ServiceArg {
+    Approve,
+    Decline,
+    Wait,
+}
+
+#[derive(Args)]
+struct CheckoutArgs {
+    /// The commerce server (default: from settings).
+    #[arg(long, value_name = "URL")]
+    commerce_url: Option<String>,
+    #[arg(long, value_name = "EMAIL")]
+    email: Option<String>,
+    #[arg(long, value_name = "PASSWORD", env = "INSTORE_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    /// A product's barcode or SKU; repeat for more items.
+    #[arg(long = "scan", value_name = "CODE", required = true)]
+    scans: Vec<String>,
+    /// The payment_type to pay with (cash_register, pay_on_delivery, saved_card, ...).
+    #[arg(long, value_name = "PAYMENT_TYPE")]
+    pay: String,
+    /// Which option of that type, by name, when there are several.
+    #[arg(long, value_name = "NAME")]
+    option: Option<String>,
+    /// Pay-on-delivery choice, bank account, credit option or cash-register bank.
+    #[arg(long, value_name = "VALUE")]
+    choice: Option<String>,
+    /// Number of installments (1 pays at once).
+    #[arg(long, value_name = "COUNT")]
+    installment: Option<u32>,
+    /// Saved-card token, MobilExpress card id, or card BIN.
+    #[arg(long, value_name = "CARD")]
+    card: Option<String>,
+    #[arg(long, value_name = "CODE")]
+    otp: Option<String>,
+    #[arg(long, value_name = "PHONE")]
+    phone: Option<String>,
+    /// A note written into the order before payment.
+    #[arg(long, value_name = "TEXT")]
+    notes: Option<String>,
+    /// On a third-party payment page: approve or decline as the customer, or wait for a person.
+    #[arg(long, value_enum, default_value = "wait")]
+    third_party: ServiceArg,
+    /// Give up waiting for a register or payment service after this many seconds.
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    wait_limit: u64,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
+        Command::Run(args) => instore_kiosk::ui::run_kiosk(settings, args.commerce_url, cli.data_dir),
+        Command::Sim(args) => runtime().and_then(|rt| rt.block_on(run_sim(args))),
+        Command::Checkout(args) => runtime().and_then(|rt| rt.block_on(checkout(settings, args))),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("INSTORE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,hyper=warn,reqwest=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
+}
+
+async fn run_sim(args: SimArgs) -> anyhow::Result<()> {
+    let mut scenario = match &args.scenario {
+        Some(path) => Scenario::from_file(path).map_err(anyhow::Error::msg)?,
+        None => Scenario::default(),
+    };
+    if args.auto_pay_after.is_some() {
+        scenario.cash_register_auto_pay_after_polls = args.auto_pay_after;
+    }
+    if let Some(s) = args.poll_seconds {
+        scenario.cash_register_poll_seconds = s;
+    }
+    if let Some(ms) = args.latency_ms {
+        scenario.latency_ms = ms;
+    }
+    let f = &mut scenario.faults;
+    f.server_error_rate = args.error_rate.unwrap_or(f.server_error_rate);
+    f.drop_rate = args.drop_rate.unwrap_or(f.drop_rate);
+    f.malformed_rate = args.malformed_rate.unwrap_or(f.malformed_rate);
+    f.lose_answer_rate = args.lose_answer_rate.unwrap_or(f.lose_answer_rate);
+    if args.session_expiry_after.is_some() {
+        f.session_expiry_after = args.session_expiry_after;
+    }
+    if let Some(seed) = args.seed {
+        scenario.seed = seed;
+    }
+    let (email, password) = (scenario.demo_email.clone(), scenario.demo_password.clone());
+    let sim = Simulator::start(scenario, args.listen).await?;
+    // Scripts wait for this line to know the simulator is up.
+    println!("simulator listening on {}", sim.url());
+    println!("account {email} / {password}");
+    sim.run_until_ctrl_c().await;
+    Ok(())
+}
+
+async fn checkout(settings: Settings, args: CheckoutArgs) -> anyhow::Result<()> {
+    let url = args.commerce_url.clone().or(settings.commerce.url.clone()).ok_or_else(|| {
+        anyhow::anyhow!("no commerce server: pass --commerce-url or set commerce.url in the settings file")
+    })?;
+    let email = args.email.clone().or(settings.commerce.email.clone()).ok_or_else(|| anyhow::anyhow!("pass --email"))?;
+    let password =
+        args.password.clone().or(settings.commerce.password.clone()).ok_or_else(|| anyhow::anyhow!("pass --password"))?;
+    let mut config = ClientConfig::new(&url)?;
+    config.connect_timeout = settings.commerce.connect_timeout();
+    config.request_timeout = settings.commerce.request_timeout();
+    let client = CommerceClient::new(config)?;
+
+    client.login(&email, &password).await?;
+    println!("logged in as {email}");
+    client.clear_basket().await?;
+    for code in &args.scans {
+        let product = client
+            .product_by_code(code)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no product has the code {code:?}"))?;
+        let basket = client.add_to_basket(&product.pk, 1).await?;
+        println!("scanned {code}: {} {} (basket {} TRY)", product.name, product.price, basket.total_amount);
+    }
+
+    let choices = Choices {
+        option_name: args.option.clone(),
+        choice: args.choice.clone(),
+        installment: args.installment,
+        card: args.card.clone(),
+        otp: args.otp.clone(),
+        phone: args.phone.clone(),
+        notes: args.notes.clone(),
+        service: match args.third_party {
+            ServiceArg::Approve => ServiceAction::Approve,
+            ServiceArg::Decline => ServiceAction::Decline,
+            ServiceArg::Wait => ServiceAction::Wait,
+        },
+        wait_limit: Duration::from_secs(args.wait_limit),
+        ..Choices::pay(&args.pay)
+    };
+    let mut print = |event: Event| match event {
+        Event::Page(name) => println!("step {name}"),
+        Event::Barcode { number, seconds } => {
+            println!("barcode {number} (scan it at the register; checking every {seconds} s)")
+        }
+        Event::Polling { polls } => println!("waiting for the register ({polls} checks)"),
+        Event::Reconnecting(why) => println!("reconnecting: {why}"),
+        Event::Service { url } => println!("pay at {url}"),
+    };
+    let done = run_checkout(&client, &choices, &mut print).await?;
+    if let Some(order) = &done.order {
+        println!("paid {} TRY with {} ({})", order.amount, order.payment_option, order.payment_type);
+        println!("order {}", order.number);
+    } else {
+        println!("order id {} (the order could not be read back)", done.thank_you.order_id);
+    }
+    Ok(())
+}

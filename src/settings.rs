@@ -1,0 +1,198 @@
+//! The settings file: one TOML file, every field documented in README.md, validated on
+//! load with a message that names the field and what is wrong.
+//!
+//! Not here: command-line flags (they override settings in `main.rs`).
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum SettingsError {
+    #[error("cannot read the settings file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("the settings file {path} is not valid: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// 1280×800, a clerk's counter.
+    #[default]
+    Landscape,
+    /// 1080×1920, a self-service stand.
+    Portrait,
+}
+
+impl Layout {
+    pub fn size(self) -> (u32, u32) {
+        match self {
+            Layout::Landscape => (1280, 800),
+            Layout::Portrait => (1080, 1920),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// A clerk runs the sale at the counter.
+    #[default]
+    Clerk,
+    /// Customers serve themselves; the kiosk starts at Welcome and resets when idle.
+    SelfService,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CommerceSettings {
+    /// The commerce server; none means demo mode against the built-in simulator.
+    pub url: Option<String>,
+    pub email: Option<String>,
+    pub password: Option<String>,
+    pub connect_timeout_ms: u64,
+    pub request_timeout_ms: u64,
+}
+
+impl Default for CommerceSettings {
+    fn default() -> Self {
+        CommerceSettings { url: None, email: None, password: None, connect_timeout_ms: 5_000, request_timeout_ms: 20_000 }
+    }
+}
+
+impl CommerceSettings {
+    pub fn connect_timeout(&self) -> Duration {
+        Duration::from_millis(self.connect_timeout_ms)
+    }
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_millis(self.request_timeout_ms)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KioskSettings {
+    pub mode: Mode,
+    pub layout: Layout,
+    pub fullscreen: bool,
+    /// `tr` or `en`.
+    pub language: String,
+}
+
+impl Default for KioskSettings {
+    fn default() -> Self {
+        KioskSettings { mode: Mode::Clerk, layout: Layout::Landscape, fullscreen: false, language: "tr".into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DemoSettings {
+    /// In demo mode the simulated register takes a cash-register payment after this many polls.
+    pub cash_register_auto_pay_after_polls: u32,
+    /// In demo mode, the register's polling interval in seconds.
+    pub cash_register_poll_seconds: u32,
+}
+
+impl Default for DemoSettings {
+    fn default() -> Self {
+        DemoSettings { cash_register_auto_pay_after_polls: 3, cash_register_poll_seconds: 2 }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub commerce: CommerceSettings,
+    pub kiosk: KioskSettings,
+    pub demo: DemoSettings,
+}
+
+impl Settings {
+    /// Where the settings live when `--config` is not given.
+    pub fn default_path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("com", "Akinon", "instore-kiosk").map(|d| d.config_dir().join("settings.toml"))
+    }
+
+    /// Reads `path`; with no path, the default file if it exists, else the defaults.
+    pub fn load(path: Option<&Path>) -> Result<Settings, SettingsError> {
+        let path = match path {
+            Some(p) => p.to_path_buf(),
+            None => match Self::default_path().filter(|p| p.exists()) {
+                Some(p) => p,
+                None => return Ok(Settings::default()),
+            },
+        };
+        let text = std::fs::read_to_string(&path).map_err(|source| SettingsError::Read { path: path.clone(), source })?;
+        Self::parse(&text).map_err(|message| SettingsError::Invalid { path, message })
+    }
+
+    /// Parses and validates settings text.
+    pub fn parse(text: &str) -> Result<Settings, String> {
+        let settings: Settings = toml::from_str(text).map_err(|e| e.to_string().trim().replace('\n', " "))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        let c = &self.commerce;
+        if let Some(url) = &c.url {
+            let parsed = url::Url::parse(url).map_err(|e| format!("commerce.url: {url:?} is not a URL ({e})"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(format!("commerce.url: {url:?} must start with https:// (or http://)"));
+            }
+            if c.email.as_deref().unwrap_or("").is_empty() {
+                return Err("commerce.email: required when commerce.url is set".into());
+            }
+            if c.password.as_deref().unwrap_or("").is_empty() {
+                return Err("commerce.password: required when commerce.url is set".into());
+            }
+        }
+        if let Some(email) = &c.email {
+            if !email.contains('@') {
+                return Err(format!("commerce.email: {email:?} is not an email address"));
+            }
+        }
+        for (name, ms) in [("commerce.connect_timeout_ms", c.connect_timeout_ms), ("commerce.request_timeout_ms", c.request_timeout_ms)]
+        {
+            if !(100..=600_000).contains(&ms) {
+                return Err(format!("{name}: {ms} is out of range; use 100 to 600000 milliseconds"));
+            }
+        }
+        if !matches!(self.kiosk.language.as_str(), "tr" | "en") {
+            return Err(format!("kiosk.language: {:?} is not offered; use \"tr\" or \"en\"", self.kiosk.language));
+        }
+        if self.demo.cash_register_poll_seconds == 0 {
+            return Err("demo.cash_register_poll_seconds: must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(Settings::parse("").unwrap(), Settings::default());
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = Settings::parse("[commerce]\nurl = \"ftp://x\"\nemail = \"a@b\"\npassword = \"p\"\n").unwrap_err();
+        assert!(e.starts_with("commerce.url:"), "{e}");
+        let e = Settings::parse("[commerce]\nurl = \"https://x\"\n").unwrap_err();
+        assert!(e.starts_with("commerce.email:"), "{e}");
+        let e = Settings::parse("[commerce]\nrequest_timeout_ms = 5\n").unwrap_err();
+        assert!(e.starts_with("commerce.request_timeout_ms:"), "{e}");
+        let e = Settings::parse("[kiosk]\nlayout = \"diagonal\"\n").unwrap_err();
+        assert!(e.contains("diagonal") && e.contains("landscape"), "{e}");
+        let e = Settings::parse("[kiosk]\ncolour = 1\n").unwrap_err();
+        assert!(e.contains("colour"), "{e}");
+        let e = Settings::parse("this is [not toml").unwrap_err();
+        assert!(!e.is_empty());
+    }
+}

@@ -1,0 +1,65 @@
+//! The simulator's default catalog: products with valid EAN-13 barcodes and TRY prices.
+
+use crate::commerce::Money;
+
+#[derive(Debug, Clone)]
+pub struct SimProduct {
+    pub pk: u64,
+    pub sku: String,
+    pub name: String,
+    pub barcode: String,
+    pub price: Money,
+    pub stock: i64,
+}
+
+/// Appends the EAN-13 check digit to twelve digits.
+pub fn ean13(first_twelve: &str) -> String {
+    let sum: u32 = first_twelve
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 3 })
+        .sum();
+    format!("{first_twelve}{}", (10 - sum % 10) % 10)
+}
+
+/// Twelve products a Turkish store sells; barcodes start with 869 (Turkey).
+pub fn default_catalog() -> Vec<SimProduct> {
+    let items: [(&str, &str, &str, i64); 12] = [
+        ("TSH-001", "Pamuklu Tişört Beyaz", "249.90", 40),
+        ("TSH-002", "Pamuklu Tişört Siyah", "249.90", 35),
+        ("JNS-010", "Slim Fit Kot Pantolon", "899.00", 20),
+        ("SWT-020", "Örgü Kazak Lacivert", "749.50", 15),
+        ("SCK-030", "Çorap 3'lü Paket", "119.99", 100),
+        ("BAG-040", "Deri Çanta Taba", "1899.00", 8),
+        ("SHO-050", "Spor Ayakkabı Gri", "1349.00", 12),
+        ("CAP-060", "Şapka Haki", "199.00", 25),
+        ("BLT-070", "Kemer Kahverengi", "329.00", 30),
+        ("SCF-080", "İpek Eşarp Desenli", "459.00", 10),
+        ("GLV-090", "Yün Eldiven Bordo", "159.90", 45),
+        ("UMB-100", "Katlanır Şemsiye", "289.00", 0),
+    ];
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, (sku, name, price, stock))| SimProduct {
+            pk: 101 + i as u64,
+            sku: sku.to_string(),
+            name: name.to_string(),
+            barcode: ean13(&format!("869000{:06}", 1001 + i)),
+            price: price.parse().expect("catalog prices are valid decimals"),
+            stock: *stock,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ean13_check_digit_matches_a_known_code() {
+        // 4006381333931 is a well-known valid EAN-13.
+        assert_eq!(ean13("400638133393"), "4006381333931");
+        assert_eq!(default_catalog().len(), 12);
+    }
+}

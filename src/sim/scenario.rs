@@ -1,0 +1,189 @@
+//! What the simulator offers and how badly it behaves: payment options and their
+//! branches, saved cards, cash-register automation, latency and injected faults.
+//!
+//! A scenario comes from a TOML file (`instore-kiosk sim --scenario FILE`), from flags,
+//! or from [`Scenario::default`], which offers every strategy of the reference.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// One payment option the simulator lists on `PaymentOptionSelectionPage`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionSpec {
+    pub name: String,
+    pub payment_type: String,
+    /// Cash register: ask for an installment before the barcode.
+    #[serde(default)]
+    pub is_installment_active: bool,
+    /// Confirmation (Paycell): show terms and ask for agreement first.
+    #[serde(default)]
+    pub agreement_required: bool,
+    /// MobilExpress: verify the phone with an OTP before listing cards.
+    #[serde(default)]
+    pub otp_required: bool,
+}
+
+impl OptionSpec {
+    fn new(name: &str, payment_type: &str) -> Self {
+        OptionSpec {
+            name: name.into(),
+            payment_type: payment_type.into(),
+            is_installment_active: false,
+            agreement_required: false,
+            otp_required: false,
+        }
+    }
+
+    pub fn slug(&self) -> String {
+        self.name
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+            .split('-')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("-")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedCardSpec {
+    pub name: String,
+    pub masked_card_number: String,
+    pub token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MobilExpressCardSpec {
+    pub card_id: String,
+    pub masked_card_no: String,
+    pub alias: String,
+}
+
+/// Faults injected into the commerce endpoints (never into `/_sim/` or the payment pages).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Faults {
+    /// Share of requests answered 503 before anything is done.
+    pub server_error_rate: f64,
+    /// Share of requests whose connection is closed before anything is done.
+    pub drop_rate: f64,
+    /// Share of answers whose body is replaced by broken JSON (after processing).
+    pub malformed_rate: f64,
+    /// Share of requests processed and then left unanswered (connection closed).
+    pub lose_answer_rate: f64,
+    /// A session ends after this many requests (the next one gets 401).
+    pub session_expiry_after: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scenario {
+    pub options: Vec<OptionSpec>,
+    pub saved_cards: Vec<SavedCardSpec>,
+    pub mobilexpress_cards: Vec<MobilExpressCardSpec>,
+    /// The OTP every OTP step accepts.
+    pub otp: String,
+    /// `seconds` of CashRegisterCompletePage: how often the kiosk should poll.
+    pub cash_register_poll_seconds: u32,
+    /// Take the cash-register payment by itself after this many polls.
+    pub cash_register_auto_pay_after_polls: Option<u32>,
+    /// Added to every commerce answer.
+    pub latency_ms: u64,
+    pub faults: Faults,
+    /// Seed of the fault dice, so a failing run can be repeated.
+    pub seed: u64,
+    pub demo_email: String,
+    pub demo_password: String,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        let mut cash_installments = OptionSpec::new("Cash Register (installments)", "cash_register");
+        cash_installments.is_installment_active = true;
+        let mut paycell_terms = OptionSpec::new("Paycell (with agreement)", "confirmation");
+        paycell_terms.agreement_required = true;
+        let mut mobilexpress_otp = OptionSpec::new("MobilExpress (phone verification)", "mobilexpress");
+        mobilexpress_otp.otp_required = true;
+        Scenario {
+            options: vec![
+                OptionSpec::new("Cash Register", "cash_register"),
+                cash_installments,
+                OptionSpec::new("Pay on Delivery", "pay_on_delivery"),
+                OptionSpec::new("Saved Card", "saved_card"),
+                OptionSpec::new("Funds Transfer", "funds_transfer"),
+                OptionSpec::new("Loyalty Money", "loyalty_money"),
+                OptionSpec::new("Pay Later", "pay_later"),
+                OptionSpec::new("Redirection", "redirection"),
+                OptionSpec::new("Shopping Credit", "credit_payment"),
+                OptionSpec::new("BKM Express", "bkm_express"),
+                OptionSpec::new("Garanti Pay", "gpay"),
+                OptionSpec::new("Paycell", "confirmation"),
+                paycell_terms,
+                OptionSpec::new("Masterpass", "masterpass"),
+                OptionSpec::new("MobilExpress", "mobilexpress"),
+                mobilexpress_otp,
+            ],
+            saved_cards: vec![
+                SavedCardSpec {
+                    name: "My Visa Card".into(),
+                    masked_card_number: "4355 08** **** **17".into(),
+                    token: "my-visa-card".into(),
+                },
+                SavedCardSpec {
+                    name: "Bonus Card".into(),
+                    masked_card_number: "5555 55** **** **92".into(),
+                    token: "bonus-card".into(),
+                },
+            ],
+            mobilexpress_cards: vec![MobilExpressCardSpec {
+                card_id: "6f08f86f-0343-4e9e-a3e2-656a3facf79b".into(),
+                masked_card_no: "454671******7894".into(),
+                alias: "MAXIMUM".into(),
+            }],
+            otp: "5544".into(),
+            cash_register_poll_seconds: 5,
+            cash_register_auto_pay_after_polls: None,
+            latency_ms: 0,
+            faults: Faults::default(),
+            seed: 7,
+            demo_email: "demo@instore.test".into(),
+            demo_password: "demo1234".into(),
+        }
+    }
+}
+
+impl Scenario {
+    /// Reads a scenario file; fields left out keep their defaults.
+    pub fn from_file(path: &Path) -> Result<Scenario, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let scenario: Scenario = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        scenario.validate().map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(scenario)
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        let f = &self.faults;
+        for (name, rate) in [
+            ("faults.server_error_rate", f.server_error_rate),
+            ("faults.drop_rate", f.drop_rate),
+            ("faults.malformed_rate", f.malformed_rate),
+            ("faults.lose_answer_rate", f.lose_answer_rate),
+        ] {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(format!("{name} must be between 0 and 1, not {rate}"));
+            }
+        }
+        if self.cash_register_poll_seconds == 0 {
+            return Err("cash_register_poll_seconds must be at least 1".into());
+        }
+        if self.options.is_empty() {
+            return Err("options must list at least one payment option".into());
+        }
+        Ok(())
+    }
+}
