@@ -232,7 +232,7 @@ async fn checkout(settings: Settings, args: CheckoutArgs) -> anyhow::Result<()> 
         ..Choices::pay(&args.pay)
     };
     let mut print = |event: Event| match event {
-        Event::Page(name) => println!("step {name}"),
+        Event::Page(page) => println!("step {}", page.name()),
         Event::Barcode { number, seconds } => {
             println!("barcode {number} (scan it at the register; checking every {seconds} s)")
         }

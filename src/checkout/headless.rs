@@ -65,7 +65,7 @@ impl Choices {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// The server moved to a page.
-    Page(String),
+    Page(Page),
     /// A cash-register barcode is on screen: the register must scan this number.
     Barcode { number: String, seconds: u32 },
     /// Still waiting for the register; `polls` so far.
@@ -114,20 +114,48 @@ struct Walk<'a> {
     last: Option<CheckoutResponse>,
 }
 
-/// Runs the checkout of the basket as it is now.
+/// How a walk ended.
+#[derive(Debug, Clone)]
+pub enum Walked {
+    /// The server is on the page the walk was asked to stop at; nothing was posted to it.
+    Stopped(CheckoutResponse),
+    Completed(Completed),
+}
+
+/// Runs the checkout of the basket as it is now, to the end.
 pub async fn run_checkout(
     client: &CommerceClient,
     choices: &Choices,
     events: &mut dyn FnMut(Event),
 ) -> Result<Completed, CheckoutError> {
-    let mut walk = Walk { client, choices, events, option: None, noted: false, bex_transaction: None, started: Instant::now(), last: None };
+    match run_checkout_until(client, choices, events, None).await? {
+        Walked::Completed(done) => Ok(done),
+        Walked::Stopped(response) => Err(CheckoutError::UnknownStep(
+            response.current().map(|p| p.name().to_string()).unwrap_or_default(),
+        )),
+    }
+}
+
+/// Runs the checkout until the server names `stop_at` as the current step (not posted),
+/// or to the end when `stop_at` is `None`.
+pub async fn run_checkout_until(
+    client: &CommerceClient,
+    choices: &Choices,
+    events: &mut dyn FnMut(Event),
+    stop_at: Option<&str>,
+) -> Result<Walked, CheckoutError> {
+    let mut walk =
+        Walk { client, choices, events, option: None, noted: false, bex_transaction: None, started: Instant::now(), last: None };
     let mut response = client.checkout().await?;
     if let Some(errors) = &response.errors {
         return Err(CheckoutError::Rejected { page: "checkout".into(), message: errors.summary() });
     }
     for _ in 0..10_000 {
         let page = response.current().cloned().ok_or_else(|| CheckoutError::UnknownStep("nothing".into()))?;
-        (walk.events)(Event::Page(page.name().to_string()));
+        (walk.events)(Event::Page(page.clone()));
+        if stop_at == Some(page.name()) {
+            return Ok(Walked::Stopped(response));
+        }
         if let Page::ThankYou(thank_you) = page {
             let order = match client.completed_order(&thank_you.redirect_url).await {
                 Ok(order) => Some(order),
@@ -137,7 +165,7 @@ pub async fn run_checkout(
                 }
             };
             let option = walk.option.clone().unwrap_or_default();
-            return Ok(Completed { thank_you, option, order });
+            return Ok(Walked::Completed(Completed { thank_you, option, order }));
         }
         walk.last = Some(response);
         response = walk.step(&page).await?;

@@ -7,7 +7,7 @@
 
 pub mod headless;
 
-pub use headless::{run_checkout, CheckoutError, Choices, Completed, Event, ServiceAction};
+pub use headless::{run_checkout, run_checkout_until, CheckoutError, Choices, Completed, Event, ServiceAction, Walked};
 
 /// The payment types this build can run end to end, in the order a kiosk lists them.
 pub const SUPPORTED_PAYMENT_TYPES: &[&str] = &[

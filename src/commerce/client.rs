@@ -278,6 +278,19 @@ impl CommerceClient {
         self.checkout_call(Method::GET, format!("orders/checkout/?page={}", urlencode(page)), Body::Empty, page).await
     }
 
+    /// Posts (or with no `method`, reads) a step and returns the answer as raw JSON,
+    /// for support dumps and conformance checks.
+    pub async fn step_raw(&self, method: Method, page: &str, fields: &[(&str, &str)]) -> Result<Value> {
+        let path = format!("orders/checkout/?page={}", urlencode(page));
+        let body = if method == Method::GET {
+            Body::Empty
+        } else {
+            Body::Form(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        };
+        let bytes = self.call(method, &path, body, page).await?;
+        parse_json(&bytes, page)
+    }
+
     async fn checkout_call(&self, method: Method, path: String, body: Body, what: &str) -> Result<CheckoutResponse> {
         let started = Instant::now();
         let (status, bytes) = self.send(method, &path, body, what).await?;

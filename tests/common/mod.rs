@@ -1,0 +1,87 @@
+//! Shared set-up for the end-to-end tests: a real simulator on a free loopback port and
+//! a real client talking HTTP to it.
+#![allow(dead_code)]
+
+use instore_kiosk::checkout::{run_checkout, Choices, Completed, Event, ServiceAction};
+use instore_kiosk::commerce::{ClientConfig, CommerceClient, Money};
+use instore_kiosk::sim::catalog::default_catalog;
+use instore_kiosk::sim::{Scenario, Simulator};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub const EMAIL: &str = "demo@instore.test";
+pub const PASSWORD: &str = "demo1234";
+
+/// The default scenario with a one-second register poll, so tests wait little.
+pub fn quick_scenario() -> Scenario {
+    Scenario { cash_register_poll_seconds: 1, ..Scenario::default() }
+}
+
+pub async fn start_sim(scenario: Scenario) -> Simulator {
+    Simulator::start(scenario, "127.0.0.1:0".parse().unwrap()).await.expect("the simulator starts")
+}
+
+pub fn client_for(sim: &Simulator, request_timeout: Duration) -> CommerceClient {
+    let mut config = ClientConfig::new(&sim.url()).unwrap();
+    config.connect_timeout = Duration::from_secs(2);
+    config.request_timeout = request_timeout;
+    CommerceClient::new(config).unwrap()
+}
+
+pub async fn logged_in(sim: &Simulator) -> CommerceClient {
+    let client = client_for(sim, Duration::from_secs(10));
+    client.login(EMAIL, PASSWORD).await.expect("the demo account logs in");
+    client
+}
+
+/// Adds one of each code to an empty basket; returns what the catalog says it costs.
+pub async fn fill_basket(client: &CommerceClient, codes: &[&str]) -> Money {
+    client.clear_basket().await.unwrap();
+    let mut expected = Money::ZERO;
+    for code in codes {
+        let product = client.product_by_code(code).await.unwrap().unwrap_or_else(|| panic!("{code} is in the catalog"));
+        client.add_to_basket(&product.pk, 1).await.unwrap();
+        expected += catalog_price(code);
+    }
+    expected
+}
+
+/// The catalog's own price of a code, read from the catalog data, not from the server.
+pub fn catalog_price(code: &str) -> Money {
+    default_catalog().into_iter().find(|p| p.barcode == code || p.sku == code).expect("known code").price
+}
+
+pub fn money(text: &str) -> Money {
+    text.parse().unwrap()
+}
+
+/// Pays a cash-register number at the simulated register, as the cashier would.
+pub async fn pay_at_register(base_url: &str, number: &str) -> reqwest::StatusCode {
+    reqwest::Client::new()
+        .post(format!("{base_url}_sim/cash-register/{number}/pay"))
+        .send()
+        .await
+        .expect("the simulator answers the cashier")
+        .status()
+}
+
+/// Runs a checkout; a cash-register barcode is paid at the register as soon as it shows.
+pub async fn checkout_paying_register(client: &CommerceClient, sim_url: &str, choices: Choices) -> (Completed, Vec<Event>) {
+    let events: Arc<Mutex<Vec<Event>>> = Arc::default();
+    let seen = events.clone();
+    let url = sim_url.to_string();
+    let mut on_event = move |event: Event| {
+        if let Event::Barcode { number, .. } = &event {
+            let (url, number) = (url.clone(), number.clone());
+            tokio::spawn(async move { pay_at_register(&url, &number).await });
+        }
+        seen.lock().unwrap().push(event);
+    };
+    let done = run_checkout(client, &choices, &mut on_event).await.expect("the checkout completes");
+    let events = events.lock().unwrap().clone();
+    (done, events)
+}
+
+pub fn approve() -> ServiceAction {
+    ServiceAction::Approve
+}

@@ -1,0 +1,199 @@
+//! Every strategy of the reference, and each branch, end to end: the real client over
+//! real HTTP to the simulator, from login through basket to ThankYouPage, then the order
+//! read back from the server with its amount, items and payment type.
+
+mod common;
+
+use common::*;
+use instore_kiosk::checkout::{Choices, Event, ServiceAction};
+use instore_kiosk::commerce::pages::Page;
+use instore_kiosk::commerce::Money;
+
+const SOCKS: &str = "8690000010059"; // 119.99
+const JEANS: &str = "JNS-010"; // 899.00
+const SCARF: &str = "8690000010103"; // 459.00
+
+struct Case {
+    payment_type: &'static str,
+    option: Option<&'static str>,
+    installment: Option<u32>,
+    /// The surcharge this case adds on top of the basket (service fee).
+    fee: &'static str,
+    /// Interest factor of the installment plan chosen.
+    factor: &'static str,
+}
+
+fn case(payment_type: &'static str) -> Case {
+    Case { payment_type, option: None, installment: None, fee: "0", factor: "1" }
+}
+
+async fn run_case(case: Case) -> Vec<Event> {
+    let sim = start_sim(quick_scenario()).await;
+    let client = logged_in(&sim).await;
+    let basket_total = fill_basket(&client, &[SOCKS, JEANS, SCARF]).await;
+    assert_eq!(basket_total, money("1477.99"));
+
+    let choices = Choices {
+        option_name: case.option.map(str::to_string),
+        installment: case.installment,
+        otp: Some("5544".into()),
+        service: ServiceAction::Approve,
+        ..Choices::pay(case.payment_type)
+    };
+    let (done, events) = checkout_paying_register(&client, &sim.url(), choices).await;
+
+    assert_eq!(done.option.payment_type, case.payment_type);
+    if let Some(name) = case.option {
+        assert_eq!(done.option.name, name);
+    }
+    let order = done.order.expect("the order can be read back from its receipt address");
+    let expected = ((basket_total + money(case.fee)) * money(case.factor)).round_dp(2);
+    assert_eq!(order.amount, expected, "amount of {}", case.payment_type);
+    assert_eq!(order.payment_type, case.payment_type);
+    assert_eq!(order.installment_count, case.installment.or(order.installment_count));
+    let mut skus: Vec<&str> = order.items.iter().map(|l| l.sku.as_str()).collect();
+    skus.sort();
+    assert_eq!(skus, ["JNS-010", "SCF-080", "SCK-030"]);
+    assert!(order.items.iter().all(|l| l.quantity == 1));
+    assert_eq!(order.items.iter().map(|l| l.total_amount).sum::<Money>(), basket_total);
+
+    // The server lists it among the user's orders, and the basket is empty again.
+    let orders = client.orders().await.unwrap();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].number, order.number);
+    assert!(client.basket().await.unwrap().basketitem_set.is_empty());
+    events
+}
+
+fn pages(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Page(p) => Some(p.name().to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn cash_register_without_installments() {
+    let events = run_case(case("cash_register")).await;
+    let pages = pages(&events);
+    assert!(pages.contains(&"CashRegisterCompletePage".to_string()));
+    assert!(!pages.contains(&"CashRegisterInstallmentSelectionPage".to_string()));
+    assert!(events.iter().any(|e| matches!(e, Event::Barcode { number, seconds: 1 } if number.len() == 13)));
+}
+
+#[tokio::test]
+async fn cash_register_with_three_installments() {
+    let events = run_case(Case {
+        option: Some("Cash Register (installments)"),
+        installment: Some(3),
+        factor: "1.05",
+        ..case("cash_register")
+    })
+    .await;
+    let installments = events.iter().find_map(|e| match e {
+        Event::Page(Page::CashRegisterInstallmentSelection(ctx)) => Some(ctx.clone()),
+        _ => None,
+    });
+    let ctx = installments.expect("the installment picker was shown");
+    assert!(ctx.cards.len() >= 2, "installments of more than one bank");
+    assert!(ctx.cards.iter().all(|c| !c.bank.name.is_empty() && c.installments.iter().any(|i| i.installment_count == 3)));
+}
+
+#[tokio::test]
+async fn pay_on_delivery_adds_the_service_fee() {
+    // The first payment choice is cash at the door, 9.90 TRY.
+    run_case(Case { fee: "9.90", ..case("pay_on_delivery") }).await;
+}
+
+#[tokio::test]
+async fn saved_card_with_six_installments() {
+    run_case(Case { installment: Some(6), factor: "1.09", ..case("saved_card") }).await;
+}
+
+#[tokio::test]
+async fn funds_transfer() {
+    run_case(case("funds_transfer")).await;
+}
+
+#[tokio::test]
+async fn loyalty_money() {
+    run_case(case("loyalty_money")).await;
+}
+
+#[tokio::test]
+async fn pay_later() {
+    run_case(case("pay_later")).await;
+}
+
+#[tokio::test]
+async fn redirection_approved_at_the_service() {
+    let events = run_case(case("redirection")).await;
+    assert!(events.iter().any(|e| matches!(e, Event::Service { url } if url.contains("/_sim/pay/"))));
+}
+
+#[tokio::test]
+async fn credit_payment_approved_at_the_service() {
+    run_case(case("credit_payment")).await;
+}
+
+#[tokio::test]
+async fn bkm_express() {
+    run_case(case("bkm_express")).await;
+}
+
+#[tokio::test]
+async fn garanti_pay() {
+    run_case(case("gpay")).await;
+}
+
+#[tokio::test]
+async fn paycell_without_agreement_step() {
+    let events = run_case(Case { option: Some("Paycell"), ..case("confirmation") }).await;
+    assert!(!pages(&events).contains(&"ConfirmationPaymentAgreementConfirmPage".to_string()));
+}
+
+#[tokio::test]
+async fn paycell_with_agreement_step() {
+    let events = run_case(Case { option: Some("Paycell (with agreement)"), ..case("confirmation") }).await;
+    assert!(pages(&events).contains(&"ConfirmationPaymentAgreementConfirmPage".to_string()));
+}
+
+#[tokio::test]
+async fn masterpass() {
+    run_case(case("masterpass")).await;
+}
+
+#[tokio::test]
+async fn mobilexpress_without_phone_step() {
+    let events = run_case(Case { option: Some("MobilExpress"), ..case("mobilexpress") }).await;
+    assert!(!pages(&events).contains(&"MobilExpressCardFoundOtpRequiredPhonePage".to_string()));
+}
+
+#[tokio::test]
+async fn mobilexpress_with_phone_and_otp() {
+    let events = run_case(Case { option: Some("MobilExpress (phone verification)"), ..case("mobilexpress") }).await;
+    let pages = pages(&events);
+    assert!(pages.contains(&"MobilExpressCardFoundOtpRequiredPhonePage".to_string()));
+    assert!(pages.contains(&"MobilExpressCardFoundOtpRequiredOtpPage".to_string()));
+}
+
+#[tokio::test]
+async fn home_delivery_adds_shipping() {
+    // The steps before payment for a customer address: address, then shipping (29.90).
+    let sim = start_sim(quick_scenario()).await;
+    let client = logged_in(&sim).await;
+    let total = fill_basket(&client, &[SOCKS]).await;
+    client.checkout().await.unwrap();
+    let r = client.post_step("DeliveryOptionSelectionPage", &[("delivery_option", "2")]).await.unwrap();
+    assert_eq!(r.current().unwrap().name(), "AddressSelectionPage");
+    let r = client.post_step("AddressSelectionPage", &[("shipping_address", "1"), ("billing_address", "1")]).await.unwrap();
+    assert_eq!(r.current().unwrap().name(), "ShippingOptionSelectionPage");
+    let r = client.post_step("ShippingOptionSelectionPage", &[("shipping_option", "1")]).await.unwrap();
+    assert_eq!(r.current().unwrap().name(), "PaymentOptionSelectionPage");
+    assert_eq!(r.pre_order.unwrap().total_amount, Some(total + money("29.90")));
+    let done = instore_kiosk::checkout::run_checkout(&client, &Choices::pay("pay_later"), &mut |_| {}).await.unwrap();
+    assert_eq!(done.order.unwrap().amount, total + money("29.90"));
+}
