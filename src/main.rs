@@ -38,6 +38,9 @@ struct RunArgs {
     /// Use this commerce server instead of the one in settings.
     #[arg(long, value_name = "URL")]
     commerce_url: Option<String>,
+    /// Print the time to the first frame and exit (for the start-up benchmark).
+    #[arg(long, hide = true)]
+    exit_after_first_frame: bool,
 }
 
 #[derive(Args)]
@@ -134,7 +137,9 @@ fn main() -> ExitCode {
         }
     };
     let outcome = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
-        Command::Run(args) => instore_kiosk::ui::run_kiosk(settings, args.commerce_url, cli.data_dir),
+        Command::Run(args) => {
+            instore_kiosk::ui::run_kiosk(settings, args.commerce_url, cli.data_dir, args.exit_after_first_frame)
+        }
         Command::Sim(args) => runtime().and_then(|rt| rt.block_on(run_sim(args))),
         Command::Checkout(args) => runtime().and_then(|rt| rt.block_on(checkout(settings, args))),
     };

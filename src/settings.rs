@@ -79,11 +79,28 @@ pub struct KioskSettings {
     pub fullscreen: bool,
     /// `tr` or `en`.
     pub language: String,
+    /// Waiting for the register longer than this tells the customer to call staff.
+    pub call_staff_after_seconds: u64,
+    /// Self-service: seconds without a touch before "Are you still there?".
+    pub idle_prompt_after_seconds: u64,
+    /// Self-service: seconds the prompt waits before clearing the sale.
+    pub idle_reset_after_seconds: u64,
+    /// Self-service: seconds the thank-you screen stays before a new sale starts.
+    pub thank_you_seconds: u64,
 }
 
 impl Default for KioskSettings {
     fn default() -> Self {
-        KioskSettings { mode: Mode::Clerk, layout: Layout::Landscape, fullscreen: false, language: "tr".into() }
+        KioskSettings {
+            mode: Mode::Clerk,
+            layout: Layout::Landscape,
+            fullscreen: false,
+            language: "tr".into(),
+            call_staff_after_seconds: 180,
+            idle_prompt_after_seconds: 90,
+            idle_reset_after_seconds: 20,
+            thank_you_seconds: 15,
+        }
     }
 }
 
@@ -163,6 +180,17 @@ impl Settings {
         }
         if !matches!(self.kiosk.language.as_str(), "tr" | "en") {
             return Err(format!("kiosk.language: {:?} is not offered; use \"tr\" or \"en\"", self.kiosk.language));
+        }
+        let k = &self.kiosk;
+        for (name, value) in [
+            ("kiosk.call_staff_after_seconds", k.call_staff_after_seconds),
+            ("kiosk.idle_prompt_after_seconds", k.idle_prompt_after_seconds),
+            ("kiosk.idle_reset_after_seconds", k.idle_reset_after_seconds),
+            ("kiosk.thank_you_seconds", k.thank_you_seconds),
+        ] {
+            if value == 0 {
+                return Err(format!("{name}: must be at least 1 second"));
+            }
         }
         if self.demo.cash_register_poll_seconds == 0 {
             return Err("demo.cash_register_poll_seconds: must be at least 1".into());

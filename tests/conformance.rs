@@ -285,3 +285,26 @@ fn the_reference_parser_reads_both_answers_of_a_branching_step() {
     let complete = &cash.answers[1].1;
     assert_eq!(complete.iter().map(String::as_str).collect::<Vec<_>>(), ["barcode", "number", "seconds"]);
 }
+
+#[tokio::test]
+async fn the_cash_register_barcode_is_a_code128_of_the_number_that_a_scanner_reads() {
+    use base64::Engine;
+    let sim = start_sim(quick_scenario()).await;
+    let client = logged_in(&sim).await;
+    fill_basket(&client, &["SCK-030"]).await;
+    let Walked::Stopped(at) =
+        run_checkout_until(&client, &Choices::pay("cash_register"), &mut |_| {}, Some("CashRegisterCompletePage")).await.unwrap()
+    else {
+        panic!("completed without a barcode")
+    };
+    let Some(Page::CashRegisterComplete(ctx)) = at.current() else { panic!("not on the barcode page") };
+    let png = base64::engine::general_purpose::STANDARD.decode(ctx.barcode.as_ref().unwrap()).unwrap();
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap();
+    let mut pixels = vec![0; decoder.output_buffer_size().unwrap()];
+    let info = decoder.next_frame(&mut pixels).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Grayscale);
+    pixels.truncate(info.buffer_size());
+    let read = rxing::helpers::detect_in_luma(pixels, info.width, info.height, Some(rxing::BarcodeFormat::CODE_128))
+        .expect("a Code128 barcode is found in the image");
+    assert_eq!(read.getText(), ctx.number.as_ref().unwrap().0);
+}

@@ -106,7 +106,7 @@ pub struct Completed {
 struct Walk<'a> {
     client: &'a CommerceClient,
     choices: &'a Choices,
-    events: &'a mut dyn FnMut(Event),
+    events: &'a mut (dyn FnMut(Event) + Send),
     option: Option<PaymentOption>,
     noted: bool,
     bex_transaction: Option<String>,
@@ -126,7 +126,7 @@ pub enum Walked {
 pub async fn run_checkout(
     client: &CommerceClient,
     choices: &Choices,
-    events: &mut dyn FnMut(Event),
+    events: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Completed, CheckoutError> {
     match run_checkout_until(client, choices, events, None).await? {
         Walked::Completed(done) => Ok(done),
@@ -141,7 +141,7 @@ pub async fn run_checkout(
 pub async fn run_checkout_until(
     client: &CommerceClient,
     choices: &Choices,
-    events: &mut dyn FnMut(Event),
+    events: &mut (dyn FnMut(Event) + Send),
     stop_at: Option<&str>,
 ) -> Result<Walked, CheckoutError> {
     let mut walk =

@@ -1,8 +1,234 @@
-//! Placeholder until the Slint UI lands.
+//! The touchscreen: Slint on the main thread, the controller on tokio worker threads.
+//!
+//! `run_kiosk` builds the window, wires each adapter callback to an [`Intent`] and
+//! starts the controller, which logs in and loads data after the first frame. Screens
+//! change only through `view::apply` on the UI thread.
+
+pub mod controller;
+pub mod view;
+
+slint::include_modules!();
+
+use crate::settings::{Layout, Mode, Settings};
+use controller::{Backend, ControllerConfig, ControllerHandle, Intent, Sink};
+use slint::ComponentHandle;
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Builds the controller's configuration from settings and an optional URL override.
+pub fn controller_config(settings: &Settings, commerce_url: Option<String>) -> ControllerConfig {
+    let url = commerce_url.or_else(|| settings.commerce.url.clone());
+    let backend = match url {
+        Some(url) => Backend::Server {
+            url,
+            email: settings.commerce.email.clone().unwrap_or_default(),
+            password: settings.commerce.password.clone().unwrap_or_default(),
+        },
+        None => {
+            let mut scenario = crate::sim::Scenario::default();
+            scenario.cash_register_auto_pay_after_polls = Some(settings.demo.cash_register_auto_pay_after_polls);
+            scenario.cash_register_poll_seconds = settings.demo.cash_register_poll_seconds;
+            Backend::Demo(scenario)
+        }
+    };
+    ControllerConfig {
+        backend,
+        connect_timeout: settings.commerce.connect_timeout(),
+        request_timeout: settings.commerce.request_timeout(),
+        call_staff_after: Duration::from_secs(settings.kiosk.call_staff_after_seconds),
+        self_service: settings.kiosk.mode == Mode::SelfService,
+        thank_you_seconds: settings.kiosk.thank_you_seconds as u32,
+    }
+}
+
+/// Sets the window's fixed properties from settings.
+pub fn prepare_window(window: &MainWindow, settings: &Settings) {
+    let kiosk = window.global::<KioskAdapter>();
+    kiosk.set_portrait(settings.kiosk.layout == Layout::Portrait);
+    kiosk.set_self_service(settings.kiosk.mode == Mode::SelfService);
+    kiosk.set_screen(if settings.kiosk.mode == Mode::SelfService { Screen::Welcome } else { Screen::Basket });
+    set_language(window, &settings.kiosk.language);
+    let (width, height) = settings.kiosk.layout.size();
+    window.window().set_size(slint::LogicalSize::new(width as f32, height as f32));
+}
+
+/// Switches the screens' language; English is the source language.
+pub fn set_language(window: &MainWindow, language: &str) {
+    if let Err(e) = slint::select_bundled_translation(language) {
+        tracing::warn!(language, error = %e, "no translation bundled");
+    }
+    window.global::<KioskAdapter>().set_language(language.into());
+}
+
+/// A sink that applies updates on the UI thread of `window`.
+pub fn window_sink(window: &MainWindow) -> Sink {
+    let weak = window.as_weak();
+    Arc::new(move |update| {
+        let _ = weak.upgrade_in_event_loop(move |window| view::apply(&window, update));
+    })
+}
+
+/// Marks the kiosk busy at once (so a second tap finds the buttons disabled) and
+/// hands the intent to the controller.
+fn dispatch(window: &slint::Weak<MainWindow>, handle: &ControllerHandle, intent: Intent) {
+    if let Some(window) = window.upgrade() {
+        let kiosk = window.global::<KioskAdapter>();
+        if kiosk.get_busy() {
+            return;
+        }
+        kiosk.set_busy(true);
+    }
+    handle.send(intent);
+}
+
+/// Connects every adapter callback to the controller.
+pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings) {
+    let weak = window.as_weak();
+    macro_rules! on {
+        ($global:ty, $setter:ident, |$($arg:ident),*| $intent:expr) => {{
+            let (weak, handle) = (weak.clone(), handle.clone());
+            window.global::<$global>().$setter(move |$($arg),*| dispatch(&weak, &handle, $intent));
+        }};
+    }
+    on!(KioskAdapter, on_start, | | Intent::Start);
+    on!(KioskAdapter, on_new_sale, | | Intent::NewSale);
+    on!(KioskAdapter, on_cancel, | | Intent::Cancel);
+    on!(KioskAdapter, on_retry, | | Intent::Retry);
+    on!(BasketAdapter, on_add_code, |code| Intent::AddCode(code.to_string()));
+    on!(BasketAdapter, on_change_quantity, |product, delta| Intent::ChangeQuantity(product.to_string(), delta));
+    on!(BasketAdapter, on_remove, |product| Intent::Remove(product.to_string()));
+    on!(BasketAdapter, on_pay, | | Intent::Pay);
+    on!(PaymentAdapter, on_choose, |pk| Intent::ChooseOption(pk.to_string()));
+    on!(CashRegisterAdapter, on_choose_installment, |pk| Intent::CashRegisterInstallment(pk.to_string()));
+    on!(PayOnDeliveryAdapter, on_place_order, |choice, agreed| Intent::PayOnDelivery { choice: choice.to_string(), agreed });
+    on!(SavedCardAdapter, on_choose_card, |token| Intent::SavedCard(token.to_string()));
+    on!(SavedCardAdapter, on_choose_installment, |pk| Intent::SavedCardInstallment(pk.to_string()));
+    on!(SavedCardAdapter, on_confirm, |agreed| Intent::SavedCardConfirm { agreed });
+
+    // The code field empties once its code was sent.
+    let w = weak.clone();
+    let h = handle.clone();
+    window.global::<BasketAdapter>().on_add_code(move |code| {
+        if let Some(window) = w.upgrade() {
+            window.global::<BasketAdapter>().set_code(Default::default());
+        }
+        dispatch(&w, &h, Intent::AddCode(code.to_string()));
+    });
+    // Demo cashier: not a request of the kiosk's own, so it does not block the screen.
+    let h = handle.clone();
+    window.global::<CashRegisterAdapter>().on_pay_at_register(move || h.send(Intent::PayAtRegister));
+    let w = weak.clone();
+    window.global::<KioskAdapter>().on_set_language(move |language| {
+        if let Some(window) = w.upgrade() {
+            set_language(&window, &language);
+        }
+    });
+    start_timers(window, handle, settings);
+}
+
+/// Self-service idle reset and the thank-you countdown, on the UI thread.
+fn start_timers(window: &MainWindow, handle: &ControllerHandle, settings: &Settings) {
+    let last_touch = Rc::new(Cell::new(Instant::now()));
+    let kiosk = window.global::<KioskAdapter>();
+    let touched = last_touch.clone();
+    kiosk.on_touched(move || touched.set(Instant::now()));
+    let (touched, weak) = (last_touch.clone(), window.as_weak());
+    kiosk.on_still_here(move || {
+        touched.set(Instant::now());
+        if let Some(window) = weak.upgrade() {
+            window.global::<KioskAdapter>().set_idle_prompt(false);
+        }
+    });
+    let prompt_after = settings.kiosk.idle_prompt_after_seconds;
+    let reset_after = settings.kiosk.idle_reset_after_seconds;
+    let (weak, handle) = (window.as_weak(), handle.clone());
+    let timer = slint::Timer::default();
+    timer.start(slint::TimerMode::Repeated, Duration::from_secs(1), move || {
+        let Some(window) = weak.upgrade() else { return };
+        let kiosk = window.global::<KioskAdapter>();
+        if !kiosk.get_self_service() || kiosk.get_busy() {
+            return;
+        }
+        let screen = kiosk.get_screen();
+        if screen == Screen::ThankYou {
+            let thanks = window.global::<ThankYouAdapter>();
+            let left = thanks.get_reset_in() - 1;
+            thanks.set_reset_in(left);
+            if left <= 0 {
+                dispatch(&weak, &handle, Intent::NewSale);
+            }
+            return;
+        }
+        // Nobody resets a sale that waits for the register or sits on the start screen.
+        if matches!(screen, Screen::Welcome | Screen::CashRegisterBarcode) {
+            touched_now(&last_touch, &kiosk);
+            return;
+        }
+        let idle = last_touch.get().elapsed().as_secs();
+        if idle >= prompt_after {
+            let left = (prompt_after + reset_after).saturating_sub(idle);
+            kiosk.set_idle_seconds_left(left as i32);
+            kiosk.set_idle_prompt(true);
+            if left == 0 {
+                touched_now(&last_touch, &kiosk);
+                dispatch(&weak, &handle, Intent::NewSale);
+            }
+        }
+    });
+    // The timer lives as long as the window.
+    std::mem::forget(timer);
+}
+
+fn touched_now(last_touch: &Cell<Instant>, kiosk: &KioskAdapter<'_>) {
+    last_touch.set(Instant::now());
+    kiosk.set_idle_prompt(false);
+}
+
+/// Opens the kiosk window and runs until it is closed.
 pub fn run_kiosk(
-    _settings: crate::settings::Settings,
-    _commerce_url: Option<String>,
+    settings: Settings,
+    commerce_url: Option<String>,
     _data_dir: Option<std::path::PathBuf>,
+    exit_after_first_frame: bool,
 ) -> anyhow::Result<()> {
-    anyhow::bail!("the kiosk window is not built yet")
+    let started = Instant::now();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let window = MainWindow::new()?;
+    prepare_window(&window, &settings);
+    if settings.kiosk.fullscreen {
+        window.window().set_fullscreen(true);
+    }
+    let config = controller_config(&settings, commerce_url);
+    if let Backend::Demo(_) = config.backend {
+        tracing::info!("no commerce server configured: demo mode against the built-in simulator");
+    }
+    // Log in and load data only once the window is up. The software renderer has no
+    // rendering notifier, so "first frame" is the first turn of the event loop after
+    // show(), which is where the window's first frame is drawn.
+    window.show()?;
+    let (sink, weak) = (window_sink(&window), window.as_weak());
+    let handle_slot: Rc<std::cell::RefCell<Option<ControllerHandle>>> = Rc::default();
+    let (slot, settings_for_wire) = (handle_slot.clone(), settings.clone());
+    let enter = runtime.handle().clone();
+    slint::Timer::single_shot(Duration::ZERO, move || {
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        tracing::info!(ms = format!("{ms:.1}"), "first frame");
+        if exit_after_first_frame {
+            println!("first-frame-ms {ms:.1}");
+            let _ = slint::quit_event_loop();
+            return;
+        }
+        let _guard = enter.enter();
+        let handle = controller::spawn(config, sink);
+        if let Some(window) = weak.upgrade() {
+            wire(&window, &handle, &settings_for_wire);
+        }
+        *slot.borrow_mut() = Some(handle);
+    });
+    window.run()?;
+    drop(handle_slot);
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    Ok(())
 }

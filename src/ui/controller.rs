@@ -1,0 +1,577 @@
+//! The sale controller: taps become intents, intents become requests, answers become
+//! screens. It runs on the tokio side and talks to the UI thread only through
+//! [`Update`]s, so the screen never waits on the network.
+//!
+//! One intent is handled at a time, in order: a double tap cannot send two requests,
+//! and the buttons are disabled (the `busy` overlay) from the tap until the answer.
+
+use super::view::{basket_update, installment_item, Busy, Notice, Trouble, Update, View};
+use super::{CardItem, ChoiceItem, PaymentOptionItem};
+use crate::checkout::{run_checkout_until, Choices, Walked};
+use crate::commerce::money::format_try;
+use crate::commerce::pages::{CheckoutResponse, Page, PaymentOption};
+use crate::commerce::{ClientConfig, CommerceClient, CommerceError, Money};
+use crate::sim::Simulator;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// The payment types the touchscreen can run; other options are not shown.
+pub const SCREEN_PAYMENT_TYPES: &[&str] = &["cash_register", "pay_on_delivery", "saved_card"];
+
+/// Something the person at the kiosk asked for, or an answer that arrived.
+#[derive(Debug, Clone)]
+pub enum Intent {
+    Connect,
+    Start,
+    AddCode(String),
+    ChangeQuantity(String, i32),
+    Remove(String),
+    Pay,
+    ChooseOption(String),
+    CashRegisterInstallment(String),
+    PayOnDelivery { choice: String, agreed: bool },
+    SavedCard(String),
+    SavedCardInstallment(String),
+    SavedCardConfirm { agreed: bool },
+    Cancel,
+    NewSale,
+    Retry,
+    /// Demo mode: the simulated register takes the payment now.
+    PayAtRegister,
+    /// The register poller saw the checkout move on.
+    RegisterAnswer(Box<CheckoutResponse>),
+    RegisterFailed(String),
+}
+
+/// Where the commerce server is and who the kiosk signs in as.
+#[derive(Clone)]
+pub enum Backend {
+    /// Start the built-in simulator with this scenario and sign in as its demo account.
+    Demo(crate::sim::Scenario),
+    Server { url: String, email: String, password: String },
+}
+
+#[derive(Clone)]
+pub struct ControllerConfig {
+    pub backend: Backend,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub call_staff_after: Duration,
+    pub self_service: bool,
+    pub thank_you_seconds: u32,
+}
+
+/// Sends updates to the screen. On a real window it hops to the UI thread; in tests
+/// it may deliver them anywhere.
+pub type Sink = Arc<dyn Fn(Update) + Send + Sync>;
+
+/// The handle the UI keeps: send intents here.
+#[derive(Clone)]
+pub struct ControllerHandle {
+    tx: mpsc::UnboundedSender<Intent>,
+}
+
+impl ControllerHandle {
+    pub fn send(&self, intent: Intent) {
+        // Only fails when the runtime is shutting down; nothing left to do then.
+        let _ = self.tx.send(intent);
+    }
+}
+
+/// Starts the controller on the current tokio runtime; it begins by connecting.
+pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let handle = ControllerHandle { tx: tx.clone() };
+    let controller = Controller {
+        config,
+        sink,
+        tx,
+        client: None,
+        sim: None,
+        response: None,
+        option: None,
+        saved_card_name: String::new(),
+        register_number: None,
+        poller: None,
+        failed: None,
+    };
+    tokio::spawn(controller.run(rx));
+    handle.send(Intent::Connect);
+    handle
+}
+
+struct Controller {
+    config: ControllerConfig,
+    sink: Sink,
+    tx: mpsc::UnboundedSender<Intent>,
+    client: Option<CommerceClient>,
+    sim: Option<Simulator>,
+    /// The last checkout answer: the step the server is on.
+    response: Option<CheckoutResponse>,
+    option: Option<PaymentOption>,
+    saved_card_name: String,
+    register_number: Option<String>,
+    poller: Option<tokio::task::JoinHandle<()>>,
+    /// The intent that failed on the network, for Retry.
+    failed: Option<Intent>,
+}
+
+/// How an intent ended when it did not end well.
+enum Failure {
+    Commerce(CommerceError),
+    Unsupported(String),
+    Other(String),
+}
+
+impl From<CommerceError> for Failure {
+    fn from(e: CommerceError) -> Self {
+        Failure::Commerce(e)
+    }
+}
+
+impl Controller {
+    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Intent>) {
+        while let Some(intent) = rx.recv().await {
+            tracing::debug!(?intent, "intent");
+            let quiet = matches!(intent, Intent::RegisterAnswer(_) | Intent::RegisterFailed(_) | Intent::PayAtRegister);
+            if !quiet {
+                self.emit(Update::Busy(Some(if matches!(intent, Intent::Connect) { Busy::Connecting } else { Busy::Working })));
+            }
+            let outcome = self.handle(intent.clone()).await;
+            if let Err(failure) = outcome {
+                self.fail(intent, failure);
+            }
+            if !quiet {
+                self.emit(Update::Busy(None));
+            }
+        }
+        self.stop_poller();
+    }
+
+    fn emit(&self, update: Update) {
+        (self.sink)(update);
+    }
+
+    fn client(&self) -> Result<&CommerceClient, Failure> {
+        self.client.as_ref().ok_or_else(|| Failure::Commerce(CommerceError::SessionExpired))
+    }
+
+    fn fail(&mut self, intent: Intent, failure: Failure) {
+        match failure {
+            Failure::Commerce(CommerceError::LoginRejected(message)) => {
+                self.failed = Some(Intent::Connect);
+                self.emit(Update::Show(View::Error { trouble: Trouble::Login(message), can_retry: true }));
+            }
+            Failure::Commerce(e) if e.is_connectivity() || self.client.is_none() => {
+                tracing::warn!(error = %e, "request failed");
+                // Basket taps stay on the basket with a message; anything else offers Retry.
+                if matches!(intent, Intent::AddCode(_) | Intent::ChangeQuantity(..) | Intent::Remove(_)) {
+                    self.emit(Update::BasketNotice(Notice::Failed(e.to_string())));
+                } else {
+                    self.failed = Some(if self.client.is_none() { Intent::Connect } else { intent });
+                    self.emit(Update::Show(View::Error { trouble: Trouble::Network(e.to_string()), can_retry: true }));
+                }
+            }
+            Failure::Commerce(e) => {
+                tracing::warn!(error = %e, "request refused");
+                self.failed = Some(intent);
+                self.emit(Update::Show(View::Error { trouble: Trouble::Other(e.to_string()), can_retry: true }));
+            }
+            Failure::Unsupported(page) => {
+                self.emit(Update::Show(View::Error { trouble: Trouble::Unsupported(page), can_retry: false }));
+            }
+            Failure::Other(message) => {
+                self.emit(Update::Show(View::Error { trouble: Trouble::Other(message), can_retry: false }));
+            }
+        }
+    }
+
+    async fn handle(&mut self, intent: Intent) -> Result<(), Failure> {
+        match intent {
+            Intent::Connect => self.connect().await,
+            Intent::Start => {
+                self.emit(Update::Show(View::Basket));
+                Ok(())
+            }
+            Intent::AddCode(code) => self.add_code(code.trim()).await,
+            Intent::ChangeQuantity(product, delta) => {
+                let client = self.client()?.clone();
+                let basket = client.basket().await?;
+                let current = basket.basketitem_set.iter().find(|l| l.product.pk.0 == product).map(|l| l.quantity);
+                let Some(current) = current else { return Ok(()) };
+                let wanted = (i64::from(current) + i64::from(delta)).max(0) as u32;
+                match client.set_quantity(&product.as_str().into(), wanted).await {
+                    Ok(basket) => {
+                        self.emit(basket_update(&basket));
+                        self.emit(Update::BasketNotice(Notice::Clear));
+                    }
+                    Err(CommerceError::Http { message, .. }) => self.emit(Update::StepError(message)),
+                    Err(e) => return Err(e.into()),
+                }
+                Ok(())
+            }
+            Intent::Remove(product) => {
+                let basket = self.client()?.remove_from_basket(&product.as_str().into()).await?;
+                self.emit(basket_update(&basket));
+                Ok(())
+            }
+            Intent::Pay => self.pay().await,
+            Intent::ChooseOption(pk) => {
+                self.option = self
+                    .response
+                    .as_ref()
+                    .and_then(|r| r.payment_options())
+                    .and_then(|p| p.payment_options.iter().find(|o| o.pk.0 == pk).cloned());
+                let answer = self.client()?.post_step("PaymentOptionSelectionPage", &[("payment_option", &pk)]).await?;
+                self.show(answer).await
+            }
+            Intent::CashRegisterInstallment(pk) => self.post("CashRegisterInstallmentSelectionPage", &[("installment", &pk)]).await,
+            Intent::PayOnDelivery { choice, agreed } => {
+                // Two steps; after a failure between them, the server is already on the second.
+                if self.current_name() != Some("PayOnDeliveryPage") {
+                    let answer = self.client()?.post_step("PayOnDeliveryPaymentChoicePage", &[("payment_choice", &choice)]).await?;
+                    if answer.errors.is_some() || answer.current().map(Page::name) != Some("PayOnDeliveryPage") {
+                        return self.show(answer).await;
+                    }
+                    self.response = Some(answer);
+                }
+                self.post("PayOnDeliveryPage", &[("agreement", if agreed { "true" } else { "false" })]).await
+            }
+            Intent::SavedCard(token) => {
+                self.saved_card_name = self
+                    .response
+                    .as_ref()
+                    .and_then(|r| match r.current() {
+                        Some(Page::SavedCardSelection(ctx)) => ctx.cards.iter().find(|c| c.token == token).map(|c| {
+                            format!("{} {}", c.name, c.masked_card_number)
+                        }),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                self.post("SavedCardSelectionPage", &[("card", &token)]).await
+            }
+            Intent::SavedCardInstallment(pk) => self.post("SavedCardInstallmentSelectionPage", &[("installment", &pk)]).await,
+            Intent::SavedCardConfirm { agreed } => {
+                self.post("SavedCardConfirmationPage", &[("agreement", if agreed { "true" } else { "false" })]).await
+            }
+            Intent::Cancel => {
+                self.stop_poller();
+                self.response = None;
+                self.option = None;
+                let basket = self.client()?.basket().await?;
+                self.emit(basket_update(&basket));
+                self.emit(Update::Show(View::Basket));
+                Ok(())
+            }
+            Intent::NewSale => {
+                self.stop_poller();
+                self.response = None;
+                self.option = None;
+                let basket = self.client()?.clear_basket().await?;
+                self.emit(basket_update(&basket));
+                self.emit(Update::BasketNotice(Notice::Clear));
+                self.emit(Update::Show(if self.config.self_service { View::Welcome } else { View::Basket }));
+                Ok(())
+            }
+            Intent::Retry => self.retry().await,
+            Intent::PayAtRegister => {
+                if let (Some(sim), Some(number)) = (&self.sim, &self.register_number) {
+                    if let Err(e) = sim.world().cash_register_pay(number) {
+                        tracing::info!(error = %e, "demo register");
+                    }
+                }
+                Ok(())
+            }
+            Intent::RegisterAnswer(answer) => {
+                self.poller = None;
+                self.show(*answer).await
+            }
+            Intent::RegisterFailed(message) => Err(Failure::Other(message)),
+        }
+    }
+
+    async fn connect(&mut self) -> Result<(), Failure> {
+        let (url, email, password, demo) = match &self.config.backend {
+            Backend::Demo(scenario) => {
+                if self.sim.is_none() {
+                    let sim = Simulator::start(scenario.clone(), "127.0.0.1:0".parse().expect("a loopback address"))
+                        .await
+                        .map_err(|e| Failure::Other(format!("the demo simulator could not start: {e}")))?;
+                    tracing::info!(url = %sim.url(), "demo mode: no commerce server configured, using the built-in simulator");
+                    self.sim = Some(sim);
+                }
+                let sim = self.sim.as_ref().expect("started above");
+                (sim.url(), scenario.demo_email.clone(), scenario.demo_password.clone(), true)
+            }
+            Backend::Server { url, email, password } => (url.clone(), email.clone(), password.clone(), false),
+        };
+        let mut config = ClientConfig::new(&url)?;
+        config.connect_timeout = self.config.connect_timeout;
+        config.request_timeout = self.config.request_timeout;
+        let client = CommerceClient::new(config)?;
+        client.login(&email, &password).await?;
+        let basket = client.basket().await?;
+        self.client = Some(client);
+        self.emit(Update::Status { demo, server: url.trim_end_matches('/').to_string(), user: email });
+        self.emit(basket_update(&basket));
+        self.emit(Update::Show(if self.config.self_service { View::Welcome } else { View::Basket }));
+        Ok(())
+    }
+
+    async fn add_code(&mut self, code: &str) -> Result<(), Failure> {
+        if code.is_empty() {
+            return Ok(());
+        }
+        let client = self.client()?.clone();
+        let Some(product) = client.product_by_code(code).await? else {
+            self.emit(Update::BasketNotice(Notice::NotFound(code.to_string())));
+            return Ok(());
+        };
+        match client.add_to_basket(&product.pk, 1).await {
+            Ok(basket) => {
+                self.emit(basket_update(&basket));
+                self.emit(Update::BasketNotice(Notice::Added(product.name)));
+            }
+            // Out of stock and the like: the server's words, under the code field.
+            Err(CommerceError::Http { message, .. }) => self.emit(Update::StepError(message)),
+            Err(e) => return Err(e.into()),
+        }
+        Ok(())
+    }
+
+    /// Walks the steps before payment (store pickup) and shows the payment options.
+    async fn pay(&mut self) -> Result<(), Failure> {
+        let client = self.client()?.clone();
+        self.option = None;
+        let walked = run_checkout_until(&client, &Choices::pay(""), &mut |_| {}, Some("PaymentOptionSelectionPage")).await;
+        match walked {
+            Ok(Walked::Stopped(answer)) => self.show(answer).await,
+            Ok(Walked::Completed(_)) => Err(Failure::Other("the checkout finished before payment".into())),
+            Err(crate::checkout::CheckoutError::Commerce(e)) => Err(e.into()),
+            Err(crate::checkout::CheckoutError::Rejected { message, .. }) => {
+                self.emit(Update::StepError(message));
+                Ok(())
+            }
+            Err(e) => Err(Failure::Other(e.to_string())),
+        }
+    }
+
+    async fn retry(&mut self) -> Result<(), Failure> {
+        match self.failed.take() {
+            None | Some(Intent::Connect) if self.client.is_none() => self.connect().await,
+            // Never resend a step blindly: read where the server is, then show that.
+            _ if self.response.is_some() => {
+                let answer = self.client()?.checkout().await?;
+                self.show(answer).await
+            }
+            Some(Intent::Pay) => self.pay().await,
+            _ => {
+                let basket = self.client()?.basket().await?;
+                self.emit(basket_update(&basket));
+                self.emit(Update::Show(View::Basket));
+                Ok(())
+            }
+        }
+    }
+
+    fn current_name(&self) -> Option<&str> {
+        self.response.as_ref().and_then(|r| r.current()).map(Page::name)
+    }
+
+    async fn post(&mut self, page: &str, fields: &[(&str, &str)]) -> Result<(), Failure> {
+        let answer = self.client()?.post_step(page, fields).await?;
+        self.show(answer).await
+    }
+
+    fn amount(&self, answer: &CheckoutResponse) -> String {
+        let amount: Money = answer.pre_order.as_ref().and_then(|p| p.total_amount.or(p.unpaid_amount)).unwrap_or_default();
+        format_try(amount)
+    }
+
+    /// Turns the server's current step into a screen. Steps that need nothing from the
+    /// customer are answered at once.
+    async fn show(&mut self, mut answer: CheckoutResponse) -> Result<(), Failure> {
+        for _ in 0..8 {
+            if let Some(errors) = &answer.errors {
+                let message = errors.summary();
+                self.response = Some(answer);
+                self.emit(Update::StepError(message));
+                return Ok(());
+            }
+            let page = answer.current().cloned().ok_or_else(|| Failure::Other("the server named no step".into()))?;
+            let amount = self.amount(&answer);
+            let view = match page {
+                Page::CashRegister(_) => {
+                    answer = self.client()?.post_step("CashRegisterPage", &[]).await?;
+                    continue;
+                }
+                Page::PaymentOptionSelection(ctx) => View::PaymentOptions {
+                    options: ctx
+                        .payment_options
+                        .iter()
+                        .filter(|o| SCREEN_PAYMENT_TYPES.contains(&o.payment_type.as_str()))
+                        .map(|o| PaymentOptionItem {
+                            pk: o.pk.0.clone().into(),
+                            name: o.name.clone().into(),
+                            kind: o.payment_type.clone().into(),
+                        })
+                        .collect(),
+                    amount,
+                    error: String::new(),
+                },
+                Page::CashRegisterInstallmentSelection(ctx) => View::CashRegisterInstallments {
+                    banks: ctx
+                        .cards
+                        .iter()
+                        .map(|c| (c.bank.name.clone(), c.installments.iter().map(installment_item).collect()))
+                        .collect(),
+                    error: String::new(),
+                },
+                Page::CashRegisterComplete(ctx) => {
+                    let (Some(number), Some(barcode)) = (ctx.number.clone(), ctx.barcode.clone()) else {
+                        // The reference's empty context: ask again for the barcode.
+                        answer = self.client()?.post_step("CashRegisterCompletePage", &[]).await?;
+                        continue;
+                    };
+                    let seconds = ctx.seconds.unwrap_or(5).clamp(1, 600);
+                    let image = base64_png(&barcode);
+                    if let Err(e) = &image {
+                        tracing::warn!(error = %e, "the barcode image is unreadable; showing the number only");
+                    }
+                    self.register_number = Some(number.0.clone());
+                    self.emit(Update::Show(View::CashRegisterBarcode {
+                        number: number.0.clone(),
+                        amount,
+                        barcode: image.ok(),
+                        seconds,
+                    }));
+                    self.start_poller(seconds);
+                    self.response = Some(answer);
+                    return Ok(());
+                }
+                Page::PayOnDeliveryPaymentChoice(ctx) => View::PayOnDelivery {
+                    choices: ctx
+                        .payment_choices
+                        .iter()
+                        .map(|c| ChoiceItem { value: c.value.clone().into(), label: c.label.clone().into(), fee: format_try(c.price).into() })
+                        .collect(),
+                    amount,
+                    error: String::new(),
+                },
+                Page::SavedCardSelection(ctx) => View::SavedCardList {
+                    cards: ctx
+                        .cards
+                        .iter()
+                        .map(|c| CardItem { token: c.token.clone().into(), name: c.name.clone().into(), masked: c.masked_card_number.clone().into() })
+                        .collect(),
+                    amount,
+                    error: String::new(),
+                },
+                Page::SavedCardInstallmentSelection(ctx) => View::SavedCardInstallments {
+                    card_name: self.saved_card_name.clone(),
+                    installments: ctx.installments.iter().map(installment_item).collect(),
+                    error: String::new(),
+                },
+                Page::SavedCardConfirmation(_) => {
+                    let installment = answer.pre_order.as_ref().and_then(|p| p.installment.clone());
+                    View::SavedCardConfirm {
+                        card: self.saved_card_name.clone(),
+                        count: installment.as_ref().map(|i| i.installment_count as i32).unwrap_or(1),
+                        total: amount.clone(),
+                        amount,
+                        error: String::new(),
+                    }
+                }
+                Page::ThankYou(ctx) => {
+                    self.stop_poller();
+                    let order = self.client()?.completed_order(&ctx.redirect_url).await;
+                    let (number, total) = match &order {
+                        Ok(order) => (order.number.clone(), format_try(order.amount)),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "order placed; reading it back failed");
+                            (ctx.order_id.0.clone(), amount)
+                        }
+                    };
+                    let method = self.option.as_ref().map(|o| o.name.clone()).unwrap_or_default();
+                    tracing::info!(order = %number, %method, "sale completed");
+                    self.response = None;
+                    if let Ok(basket) = self.client()?.basket().await {
+                        self.emit(basket_update(&basket));
+                    }
+                    self.emit(Update::BasketNotice(Notice::Clear));
+                    self.emit(Update::Show(View::ThankYou {
+                        order_number: number,
+                        amount: total,
+                        method,
+                        reset_in: self.config.thank_you_seconds as i32,
+                    }));
+                    return Ok(());
+                }
+                other => return Err(Failure::Unsupported(other.name().to_string())),
+            };
+            self.response = Some(answer);
+            self.emit(Update::Show(view));
+            return Ok(());
+        }
+        Err(Failure::Other("the server kept answering steps that need no input".into()))
+    }
+
+    fn stop_poller(&mut self) {
+        if let Some(poller) = self.poller.take() {
+            poller.abort();
+        }
+        self.register_number = None;
+    }
+
+    /// Asks the server every `seconds` whether the register took the payment: one
+    /// request at a time, through network failures, until the checkout moves on or the
+    /// sale is cancelled (which aborts this task).
+    fn start_poller(&mut self, seconds: u32) {
+        self.stop_poller_task_only();
+        let Ok(client) = self.client().cloned() else { return };
+        let sink = self.sink.clone();
+        let tx = self.tx.clone();
+        let call_staff_after = self.config.call_staff_after;
+        self.poller = Some(tokio::spawn(async move {
+            let started = Instant::now();
+            let mut reconnecting = false;
+            loop {
+                let call_staff = started.elapsed() >= call_staff_after;
+                for left in (1..=seconds).rev() {
+                    sink(Update::Register { seconds_left: left as i32, reconnecting, call_staff });
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                match client.post_step("CashRegisterCompletePage", &[]).await {
+                    Ok(answer) if answer.errors.is_none() && matches!(answer.current(), Some(Page::CashRegisterComplete(_))) => {
+                        reconnecting = false;
+                    }
+                    Ok(answer) => {
+                        let _ = tx.send(Intent::RegisterAnswer(Box::new(answer)));
+                        return;
+                    }
+                    Err(e) if e.is_connectivity() => {
+                        tracing::info!(error = %e, "register check failed; retrying");
+                        reconnecting = true;
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Intent::RegisterFailed(e.to_string()));
+                        return;
+                    }
+                }
+            }
+        }));
+    }
+
+    fn stop_poller_task_only(&mut self) {
+        if let Some(poller) = self.poller.take() {
+            poller.abort();
+        }
+    }
+}
+
+fn base64_png(text: &str) -> Result<(u32, u32, Vec<u8>), String> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(text.trim()).map_err(|e| e.to_string())?;
+    super::view::decode_png(&bytes)
+}

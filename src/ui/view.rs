@@ -1,0 +1,293 @@
+//! What the screens show, as plain data the tokio side can build and send to the UI
+//! thread, and how it lands in the Slint adapters.
+//!
+//! Slint's `Image` and models are not `Send`; everything here is, and becomes Slint
+//! values only inside `apply`, on the UI thread.
+
+use super::{
+    BankInstallments, BasketAdapter, BasketLine, CardItem, CashRegisterAdapter, ChoiceItem, InstallmentItem,
+    KioskAdapter, MainWindow, PayOnDeliveryAdapter, PaymentAdapter, PaymentOptionItem, SavedCardAdapter, Screen,
+    Texts, ThankYouAdapter,
+};
+use crate::commerce::money::format_try;
+use crate::commerce::pages::{Basket, Installment};
+use slint::{ComponentHandle, Model, ModelRc, SharedPixelBuffer, SharedString, VecModel};
+
+/// Why the kiosk is busy; each has its own sentence on the overlay.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Busy {
+    Connecting,
+    Working,
+}
+
+/// What went wrong, in words chosen (and translated) on the UI side.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trouble {
+    /// The server cannot be reached or failed; the detail is for staff.
+    Network(String),
+    /// The server refused the login.
+    Login(String),
+    /// The server asked for a step this kiosk cannot show.
+    Unsupported(String),
+    /// Anything else, with the server's or client's words.
+    Other(String),
+}
+
+/// A line under the code field after a scan.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Added(String),
+    NotFound(String),
+    Failed(String),
+    Clear,
+}
+
+/// One screen's content.
+#[derive(Debug, Clone)]
+pub enum View {
+    Welcome,
+    Basket,
+    PaymentOptions { options: Vec<PaymentOptionItem>, amount: String, error: String },
+    CashRegisterInstallments { banks: Vec<(String, Vec<InstallmentItem>)>, error: String },
+    CashRegisterBarcode { number: String, amount: String, barcode: Option<(u32, u32, Vec<u8>)>, seconds: u32 },
+    PayOnDelivery { choices: Vec<ChoiceItem>, amount: String, error: String },
+    SavedCardList { cards: Vec<CardItem>, amount: String, error: String },
+    SavedCardInstallments { card_name: String, installments: Vec<InstallmentItem>, error: String },
+    SavedCardConfirm { card: String, count: i32, total: String, amount: String, error: String },
+    ThankYou { order_number: String, amount: String, method: String, reset_in: i32 },
+    Error { trouble: Trouble, can_retry: bool },
+}
+
+/// A change to what is on screen.
+#[derive(Debug, Clone)]
+pub enum Update {
+    Show(View),
+    /// Keeps the screen, shows the step's error on it.
+    StepError(String),
+    Busy(Option<Busy>),
+    Status { demo: bool, server: String, user: String },
+    Basket { lines: Vec<BasketLine>, total: String, count: i32 },
+    BasketNotice(Notice),
+    Register { seconds_left: i32, reconnecting: bool, call_staff: bool },
+    ThankYouCountdown(i32),
+}
+
+pub fn installment_item(i: &Installment) -> InstallmentItem {
+    InstallmentItem {
+        pk: i.pk.0.clone().into(),
+        count: i.installment_count as i32,
+        label: i.label.clone().into(),
+        monthly: format_try(i.monthly_price_with_accrued_interest).into(),
+        total: format_try(i.price_with_accrued_interest).into(),
+    }
+}
+
+pub fn basket_update(basket: &Basket) -> Update {
+    let lines = basket
+        .basketitem_set
+        .iter()
+        .map(|item| BasketLine {
+            product: item.product.pk.0.clone().into(),
+            name: item.product.name.clone().into(),
+            code: item.product.barcode.clone().unwrap_or_else(|| item.product.sku.clone()).into(),
+            unit_price: format_try(item.unit_price).into(),
+            quantity: item.quantity as i32,
+            total: format_try(item.total_amount).into(),
+        })
+        .collect();
+    Update::Basket { lines, total: format_try(basket.total_amount).into(), count: basket.total_quantity as i32 }
+}
+
+fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
+    ModelRc::new(VecModel::from(items))
+}
+
+fn trouble_text(window: &MainWindow, trouble: &Trouble) -> (SharedString, SharedString) {
+    let texts = window.global::<Texts>();
+    match trouble {
+        Trouble::Network(detail) => (texts.invoke_network_title(), texts.invoke_network_message(detail.into())),
+        Trouble::Login(detail) => (texts.invoke_login_title(), detail.into()),
+        Trouble::Unsupported(page) => (texts.invoke_unsupported_title(), texts.invoke_unsupported_message(page.into())),
+        Trouble::Other(detail) => (texts.invoke_other_title(), detail.into()),
+    }
+}
+
+/// Applies one update to the adapters. Runs on the UI thread.
+pub fn apply(window: &MainWindow, update: Update) {
+    let kiosk = window.global::<KioskAdapter>();
+    match update {
+        Update::Busy(busy) => {
+            let texts = window.global::<Texts>();
+            kiosk.set_busy_text(match busy {
+                Some(Busy::Connecting) => texts.invoke_connecting(),
+                _ => texts.invoke_please_wait(),
+            });
+            kiosk.set_busy(busy.is_some());
+        }
+        Update::Status { demo, server, user } => {
+            kiosk.set_demo_mode(demo);
+            let texts = window.global::<Texts>();
+            kiosk.set_status_text(if demo {
+                texts.invoke_demo_status(server.into(), user.into())
+            } else {
+                texts.invoke_live_status(server.into(), user.into())
+            });
+        }
+        Update::Basket { lines, total, count } => {
+            let adapter = window.global::<BasketAdapter>();
+            adapter.set_lines(model(lines));
+            adapter.set_total(total.into());
+            adapter.set_item_count(count);
+        }
+        Update::BasketNotice(notice) => {
+            let adapter = window.global::<BasketAdapter>();
+            let texts = window.global::<Texts>();
+            let (text, is_error) = match notice {
+                Notice::Added(name) => (texts.invoke_added(name.into()), false),
+                Notice::NotFound(code) => (texts.invoke_code_not_found(code.into()), true),
+                Notice::Failed(detail) => (texts.invoke_basket_failed(detail.into()), true),
+                Notice::Clear => (SharedString::new(), false),
+            };
+            adapter.set_message(text);
+            adapter.set_message_is_error(is_error);
+        }
+        Update::StepError(text) => {
+            let text: SharedString = text.into();
+            match kiosk.get_screen() {
+                Screen::PaymentOptions => window.global::<PaymentAdapter>().set_step_error(text),
+                Screen::CashRegisterInstallments | Screen::CashRegisterBarcode => {
+                    window.global::<CashRegisterAdapter>().set_step_error(text)
+                }
+                Screen::PayOnDelivery => window.global::<PayOnDeliveryAdapter>().set_step_error(text),
+                Screen::SavedCardList | Screen::SavedCardInstallments | Screen::SavedCardConfirm => {
+                    window.global::<SavedCardAdapter>().set_step_error(text)
+                }
+                _ => {
+                    let adapter = window.global::<BasketAdapter>();
+                    adapter.set_message(text);
+                    adapter.set_message_is_error(true);
+                }
+            }
+        }
+        Update::Register { seconds_left, reconnecting, call_staff } => {
+            let adapter = window.global::<CashRegisterAdapter>();
+            adapter.set_seconds_left(seconds_left);
+            adapter.set_reconnecting(reconnecting);
+            adapter.set_call_staff(call_staff);
+        }
+        Update::ThankYouCountdown(seconds) => window.global::<ThankYouAdapter>().set_reset_in(seconds),
+        Update::Show(view) => show(window, view),
+    }
+}
+
+fn show(window: &MainWindow, view: View) {
+    let kiosk = window.global::<KioskAdapter>();
+    let screen = match view {
+        View::Welcome => Screen::Welcome,
+        View::Basket => Screen::Basket,
+        View::PaymentOptions { options, amount, error } => {
+            let adapter = window.global::<PaymentAdapter>();
+            adapter.set_options(model(options));
+            adapter.set_amount(amount.into());
+            adapter.set_step_error(error.into());
+            Screen::PaymentOptions
+        }
+        View::CashRegisterInstallments { banks, error } => {
+            let adapter = window.global::<CashRegisterAdapter>();
+            let banks: Vec<BankInstallments> = banks
+                .into_iter()
+                .map(|(bank, installments)| BankInstallments { bank: bank.into(), installments: model(installments) })
+                .collect();
+            adapter.set_banks(model(banks));
+            adapter.set_step_error(error.into());
+            Screen::CashRegisterInstallments
+        }
+        View::CashRegisterBarcode { number, amount, barcode, seconds } => {
+            let adapter = window.global::<CashRegisterAdapter>();
+            adapter.set_number(number.into());
+            adapter.set_amount(amount.into());
+            adapter.set_seconds_left(seconds as i32);
+            adapter.set_reconnecting(false);
+            adapter.set_call_staff(false);
+            adapter.set_step_error(SharedString::new());
+            if let Some((width, height, rgba)) = barcode {
+                let buffer = SharedPixelBuffer::<slint::Rgba8Pixel>::clone_from_slice(&rgba, width, height);
+                adapter.set_barcode(slint::Image::from_rgba8(buffer));
+            }
+            Screen::CashRegisterBarcode
+        }
+        View::PayOnDelivery { choices, amount, error } => {
+            let adapter = window.global::<PayOnDeliveryAdapter>();
+            // Keep the customer's selection when the same choices come back with an error.
+            let same = adapter.get_choices().iter().map(|c| c.value).eq(choices.iter().map(|c| c.value.clone()));
+            if !same {
+                adapter.set_selected(SharedString::new());
+                adapter.set_agreed(false);
+            }
+            adapter.set_choices(model(choices));
+            adapter.set_amount(amount.into());
+            adapter.set_step_error(error.into());
+            Screen::PayOnDelivery
+        }
+        View::SavedCardList { cards, amount, error } => {
+            let adapter = window.global::<SavedCardAdapter>();
+            adapter.set_cards(model(cards));
+            adapter.set_amount(amount.into());
+            adapter.set_step_error(error.into());
+            adapter.set_agreed(false);
+            Screen::SavedCardList
+        }
+        View::SavedCardInstallments { card_name, installments, error } => {
+            let adapter = window.global::<SavedCardAdapter>();
+            adapter.set_card_name(card_name.into());
+            adapter.set_installments(model(installments));
+            adapter.set_step_error(error.into());
+            Screen::SavedCardInstallments
+        }
+        View::SavedCardConfirm { card, count, total, amount, error } => {
+            let adapter = window.global::<SavedCardAdapter>();
+            adapter.set_summary(window.global::<Texts>().invoke_card_summary(card.into(), count, total.into()));
+            adapter.set_amount(amount.into());
+            adapter.set_step_error(error.into());
+            Screen::SavedCardConfirm
+        }
+        View::ThankYou { order_number, amount, method, reset_in } => {
+            let adapter = window.global::<ThankYouAdapter>();
+            adapter.set_order_number(order_number.into());
+            adapter.set_amount(amount.into());
+            adapter.set_method(method.into());
+            adapter.set_reset_in(reset_in);
+            Screen::ThankYou
+        }
+        View::Error { trouble, can_retry } => {
+            let (title, message) = trouble_text(window, &trouble);
+            kiosk.set_error_title(title);
+            kiosk.set_error_message(message);
+            kiosk.set_error_can_retry(can_retry);
+            Screen::Error
+        }
+    };
+    kiosk.set_screen(screen);
+}
+
+/// Decodes a PNG (the cash-register barcode) into RGBA pixels for the screen.
+pub fn decode_png(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), String> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
+    let mut buffer = vec![0; reader.output_buffer_size().ok_or("the image is too large")?];
+    let info = reader.next_frame(&mut buffer).map_err(|e| e.to_string())?;
+    buffer.truncate(info.buffer_size());
+    let pixels = (info.width as usize) * (info.height as usize);
+    let rgba = match info.color_type {
+        png::ColorType::Rgba => buffer,
+        png::ColorType::Rgb => buffer.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
+        png::ColorType::Grayscale => buffer.iter().flat_map(|&g| [g, g, g, 255]).collect(),
+        png::ColorType::GrayscaleAlpha => buffer.chunks_exact(2).flat_map(|p| [p[0], p[0], p[0], p[1]]).collect(),
+        png::ColorType::Indexed => return Err("indexed PNG was not expanded".into()),
+    };
+    if rgba.len() != pixels * 4 {
+        return Err("the image's size does not match its pixels".into());
+    }
+    Ok((info.width, info.height, rgba))
+}
