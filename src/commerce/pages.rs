@@ -391,6 +391,9 @@ macro_rules! pages {
 
             fn from_parts(name: &str, context: Value) -> Result<Page, String> {
                 let context = if context.is_null() { Value::Object(Default::default()) } else { context };
+                if !context.is_object() {
+                    return Err(format!("the context of {name} is not an object"));
+                }
                 match canonical_page_name(name) {
                     $( $name => serde_json::from_value::<$ctx>(context)
                         .map(Page::$variant)
