@@ -155,11 +155,18 @@ fn main() -> ExitCode {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("INSTORE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,hyper=warn,reqwest=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
 }
 
 async fn run_sim(args: SimArgs) -> anyhow::Result<()> {
@@ -197,12 +204,23 @@ async fn run_sim(args: SimArgs) -> anyhow::Result<()> {
 }
 
 async fn checkout(settings: Settings, args: CheckoutArgs) -> anyhow::Result<()> {
-    let url = args.commerce_url.clone().or(settings.commerce.url.clone()).ok_or_else(|| {
-        anyhow::anyhow!("no commerce server: pass --commerce-url or set commerce.url in the settings file")
-    })?;
-    let email = args.email.clone().or(settings.commerce.email.clone()).ok_or_else(|| anyhow::anyhow!("pass --email"))?;
-    let password =
-        args.password.clone().or(settings.commerce.password.clone()).ok_or_else(|| anyhow::anyhow!("pass --password"))?;
+    let url = args
+        .commerce_url
+        .clone()
+        .or(settings.commerce.url.clone())
+        .ok_or_else(|| {
+            anyhow::anyhow!("no commerce server: pass --commerce-url or set commerce.url in the settings file")
+        })?;
+    let email = args
+        .email
+        .clone()
+        .or(settings.commerce.email.clone())
+        .ok_or_else(|| anyhow::anyhow!("pass --email"))?;
+    let password = args
+        .password
+        .clone()
+        .or(settings.commerce.password.clone())
+        .ok_or_else(|| anyhow::anyhow!("pass --password"))?;
     let mut config = ClientConfig::new(&url)?;
     config.connect_timeout = settings.commerce.connect_timeout();
     config.request_timeout = settings.commerce.request_timeout();
@@ -217,7 +235,10 @@ async fn checkout(settings: Settings, args: CheckoutArgs) -> anyhow::Result<()> 
             .await?
             .ok_or_else(|| anyhow::anyhow!("no product has the code {code:?}"))?;
         let basket = client.add_to_basket(&product.pk, 1).await?;
-        println!("scanned {code}: {} {} (basket {} TRY)", product.name, product.price, basket.total_amount);
+        println!(
+            "scanned {code}: {} {} (basket {} TRY)",
+            product.name, product.price, basket.total_amount
+        );
     }
 
     let choices = Choices {
@@ -247,10 +268,16 @@ async fn checkout(settings: Settings, args: CheckoutArgs) -> anyhow::Result<()> 
     };
     let done = run_checkout(&client, &choices, &mut print).await?;
     if let Some(order) = &done.order {
-        println!("paid {} TRY with {} ({})", order.amount, order.payment_option, order.payment_type);
+        println!(
+            "paid {} TRY with {} ({})",
+            order.amount, order.payment_option, order.payment_type
+        );
         println!("order {}", order.number);
     } else {
-        println!("order id {} (the order could not be read back)", done.thank_you.order_id);
+        println!(
+            "order id {} (the order could not be read back)",
+            done.thank_you.order_id
+        );
     }
     Ok(())
 }

@@ -58,7 +58,13 @@ pub struct CommerceSettings {
 
 impl Default for CommerceSettings {
     fn default() -> Self {
-        CommerceSettings { url: None, email: None, password: None, connect_timeout_ms: 5_000, request_timeout_ms: 20_000 }
+        CommerceSettings {
+            url: None,
+            email: None,
+            password: None,
+            connect_timeout_ms: 5_000,
+            request_timeout_ms: 20_000,
+        }
     }
 }
 
@@ -115,7 +121,10 @@ pub struct DemoSettings {
 
 impl Default for DemoSettings {
     fn default() -> Self {
-        DemoSettings { cash_register_auto_pay_after_polls: 3, cash_register_poll_seconds: 2 }
+        DemoSettings {
+            cash_register_auto_pay_after_polls: 3,
+            cash_register_poll_seconds: 2,
+        }
     }
 }
 
@@ -142,7 +151,10 @@ impl Settings {
                 None => return Ok(Settings::default()),
             },
         };
-        let text = std::fs::read_to_string(&path).map_err(|source| SettingsError::Read { path: path.clone(), source })?;
+        let text = std::fs::read_to_string(&path).map_err(|source| SettingsError::Read {
+            path: path.clone(),
+            source,
+        })?;
         Self::parse(&text).map_err(|message| SettingsError::Invalid { path, message })
     }
 
@@ -172,14 +184,19 @@ impl Settings {
                 return Err(format!("commerce.email: {email:?} is not an email address"));
             }
         }
-        for (name, ms) in [("commerce.connect_timeout_ms", c.connect_timeout_ms), ("commerce.request_timeout_ms", c.request_timeout_ms)]
-        {
+        for (name, ms) in [
+            ("commerce.connect_timeout_ms", c.connect_timeout_ms),
+            ("commerce.request_timeout_ms", c.request_timeout_ms),
+        ] {
             if !(100..=600_000).contains(&ms) {
                 return Err(format!("{name}: {ms} is out of range; use 100 to 600000 milliseconds"));
             }
         }
         if !matches!(self.kiosk.language.as_str(), "tr" | "en") {
-            return Err(format!("kiosk.language: {:?} is not offered; use \"tr\" or \"en\"", self.kiosk.language));
+            return Err(format!(
+                "kiosk.language: {:?} is not offered; use \"tr\" or \"en\"",
+                self.kiosk.language
+            ));
         }
         let k = &self.kiosk;
         for (name, value) in [

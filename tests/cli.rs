@@ -31,7 +31,10 @@ fn start_sim(extra: &[&str]) -> (Running, String) {
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     let first = lines.next().expect("the simulator prints its address").unwrap();
-    let url = first.strip_prefix("simulator listening on ").expect("the address line").to_string();
+    let url = first
+        .strip_prefix("simulator listening on ")
+        .expect("the address line")
+        .to_string();
     std::thread::spawn(move || for _ in lines {});
     (Running(child), url)
 }
@@ -39,7 +42,15 @@ fn start_sim(extra: &[&str]) -> (Running, String) {
 fn checkout_command(url: &str, args: &[&str]) -> Command {
     let mut command = Command::new(BIN);
     command
-        .args(["checkout", "--commerce-url", url, "--email", "demo@instore.test", "--password", "demo1234"])
+        .args([
+            "checkout",
+            "--commerce-url",
+            url,
+            "--email",
+            "demo@instore.test",
+            "--password",
+            "demo1234",
+        ])
         .args(args)
         .env("INSTORE_LOG", "warn");
     command
@@ -48,10 +59,13 @@ fn checkout_command(url: &str, args: &[&str]) -> Command {
 #[test]
 fn checkout_command_pays_at_the_register_and_prints_the_order_number() {
     let (_sim, url) = start_sim(&[]);
-    let mut child = checkout_command(&url, &["--scan", "8690000010011", "--scan", "SCK-030", "--pay", "cash_register"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = checkout_command(
+        &url,
+        &["--scan", "8690000010011", "--scan", "SCK-030", "--pay", "cash_register"],
+    )
+    .stdout(Stdio::piped())
+    .spawn()
+    .unwrap();
     let stdout = child.stdout.take().unwrap();
     let child = Running(child);
     let (tx, rx) = mpsc::channel();
@@ -81,7 +95,12 @@ fn checkout_command_pays_at_the_register_and_prints_the_order_number() {
     assert!(status.success(), "checkout failed:\n{}", lines.join("\n"));
     let number = paid.expect("a barcode was printed");
     assert_eq!(lines.last().unwrap(), &format!("order {number}"));
-    assert!(lines.iter().any(|l| l == "paid 369.89 TRY with Cash Register (cash_register)"), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "paid 369.89 TRY with Cash Register (cash_register)"),
+        "{lines:#?}"
+    );
 }
 
 #[test]
@@ -89,18 +108,41 @@ fn checkout_command_picks_an_option_by_name_and_approves_a_third_party() {
     let (_sim, url) = start_sim(&[]);
     let output = checkout_command(
         &url,
-        &["--scan", "TSH-002", "--pay", "confirmation", "--option", "Paycell (with agreement)", "--otp", "5544"],
+        &[
+            "--scan",
+            "TSH-002",
+            "--pay",
+            "confirmation",
+            "--option",
+            "Paycell (with agreement)",
+            "--otp",
+            "5544",
+        ],
     )
     .output()
     .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.contains("step ConfirmationPaymentAgreementConfirmPage"));
     assert!(stdout.contains("with Paycell (with agreement) (confirmation)"));
 
-    let output = checkout_command(&url, &["--scan", "TSH-002", "--pay", "credit_payment", "--third-party", "approve"])
-        .output()
-        .unwrap();
+    let output = checkout_command(
+        &url,
+        &[
+            "--scan",
+            "TSH-002",
+            "--pay",
+            "credit_payment",
+            "--third-party",
+            "approve",
+        ],
+    )
+    .output()
+    .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.lines().last().unwrap().starts_with("order "));
@@ -109,13 +151,20 @@ fn checkout_command_picks_an_option_by_name_and_approves_a_third_party() {
 #[test]
 fn checkout_command_explains_an_unknown_code_and_an_unreachable_server() {
     let (_sim, url) = start_sim(&[]);
-    let output = checkout_command(&url, &["--scan", "0000000000000", "--pay", "pay_later"]).output().unwrap();
+    let output = checkout_command(&url, &["--scan", "0000000000000", "--pay", "pay_later"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no product has the code \"0000000000000\""));
 
     // A port nobody listens on: the listener is bound, then dropped.
-    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let output = checkout_command(&format!("http://{free}/"), &["--scan", "SCK-030", "--pay", "pay_later"]).output().unwrap();
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let output = checkout_command(&format!("http://{free}/"), &["--scan", "SCK-030", "--pay", "pay_later"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("cannot be reached"), "{stderr}");
@@ -125,14 +174,27 @@ fn checkout_command_explains_an_unknown_code_and_an_unreachable_server() {
 fn a_corrupt_settings_file_names_the_file_and_the_field() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("settings.toml");
-    std::fs::write(&path, "[commerce]\nurl = \"https://shop.example\"\nrequest_timeout_ms = \"soon\"\n").unwrap();
-    let output = Command::new(BIN).args(["--config", path.to_str().unwrap(), "sim", "--listen", "127.0.0.1:0"]).output().unwrap();
+    std::fs::write(
+        &path,
+        "[commerce]\nurl = \"https://shop.example\"\nrequest_timeout_ms = \"soon\"\n",
+    )
+    .unwrap();
+    let output = Command::new(BIN)
+        .args(["--config", path.to_str().unwrap(), "sim", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains(path.to_str().unwrap()) && stderr.contains("request_timeout_ms"), "{stderr}");
+    assert!(
+        stderr.contains(path.to_str().unwrap()) && stderr.contains("request_timeout_ms"),
+        "{stderr}"
+    );
 
     std::fs::write(&path, [0xff, 0xfe, 0x00, 0x01]).unwrap();
-    let output = Command::new(BIN).args(["--config", path.to_str().unwrap(), "sim"]).output().unwrap();
+    let output = Command::new(BIN)
+        .args(["--config", path.to_str().unwrap(), "sim"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("settings file"));
 }

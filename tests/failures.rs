@@ -16,7 +16,10 @@ use std::time::Duration;
 const SOCKS: &str = "SCK-030";
 
 async fn stop_at(client: &instore_kiosk::commerce::CommerceClient, choices: &Choices, page: &str) {
-    match run_checkout_until(client, choices, &mut |_| {}, Some(page)).await.unwrap() {
+    match run_checkout_until(client, choices, &mut |_| {}, Some(page))
+        .await
+        .unwrap()
+    {
         Walked::Stopped(r) => assert_eq!(r.current().unwrap().name(), page),
         Walked::Completed(_) => panic!("completed before {page}"),
     }
@@ -31,7 +34,11 @@ async fn wrong_otp_is_refused_and_the_checkout_stays_on_the_otp_step() {
     let sim = start_sim(quick_scenario()).await;
     let client = logged_in(&sim).await;
     fill_basket(&client, &[SOCKS]).await;
-    let choices = Choices { otp: Some("0000".into()), option_name: Some("Paycell".into()), ..Choices::pay("confirmation") };
+    let choices = Choices {
+        otp: Some("0000".into()),
+        option_name: Some("Paycell".into()),
+        ..Choices::pay("confirmation")
+    };
     let err = run_checkout(&client, &choices, &mut |_| {}).await.unwrap_err();
     match err {
         CheckoutError::Rejected { page, message } => {
@@ -43,7 +50,10 @@ async fn wrong_otp_is_refused_and_the_checkout_stays_on_the_otp_step() {
     assert_eq!(current_page(&client).await, "ConfirmationPaymentQueryPage");
     assert!(client.orders().await.unwrap().is_empty(), "no order from a wrong code");
     // The right code then goes through from where it stopped.
-    let r = client.post_step("ConfirmationPaymentQueryPage", &[("otp", "5544")]).await.unwrap();
+    let r = client
+        .post_step("ConfirmationPaymentQueryPage", &[("otp", "5544")])
+        .await
+        .unwrap();
     assert!(r.errors.is_none());
     assert_eq!(r.current().unwrap().name(), "ConfirmationPaymentCompletePage");
 }
@@ -53,13 +63,22 @@ async fn mobilexpress_wrong_otp_keeps_the_card_list_locked() {
     let sim = start_sim(quick_scenario()).await;
     let client = logged_in(&sim).await;
     fill_basket(&client, &[SOCKS]).await;
-    let choices = Choices { option_name: Some("MobilExpress (phone verification)".into()), ..Choices::pay("mobilexpress") };
+    let choices = Choices {
+        option_name: Some("MobilExpress (phone verification)".into()),
+        ..Choices::pay("mobilexpress")
+    };
     stop_at(&client, &choices, "MobilExpressCardFoundOtpRequiredOtpPage").await;
-    let r = client.post_step("MobilExpressCardFoundOtpRequiredOtpPage", &[("otp", "1234")]).await.unwrap();
+    let r = client
+        .post_step("MobilExpressCardFoundOtpRequiredOtpPage", &[("otp", "1234")])
+        .await
+        .unwrap();
     assert!(r.errors.unwrap().fields.contains_key("otp"));
     // Choosing a card before the phone is verified is refused too.
     let r = client
-        .post_step("MobilExpressCardFoundOtpRequiredOtpPage", &[("card_token", "6f08f86f-0343-4e9e-a3e2-656a3facf79b")])
+        .post_step(
+            "MobilExpressCardFoundOtpRequiredOtpPage",
+            &[("card_token", "6f08f86f-0343-4e9e-a3e2-656a3facf79b")],
+        )
         .await
         .unwrap();
     assert!(r.errors.is_some());
@@ -71,8 +90,16 @@ async fn missing_agreement_is_a_field_error_on_the_same_step() {
     let sim = start_sim(quick_scenario()).await;
     let client = logged_in(&sim).await;
     fill_basket(&client, &[SOCKS]).await;
-    stop_at(&client, &Choices::pay("pay_on_delivery"), "PayOnDeliveryPaymentChoicePage").await;
-    client.post_step("PayOnDeliveryPaymentChoicePage", &[("payment_choice", "cash")]).await.unwrap();
+    stop_at(
+        &client,
+        &Choices::pay("pay_on_delivery"),
+        "PayOnDeliveryPaymentChoicePage",
+    )
+    .await;
+    client
+        .post_step("PayOnDeliveryPaymentChoicePage", &[("payment_choice", "cash")])
+        .await
+        .unwrap();
     for body in [vec![], vec![("agreement", "false")]] {
         let r = client.post_step("PayOnDeliveryPage", &body).await.unwrap();
         let errors = r.errors.clone().expect("an agreement is required");
@@ -88,7 +115,10 @@ async fn a_step_out_of_order_is_refused_without_moving_the_checkout() {
     let client = logged_in(&sim).await;
     fill_basket(&client, &[SOCKS]).await;
     stop_at(&client, &Choices::pay("saved_card"), "SavedCardSelectionPage").await;
-    let r = client.post_step("SavedCardConfirmationPage", &[("agreement", "true")]).await.unwrap();
+    let r = client
+        .post_step("SavedCardConfirmationPage", &[("agreement", "true")])
+        .await
+        .unwrap();
     let errors = r.errors.clone().expect("skipping ahead is refused");
     assert!(errors.non_field[0].contains("not the current step"), "{errors:?}");
     assert_eq!(r.current().unwrap().name(), "SavedCardSelectionPage");
@@ -102,11 +132,20 @@ async fn unknown_card_and_unknown_installment_are_refused() {
     let client = logged_in(&sim).await;
     fill_basket(&client, &[SOCKS]).await;
     stop_at(&client, &Choices::pay("saved_card"), "SavedCardSelectionPage").await;
-    let r = client.post_step("SavedCardSelectionPage", &[("card", "stolen-card")]).await.unwrap();
+    let r = client
+        .post_step("SavedCardSelectionPage", &[("card", "stolen-card")])
+        .await
+        .unwrap();
     assert!(r.errors.unwrap().fields.contains_key("card"));
-    let r = client.post_step("SavedCardSelectionPage", &[("card", "my-visa-card")]).await.unwrap();
+    let r = client
+        .post_step("SavedCardSelectionPage", &[("card", "my-visa-card")])
+        .await
+        .unwrap();
     assert_eq!(r.current().unwrap().name(), "SavedCardInstallmentSelectionPage");
-    let r = client.post_step("SavedCardInstallmentSelectionPage", &[("installment", "99")]).await.unwrap();
+    let r = client
+        .post_step("SavedCardInstallmentSelectionPage", &[("installment", "99")])
+        .await
+        .unwrap();
     assert!(r.errors.clone().unwrap().fields.contains_key("installment"));
     assert_eq!(r.current().unwrap().name(), "SavedCardInstallmentSelectionPage");
 }
@@ -117,8 +156,16 @@ async fn third_party_completion_needs_an_approval() {
     let client = logged_in(&sim).await;
     fill_basket(&client, &[SOCKS]).await;
     stop_at(&client, &Choices::pay("redirection"), "RedirectionPaymentSelectedPage").await;
-    let r = client.post_step("RedirectionPaymentSelectedPage", &[("agreement", "true")]).await.unwrap();
-    let url = r.current().unwrap().redirect_url().expect("a payment address").to_string();
+    let r = client
+        .post_step("RedirectionPaymentSelectedPage", &[("agreement", "true")])
+        .await
+        .unwrap();
+    let url = r
+        .current()
+        .unwrap()
+        .redirect_url()
+        .expect("a payment address")
+        .to_string();
     // Completing before the customer decided is refused.
     let r = client.post_step("RedirectionPageCompletePage", &[]).await.unwrap();
     assert!(r.errors.unwrap().non_field[0].contains("not been approved"));
@@ -133,7 +180,10 @@ async fn third_party_completion_needs_an_approval() {
         .await
         .unwrap();
     assert_eq!(answer.status(), reqwest::StatusCode::SEE_OTHER);
-    assert!(answer.headers()["location"].to_str().unwrap().contains("page=RedirectionPageCompletePage"));
+    assert!(answer.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("page=RedirectionPageCompletePage"));
     let r = client.post_step("RedirectionPageCompletePage", &[]).await.unwrap();
     assert!(r.errors.unwrap().non_field[0].contains("declined"));
     assert!(client.orders().await.unwrap().is_empty());
@@ -144,9 +194,15 @@ async fn a_declined_garanti_pay_is_reported_as_declined() {
     let sim = start_sim(quick_scenario()).await;
     let client = logged_in(&sim).await;
     fill_basket(&client, &[SOCKS]).await;
-    let choices = Choices { service: ServiceAction::Decline, ..Choices::pay("gpay") };
+    let choices = Choices {
+        service: ServiceAction::Decline,
+        ..Choices::pay("gpay")
+    };
     let err = run_checkout(&client, &choices, &mut |_| {}).await.unwrap_err();
-    assert!(matches!(err, CheckoutError::Declined(ref m) if m.contains("declined")), "{err:?}");
+    assert!(
+        matches!(err, CheckoutError::Declined(ref m) if m.contains("declined")),
+        "{err:?}"
+    );
     assert!(client.orders().await.unwrap().is_empty());
 }
 
@@ -157,14 +213,20 @@ async fn bkm_and_masterpass_refuse_a_foreign_transaction() {
     fill_basket(&client, &[SOCKS]).await;
     stop_at(&client, &Choices::pay("bkm_express"), "BexNoncePage").await;
     let r = client
-        .post_step("BexNoncePage", &[("order_id", "1"), ("transaction_id", "someone-elses"), ("data", "{}")])
+        .post_step(
+            "BexNoncePage",
+            &[("order_id", "1"), ("transaction_id", "someone-elses"), ("data", "{}")],
+        )
         .await
         .unwrap();
     assert!(r.errors.unwrap().fields.contains_key("transaction_id"));
 
     fill_basket(&client, &[SOCKS]).await;
     stop_at(&client, &Choices::pay("masterpass"), "MasterpassCompletePage").await;
-    let r = client.post_step("MasterpassCompletePage", &[("token", "forged")]).await.unwrap();
+    let r = client
+        .post_step("MasterpassCompletePage", &[("token", "forged")])
+        .await
+        .unwrap();
     assert!(r.errors.unwrap().fields.contains_key("token"));
     assert!(client.orders().await.unwrap().is_empty());
 }
@@ -177,8 +239,14 @@ async fn an_expired_session_is_renewed_and_the_checkout_carries_on() {
     let sim = start_sim(scenario).await;
     let client = logged_in(&sim).await;
     let total = fill_basket(&client, &[SOCKS, "TSH-001"]).await;
-    let choices = Choices { otp: Some("5544".into()), option_name: Some("Paycell (with agreement)".into()), ..Choices::pay("confirmation") };
-    let done = run_checkout(&client, &choices, &mut |_| {}).await.expect("re-login keeps the checkout going");
+    let choices = Choices {
+        otp: Some("5544".into()),
+        option_name: Some("Paycell (with agreement)".into()),
+        ..Choices::pay("confirmation")
+    };
+    let done = run_checkout(&client, &choices, &mut |_| {})
+        .await
+        .expect("re-login keeps the checkout going");
     assert_eq!(done.order.unwrap().amount, total);
     assert_eq!(client.orders().await.unwrap().len(), 1, "exactly one order");
 }
@@ -188,7 +256,10 @@ async fn wrong_password_is_a_clear_login_error() {
     let sim = start_sim(quick_scenario()).await;
     let client = client_for(&sim, Duration::from_secs(5));
     let err = client.login(EMAIL, "wrong").await.unwrap_err();
-    assert!(matches!(err, CommerceError::LoginRejected(ref m) if m.contains("Unable to log in")), "{err:?}");
+    assert!(
+        matches!(err, CommerceError::LoginRejected(ref m) if m.contains("Unable to log in")),
+        "{err:?}"
+    );
     // Without a session nothing else works, and the error says so.
     let err = client.basket().await.unwrap_err();
     assert!(matches!(err, CommerceError::Http { status: 401, .. }), "{err:?}");
@@ -237,7 +308,10 @@ async fn a_server_that_is_not_there_is_unreachable_and_nothing_was_sent() {
     let err = client.basket().await.unwrap_err();
     assert!(matches!(err, CommerceError::Unreachable { .. }), "{err:?}");
     assert!(err.is_connectivity());
-    assert!(!err.may_have_been_processed(), "a refused connection cannot have placed an order");
+    assert!(
+        !err.may_have_been_processed(),
+        "a refused connection cannot have placed an order"
+    );
 }
 
 #[tokio::test]
@@ -268,27 +342,55 @@ async fn an_unknown_page_is_a_value_and_the_driver_stops_cleanly() {
     fill_basket(&client, &[SOCKS]).await;
     stop_at(&client, &Choices::pay("crypto_wallet"), "PaymentOptionSelectionPage").await;
     let options = client.checkout().await.unwrap();
-    let pk = options.payment_options().unwrap().payment_options.iter().find(|o| o.payment_type == "crypto_wallet").unwrap().pk.clone();
-    let r = client.post_step("PaymentOptionSelectionPage", &[("payment_option", &pk.0)]).await.unwrap();
+    let pk = options
+        .payment_options()
+        .unwrap()
+        .payment_options
+        .iter()
+        .find(|o| o.payment_type == "crypto_wallet")
+        .unwrap()
+        .pk
+        .clone();
+    let r = client
+        .post_step("PaymentOptionSelectionPage", &[("payment_option", &pk.0)])
+        .await
+        .unwrap();
     match r.current().unwrap() {
         Page::Unknown { name, .. } => assert_eq!(name, "CryptoWalletPage"),
         other => panic!("expected an unknown page, got {other:?}"),
     }
     fill_basket(&client, &[SOCKS]).await;
-    let err = run_checkout(&client, &Choices::pay("crypto_wallet"), &mut |_| {}).await.unwrap_err();
-    assert!(matches!(err, CheckoutError::UnknownStep(ref n) if n == "CryptoWalletPage"), "{err:?}");
+    let err = run_checkout(&client, &Choices::pay("crypto_wallet"), &mut |_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, CheckoutError::UnknownStep(ref n) if n == "CryptoWalletPage"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_payment_type_not_offered_is_named_in_the_error() {
-    let sim = start_sim(Scenario { options: vec![OptionSpec {
-        name: "Pay Later".into(), payment_type: "pay_later".into(),
-        is_installment_active: false, agreement_required: false, otp_required: false,
-    }], ..quick_scenario() }).await;
+    let sim = start_sim(Scenario {
+        options: vec![OptionSpec {
+            name: "Pay Later".into(),
+            payment_type: "pay_later".into(),
+            is_installment_active: false,
+            agreement_required: false,
+            otp_required: false,
+        }],
+        ..quick_scenario()
+    })
+    .await;
     let client = logged_in(&sim).await;
     fill_basket(&client, &[SOCKS]).await;
-    let err = run_checkout(&client, &Choices::pay("cash_register"), &mut |_| {}).await.unwrap_err();
-    assert!(matches!(err, CheckoutError::NotOffered(ref t) if t == "cash_register"), "{err:?}");
+    let err = run_checkout(&client, &Choices::pay("cash_register"), &mut |_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, CheckoutError::NotOffered(ref t) if t == "cash_register"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -314,13 +416,22 @@ async fn cash_register_polling_rides_out_a_dropped_connection() {
         }
         seen.lock().unwrap().push(event);
     };
-    let done = run_checkout(&client, &Choices::pay("cash_register"), &mut on_event).await.expect("completes after reconnecting");
+    let done = run_checkout(&client, &Choices::pay("cash_register"), &mut on_event)
+        .await
+        .expect("completes after reconnecting");
     assert_eq!(done.order.unwrap().amount, total);
-    assert!(events.lock().unwrap().iter().any(|e| matches!(e, Event::Reconnecting(_))));
+    assert!(events
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|e| matches!(e, Event::Reconnecting(_))));
 }
 
 #[tokio::test]
 async fn the_cashier_cannot_pay_an_unknown_number() {
     let sim = start_sim(quick_scenario()).await;
-    assert_eq!(pay_at_register(&sim.url(), "1234567890123").await, reqwest::StatusCode::NOT_FOUND);
+    assert_eq!(
+        pay_at_register(&sim.url(), "1234567890123").await,
+        reqwest::StatusCode::NOT_FOUND
+    );
 }

@@ -24,7 +24,13 @@ struct Case {
 }
 
 fn case(payment_type: &'static str) -> Case {
-    Case { payment_type, option: None, installment: None, fee: "0", factor: "1" }
+    Case {
+        payment_type,
+        option: None,
+        installment: None,
+        fee: "0",
+        factor: "1",
+    }
 }
 
 async fn run_case(case: Case) -> Vec<Event> {
@@ -81,7 +87,9 @@ async fn cash_register_without_installments() {
     let pages = pages(&events);
     assert!(pages.contains(&"CashRegisterCompletePage".to_string()));
     assert!(!pages.contains(&"CashRegisterInstallmentSelectionPage".to_string()));
-    assert!(events.iter().any(|e| matches!(e, Event::Barcode { number, seconds: 1 } if number.len() == 13)));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::Barcode { number, seconds: 1 } if number.len() == 13)));
 }
 
 #[tokio::test]
@@ -99,18 +107,30 @@ async fn cash_register_with_three_installments() {
     });
     let ctx = installments.expect("the installment picker was shown");
     assert!(ctx.cards.len() >= 2, "installments of more than one bank");
-    assert!(ctx.cards.iter().all(|c| !c.bank.name.is_empty() && c.installments.iter().any(|i| i.installment_count == 3)));
+    assert!(ctx
+        .cards
+        .iter()
+        .all(|c| !c.bank.name.is_empty() && c.installments.iter().any(|i| i.installment_count == 3)));
 }
 
 #[tokio::test]
 async fn pay_on_delivery_adds_the_service_fee() {
     // The first payment choice is cash at the door, 9.90 TRY.
-    run_case(Case { fee: "9.90", ..case("pay_on_delivery") }).await;
+    run_case(Case {
+        fee: "9.90",
+        ..case("pay_on_delivery")
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn saved_card_with_six_installments() {
-    run_case(Case { installment: Some(6), factor: "1.09", ..case("saved_card") }).await;
+    run_case(Case {
+        installment: Some(6),
+        factor: "1.09",
+        ..case("saved_card")
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -131,7 +151,9 @@ async fn pay_later() {
 #[tokio::test]
 async fn redirection_approved_at_the_service() {
     let events = run_case(case("redirection")).await;
-    assert!(events.iter().any(|e| matches!(e, Event::Service { url } if url.contains("/_sim/pay/"))));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::Service { url } if url.contains("/_sim/pay/"))));
 }
 
 #[tokio::test]
@@ -151,13 +173,21 @@ async fn garanti_pay() {
 
 #[tokio::test]
 async fn paycell_without_agreement_step() {
-    let events = run_case(Case { option: Some("Paycell"), ..case("confirmation") }).await;
+    let events = run_case(Case {
+        option: Some("Paycell"),
+        ..case("confirmation")
+    })
+    .await;
     assert!(!pages(&events).contains(&"ConfirmationPaymentAgreementConfirmPage".to_string()));
 }
 
 #[tokio::test]
 async fn paycell_with_agreement_step() {
-    let events = run_case(Case { option: Some("Paycell (with agreement)"), ..case("confirmation") }).await;
+    let events = run_case(Case {
+        option: Some("Paycell (with agreement)"),
+        ..case("confirmation")
+    })
+    .await;
     assert!(pages(&events).contains(&"ConfirmationPaymentAgreementConfirmPage".to_string()));
 }
 
@@ -168,13 +198,21 @@ async fn masterpass() {
 
 #[tokio::test]
 async fn mobilexpress_without_phone_step() {
-    let events = run_case(Case { option: Some("MobilExpress"), ..case("mobilexpress") }).await;
+    let events = run_case(Case {
+        option: Some("MobilExpress"),
+        ..case("mobilexpress")
+    })
+    .await;
     assert!(!pages(&events).contains(&"MobilExpressCardFoundOtpRequiredPhonePage".to_string()));
 }
 
 #[tokio::test]
 async fn mobilexpress_with_phone_and_otp() {
-    let events = run_case(Case { option: Some("MobilExpress (phone verification)"), ..case("mobilexpress") }).await;
+    let events = run_case(Case {
+        option: Some("MobilExpress (phone verification)"),
+        ..case("mobilexpress")
+    })
+    .await;
     let pages = pages(&events);
     assert!(pages.contains(&"MobilExpressCardFoundOtpRequiredPhonePage".to_string()));
     assert!(pages.contains(&"MobilExpressCardFoundOtpRequiredOtpPage".to_string()));
@@ -187,13 +225,27 @@ async fn home_delivery_adds_shipping() {
     let client = logged_in(&sim).await;
     let total = fill_basket(&client, &[SOCKS]).await;
     client.checkout().await.unwrap();
-    let r = client.post_step("DeliveryOptionSelectionPage", &[("delivery_option", "2")]).await.unwrap();
+    let r = client
+        .post_step("DeliveryOptionSelectionPage", &[("delivery_option", "2")])
+        .await
+        .unwrap();
     assert_eq!(r.current().unwrap().name(), "AddressSelectionPage");
-    let r = client.post_step("AddressSelectionPage", &[("shipping_address", "1"), ("billing_address", "1")]).await.unwrap();
+    let r = client
+        .post_step(
+            "AddressSelectionPage",
+            &[("shipping_address", "1"), ("billing_address", "1")],
+        )
+        .await
+        .unwrap();
     assert_eq!(r.current().unwrap().name(), "ShippingOptionSelectionPage");
-    let r = client.post_step("ShippingOptionSelectionPage", &[("shipping_option", "1")]).await.unwrap();
+    let r = client
+        .post_step("ShippingOptionSelectionPage", &[("shipping_option", "1")])
+        .await
+        .unwrap();
     assert_eq!(r.current().unwrap().name(), "PaymentOptionSelectionPage");
     assert_eq!(r.pre_order.unwrap().total_amount, Some(total + money("29.90")));
-    let done = instore_kiosk::checkout::run_checkout(&client, &Choices::pay("pay_later"), &mut |_| {}).await.unwrap();
+    let done = instore_kiosk::checkout::run_checkout(&client, &Choices::pay("pay_later"), &mut |_| {})
+        .await
+        .unwrap();
     assert_eq!(done.order.unwrap().amount, total + money("29.90"));
 }

@@ -144,16 +144,68 @@ pub async fn run_checkout_until(
     events: &mut (dyn FnMut(Event) + Send),
     stop_at: Option<&str>,
 ) -> Result<Walked, CheckoutError> {
-    let mut walk =
-        Walk { client, choices, events, option: None, noted: false, bex_transaction: None, started: Instant::now(), last: None };
+    walk(client, choices, events, &|page: &Page| stop_at == Some(page.name())).await
+}
+
+/// The steps before payment: contact, delivery, store, address, shipping.
+pub fn is_before_payment(page: &Page) -> bool {
+    matches!(
+        page,
+        Page::Index(_)
+            | Page::DeliveryOptionSelection(_)
+            | Page::RetailStoreSelection(_)
+            | Page::AddressSelection(_)
+            | Page::ShippingOptionSelection(_)
+    )
+}
+
+/// Answers the steps before payment (store pickup, the first address) and returns the
+/// first answer that is not one of them: the payment options, or a strategy's step when
+/// the server is already further on.
+pub async fn walk_to_payment(client: &CommerceClient) -> Result<CheckoutResponse, CheckoutError> {
+    match walk(client, &Choices::pay(""), &mut |_| {}, &|page: &Page| {
+        !is_before_payment(page)
+    })
+    .await?
+    {
+        Walked::Stopped(answer) => Ok(answer),
+        Walked::Completed(done) => Err(CheckoutError::Rejected {
+            page: "checkout".into(),
+            message: format!("the checkout already ended with order {}", done.thank_you.order_id),
+        }),
+    }
+}
+
+async fn walk(
+    client: &CommerceClient,
+    choices: &Choices,
+    events: &mut (dyn FnMut(Event) + Send),
+    stop: &(dyn Fn(&Page) -> bool + Sync),
+) -> Result<Walked, CheckoutError> {
+    let mut walk = Walk {
+        client,
+        choices,
+        events,
+        option: None,
+        noted: false,
+        bex_transaction: None,
+        started: Instant::now(),
+        last: None,
+    };
     let mut response = client.checkout().await?;
     if let Some(errors) = &response.errors {
-        return Err(CheckoutError::Rejected { page: "checkout".into(), message: errors.summary() });
+        return Err(CheckoutError::Rejected {
+            page: "checkout".into(),
+            message: errors.summary(),
+        });
     }
     for _ in 0..10_000 {
-        let page = response.current().cloned().ok_or_else(|| CheckoutError::UnknownStep("nothing".into()))?;
+        let page = response
+            .current()
+            .cloned()
+            .ok_or_else(|| CheckoutError::UnknownStep("nothing".into()))?;
         (walk.events)(Event::Page(page.clone()));
-        if stop_at == Some(page.name()) {
+        if stop(&page) {
             return Ok(Walked::Stopped(response));
         }
         if let Page::ThankYou(thank_you) = page {
@@ -165,7 +217,11 @@ pub async fn run_checkout_until(
                 }
             };
             let option = walk.option.clone().unwrap_or_default();
-            return Ok(Walked::Completed(Completed { thank_you, option, order }));
+            return Ok(Walked::Completed(Completed {
+                thank_you,
+                option,
+                order,
+            }));
         }
         walk.last = Some(response);
         response = walk.step(&page).await?;
@@ -181,7 +237,10 @@ impl Walk<'_> {
     async fn post(&mut self, page: &str, fields: &[(&str, &str)]) -> Result<CheckoutResponse, CheckoutError> {
         let response = self.client.post_step(page, fields).await?;
         match &response.errors {
-            Some(errors) => Err(CheckoutError::Rejected { page: page.to_string(), message: errors.summary() }),
+            Some(errors) => Err(CheckoutError::Rejected {
+                page: page.to_string(),
+                message: errors.summary(),
+            }),
             None => Ok(response),
         }
     }
@@ -196,17 +255,30 @@ impl Walk<'_> {
     }
 
     fn require(&self, value: &Option<String>, what: &str) -> Result<String, CheckoutError> {
-        value.clone().ok_or_else(|| CheckoutError::MissingChoice(format!("this payment needs {what}")))
+        value
+            .clone()
+            .ok_or_else(|| CheckoutError::MissingChoice(format!("this payment needs {what}")))
     }
 
     fn choose_option(&self, options: &[PaymentOption]) -> Result<PaymentOption, CheckoutError> {
-        let of_type: Vec<&PaymentOption> = options.iter().filter(|o| o.payment_type == self.choices.payment_type).collect();
+        let of_type: Vec<&PaymentOption> = options
+            .iter()
+            .filter(|o| o.payment_type == self.choices.payment_type)
+            .collect();
         let chosen = match &self.choices.option_name {
-            Some(name) => of_type.iter().find(|o| o.name.eq_ignore_ascii_case(name) || o.slug == *name).copied(),
+            Some(name) => of_type
+                .iter()
+                .find(|o| o.name.eq_ignore_ascii_case(name) || o.slug == *name)
+                .copied(),
             None => of_type.first().copied(),
         };
         chosen.cloned().ok_or_else(|| {
-            let named = self.choices.option_name.as_deref().map(|n| format!(" named {n:?}")).unwrap_or_default();
+            let named = self
+                .choices
+                .option_name
+                .as_deref()
+                .map(|n| format!(" named {n:?}"))
+                .unwrap_or_default();
             CheckoutError::NotOffered(format!("{}{named}", self.choices.payment_type))
         })
     }
@@ -223,23 +295,33 @@ impl Walk<'_> {
                     .or(ctx.delivery_options.first())
                     .ok_or_else(|| CheckoutError::NotOffered("any delivery option".into()))?;
                 let pk = option.pk.0.clone();
-                self.post("DeliveryOptionSelectionPage", &[("delivery_option", &pk)]).await
+                self.post("DeliveryOptionSelectionPage", &[("delivery_option", &pk)])
+                    .await
             }
             Page::RetailStoreSelection(ctx) => {
                 let store = first_pk(&ctx.retail_stores, |s| s.pk.0.clone())
                     .ok_or_else(|| CheckoutError::NotOffered("a store for pickup".into()))?;
                 let address = first_pk(&ctx.addresses, |a| a.pk.0.clone()).unwrap_or_default();
-                self.post("RetailStoreSelectionPage", &[("retail_store", &store), ("billing_address", &address)]).await
+                self.post(
+                    "RetailStoreSelectionPage",
+                    &[("retail_store", &store), ("billing_address", &address)],
+                )
+                .await
             }
             Page::AddressSelection(ctx) => {
                 let address = first_pk(&ctx.addresses, |a| a.pk.0.clone())
                     .ok_or_else(|| CheckoutError::MissingChoice("the account has no address".into()))?;
-                self.post("AddressSelectionPage", &[("shipping_address", &address), ("billing_address", &address)]).await
+                self.post(
+                    "AddressSelectionPage",
+                    &[("shipping_address", &address), ("billing_address", &address)],
+                )
+                .await
             }
             Page::ShippingOptionSelection(ctx) => {
                 let pk = first_pk(&ctx.shipping_options, |s| s.pk.0.clone())
                     .ok_or_else(|| CheckoutError::NotOffered("any shipping option".into()))?;
-                self.post("ShippingOptionSelectionPage", &[("shipping_option", &pk)]).await
+                self.post("ShippingOptionSelectionPage", &[("shipping_option", &pk)])
+                    .await
             }
             Page::PaymentOptionSelection(ctx) => {
                 if self.option.is_some() {
@@ -252,7 +334,9 @@ impl Walk<'_> {
                 let option = self.choose_option(&ctx.payment_options)?;
                 let pk = option.pk.0.clone();
                 self.option = Some(option);
-                let answer = self.post("PaymentOptionSelectionPage", &[("payment_option", &pk)]).await?;
+                let answer = self
+                    .post("PaymentOptionSelectionPage", &[("payment_option", &pk)])
+                    .await?;
                 if let (Some(notes), false) = (&c.notes, self.noted) {
                     self.noted = true;
                     self.post("OrderNotePage", &[("notes", notes)]).await?;
@@ -261,45 +345,76 @@ impl Walk<'_> {
             }
             Page::OrderNote(_) => Err(CheckoutError::UnknownStep("OrderNotePage as a step".into())),
             Page::FundsTransferChoice(ctx) => {
-                let account = c.choice.clone().or_else(|| first_pk(&ctx.bank_accounts, |a| a.pk.0.clone()));
+                let account = c
+                    .choice
+                    .clone()
+                    .or_else(|| first_pk(&ctx.bank_accounts, |a| a.pk.0.clone()));
                 let account = account.or_else(|| {
-                    self.last.as_ref().and_then(|r| r.payment_options()).and_then(|p| first_pk(&p.bank_accounts, |a| a.pk.0.clone()))
+                    self.last
+                        .as_ref()
+                        .and_then(|r| r.payment_options())
+                        .and_then(|p| first_pk(&p.bank_accounts, |a| a.pk.0.clone()))
                 });
                 let account = self.require(&account, "a bank account")?;
-                self.post("FundsTransferChoicePage", &[("bank_account", &account)]).await
+                self.post("FundsTransferChoicePage", &[("bank_account", &account)])
+                    .await
             }
             Page::FundsTransfer(_) => self.post("FundsTransferPage", &[("agreement", "true")]).await,
             Page::LoyaltyMoney(_) => self.post("LoyaltyMoneyPage", &[("agreement", "true")]).await,
             Page::PayLaterComplete(_) => self.post("PayLaterCompletePage", &[("agreement", "true")]).await,
             Page::PayOnDeliveryPaymentChoice(ctx) => {
-                let choice = c.choice.clone().or_else(|| ctx.payment_choices.first().map(|p| p.value.clone()));
+                let choice = c
+                    .choice
+                    .clone()
+                    .or_else(|| ctx.payment_choices.first().map(|p| p.value.clone()));
                 let choice = self.require(&choice, "a payment choice (--choice)")?;
-                self.post("PayOnDeliveryPaymentChoicePage", &[("payment_choice", &choice)]).await
+                self.post("PayOnDeliveryPaymentChoicePage", &[("payment_choice", &choice)])
+                    .await
             }
             Page::PayOnDelivery(_) => self.post("PayOnDeliveryPage", &[("agreement", "true")]).await,
-            Page::RedirectionPaymentSelected(_) => self.post("RedirectionPaymentSelectedPage", &[("agreement", "true")]).await,
-            Page::RedirectionPageComplete(ctx) => self.third_party(ctx.redirect_url.as_deref(), "RedirectionPageCompletePage").await,
+            Page::RedirectionPaymentSelected(_) => {
+                self.post("RedirectionPaymentSelectedPage", &[("agreement", "true")])
+                    .await
+            }
+            Page::RedirectionPageComplete(ctx) => {
+                self.third_party(ctx.redirect_url.as_deref(), "RedirectionPageCompletePage")
+                    .await
+            }
             Page::CreditPaymentSelection(ctx) => {
-                let option = c.choice.clone().or_else(|| first_pk(&ctx.credit_payment_options, |o| o.pk.0.clone()));
+                let option = c
+                    .choice
+                    .clone()
+                    .or_else(|| first_pk(&ctx.credit_payment_options, |o| o.pk.0.clone()));
                 let option = self.require(&option, "a credit option")?;
-                self.post("CreditPaymentSelectionPage", &[("credit_payment_option", &option)]).await
+                self.post("CreditPaymentSelectionPage", &[("credit_payment_option", &option)])
+                    .await
             }
             Page::CreditPaymentConfirmation(ctx) => match &ctx.redirect_url {
-                None => self.post("CreditPaymentConfirmationPage", &[("agreement", "true")]).await,
+                None => {
+                    self.post("CreditPaymentConfirmationPage", &[("agreement", "true")])
+                        .await
+                }
                 Some(url) => self.third_party(Some(url), "CreditPaymentCompletePage").await,
             },
             Page::CreditPaymentComplete(_) => self.post("CreditPaymentCompletePage", &[]).await,
             Page::CashRegister(_) => self.post("CashRegisterPage", &[]).await,
             Page::CashRegisterInstallmentSelection(ctx) => {
                 let card = match &c.choice {
-                    Some(bank) => ctx.cards.iter().find(|card| card.bank.slug == *bank || card.bank.name == *bank),
+                    Some(bank) => ctx
+                        .cards
+                        .iter()
+                        .find(|card| card.bank.slug == *bank || card.bank.name == *bank),
                     None => ctx.cards.first(),
                 }
                 .ok_or_else(|| CheckoutError::NotOffered("that bank's installments".into()))?;
                 let pk = self.installment(&card.installments)?;
-                self.post("CashRegisterInstallmentSelectionPage", &[("installment", &pk)]).await
+                self.post("CashRegisterInstallmentSelectionPage", &[("installment", &pk)])
+                    .await
             }
-            Page::CashRegisterComplete(ctx) => self.wait_for_register(ctx.number.as_ref().map(|n| n.0.clone()), ctx.seconds).await,
+            Page::CashRegisterComplete(ctx) => {
+                self.wait_for_register(ctx.number.as_ref().map(|n| n.0.clone()), ctx.seconds)
+                    .await
+            }
             Page::BexSelection(_) => self.post("BexSelectionPage", &[]).await,
             Page::BexBinNumber(ctx) => {
                 self.bex_transaction = Some(ctx.transaction_id.clone());
@@ -314,7 +429,15 @@ impl Walk<'_> {
                 // The BKM Express client library posts this after the customer pays in its popup.
                 let transaction_id = self.require(&self.bex_transaction, "a BKM Express ticket")?;
                 let data = r#"{"status": "ok", "paymentPurchased": true}"#;
-                self.post("BexNoncePage", &[("order_id", "kiosk"), ("transaction_id", &transaction_id), ("data", data)]).await
+                self.post(
+                    "BexNoncePage",
+                    &[
+                        ("order_id", "kiosk"),
+                        ("transaction_id", &transaction_id),
+                        ("data", data),
+                    ],
+                )
+                .await
             }
             Page::BexComplete(_) => self.post("BexCompletePage", &[]).await,
             Page::GPaySelection(_) => self.post("GPaySelectionPage", &[]).await,
@@ -322,27 +445,39 @@ impl Walk<'_> {
             Page::GPayComplete(ctx) => self.third_party(ctx.redirect_url.as_deref(), "GPayCompletePage").await,
             Page::ConfirmationPaymentAgreementCheck(_) => self.post("ConfirmationPaymentAgreementCheckPage", &[]).await,
             Page::ConfirmationPaymentAgreementConfirm(_) => {
-                self.post("ConfirmationPaymentAgreementConfirmPage", &[("agreement", "true")]).await
+                self.post("ConfirmationPaymentAgreementConfirmPage", &[("agreement", "true")])
+                    .await
             }
-            Page::ConfirmationPaymentSelected(_) => self.post("ConfirmationPaymentSelectedPage", &[("agreement", "true")]).await,
+            Page::ConfirmationPaymentSelected(_) => {
+                self.post("ConfirmationPaymentSelectedPage", &[("agreement", "true")])
+                    .await
+            }
             Page::ConfirmationPaymentQuery(_) => {
                 let otp = self.require(&c.otp, "the code sent by SMS (--otp)")?;
                 self.post("ConfirmationPaymentQueryPage", &[("otp", &otp)]).await
             }
             Page::ConfirmationPaymentComplete(_) => self.post("ConfirmationPaymentCompletePage", &[]).await,
             Page::SavedCardSelection(ctx) => {
-                let card = c.card.clone().or_else(|| ctx.cards.first().map(|card| card.token.clone()));
+                let card = c
+                    .card
+                    .clone()
+                    .or_else(|| ctx.cards.first().map(|card| card.token.clone()));
                 let card = self.require(&card, "a saved card (--card)")?;
                 self.post("SavedCardSelectionPage", &[("card", &card)]).await
             }
             Page::SavedCardInstallmentSelection(ctx) => {
                 let pk = self.installment(&ctx.installments)?;
-                self.post("SavedCardInstallmentSelectionPage", &[("installment", &pk)]).await
+                self.post("SavedCardInstallmentSelectionPage", &[("installment", &pk)])
+                    .await
             }
             Page::SavedCardConfirmation(_) => self.post("SavedCardConfirmationPage", &[("agreement", "true")]).await,
             Page::MasterpassBinNumber(_) => {
                 let bin = c.card.clone().unwrap_or_else(|| "543210".into());
-                self.post("MasterpassBinNumberPage", &[("is_masterpass_stored_card", "true"), ("bin_number", &bin)]).await
+                self.post(
+                    "MasterpassBinNumberPage",
+                    &[("is_masterpass_stored_card", "true"), ("bin_number", &bin)],
+                )
+                .await
             }
             Page::MasterpassInstallment(ctx) => {
                 let pk = self.installment(&ctx.installments)?;
@@ -357,24 +492,35 @@ impl Walk<'_> {
             Page::MobilExpressSelection(_) => self.post("MobilExpressSelectionPage", &[("clear", "false")]).await,
             Page::MobilExpressCardFoundOtpRequiredPhone(ctx) => {
                 let phone = c.phone.clone().unwrap_or_else(|| ctx.phone_number.clone());
-                self.post("MobilExpressCardFoundOtpRequiredPhonePage", &[("phone_number", &phone)]).await
+                self.post("MobilExpressCardFoundOtpRequiredPhonePage", &[("phone_number", &phone)])
+                    .await
             }
             Page::MobilExpressCardFoundOtpRequiredOtp(_) => {
                 let otp = self.require(&c.otp, "the code sent by SMS (--otp)")?;
-                self.post("MobilExpressCardFoundOtpRequiredOtpPage", &[("otp", &otp)]).await
+                self.post("MobilExpressCardFoundOtpRequiredOtpPage", &[("otp", &otp)])
+                    .await
             }
             Page::MobilExpressCardList(ctx) => {
                 let card = match &c.card {
                     Some(id) => ctx.cards.iter().find(|card| card.card_id == *id),
-                    None => ctx.cards.iter().find(|card| card.is_default && !card.is_expired).or(ctx.cards.first()),
+                    None => ctx
+                        .cards
+                        .iter()
+                        .find(|card| card.is_default && !card.is_expired)
+                        .or(ctx.cards.first()),
                 }
                 .ok_or_else(|| CheckoutError::MissingChoice("no MobilExpress card to pay with".into()))?;
                 let (id, masked) = (card.card_id.clone(), card.masked_card_no.clone());
-                self.post("MobilExpressCardListPage", &[("card_token", &id), ("masked_card_number", &masked)]).await
+                self.post(
+                    "MobilExpressCardListPage",
+                    &[("card_token", &id), ("masked_card_number", &masked)],
+                )
+                .await
             }
             Page::MobilExpressInstallmentSelection(ctx) => {
                 let pk = self.installment(&ctx.installments)?;
-                self.post("MobilExpressInstallmentSelectionPage", &[("installment", &pk)]).await
+                self.post("MobilExpressInstallmentSelectionPage", &[("installment", &pk)])
+                    .await
             }
             Page::MobilExpressTryPayment(_) => self.post("MobilExpressTryPaymentPage", &[("agreement", "true")]).await,
             Page::ThankYou(_) => unreachable!("handled by run_checkout"),
@@ -384,17 +530,27 @@ impl Walk<'_> {
 
     /// Shows the barcode and asks the server every `seconds` whether the register has
     /// taken the payment; one request at a time, through short network failures.
-    async fn wait_for_register(&mut self, number: Option<String>, seconds: Option<u32>) -> Result<CheckoutResponse, CheckoutError> {
+    async fn wait_for_register(
+        &mut self,
+        number: Option<String>,
+        seconds: Option<u32>,
+    ) -> Result<CheckoutResponse, CheckoutError> {
         let mut number = number;
         let mut seconds = seconds.unwrap_or(5).max(1);
         if let Some(n) = &number {
-            (self.events)(Event::Barcode { number: n.clone(), seconds });
+            (self.events)(Event::Barcode {
+                number: n.clone(),
+                seconds,
+            });
         }
         let waiting_since = Instant::now();
         let mut polls = 0u32;
         loop {
             if waiting_since.elapsed() > self.choices.wait_limit {
-                return Err(CheckoutError::GaveUp(self.choices.wait_limit, "the register has not taken the payment".into()));
+                return Err(CheckoutError::GaveUp(
+                    self.choices.wait_limit,
+                    "the register has not taken the payment".into(),
+                ));
             }
             // Without a number (an empty context) ask at once; otherwise wait the server's interval.
             if number.is_some() {
@@ -413,14 +569,20 @@ impl Walk<'_> {
                 Err(e) => return Err(e.into()),
             };
             if let Some(errors) = &response.errors {
-                return Err(CheckoutError::Rejected { page: "CashRegisterCompletePage".into(), message: errors.summary() });
+                return Err(CheckoutError::Rejected {
+                    page: "CashRegisterCompletePage".into(),
+                    message: errors.summary(),
+                });
             }
             match response.current() {
                 Some(Page::CashRegisterComplete(ctx)) => {
                     if let (None, Some(n)) = (&number, &ctx.number) {
                         seconds = ctx.seconds.unwrap_or(seconds).max(1);
                         number = Some(n.0.clone());
-                        (self.events)(Event::Barcode { number: n.0.clone(), seconds });
+                        (self.events)(Event::Barcode {
+                            number: n.0.clone(),
+                            seconds,
+                        });
                     } else {
                         (self.events)(Event::Polling { polls });
                     }
@@ -465,7 +627,10 @@ impl Walk<'_> {
                         Err(e) => return Err(e.into()),
                     }
                     if since.elapsed() > self.choices.wait_limit {
-                        return Err(CheckoutError::GaveUp(self.choices.wait_limit, "the payment service has not confirmed".into()));
+                        return Err(CheckoutError::GaveUp(
+                            self.choices.wait_limit,
+                            "the payment service has not confirmed".into(),
+                        ));
                     }
                 }
             }
@@ -477,7 +642,10 @@ impl Walk<'_> {
 /// fields the service sends back to the checkout.
 async fn decide_at_service(url: &str, approve: bool) -> Result<Vec<(String, String)>, CheckoutError> {
     let unreachable = |e: reqwest::Error| {
-        CheckoutError::Commerce(CommerceError::Unreachable { url: url.to_string(), detail: e.to_string() })
+        CheckoutError::Commerce(CommerceError::Unreachable {
+            url: url.to_string(),
+            detail: e.to_string(),
+        })
     };
     let answer: Value = reqwest::Client::new()
         .post(url)
@@ -489,6 +657,13 @@ async fn decide_at_service(url: &str, approve: bool) -> Result<Vec<(String, Stri
         .json()
         .await
         .map_err(unreachable)?;
-    let form = answer.get("return_form").and_then(Value::as_object).cloned().unwrap_or_default();
-    Ok(form.into_iter().map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect())
+    let form = answer
+        .get("return_form")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    Ok(form
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+        .collect())
 }

@@ -7,7 +7,10 @@
 
 pub mod headless;
 
-pub use headless::{run_checkout, run_checkout_until, CheckoutError, Choices, Completed, Event, ServiceAction, Walked};
+pub use headless::{
+    is_before_payment, run_checkout, run_checkout_until, walk_to_payment, CheckoutError, Choices, Completed, Event,
+    ServiceAction, Walked,
+};
 
 /// The payment types this build can run end to end, in the order a kiosk lists them.
 pub const SUPPORTED_PAYMENT_TYPES: &[&str] = &[

@@ -33,13 +33,20 @@ impl ClientConfig {
         let mut base_url =
             Url::parse(base_url).map_err(|e| CommerceError::BadUrl(base_url.to_string(), e.to_string()))?;
         if !matches!(base_url.scheme(), "http" | "https") {
-            return Err(CommerceError::BadUrl(base_url.to_string(), "it must start with http:// or https://".into()));
+            return Err(CommerceError::BadUrl(
+                base_url.to_string(),
+                "it must start with http:// or https://".into(),
+            ));
         }
         if !base_url.path().ends_with('/') {
             let path = format!("{}/", base_url.path());
             base_url.set_path(&path);
         }
-        Ok(ClientConfig { base_url, connect_timeout: Duration::from_secs(5), request_timeout: Duration::from_secs(20) })
+        Ok(ClientConfig {
+            base_url,
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(20),
+        })
     }
 }
 
@@ -52,7 +59,10 @@ pub struct Credentials {
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials").field("email", &self.email).field("password", &"<hidden>").finish()
+        f.debug_struct("Credentials")
+            .field("email", &self.email)
+            .field("password", &"<hidden>")
+            .finish()
     }
 }
 
@@ -150,12 +160,17 @@ impl CommerceClient {
 
     /// Resolves a path the server gave (`/orders/completed/…/`) against the base URL.
     pub fn url(&self, path: &str) -> Result<Url> {
-        self.base_url().join(path.trim_start_matches('/')).map_err(|e| CommerceError::BadUrl(path.to_string(), e.to_string()))
+        self.base_url()
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| CommerceError::BadUrl(path.to_string(), e.to_string()))
     }
 
     /// Logs in and remembers the account, so an expired session can be renewed.
     pub async fn login(&self, email: &str, password: &str) -> Result<()> {
-        let credentials = Credentials { email: email.to_string(), password: password.to_string() };
+        let credentials = Credentials {
+            email: email.to_string(),
+            password: password.to_string(),
+        };
         self.login_with(&credentials).await?;
         *self.inner.credentials.lock().unwrap_or_else(|e| e.into_inner()) = Some(credentials);
         Ok(())
@@ -164,9 +179,16 @@ impl CommerceClient {
     async fn login_with(&self, credentials: &Credentials) -> Result<()> {
         let (_, body) = self.send_once(Method::GET, "csrf_token/", &Body::Empty).await?;
         let token: Value = parse_json(&body, "the CSRF token request")?;
-        let token = token.get("csrf_token").and_then(Value::as_str).map(str::to_owned).or_else(|| self.cookie("csrftoken"));
+        let token = token
+            .get("csrf_token")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| self.cookie("csrftoken"));
         let Some(token) = token else {
-            return Err(CommerceError::Malformed { what: "the CSRF token request".into(), detail: "no csrf_token".into() });
+            return Err(CommerceError::Malformed {
+                what: "the CSRF token request".into(),
+                detail: "no csrf_token".into(),
+            });
         };
         let request = self
             .request(Method::POST, "users/login/")?
@@ -175,14 +197,19 @@ impl CommerceClient {
         let (status, body) = self.execute(request, "login").await?;
         if status.is_success() {
             if self.cookie("osessionid").is_none() {
-                return Err(CommerceError::Malformed { what: "login".into(), detail: "no session cookie was set".into() });
+                return Err(CommerceError::Malformed {
+                    what: "login".into(),
+                    detail: "no session cookie was set".into(),
+                });
             }
             *self.inner.logins.lock().unwrap_or_else(|e| e.into_inner()) += 1;
             tracing::info!(email = %credentials.email, "logged in");
             return Ok(());
         }
         if status.is_server_error() {
-            return Err(CommerceError::Server { status: status.as_u16() });
+            return Err(CommerceError::Server {
+                status: status.as_u16(),
+            });
         }
         let message = serde_json::from_slice::<Value>(&body)
             .ok()
@@ -195,7 +222,9 @@ impl CommerceClient {
 
     /// Who the session belongs to.
     pub async fn current_user(&self) -> Result<User> {
-        let body = self.call(Method::GET, "current_user/", Body::Empty, "current user").await?;
+        let body = self
+            .call(Method::GET, "current_user/", Body::Empty, "current user")
+            .await?;
         parse_json(&body, "current user")
     }
 
@@ -211,14 +240,18 @@ impl CommerceClient {
     pub async fn product_by_code(&self, code: &str) -> Result<Option<Product>> {
         let code = code.trim();
         let found = self.search_products(code).await?;
-        Ok(found.into_iter().find(|p| p.barcode.as_deref() == Some(code) || p.sku == code))
+        Ok(found
+            .into_iter()
+            .find(|p| p.barcode.as_deref() == Some(code) || p.sku == code))
     }
 
     /// The whole catalog, every page of it.
     pub async fn all_products(&self) -> Result<Vec<Product>> {
         let mut products = Vec::new();
         for page in 1..=1000u32 {
-            let body = self.call(Method::GET, &format!("list/?page={page}"), Body::Empty, "catalog").await?;
+            let body = self
+                .call(Method::GET, &format!("list/?page={page}"), Body::Empty, "catalog")
+                .await?;
             let list: ProductList = parse_json(&body, "catalog")?;
             let last = list.pagination.num_pages.unwrap_or(1) <= page || list.products.is_empty();
             products.extend(list.products);
@@ -235,14 +268,20 @@ impl CommerceClient {
 
     /// Adds `quantity` of a product to the basket.
     pub async fn add_to_basket(&self, product: &Pk, quantity: u32) -> Result<Basket> {
-        self.basket_call(Method::POST, Body::Json(json!({"product": pk_json(product), "quantity": quantity, "attributes": {}})))
-            .await
+        self.basket_call(
+            Method::POST,
+            Body::Json(json!({"product": pk_json(product), "quantity": quantity, "attributes": {}})),
+        )
+        .await
     }
 
     /// Sets a line's quantity; zero removes the line.
     pub async fn set_quantity(&self, product: &Pk, quantity: u32) -> Result<Basket> {
-        self.basket_call(Method::PUT, Body::Json(json!({"product": pk_json(product), "quantity": quantity, "attributes": {}})))
-            .await
+        self.basket_call(
+            Method::PUT,
+            Body::Json(json!({"product": pk_json(product), "quantity": quantity, "attributes": {}})),
+        )
+        .await
     }
 
     pub async fn remove_from_basket(&self, product: &Pk) -> Result<Basket> {
@@ -264,18 +303,31 @@ impl CommerceClient {
 
     /// Re-reads the current checkout step.
     pub async fn checkout(&self) -> Result<CheckoutResponse> {
-        self.checkout_call(Method::GET, "orders/checkout/".to_string(), Body::Empty, "checkout").await
+        self.checkout_call(Method::GET, "orders/checkout/".to_string(), Body::Empty, "checkout")
+            .await
     }
 
     /// Posts one checkout step with its form fields.
     pub async fn post_step(&self, page: &str, fields: &[(&str, &str)]) -> Result<CheckoutResponse> {
         let form = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        self.checkout_call(Method::POST, format!("orders/checkout/?page={}", urlencode(page)), Body::Form(form), page).await
+        self.checkout_call(
+            Method::POST,
+            format!("orders/checkout/?page={}", urlencode(page)),
+            Body::Form(form),
+            page,
+        )
+        .await
     }
 
     /// Reads a checkout step with GET (the reference's "Fetch Saved Cards").
     pub async fn get_step(&self, page: &str) -> Result<CheckoutResponse> {
-        self.checkout_call(Method::GET, format!("orders/checkout/?page={}", urlencode(page)), Body::Empty, page).await
+        self.checkout_call(
+            Method::GET,
+            format!("orders/checkout/?page={}", urlencode(page)),
+            Body::Empty,
+            page,
+        )
+        .await
     }
 
     /// Posts (or with no `method`, reads) a step and returns the answer as raw JSON,
@@ -300,7 +352,10 @@ impl CommerceClient {
         }
         let response = CheckoutResponse::parse(&bytes).map_err(|detail| {
             if status.is_success() {
-                CommerceError::Malformed { what: what.to_string(), detail }
+                CommerceError::Malformed {
+                    what: what.to_string(),
+                    detail,
+                }
             } else {
                 http_error(status, what, &bytes)
             }
@@ -314,7 +369,11 @@ impl CommerceClient {
     pub async fn completed_order(&self, redirect_url: &str) -> Result<OrderRecord> {
         let mut url = self.url(redirect_url)?;
         url.query_pairs_mut().append_pair("format", "json");
-        let path = url.as_str().strip_prefix(self.base_url().as_str()).unwrap_or(url.as_str()).to_string();
+        let path = url
+            .as_str()
+            .strip_prefix(self.base_url().as_str())
+            .unwrap_or(url.as_str())
+            .to_string();
         let body = self.call(Method::GET, &path, Body::Empty, "completed order").await?;
         #[derive(Deserialize)]
         struct Envelope {
@@ -325,7 +384,9 @@ impl CommerceClient {
 
     /// The logged-in user's orders, newest first.
     pub async fn orders(&self) -> Result<Vec<OrderRecord>> {
-        let body = self.call(Method::GET, "users/orders/", Body::Empty, "order list").await?;
+        let body = self
+            .call(Method::GET, "users/orders/", Body::Empty, "order list")
+            .await?;
         #[derive(Deserialize)]
         struct Envelope {
             results: Vec<OrderRecord>,
@@ -354,7 +415,11 @@ impl CommerceClient {
         let Some(credentials) = credentials else {
             return Err(http_error(status, what, &bytes));
         };
-        tracing::info!(step = what, status = status.as_u16(), "session expired; logging in again");
+        tracing::info!(
+            step = what,
+            status = status.as_u16(),
+            "session expired; logging in again"
+        );
         {
             let _gate = self.inner.login_gate.lock().await;
             let logins_now = *self.inner.logins.lock().unwrap_or_else(|e| e.into_inner());
@@ -406,9 +471,14 @@ impl CommerceClient {
 
     fn transport_error(&self, e: reqwest::Error) -> CommerceError {
         if e.is_timeout() {
-            CommerceError::Timeout { seconds: self.inner.config.request_timeout.as_secs_f64() }
+            CommerceError::Timeout {
+                seconds: self.inner.config.request_timeout.as_secs_f64(),
+            }
         } else if e.is_connect() {
-            CommerceError::Unreachable { url: self.base_url().to_string(), detail: root_cause(&e) }
+            CommerceError::Unreachable {
+                url: self.base_url().to_string(),
+                detail: root_cause(&e),
+            }
         } else {
             CommerceError::ConnectionLost(root_cause(&e))
         }
@@ -418,7 +488,11 @@ impl CommerceClient {
     fn cookie(&self, name: &str) -> Option<String> {
         let header = self.inner.jar.cookies(self.base_url())?;
         let header = header.to_str().ok()?;
-        header.split(';').filter_map(|pair| pair.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        header
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
     }
 }
 
@@ -437,16 +511,23 @@ struct Pagination {
 
 /// Product keys are numbers on the wire when they look like numbers.
 fn pk_json(pk: &Pk) -> Value {
-    pk.0.parse::<u64>().map(Value::from).unwrap_or_else(|_| Value::from(pk.0.clone()))
+    pk.0.parse::<u64>()
+        .map(Value::from)
+        .unwrap_or_else(|_| Value::from(pk.0.clone()))
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
-    serde_json::from_slice(body).map_err(|e| CommerceError::Malformed { what: what.to_string(), detail: e.to_string() })
+    serde_json::from_slice(body).map_err(|e| CommerceError::Malformed {
+        what: what.to_string(),
+        detail: e.to_string(),
+    })
 }
 
 fn http_error(status: StatusCode, what: &str, body: &[u8]) -> CommerceError {
     if status.is_server_error() {
-        return CommerceError::Server { status: status.as_u16() };
+        return CommerceError::Server {
+            status: status.as_u16(),
+        };
     }
     let text = String::from_utf8_lossy(body);
     let message: String = serde_json::from_slice::<Value>(body)
@@ -454,7 +535,11 @@ fn http_error(status: StatusCode, what: &str, body: &[u8]) -> CommerceError {
         .and_then(|v| super::pages::CheckoutErrors::from_value(&v))
         .map(|e| e.summary())
         .unwrap_or_else(|| text.chars().take(200).collect());
-    CommerceError::Http { status: status.as_u16(), what: what.to_string(), message }
+    CommerceError::Http {
+        status: status.as_u16(),
+        what: what.to_string(),
+        message,
+    }
 }
 
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {

@@ -8,7 +8,9 @@ use thiserror::Error;
 
 #[derive(Debug, Clone, Error, PartialEq)]
 pub enum CommerceError {
-    #[error("the commerce server at {url} cannot be reached ({detail}); check the network and the commerce URL in settings")]
+    #[error(
+        "the commerce server at {url} cannot be reached ({detail}); check the network and the commerce URL in settings"
+    )]
     Unreachable { url: String, detail: String },
     #[error("the commerce server did not answer within {seconds:.1} s")]
     Timeout { seconds: f64 },

@@ -620,13 +620,18 @@ impl CheckoutResponse {
         let pre_order = match root.get("pre_order") {
             None | Some(Value::Null) => None,
             Some(v) => Some(
-                serde_json::from_value::<PreOrder>(v.clone()).map_err(|e| format!("pre_order is not understood: {e}"))?,
+                serde_json::from_value::<PreOrder>(v.clone())
+                    .map_err(|e| format!("pre_order is not understood: {e}"))?,
             ),
         };
         if pages.is_empty() && errors.is_none() {
             return Err("the answer names no page".into());
         }
-        Ok(CheckoutResponse { pages, errors, pre_order })
+        Ok(CheckoutResponse {
+            pages,
+            errors,
+            pre_order,
+        })
     }
 
     /// The step the user is on now: the last page of the list.
@@ -712,7 +717,11 @@ mod tests {
             b"\xff\xfe garbage",
         ];
         for body in bad {
-            assert!(CheckoutResponse::parse(body).is_err(), "accepted {:?}", String::from_utf8_lossy(body));
+            assert!(
+                CheckoutResponse::parse(body).is_err(),
+                "accepted {:?}",
+                String::from_utf8_lossy(body)
+            );
         }
         // Every prefix of a valid answer is either a valid answer or an error.
         for cut in 0..CASH_REGISTER.len() {

@@ -25,7 +25,9 @@ pub fn code128_modules(text: &str) -> Result<Vec<u8>, String> {
     } else {
         format!("\u{0181}{text}")
     };
-    barcoders::sym::code128::Code128::new(data).map(|c| c.encode()).map_err(|e| format!("{e:?}"))
+    barcoders::sym::code128::Code128::new(data)
+        .map(|c| c.encode())
+        .map_err(|e| format!("{e:?}"))
 }
 
 /// A PNG of the Code128 barcode of `text`.

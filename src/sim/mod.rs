@@ -28,7 +28,9 @@ pub struct Simulator {
 impl Simulator {
     /// Starts serving on `listen` (port 0 picks a free port). Must run inside tokio.
     pub async fn start(scenario: Scenario, listen: SocketAddr) -> std::io::Result<Simulator> {
-        scenario.validate().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        scenario
+            .validate()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let (listener, addr) = server::bind(listen).await?;
         let mut world = world::World::new(scenario);
         world.base_url = format!("http://{addr}");
@@ -36,7 +38,12 @@ impl Simulator {
         let (shutdown, receiver) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, server::router(shared.clone()), receiver));
         tracing::info!(%addr, "commerce simulator listening");
-        Ok(Simulator { addr, shared, shutdown, task: Some(task) })
+        Ok(Simulator {
+            addr,
+            shared,
+            shutdown,
+            task: Some(task),
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {

@@ -92,15 +92,31 @@ pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::R
     }
 }
 
-fn lose_connection(request_killer: Option<ConnectionKiller>) -> impl std::future::Future<Output = Response> {
-    async move {
-        match request_killer {
-            Some(killer) => {
-                killer.0.notify_one();
-                std::future::pending::<Response>().await
-            }
-            None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+async fn lose_connection(request_killer: Option<ConnectionKiller>) -> Response {
+    match request_killer {
+        Some(killer) => {
+            killer.0.notify_one();
+            std::future::pending::<Response>().await
         }
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// Counts a commerce request as in flight until dropped (answered or abandoned).
+struct InFlight(Shared);
+
+impl InFlight {
+    fn enter(shared: &Shared) -> InFlight {
+        let mut world = shared.lock();
+        world.in_flight += 1;
+        world.max_in_flight = world.max_in_flight.max(world.in_flight);
+        InFlight(shared.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.lock().in_flight -= 1;
     }
 }
 
@@ -110,11 +126,17 @@ async fn faults(State(shared): State<Shared>, request: Request, next: Next) -> R
         return next.run(request).await;
     }
     let killer = request.extensions().get::<ConnectionKiller>().cloned();
+    let _in_flight = InFlight::enter(&shared);
     let (latency, drop, fail, malformed, lose) = {
         let mut world = shared.lock();
         let f = world.scenario.faults.clone();
-        (world.scenario.latency_ms, world.roll(f.drop_rate), world.roll(f.server_error_rate), world.roll(f.malformed_rate),
-         world.roll(f.lose_answer_rate))
+        (
+            world.scenario.latency_ms,
+            world.roll(f.drop_rate),
+            world.roll(f.server_error_rate),
+            world.roll(f.malformed_rate),
+            world.roll(f.lose_answer_rate),
+        )
     };
     if latency > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
@@ -124,7 +146,10 @@ async fn faults(State(shared): State<Shared>, request: Request, next: Next) -> R
         return lose_connection(killer).await;
     }
     if fail {
-        return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"detail": "Service unavailable (simulated fault)."})))
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"detail": "Service unavailable (simulated fault)."})),
+        )
             .into_response();
     }
     let response = next.run(request).await;
@@ -157,15 +182,24 @@ fn json_error(status: StatusCode, body: Value) -> Response {
 
 /// The user of the request, with Django's rules: a session cookie, and for unsafe
 /// methods an `X-CSRFToken` header equal to the `csrftoken` cookie.
+#[allow(clippy::result_large_err)] // the error is the answer to send; it is not passed around
 fn authenticate(world: &mut World, method: &Method, headers: &HeaderMap) -> Result<String, Response> {
-    let email = world.authenticate(cookie(headers, "osessionid").as_deref()).map_err(|AuthError::NoSession| {
-        json_error(StatusCode::UNAUTHORIZED, json!({"detail": "Authentication credentials were not provided."}))
-    })?;
+    let email = world
+        .authenticate(cookie(headers, "osessionid").as_deref())
+        .map_err(|AuthError::NoSession| {
+            json_error(
+                StatusCode::UNAUTHORIZED,
+                json!({"detail": "Authentication credentials were not provided."}),
+            )
+        })?;
     if !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         let sent = headers.get("x-csrftoken").and_then(|v| v.to_str().ok());
         let expected = cookie(headers, "csrftoken");
         if sent.is_none() || sent.map(str::to_string) != expected {
-            return Err(json_error(StatusCode::FORBIDDEN, json!({"detail": "CSRF Failed: CSRF token missing or incorrect."})));
+            return Err(json_error(
+                StatusCode::FORBIDDEN,
+                json!({"detail": "CSRF Failed: CSRF token missing or incorrect."}),
+            ));
         }
     }
     Ok(email)
@@ -185,17 +219,29 @@ async fn csrf_token(State(shared): State<Shared>) -> Response {
 }
 
 async fn login(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let sent = headers.get("x-csrftoken").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let sent = headers
+        .get("x-csrftoken")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     if sent.is_none() || sent != cookie(&headers, "csrftoken") {
-        return json_error(StatusCode::FORBIDDEN, json!({"detail": "CSRF Failed: CSRF token missing or incorrect."}));
+        return json_error(
+            StatusCode::FORBIDDEN,
+            json!({"detail": "CSRF Failed: CSRF token missing or incorrect."}),
+        );
     }
     let Ok(credentials) = serde_json::from_slice::<Value>(&body) else {
-        return json_error(StatusCode::BAD_REQUEST, json!({"non_field_errors": ["Send email and password as JSON."]}));
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            json!({"non_field_errors": ["Send email and password as JSON."]}),
+        );
     };
     let email = credentials.get("email").and_then(Value::as_str).unwrap_or_default();
     let password = credentials.get("password").and_then(Value::as_str).unwrap_or_default();
     let Some(session) = shared.lock().login(email, password) else {
-        return json_error(StatusCode::BAD_REQUEST, json!({"non_field_errors": ["Unable to log in with provided credentials."]}));
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            json!({"non_field_errors": ["Unable to log in with provided credentials."]}),
+        );
     };
     let mut response = Json(json!({"key": session, "non_field_errors": []})).into_response();
     set_cookie(&mut response, "osessionid", &session);
@@ -220,7 +266,12 @@ async fn current_user(State(shared): State<Shared>, method: Method, headers: Hea
 
 async fn product_list(State(shared): State<Shared>, Query(query): Query<HashMap<String, String>>) -> Response {
     let page = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-    Json(shared.lock().product_list(query.get("search_text").map(String::as_str), page)).into_response()
+    Json(
+        shared
+            .lock()
+            .product_list(query.get("search_text").map(String::as_str), page),
+    )
+    .into_response()
 }
 
 async fn basket(State(shared): State<Shared>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
@@ -259,15 +310,24 @@ async fn checkout(
         return Json(world.checkout_get(&email)).into_response();
     }
     let Some(page) = query.get("page") else {
-        return json_error(StatusCode::BAD_REQUEST, json!({"non_field_errors": "The page parameter is required."}));
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            json!({"non_field_errors": "The page parameter is required."}),
+        );
     };
-    let form: Form = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body).unwrap_or_default().into_iter().collect();
+    let form: Form = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
     Json(world.checkout_post(&email, page, &form)).into_response()
 }
 
 fn wants_json(headers: &HeaderMap, query: &HashMap<String, String>) -> bool {
     query.get("format").is_some_and(|f| f == "json")
-        || headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json"))
+        || headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("application/json"))
 }
 
 async fn completed_order(
@@ -319,19 +379,29 @@ async fn all_orders(State(shared): State<Shared>) -> Response {
 async fn cash_register_pay(State(shared): State<Shared>, Path(number): Path<String>) -> Response {
     match shared.lock().cash_register_pay(&number) {
         Ok(()) => Json(json!({"result": "0", "number": number})).into_response(),
-        Err(message) => json_error(StatusCode::NOT_FOUND, json!({"result": "410", "error_message": message})),
+        Err(message) => json_error(
+            StatusCode::NOT_FOUND,
+            json!({"result": "410", "error_message": message}),
+        ),
     }
 }
 
 fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The third-party payment service as a person sees it: approve or decline.
 async fn service_page(State(shared): State<Shared>, Path(txn): Path<String>) -> Response {
     let world = shared.lock();
     let Some(service) = world.service(&txn) else {
-        return (StatusCode::NOT_FOUND, Html("<p>This payment is unknown.</p>".to_string())).into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            Html("<p>This payment is unknown.</p>".to_string()),
+        )
+            .into_response();
     };
     let state = match service.decision {
         None => "waiting for your decision",
@@ -359,7 +429,12 @@ async fn service_decision(
     let approve = match form.get("decision").map(String::as_str) {
         Some("approve") => true,
         Some("decline") => false,
-        _ => return json_error(StatusCode::BAD_REQUEST, json!({"decision": ["Send decision=approve or decision=decline."]})),
+        _ => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                json!({"decision": ["Send decision=approve or decision=decline."]}),
+            )
+        }
     };
     let outcome = shared.lock().service_decide(&txn, approve);
     let back = match outcome {
@@ -368,8 +443,10 @@ async fn service_decision(
     };
     if wants_json(&headers, &HashMap::new()) {
         let fields: serde_json::Map<String, Value> = back.form.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
-        return Json(json!({"decision": if approve {"approve"} else {"decline"}, "return_url": back.return_url,
-                           "return_form": fields}))
+        return Json(
+            json!({"decision": if approve {"approve"} else {"decline"}, "return_url": back.return_url,
+                           "return_form": fields}),
+        )
         .into_response();
     }
     if back.form.is_empty() {
@@ -379,7 +456,13 @@ async fn service_decision(
     let inputs: String = back
         .form
         .iter()
-        .map(|(k, v)| format!("<input type=hidden name=\"{}\" value=\"{}\">", html_escape(k), html_escape(v)))
+        .map(|(k, v)| {
+            format!(
+                "<input type=hidden name=\"{}\" value=\"{}\">",
+                html_escape(k),
+                html_escape(v)
+            )
+        })
         .collect();
     Html(format!(
         "<!doctype html><meta charset=utf-8><body onload=\"document.forms[0].submit()\">\

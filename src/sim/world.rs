@@ -28,7 +28,11 @@ const NOTE: &str = "OrderNotePage";
 const THANK_YOU: &str = "ThankYouPage";
 
 /// Installment plans: count and the factor applied to the amount.
-const PLANS: [(u32, &str, &str); 3] = [(1, "Advance", "1"), (3, "3 Installments", "1.05"), (6, "6 Installments", "1.09")];
+const PLANS: [(u32, &str, &str); 3] = [
+    (1, "Advance", "1"),
+    (3, "3 Installments", "1.05"),
+    (6, "6 Installments", "1.09"),
+];
 
 const BANKS: [(u32, &str, &str); 2] = [(1, "Akbank", "akbank"), (2, "Garanti BBVA", "garanti")];
 
@@ -154,6 +158,11 @@ pub struct World {
     registers: HashMap<String, CashRegisterTxn>,
     rng: StdRng,
     next_pk: u64,
+    /// When each cash-register number was polled, for tests of the kiosk's poller.
+    pub poll_times: HashMap<String, Vec<std::time::Instant>>,
+    /// Commerce requests being answered now, and the most at once so far.
+    pub in_flight: u32,
+    pub max_in_flight: u32,
 }
 
 /// Why an authenticated request was refused.
@@ -205,7 +214,9 @@ fn first_page(payment_type: &str) -> String {
                 .split('_')
                 .map(|w| {
                     let mut c = w.chars();
-                    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+                    c.next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                        .unwrap_or_default()
                 })
                 .collect();
             return format!("{camel}Page");
@@ -223,10 +234,16 @@ struct Next {
 
 impl Next {
     fn to(page: &str) -> Next {
-        Next { pages: vec![page.to_string()], accepts: vec![page.to_string()] }
+        Next {
+            pages: vec![page.to_string()],
+            accepts: vec![page.to_string()],
+        }
     }
     fn show_then_accept(page: &str, accept: &[&str]) -> Next {
-        Next { pages: vec![page.to_string()], accepts: accept.iter().map(|s| s.to_string()).collect() }
+        Next {
+            pages: vec![page.to_string()],
+            accepts: accept.iter().map(|s| s.to_string()).collect(),
+        }
     }
 }
 
@@ -257,12 +274,17 @@ impl World {
             registers: HashMap::new(),
             rng,
             next_pk: 300,
+            poll_times: HashMap::new(),
+            in_flight: 0,
+            max_in_flight: 0,
         }
     }
 
     fn token(&mut self, len: usize) -> String {
         const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-        (0..len).map(|_| ALPHABET[self.rng.random_range(0..ALPHABET.len())] as char).collect()
+        (0..len)
+            .map(|_| ALPHABET[self.rng.random_range(0..ALPHABET.len())] as char)
+            .collect()
     }
 
     fn pk(&mut self) -> u64 {
@@ -287,7 +309,13 @@ impl World {
             return None;
         }
         let sid = self.token(32);
-        self.sessions.insert(sid.clone(), Session { email: email.trim().to_string(), requests: 0 });
+        self.sessions.insert(
+            sid.clone(),
+            Session {
+                email: email.trim().to_string(),
+                requests: 0,
+            },
+        );
         Some(sid)
     }
 
@@ -334,8 +362,12 @@ impl World {
             .collect();
         let num_pages = found.len().div_ceil(PAGE_SIZE).max(1);
         let page = (page.max(1) as usize).min(num_pages);
-        let products: Vec<Value> =
-            found.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|p| Self::product_json(p)).collect();
+        let products: Vec<Value> = found
+            .iter()
+            .skip((page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|p| Self::product_json(p))
+            .collect();
         json!({
             "products": products,
             "pagination": {"total_count": found.len(), "current_page": page, "num_pages": num_pages, "page_size": PAGE_SIZE},
@@ -351,7 +383,14 @@ impl World {
     fn cart(&mut self, email: &str) -> &mut Cart {
         if !self.carts.contains_key(email) {
             let pk = self.pk();
-            self.carts.insert(email.to_string(), Cart { pk, lines: vec![], version: 1 });
+            self.carts.insert(
+                email.to_string(),
+                Cart {
+                    pk,
+                    lines: vec![],
+                    version: 1,
+                },
+            );
         }
         self.carts.get_mut(email).expect("inserted above")
     }
@@ -359,7 +398,12 @@ impl World {
     fn basket_total(&self, email: &str) -> Money {
         self.carts
             .get(email)
-            .map(|c| c.lines.iter().map(|(i, q)| self.catalog[*i].price * Money::from(*q)).sum())
+            .map(|c| {
+                c.lines
+                    .iter()
+                    .map(|(i, q)| self.catalog[*i].price * Money::from(*q))
+                    .sum()
+            })
             .unwrap_or_default()
     }
 
@@ -394,7 +438,8 @@ impl World {
             _ => None,
         }
         .filter(|q| (0..=999).contains(q))
-        .ok_or_else(|| field_error("quantity", "Enter a whole number between 0 and 999."))? as u32;
+        .ok_or_else(|| field_error("quantity", "Enter a whole number between 0 and 999."))?
+            as u32;
         let index = self
             .catalog
             .iter()
@@ -446,7 +491,10 @@ impl World {
     }
 
     fn amount_due(&self, email: &str, ck: &Checkout) -> Money {
-        ck.installment.as_ref().map(|(_, _, total)| *total).unwrap_or_else(|| self.base_amount(email, ck))
+        ck.installment
+            .as_ref()
+            .map(|(_, _, total)| *total)
+            .unwrap_or_else(|| self.base_amount(email, ck))
     }
 
     /// The checkout of a user, started anew when the basket changed since.
@@ -478,12 +526,22 @@ impl World {
 
     /// Finds installment `pk` among the plans starting at the given pks.
     fn pick_installment(&self, base: Money, first_pks: &[u32], pk: &str) -> Option<(String, u32, Money)> {
-        first_pks.iter().flat_map(|first| self.installments_json(base, *first)).find_map(|v| {
-            (v["pk"].to_string() == pk.trim()).then(|| {
-                let total: Money = v["price_with_accrued_interest"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default();
-                (pk.trim().to_string(), v["installment_count"].as_u64().unwrap_or(1) as u32, total)
+        first_pks
+            .iter()
+            .flat_map(|first| self.installments_json(base, *first))
+            .find_map(|v| {
+                (v["pk"] == pk.trim()).then(|| {
+                    let total: Money = v["price_with_accrued_interest"]
+                        .as_str()
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or_default();
+                    (
+                        pk.trim().to_string(),
+                        v["installment_count"].as_u64().unwrap_or(1) as u32,
+                        total,
+                    )
+                })
             })
-        })
     }
 
     fn card_type_json() -> Value {
@@ -540,54 +598,80 @@ impl World {
             STORE => json!({
                 "retail_stores": [{"pk": 1, "name": "Instore Demo Kadıköy", "address": "Caferağa Mah. Moda Cad. 1, İstanbul"}],
                 "addresses": [{"pk": 1, "title": "Ev", "line": "Bağdat Cad. 10", "city": "İstanbul"}]}),
-            ADDRESS => json!({"addresses": [{"pk": 1, "title": "Ev", "line": "Bağdat Cad. 10", "city": "İstanbul"}]}),
-            SHIPPING => json!({"shipping_options": [{"pk": 1, "name": "Standart kargo", "shipping_amount": "29.90"}]}),
+            ADDRESS => {
+                json!({"addresses": [{"pk": 1, "title": "Ev", "line": "Bağdat Cad. 10", "city": "İstanbul"}]})
+            }
+            SHIPPING => {
+                json!({"shipping_options": [{"pk": 1, "name": "Standart kargo", "shipping_amount": "29.90"}]})
+            }
             PAYMENT => json!({"payment_options": self.payment_options_json(),
                               "bank_accounts": Self::bank_accounts_json(),
                               "credit_payment_options": Self::credit_options_json()}),
             NOTE => json!({"notes": ck.notes}),
             "FundsTransferChoicePage" => json!({"bank_accounts": Self::bank_accounts_json()}),
-            "PayOnDeliveryPaymentChoicePage" => json!({"payment_choices": Self::payment_choices_json()}),
-            "CreditPaymentSelectionPage" => json!({"credit_payment_options": Self::credit_options_json()}),
+            "PayOnDeliveryPaymentChoicePage" => {
+                json!({"payment_choices": Self::payment_choices_json()})
+            }
+            "CreditPaymentSelectionPage" => {
+                json!({"credit_payment_options": Self::credit_options_json()})
+            }
             "RedirectionPageCompletePage" | "CreditPaymentConfirmationPage" | "GPayCompletePage" => match &ck.txn {
                 Some(txn) if ck.accepts.iter().any(|a| a.ends_with("CompletePage")) => {
                     json!({"redirect_url": format!("{}/_sim/pay/{txn}/", self.base_url)})
                 }
                 _ => json!({}),
             },
-            "CashRegisterInstallmentSelectionPage" => json!({"cards": BANKS.iter().enumerate().map(|(i, bank)| json!({
+            "CashRegisterInstallmentSelectionPage" => {
+                json!({"cards": BANKS.iter().enumerate().map(|(i, bank)| json!({
                 "card_payment_type": "credit",
                 "installments": self.installments_json(base, 1 + 3 * i as u32),
-                "bank": Self::bank_json(bank)})).collect::<Vec<_>>()}),
+                "bank": Self::bank_json(bank)})).collect::<Vec<_>>()})
+            }
             "CashRegisterCompletePage" => match &ck.cash_number {
-                Some(number) => json!({"barcode": ck.barcode, "number": number.parse::<u64>().unwrap_or_default(),
-                                       "seconds": self.scenario.cash_register_poll_seconds}),
+                Some(number) => {
+                    json!({"barcode": ck.barcode, "number": number.parse::<u64>().unwrap_or_default(),
+                                       "seconds": self.scenario.cash_register_poll_seconds})
+                }
                 None => json!({}),
             },
-            "BexBinNumberPage" => json!({"path": format!("{}/_sim/bkm/ticket?type=payment", self.base_url),
-                                         "token": ck.bex_token, "transaction_id": ck.txn}),
-            "BexInstallmentSelectionPage" | "SavedCardInstallmentSelectionPage" | "MasterpassInstallmentPage" => json!({
+            "BexBinNumberPage" => {
+                json!({"path": format!("{}/_sim/bkm/ticket?type=payment", self.base_url),
+                                         "token": ck.bex_token, "transaction_id": ck.txn})
+            }
+            "BexInstallmentSelectionPage" | "SavedCardInstallmentSelectionPage" | "MasterpassInstallmentPage" => {
+                json!({
                 "installments": self.installments_json(base, 1), "card_type": Self::card_type_json(),
-                "installment_messages": []}),
-            "MobilExpressInstallmentSelectionPage" => json!({"installments": self.installments_json(base, 1),
-                                                             "installment_messages": []}),
+                "installment_messages": []})
+            }
+            "MobilExpressInstallmentSelectionPage" => {
+                json!({"installments": self.installments_json(base, 1),
+                                                             "installment_messages": []})
+            }
             "ConfirmationPaymentAgreementConfirmPage" => json!({"terms_and_conditions": {
                 "title": "Paycell Kullanım Koşulları",
                 "text": "Paycell ile ödeme yapmak için kullanım koşullarını kabul ediyorum."}}),
-            "SavedCardSelectionPage" => json!({"cards": self.scenario.saved_cards.iter().map(|c| json!({
-                "name": c.name, "masked_card_number": c.masked_card_number, "token": c.token})).collect::<Vec<_>>()}),
-            "MasterpassCompletePage" => json!({"msisdn": self.accounts[email].phone, "order_no": ck.cash_number,
-                "token": ck.txn, "direct_token": ck.bex_token, "three_d": false, "extras": {"merchant": "instore-demo"}}),
+            "SavedCardSelectionPage" => {
+                json!({"cards": self.scenario.saved_cards.iter().map(|c| json!({
+                "name": c.name, "masked_card_number": c.masked_card_number, "token": c.token})).collect::<Vec<_>>()})
+            }
+            "MasterpassCompletePage" => {
+                json!({"msisdn": self.accounts[email].phone, "order_no": ck.cash_number,
+                "token": ck.txn, "direct_token": ck.bex_token, "three_d": false, "extras": {"merchant": "instore-demo"}})
+            }
             "MobilExpressCardFoundOtpRequiredPhonePage" | "MobilExpressCardFoundOtpRequiredOtpPage" => {
                 json!({"phone_number": ck.phone.clone().unwrap_or_else(|| self.accounts[email].phone.clone())})
             }
-            "MobilExpressCardListPage" => json!({"cards": self.scenario.mobilexpress_cards.iter().enumerate().map(|(i, c)| json!({
+            "MobilExpressCardListPage" => {
+                json!({"cards": self.scenario.mobilexpress_cards.iter().enumerate().map(|(i, c)| json!({
                 "cardId": c.card_id, "maskedCardNo": c.masked_card_no, "alias": c.alias, "cardBrand": c.alias,
                 "isDefault": i == 0, "isExpired": false, "showEulaId": false, "isThreeDValidated": true,
-                "isOTPValidated": ck.otp_ok, "activationDate": "2020-11-02 22:08:55", "cardType": "Credit"})).collect::<Vec<_>>()}),
+                "isOTPValidated": ck.otp_ok, "activationDate": "2020-11-02 22:08:55", "cardType": "Credit"})).collect::<Vec<_>>()})
+            }
             THANK_YOU => match ck.order.and_then(|i| self.orders.get(i)) {
-                Some(order) => json!({"redirect_url": format!("/orders/completed/{}/", order.token), "order_id": order.pk,
-                                      "new_user": false, "token": order.token, "campaigns": []}),
+                Some(order) => {
+                    json!({"redirect_url": format!("/orders/completed/{}/", order.token), "order_id": order.pk,
+                                      "new_user": false, "token": order.token, "campaigns": []})
+                }
                 None => json!({}),
             },
             _ => json!({}),
@@ -642,7 +726,10 @@ impl World {
         let outcome = if allowed {
             self.step(email, &mut ck, &page, form)
         } else {
-            Err(step_error(&format!("{page} is not the current step; the checkout is at {}.", ck.current)))
+            Err(step_error(&format!(
+                "{page} is not the current step; the checkout is at {}.",
+                ck.current
+            )))
         };
         match outcome {
             Ok(next) => {
@@ -653,7 +740,11 @@ impl World {
                 answer
             }
             Err(errors) => {
-                let stored = self.checkouts.get(email).cloned().filter(|c| c.basket_version == ck.basket_version);
+                let stored = self
+                    .checkouts
+                    .get(email)
+                    .cloned()
+                    .filter(|c| c.basket_version == ck.basket_version);
                 let ck = stored.unwrap_or(ck);
                 let current = vec![ck.current.clone()];
                 let answer = self.envelope(email, &ck, &current, Some(errors));
@@ -676,20 +767,38 @@ impl World {
     fn new_service(&mut self, email: &str, ck: &Checkout, kind: ServiceKind) -> String {
         let txn = self.token(16);
         let amount = self.amount_due(email, ck);
-        self.services.insert(txn.clone(), ThirdParty { kind, email: email.to_string(), amount, decision: None });
+        self.services.insert(
+            txn.clone(),
+            ThirdParty {
+                kind,
+                email: email.to_string(),
+                amount,
+                decision: None,
+            },
+        );
         txn
     }
 
     fn enter_cash_register(&mut self, email: &str, ck: &mut Checkout) -> Result<Next, Value> {
         let number = self.new_order_number();
         ck.barcode = Some(code128_png_base64(&number).map_err(|e| step_error(&e))?);
-        self.registers.insert(number.clone(), CashRegisterTxn { email: email.to_string(), paid: false, polls: 0 });
+        self.registers.insert(
+            number.clone(),
+            CashRegisterTxn {
+                email: email.to_string(),
+                paid: false,
+                polls: 0,
+            },
+        );
         ck.cash_number = Some(number);
         Ok(Next::to("CashRegisterCompletePage"))
     }
 
     fn complete(&mut self, email: &str, ck: &mut Checkout) -> Result<Next, Value> {
-        let spec = self.option(ck).cloned().ok_or_else(|| step_error("Choose a payment option first."))?;
+        let spec = self
+            .option(ck)
+            .cloned()
+            .ok_or_else(|| step_error("Choose a payment option first."))?;
         let number = match &ck.cash_number {
             Some(n) if spec.payment_type == "cash_register" => n.clone(),
             _ => self.new_order_number(),
@@ -726,7 +835,10 @@ impl World {
         cart.lines.clear();
         cart.version += 1;
         ck.basket_version = cart.version;
-        Ok(Next { pages: vec![THANK_YOU.into()], accepts: vec![] })
+        Ok(Next {
+            pages: vec![THANK_YOU.into()],
+            accepts: vec![],
+        })
     }
 
     fn installment_step(&self, email: &str, ck: &mut Checkout, form: &Form, first_pks: &[u32]) -> Result<(), Value> {
@@ -748,7 +860,10 @@ impl World {
     }
 
     fn service_decision(&self, ck: &Checkout) -> Option<bool> {
-        ck.txn.as_ref().and_then(|t| self.services.get(t)).and_then(|s| s.decision)
+        ck.txn
+            .as_ref()
+            .and_then(|t| self.services.get(t))
+            .and_then(|s| s.decision)
     }
 
     /// The rules of one step.
@@ -819,7 +934,10 @@ impl World {
                     ..Checkout::default()
                 };
                 let first = first_page(&self.scenario.options[index - 1].payment_type);
-                Ok(Next { pages: vec![PAYMENT.into(), first.clone()], accepts: vec![first] })
+                Ok(Next {
+                    pages: vec![PAYMENT.into(), first.clone()],
+                    accepts: vec![first],
+                })
             }
             NOTE => {
                 let notes = form.get("notes").map(|s| s.trim().to_string()).unwrap_or_default();
@@ -827,7 +945,10 @@ impl World {
                     return Err(field_error("notes", "Keep the note under 500 characters."));
                 }
                 ck.notes = Some(notes);
-                Ok(Next { pages: vec![ck.current.clone()], accepts: ck.accepts.clone() })
+                Ok(Next {
+                    pages: vec![ck.current.clone()],
+                    accepts: ck.accepts.clone(),
+                })
             }
             "FundsTransferChoicePage" => {
                 let account = required(form, "bank_account")?;
@@ -837,8 +958,12 @@ impl World {
                 ck.card = Some(account.to_string());
                 Ok(Next::to("FundsTransferPage"))
             }
-            "FundsTransferPage" | "LoyaltyMoneyPage" | "PayLaterCompletePage" | "PayOnDeliveryPage"
-            | "SavedCardConfirmationPage" | "MobilExpressTryPaymentPage" => {
+            "FundsTransferPage"
+            | "LoyaltyMoneyPage"
+            | "PayLaterCompletePage"
+            | "PayOnDeliveryPage"
+            | "SavedCardConfirmationPage"
+            | "MobilExpressTryPaymentPage" => {
                 agreed(form)?;
                 self.complete(email, ck)
             }
@@ -872,7 +997,10 @@ impl World {
             "CreditPaymentConfirmationPage" => {
                 agreed(form)?;
                 ck.txn = Some(self.new_service(email, ck, ServiceKind::Credit));
-                Ok(Next::show_then_accept("CreditPaymentConfirmationPage", &["CreditPaymentCompletePage"]))
+                Ok(Next::show_then_accept(
+                    "CreditPaymentConfirmationPage",
+                    &["CreditPaymentCompletePage"],
+                ))
             }
             "CashRegisterPage" => {
                 if self.option(ck).is_some_and(|o| o.is_installment_active) {
@@ -886,10 +1014,20 @@ impl World {
                 self.enter_cash_register(email, ck)
             }
             "CashRegisterCompletePage" => {
-                let number = ck.cash_number.clone().ok_or_else(|| step_error("No barcode has been issued."))?;
+                let number = ck
+                    .cash_number
+                    .clone()
+                    .ok_or_else(|| step_error("No barcode has been issued."))?;
                 let auto = self.scenario.cash_register_auto_pay_after_polls;
-                let txn = self.registers.get_mut(&number).ok_or_else(|| step_error("Unknown cash register number."))?;
+                let txn = self
+                    .registers
+                    .get_mut(&number)
+                    .ok_or_else(|| step_error("Unknown cash register number."))?;
                 txn.polls += 1;
+                self.poll_times
+                    .entry(number.clone())
+                    .or_default()
+                    .push(std::time::Instant::now());
                 if auto.is_some_and(|n| txn.polls >= n) {
                     txn.paid = true;
                 }
@@ -910,7 +1048,11 @@ impl World {
                     return Err(field_error("bin_number", "Enter the first six digits of the card."));
                 }
                 ck.card = Some(bin.to_string());
-                Ok(Next::to(if page == "BexBinNumberPage" { "BexInstallmentSelectionPage" } else { "MasterpassInstallmentPage" }))
+                Ok(Next::to(if page == "BexBinNumberPage" {
+                    "BexInstallmentSelectionPage"
+                } else {
+                    "MasterpassInstallmentPage"
+                }))
             }
             "BexInstallmentSelectionPage" => {
                 self.installment_step(email, ck, form, &[1])?;
@@ -919,7 +1061,10 @@ impl World {
             "BexNoncePage" => {
                 required(form, "order_id")?;
                 if Some(required(form, "transaction_id")?) != ck.txn.as_deref() {
-                    return Err(field_error("transaction_id", "The BKM Express transaction does not match."));
+                    return Err(field_error(
+                        "transaction_id",
+                        "The BKM Express transaction does not match.",
+                    ));
                 }
                 if let Some(data) = form.get("data").filter(|d| !d.trim().is_empty()) {
                     let parsed: Value =
@@ -937,18 +1082,28 @@ impl World {
                 Ok(Next::to("GPayCompletePage"))
             }
             "GPayCompletePage" => {
-                let success = form.get("success").map(|s| s.trim().eq_ignore_ascii_case("true")).unwrap_or(false);
+                let success = form
+                    .get("success")
+                    .map(|s| s.trim().eq_ignore_ascii_case("true"))
+                    .unwrap_or(false);
                 if !success {
-                    return Err(step_error("Garanti Pay declined the payment. Choose another payment option."));
+                    return Err(step_error(
+                        "Garanti Pay declined the payment. Choose another payment option.",
+                    ));
                 }
                 if self.service_decision(ck) != Some(true) {
                     return Err(step_error("Garanti Pay has not confirmed this payment."));
                 }
                 if let Some(count) = form.get("gpinstallment").and_then(|c| c.trim().parse::<u32>().ok()) {
                     let base = self.base_amount(email, ck);
-                    let plan = self.installments_json(base, 1).into_iter().find(|v| v["installment_count"] == count);
+                    let plan = self
+                        .installments_json(base, 1)
+                        .into_iter()
+                        .find(|v| v["installment_count"] == count);
                     if let Some(plan) = plan {
-                        let total = plan["price_with_accrued_interest"].as_str().and_then(|s| s.parse().ok());
+                        let total = plan["price_with_accrued_interest"]
+                            .as_str()
+                            .and_then(|s| s.parse().ok());
                         ck.installment = Some((plan["pk"].to_string(), count, total.unwrap_or(base)));
                     }
                 }
@@ -1033,7 +1188,10 @@ impl World {
                     }
                     let token = required(form, "card_token")?;
                     if !self.scenario.mobilexpress_cards.iter().any(|c| c.card_id == token) {
-                        return Err(field_error("card_token", "This card is not registered with MobilExpress."));
+                        return Err(field_error(
+                            "card_token",
+                            "This card is not registered with MobilExpress.",
+                        ));
                     }
                     ck.card = Some(token.to_string());
                     return Ok(Next::to("MobilExpressInstallmentSelectionPage"));
@@ -1074,7 +1232,10 @@ impl World {
 
     /// The cashier takes the payment of a cash-register number.
     pub fn cash_register_pay(&mut self, number: &str) -> Result<(), String> {
-        let txn = self.registers.get_mut(number).ok_or_else(|| format!("number {number} is unknown"))?;
+        let txn = self
+            .registers
+            .get_mut(number)
+            .ok_or_else(|| format!("number {number} is unknown"))?;
         if txn.paid {
             return Err(format!("number {number} is already paid"));
         }
@@ -1106,6 +1267,9 @@ impl World {
                 ],
             ),
         };
-        Ok(ServiceReturn { return_url: format!("/orders/checkout/?page={page}"), form })
+        Ok(ServiceReturn {
+            return_url: format!("/orders/checkout/?page={page}"),
+            form,
+        })
     }
 }

@@ -7,9 +7,9 @@
 
 use super::view::{basket_update, installment_item, Busy, Notice, Trouble, Update, View};
 use super::{CardItem, ChoiceItem, PaymentOptionItem};
-use crate::checkout::{run_checkout_until, Choices, Walked};
+use crate::checkout::walk_to_payment;
 use crate::commerce::money::format_try;
-use crate::commerce::pages::{CheckoutResponse, Page, PaymentOption};
+use crate::commerce::pages::{CheckoutResponse, Page, PaymentOption, SavedCard};
 use crate::commerce::{ClientConfig, CommerceClient, CommerceError, Money};
 use crate::sim::Simulator;
 use std::sync::Arc;
@@ -30,10 +30,15 @@ pub enum Intent {
     Pay,
     ChooseOption(String),
     CashRegisterInstallment(String),
-    PayOnDelivery { choice: String, agreed: bool },
+    PayOnDelivery {
+        choice: String,
+        agreed: bool,
+    },
     SavedCard(String),
     SavedCardInstallment(String),
-    SavedCardConfirm { agreed: bool },
+    SavedCardConfirm {
+        agreed: bool,
+    },
     Cancel,
     NewSale,
     Retry,
@@ -49,7 +54,11 @@ pub enum Intent {
 pub enum Backend {
     /// Start the built-in simulator with this scenario and sign in as its demo account.
     Demo(crate::sim::Scenario),
-    Server { url: String, email: String, password: String },
+    Server {
+        url: String,
+        email: String,
+        password: String,
+    },
 }
 
 #[derive(Clone)]
@@ -91,6 +100,8 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         sim: None,
         response: None,
         option: None,
+        options_answer: None,
+        saved_cards: Vec::new(),
         saved_card_name: String::new(),
         register_number: None,
         poller: None,
@@ -110,6 +121,11 @@ struct Controller {
     /// The last checkout answer: the step the server is on.
     response: Option<CheckoutResponse>,
     option: Option<PaymentOption>,
+    /// The answer that listed the payment options, kept while the basket is unchanged:
+    /// after a cancel the server stays on the strategy, and the list is needed again.
+    options_answer: Option<CheckoutResponse>,
+    /// The cards last shown, to name the chosen one on the next screens.
+    saved_cards: Vec<SavedCard>,
     saved_card_name: String,
     register_number: Option<String>,
     poller: Option<tokio::task::JoinHandle<()>>,
@@ -134,9 +150,16 @@ impl Controller {
     async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Intent>) {
         while let Some(intent) = rx.recv().await {
             tracing::debug!(?intent, "intent");
-            let quiet = matches!(intent, Intent::RegisterAnswer(_) | Intent::RegisterFailed(_) | Intent::PayAtRegister);
+            let quiet = matches!(
+                intent,
+                Intent::RegisterAnswer(_) | Intent::RegisterFailed(_) | Intent::PayAtRegister
+            );
             if !quiet {
-                self.emit(Update::Busy(Some(if matches!(intent, Intent::Connect) { Busy::Connecting } else { Busy::Working })));
+                self.emit(Update::Busy(Some(if matches!(intent, Intent::Connect) {
+                    Busy::Connecting
+                } else {
+                    Busy::Working
+                })));
             }
             let outcome = self.handle(intent.clone()).await;
             if let Err(failure) = outcome {
@@ -154,35 +177,55 @@ impl Controller {
     }
 
     fn client(&self) -> Result<&CommerceClient, Failure> {
-        self.client.as_ref().ok_or_else(|| Failure::Commerce(CommerceError::SessionExpired))
+        self.client
+            .as_ref()
+            .ok_or(Failure::Commerce(CommerceError::SessionExpired))
     }
 
     fn fail(&mut self, intent: Intent, failure: Failure) {
         match failure {
             Failure::Commerce(CommerceError::LoginRejected(message)) => {
                 self.failed = Some(Intent::Connect);
-                self.emit(Update::Show(View::Error { trouble: Trouble::Login(message), can_retry: true }));
+                self.emit(Update::Show(View::Error {
+                    trouble: Trouble::Login(message),
+                    can_retry: true,
+                }));
             }
             Failure::Commerce(e) if e.is_connectivity() || self.client.is_none() => {
                 tracing::warn!(error = %e, "request failed");
                 // Basket taps stay on the basket with a message; anything else offers Retry.
-                if matches!(intent, Intent::AddCode(_) | Intent::ChangeQuantity(..) | Intent::Remove(_)) {
+                if matches!(
+                    intent,
+                    Intent::AddCode(_) | Intent::ChangeQuantity(..) | Intent::Remove(_)
+                ) {
                     self.emit(Update::BasketNotice(Notice::Failed(e.to_string())));
                 } else {
                     self.failed = Some(if self.client.is_none() { Intent::Connect } else { intent });
-                    self.emit(Update::Show(View::Error { trouble: Trouble::Network(e.to_string()), can_retry: true }));
+                    self.emit(Update::Show(View::Error {
+                        trouble: Trouble::Network(e.to_string()),
+                        can_retry: true,
+                    }));
                 }
             }
             Failure::Commerce(e) => {
                 tracing::warn!(error = %e, "request refused");
                 self.failed = Some(intent);
-                self.emit(Update::Show(View::Error { trouble: Trouble::Other(e.to_string()), can_retry: true }));
+                self.emit(Update::Show(View::Error {
+                    trouble: Trouble::Other(e.to_string()),
+                    can_retry: true,
+                }));
             }
             Failure::Unsupported(page) => {
-                self.emit(Update::Show(View::Error { trouble: Trouble::Unsupported(page), can_retry: false }));
+                self.emit(Update::Show(View::Error {
+                    trouble: Trouble::Unsupported(page),
+                    can_retry: false,
+                }));
             }
             Failure::Other(message) => {
-                self.emit(Update::Show(View::Error { trouble: Trouble::Other(message), can_retry: false }));
+                self.emit(Update::Show(View::Error {
+                    trouble: Trouble::Other(message),
+                    can_retry: false,
+                }));
             }
         }
     }
@@ -198,11 +241,18 @@ impl Controller {
             Intent::ChangeQuantity(product, delta) => {
                 let client = self.client()?.clone();
                 let basket = client.basket().await?;
-                let current = basket.basketitem_set.iter().find(|l| l.product.pk.0 == product).map(|l| l.quantity);
-                let Some(current) = current else { return Ok(()) };
+                let current = basket
+                    .basketitem_set
+                    .iter()
+                    .find(|l| l.product.pk.0 == product)
+                    .map(|l| l.quantity);
+                let Some(current) = current else {
+                    return Ok(());
+                };
                 let wanted = (i64::from(current) + i64::from(delta)).max(0) as u32;
                 match client.set_quantity(&product.as_str().into(), wanted).await {
                     Ok(basket) => {
+                        self.options_answer = None;
                         self.emit(basket_update(&basket));
                         self.emit(Update::BasketNotice(Notice::Clear));
                     }
@@ -213,6 +263,7 @@ impl Controller {
             }
             Intent::Remove(product) => {
                 let basket = self.client()?.remove_from_basket(&product.as_str().into()).await?;
+                self.options_answer = None;
                 self.emit(basket_update(&basket));
                 Ok(())
             }
@@ -223,37 +274,53 @@ impl Controller {
                     .as_ref()
                     .and_then(|r| r.payment_options())
                     .and_then(|p| p.payment_options.iter().find(|o| o.pk.0 == pk).cloned());
-                let answer = self.client()?.post_step("PaymentOptionSelectionPage", &[("payment_option", &pk)]).await?;
+                let answer = self
+                    .client()?
+                    .post_step("PaymentOptionSelectionPage", &[("payment_option", &pk)])
+                    .await?;
                 self.show(answer).await
             }
-            Intent::CashRegisterInstallment(pk) => self.post("CashRegisterInstallmentSelectionPage", &[("installment", &pk)]).await,
+            Intent::CashRegisterInstallment(pk) => {
+                self.post("CashRegisterInstallmentSelectionPage", &[("installment", &pk)])
+                    .await
+            }
             Intent::PayOnDelivery { choice, agreed } => {
                 // Two steps; after a failure between them, the server is already on the second.
                 if self.current_name() != Some("PayOnDeliveryPage") {
-                    let answer = self.client()?.post_step("PayOnDeliveryPaymentChoicePage", &[("payment_choice", &choice)]).await?;
+                    let answer = self
+                        .client()?
+                        .post_step("PayOnDeliveryPaymentChoicePage", &[("payment_choice", &choice)])
+                        .await?;
                     if answer.errors.is_some() || answer.current().map(Page::name) != Some("PayOnDeliveryPage") {
                         return self.show(answer).await;
                     }
                     self.response = Some(answer);
                 }
-                self.post("PayOnDeliveryPage", &[("agreement", if agreed { "true" } else { "false" })]).await
+                self.post(
+                    "PayOnDeliveryPage",
+                    &[("agreement", if agreed { "true" } else { "false" })],
+                )
+                .await
             }
             Intent::SavedCard(token) => {
                 self.saved_card_name = self
-                    .response
-                    .as_ref()
-                    .and_then(|r| match r.current() {
-                        Some(Page::SavedCardSelection(ctx)) => ctx.cards.iter().find(|c| c.token == token).map(|c| {
-                            format!("{} {}", c.name, c.masked_card_number)
-                        }),
-                        _ => None,
-                    })
+                    .saved_cards
+                    .iter()
+                    .find(|c| c.token == token)
+                    .map(|c| format!("{} {}", c.name, c.masked_card_number))
                     .unwrap_or_default();
                 self.post("SavedCardSelectionPage", &[("card", &token)]).await
             }
-            Intent::SavedCardInstallment(pk) => self.post("SavedCardInstallmentSelectionPage", &[("installment", &pk)]).await,
+            Intent::SavedCardInstallment(pk) => {
+                self.post("SavedCardInstallmentSelectionPage", &[("installment", &pk)])
+                    .await
+            }
             Intent::SavedCardConfirm { agreed } => {
-                self.post("SavedCardConfirmationPage", &[("agreement", if agreed { "true" } else { "false" })]).await
+                self.post(
+                    "SavedCardConfirmationPage",
+                    &[("agreement", if agreed { "true" } else { "false" })],
+                )
+                .await
             }
             Intent::Cancel => {
                 self.stop_poller();
@@ -269,9 +336,14 @@ impl Controller {
                 self.response = None;
                 self.option = None;
                 let basket = self.client()?.clear_basket().await?;
+                self.options_answer = None;
                 self.emit(basket_update(&basket));
                 self.emit(Update::BasketNotice(Notice::Clear));
-                self.emit(Update::Show(if self.config.self_service { View::Welcome } else { View::Basket }));
+                self.emit(Update::Show(if self.config.self_service {
+                    View::Welcome
+                } else {
+                    View::Basket
+                }));
                 Ok(())
             }
             Intent::Retry => self.retry().await,
@@ -302,7 +374,12 @@ impl Controller {
                     self.sim = Some(sim);
                 }
                 let sim = self.sim.as_ref().expect("started above");
-                (sim.url(), scenario.demo_email.clone(), scenario.demo_password.clone(), true)
+                (
+                    sim.url(),
+                    scenario.demo_email.clone(),
+                    scenario.demo_password.clone(),
+                    true,
+                )
             }
             Backend::Server { url, email, password } => (url.clone(), email.clone(), password.clone(), false),
         };
@@ -313,9 +390,17 @@ impl Controller {
         client.login(&email, &password).await?;
         let basket = client.basket().await?;
         self.client = Some(client);
-        self.emit(Update::Status { demo, server: url.trim_end_matches('/').to_string(), user: email });
+        self.emit(Update::Status {
+            demo,
+            server: url.trim_end_matches('/').to_string(),
+            user: email,
+        });
         self.emit(basket_update(&basket));
-        self.emit(Update::Show(if self.config.self_service { View::Welcome } else { View::Basket }));
+        self.emit(Update::Show(if self.config.self_service {
+            View::Welcome
+        } else {
+            View::Basket
+        }));
         Ok(())
     }
 
@@ -330,6 +415,7 @@ impl Controller {
         };
         match client.add_to_basket(&product.pk, 1).await {
             Ok(basket) => {
+                self.options_answer = None;
                 self.emit(basket_update(&basket));
                 self.emit(Update::BasketNotice(Notice::Added(product.name)));
             }
@@ -344,16 +430,22 @@ impl Controller {
     async fn pay(&mut self) -> Result<(), Failure> {
         let client = self.client()?.clone();
         self.option = None;
-        let walked = run_checkout_until(&client, &Choices::pay(""), &mut |_| {}, Some("PaymentOptionSelectionPage")).await;
-        match walked {
-            Ok(Walked::Stopped(answer)) => self.show(answer).await,
-            Ok(Walked::Completed(_)) => Err(Failure::Other("the checkout finished before payment".into())),
-            Err(crate::checkout::CheckoutError::Commerce(e)) => Err(e.into()),
+        let answer = match walk_to_payment(&client).await {
+            Ok(answer) => answer,
+            Err(crate::checkout::CheckoutError::Commerce(e)) => return Err(e.into()),
             Err(crate::checkout::CheckoutError::Rejected { message, .. }) => {
                 self.emit(Update::StepError(message));
-                Ok(())
+                return Ok(());
             }
-            Err(e) => Err(Failure::Other(e.to_string())),
+            Err(e) => return Err(Failure::Other(e.to_string())),
+        };
+        // The server may still be on a strategy the customer left: offer the list again.
+        match (answer.payment_options().is_some(), self.options_answer.clone()) {
+            (false, Some(mut options)) if answer.errors.is_none() => {
+                options.pre_order = answer.pre_order.or(options.pre_order);
+                self.show(options).await
+            }
+            _ => self.show(answer).await,
         }
     }
 
@@ -385,7 +477,11 @@ impl Controller {
     }
 
     fn amount(&self, answer: &CheckoutResponse) -> String {
-        let amount: Money = answer.pre_order.as_ref().and_then(|p| p.total_amount.or(p.unpaid_amount)).unwrap_or_default();
+        let amount: Money = answer
+            .pre_order
+            .as_ref()
+            .and_then(|p| p.total_amount.or(p.unpaid_amount))
+            .unwrap_or_default();
         format_try(amount)
     }
 
@@ -399,32 +495,43 @@ impl Controller {
                 self.emit(Update::StepError(message));
                 return Ok(());
             }
-            let page = answer.current().cloned().ok_or_else(|| Failure::Other("the server named no step".into()))?;
+            let page = answer
+                .current()
+                .cloned()
+                .ok_or_else(|| Failure::Other("the server named no step".into()))?;
             let amount = self.amount(&answer);
             let view = match page {
                 Page::CashRegister(_) => {
                     answer = self.client()?.post_step("CashRegisterPage", &[]).await?;
                     continue;
                 }
-                Page::PaymentOptionSelection(ctx) => View::PaymentOptions {
-                    options: ctx
-                        .payment_options
-                        .iter()
-                        .filter(|o| SCREEN_PAYMENT_TYPES.contains(&o.payment_type.as_str()))
-                        .map(|o| PaymentOptionItem {
-                            pk: o.pk.0.clone().into(),
-                            name: o.name.clone().into(),
-                            kind: o.payment_type.clone().into(),
-                        })
-                        .collect(),
-                    amount,
-                    error: String::new(),
-                },
+                Page::PaymentOptionSelection(ctx) if answer.current().is_some() => {
+                    self.options_answer = Some(answer.clone());
+                    View::PaymentOptions {
+                        options: ctx
+                            .payment_options
+                            .iter()
+                            .filter(|o| SCREEN_PAYMENT_TYPES.contains(&o.payment_type.as_str()))
+                            .map(|o| PaymentOptionItem {
+                                pk: o.pk.0.clone().into(),
+                                name: o.name.clone().into(),
+                                kind: o.payment_type.clone().into(),
+                            })
+                            .collect(),
+                        amount,
+                        error: String::new(),
+                    }
+                }
                 Page::CashRegisterInstallmentSelection(ctx) => View::CashRegisterInstallments {
                     banks: ctx
                         .cards
                         .iter()
-                        .map(|c| (c.bank.name.clone(), c.installments.iter().map(installment_item).collect()))
+                        .map(|c| {
+                            (
+                                c.bank.name.clone(),
+                                c.installments.iter().map(installment_item).collect(),
+                            )
+                        })
                         .collect(),
                     error: String::new(),
                 },
@@ -454,20 +561,31 @@ impl Controller {
                     choices: ctx
                         .payment_choices
                         .iter()
-                        .map(|c| ChoiceItem { value: c.value.clone().into(), label: c.label.clone().into(), fee: format_try(c.price).into() })
+                        .map(|c| ChoiceItem {
+                            value: c.value.clone().into(),
+                            label: c.label.clone().into(),
+                            fee: format_try(c.price).into(),
+                        })
                         .collect(),
                     amount,
                     error: String::new(),
                 },
-                Page::SavedCardSelection(ctx) => View::SavedCardList {
-                    cards: ctx
-                        .cards
-                        .iter()
-                        .map(|c| CardItem { token: c.token.clone().into(), name: c.name.clone().into(), masked: c.masked_card_number.clone().into() })
-                        .collect(),
-                    amount,
-                    error: String::new(),
-                },
+                Page::SavedCardSelection(ctx) => {
+                    self.saved_cards = ctx.cards.clone();
+                    View::SavedCardList {
+                        cards: ctx
+                            .cards
+                            .iter()
+                            .map(|c| CardItem {
+                                token: c.token.clone().into(),
+                                name: c.name.clone().into(),
+                                masked: c.masked_card_number.clone().into(),
+                            })
+                            .collect(),
+                        amount,
+                        error: String::new(),
+                    }
+                }
                 Page::SavedCardInstallmentSelection(ctx) => View::SavedCardInstallments {
                     card_name: self.saved_card_name.clone(),
                     installments: ctx.installments.iter().map(installment_item).collect(),
@@ -514,7 +632,9 @@ impl Controller {
             self.emit(Update::Show(view));
             return Ok(());
         }
-        Err(Failure::Other("the server kept answering steps that need no input".into()))
+        Err(Failure::Other(
+            "the server kept answering steps that need no input".into(),
+        ))
     }
 
     fn stop_poller(&mut self) {
@@ -529,7 +649,9 @@ impl Controller {
     /// sale is cancelled (which aborts this task).
     fn start_poller(&mut self, seconds: u32) {
         self.stop_poller_task_only();
-        let Ok(client) = self.client().cloned() else { return };
+        let Ok(client) = self.client().cloned() else {
+            return;
+        };
         let sink = self.sink.clone();
         let tx = self.tx.clone();
         let call_staff_after = self.config.call_staff_after;
@@ -539,11 +661,18 @@ impl Controller {
             loop {
                 let call_staff = started.elapsed() >= call_staff_after;
                 for left in (1..=seconds).rev() {
-                    sink(Update::Register { seconds_left: left as i32, reconnecting, call_staff });
+                    sink(Update::Register {
+                        seconds_left: left as i32,
+                        reconnecting,
+                        call_staff,
+                    });
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
                 match client.post_step("CashRegisterCompletePage", &[]).await {
-                    Ok(answer) if answer.errors.is_none() && matches!(answer.current(), Some(Page::CashRegisterComplete(_))) => {
+                    Ok(answer)
+                        if answer.errors.is_none()
+                            && matches!(answer.current(), Some(Page::CashRegisterComplete(_))) =>
+                    {
                         reconnecting = false;
                     }
                     Ok(answer) => {
@@ -572,6 +701,8 @@ impl Controller {
 
 fn base64_png(text: &str) -> Result<(u32, u32, Vec<u8>), String> {
     use base64::Engine;
-    let bytes = base64::engine::general_purpose::STANDARD.decode(text.trim()).map_err(|e| e.to_string())?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .map_err(|e| e.to_string())?;
     super::view::decode_png(&bytes)
 }

@@ -26,12 +26,11 @@ pub fn controller_config(settings: &Settings, commerce_url: Option<String>) -> C
             email: settings.commerce.email.clone().unwrap_or_default(),
             password: settings.commerce.password.clone().unwrap_or_default(),
         },
-        None => {
-            let mut scenario = crate::sim::Scenario::default();
-            scenario.cash_register_auto_pay_after_polls = Some(settings.demo.cash_register_auto_pay_after_polls);
-            scenario.cash_register_poll_seconds = settings.demo.cash_register_poll_seconds;
-            Backend::Demo(scenario)
-        }
+        None => Backend::Demo(crate::sim::Scenario {
+            cash_register_auto_pay_after_polls: Some(settings.demo.cash_register_auto_pay_after_polls),
+            cash_register_poll_seconds: settings.demo.cash_register_poll_seconds,
+            ..Default::default()
+        }),
     };
     ControllerConfig {
         backend,
@@ -48,10 +47,16 @@ pub fn prepare_window(window: &MainWindow, settings: &Settings) {
     let kiosk = window.global::<KioskAdapter>();
     kiosk.set_portrait(settings.kiosk.layout == Layout::Portrait);
     kiosk.set_self_service(settings.kiosk.mode == Mode::SelfService);
-    kiosk.set_screen(if settings.kiosk.mode == Mode::SelfService { Screen::Welcome } else { Screen::Basket });
+    kiosk.set_screen(if settings.kiosk.mode == Mode::SelfService {
+        Screen::Welcome
+    } else {
+        Screen::Basket
+    });
     set_language(window, &settings.kiosk.language);
     let (width, height) = settings.kiosk.layout.size();
-    window.window().set_size(slint::LogicalSize::new(width as f32, height as f32));
+    window
+        .window()
+        .set_size(slint::LogicalSize::new(width as f32, height as f32));
 }
 
 /// Switches the screens' language; English is the source language.
@@ -87,25 +92,43 @@ fn dispatch(window: &slint::Weak<MainWindow>, handle: &ControllerHandle, intent:
 pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings) {
     let weak = window.as_weak();
     macro_rules! on {
-        ($global:ty, $setter:ident, |$($arg:ident),*| $intent:expr) => {{
+        ($global:ty, $setter:ident, [$($arg:ident),*] => $intent:expr) => {{
             let (weak, handle) = (weak.clone(), handle.clone());
             window.global::<$global>().$setter(move |$($arg),*| dispatch(&weak, &handle, $intent));
         }};
     }
-    on!(KioskAdapter, on_start, | | Intent::Start);
-    on!(KioskAdapter, on_new_sale, | | Intent::NewSale);
-    on!(KioskAdapter, on_cancel, | | Intent::Cancel);
-    on!(KioskAdapter, on_retry, | | Intent::Retry);
-    on!(BasketAdapter, on_add_code, |code| Intent::AddCode(code.to_string()));
-    on!(BasketAdapter, on_change_quantity, |product, delta| Intent::ChangeQuantity(product.to_string(), delta));
-    on!(BasketAdapter, on_remove, |product| Intent::Remove(product.to_string()));
-    on!(BasketAdapter, on_pay, | | Intent::Pay);
-    on!(PaymentAdapter, on_choose, |pk| Intent::ChooseOption(pk.to_string()));
-    on!(CashRegisterAdapter, on_choose_installment, |pk| Intent::CashRegisterInstallment(pk.to_string()));
-    on!(PayOnDeliveryAdapter, on_place_order, |choice, agreed| Intent::PayOnDelivery { choice: choice.to_string(), agreed });
-    on!(SavedCardAdapter, on_choose_card, |token| Intent::SavedCard(token.to_string()));
-    on!(SavedCardAdapter, on_choose_installment, |pk| Intent::SavedCardInstallment(pk.to_string()));
-    on!(SavedCardAdapter, on_confirm, |agreed| Intent::SavedCardConfirm { agreed });
+    on!(KioskAdapter, on_start, [] => Intent::Start);
+    on!(KioskAdapter, on_new_sale, [] => Intent::NewSale);
+    on!(KioskAdapter, on_cancel, [] => Intent::Cancel);
+    on!(KioskAdapter, on_retry, [] => Intent::Retry);
+    on!(BasketAdapter, on_change_quantity, [product, delta] => {
+        Intent::ChangeQuantity(product.to_string(), delta)
+    });
+    on!(BasketAdapter, on_remove, [product] => Intent::Remove(
+        product.to_string()
+    ));
+    on!(BasketAdapter, on_pay, [] => Intent::Pay);
+    on!(PaymentAdapter, on_choose, [pk] => Intent::ChooseOption(
+        pk.to_string()
+    ));
+    on!(CashRegisterAdapter, on_choose_installment, [pk] => {
+        Intent::CashRegisterInstallment(pk.to_string())
+    });
+    on!(PayOnDeliveryAdapter, on_place_order, [choice, agreed] => {
+        Intent::PayOnDelivery {
+            choice: choice.to_string(),
+            agreed,
+        }
+    });
+    on!(SavedCardAdapter, on_choose_card, [token] => Intent::SavedCard(
+        token.to_string()
+    ));
+    on!(SavedCardAdapter, on_choose_installment, [pk] => {
+        Intent::SavedCardInstallment(pk.to_string())
+    });
+    on!(SavedCardAdapter, on_confirm, [agreed] => {
+        Intent::SavedCardConfirm { agreed }
+    });
 
     // The code field empties once its code was sent.
     let w = weak.clone();
@@ -118,7 +141,9 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     });
     // Demo cashier: not a request of the kiosk's own, so it does not block the screen.
     let h = handle.clone();
-    window.global::<CashRegisterAdapter>().on_pay_at_register(move || h.send(Intent::PayAtRegister));
+    window
+        .global::<CashRegisterAdapter>()
+        .on_pay_at_register(move || h.send(Intent::PayAtRegister));
     let w = weak.clone();
     window.global::<KioskAdapter>().on_set_language(move |language| {
         if let Some(window) = w.upgrade() {
@@ -194,7 +219,10 @@ pub fn run_kiosk(
     exit_after_first_frame: bool,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     let window = MainWindow::new()?;
     prepare_window(&window, &settings);
     if settings.kiosk.fullscreen {

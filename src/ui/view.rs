@@ -6,8 +6,8 @@
 
 use super::{
     BankInstallments, BasketAdapter, BasketLine, CardItem, CashRegisterAdapter, ChoiceItem, InstallmentItem,
-    KioskAdapter, MainWindow, PayOnDeliveryAdapter, PaymentAdapter, PaymentOptionItem, SavedCardAdapter, Screen,
-    Texts, ThankYouAdapter,
+    KioskAdapter, MainWindow, PayOnDeliveryAdapter, PaymentAdapter, PaymentOptionItem, SavedCardAdapter, Screen, Texts,
+    ThankYouAdapter,
 };
 use crate::commerce::money::format_try;
 use crate::commerce::pages::{Basket, Installment};
@@ -47,15 +47,53 @@ pub enum Notice {
 pub enum View {
     Welcome,
     Basket,
-    PaymentOptions { options: Vec<PaymentOptionItem>, amount: String, error: String },
-    CashRegisterInstallments { banks: Vec<(String, Vec<InstallmentItem>)>, error: String },
-    CashRegisterBarcode { number: String, amount: String, barcode: Option<(u32, u32, Vec<u8>)>, seconds: u32 },
-    PayOnDelivery { choices: Vec<ChoiceItem>, amount: String, error: String },
-    SavedCardList { cards: Vec<CardItem>, amount: String, error: String },
-    SavedCardInstallments { card_name: String, installments: Vec<InstallmentItem>, error: String },
-    SavedCardConfirm { card: String, count: i32, total: String, amount: String, error: String },
-    ThankYou { order_number: String, amount: String, method: String, reset_in: i32 },
-    Error { trouble: Trouble, can_retry: bool },
+    PaymentOptions {
+        options: Vec<PaymentOptionItem>,
+        amount: String,
+        error: String,
+    },
+    CashRegisterInstallments {
+        banks: Vec<(String, Vec<InstallmentItem>)>,
+        error: String,
+    },
+    CashRegisterBarcode {
+        number: String,
+        amount: String,
+        barcode: Option<(u32, u32, Vec<u8>)>,
+        seconds: u32,
+    },
+    PayOnDelivery {
+        choices: Vec<ChoiceItem>,
+        amount: String,
+        error: String,
+    },
+    SavedCardList {
+        cards: Vec<CardItem>,
+        amount: String,
+        error: String,
+    },
+    SavedCardInstallments {
+        card_name: String,
+        installments: Vec<InstallmentItem>,
+        error: String,
+    },
+    SavedCardConfirm {
+        card: String,
+        count: i32,
+        total: String,
+        amount: String,
+        error: String,
+    },
+    ThankYou {
+        order_number: String,
+        amount: String,
+        method: String,
+        reset_in: i32,
+    },
+    Error {
+        trouble: Trouble,
+        can_retry: bool,
+    },
 }
 
 /// A change to what is on screen.
@@ -65,10 +103,22 @@ pub enum Update {
     /// Keeps the screen, shows the step's error on it.
     StepError(String),
     Busy(Option<Busy>),
-    Status { demo: bool, server: String, user: String },
-    Basket { lines: Vec<BasketLine>, total: String, count: i32 },
+    Status {
+        demo: bool,
+        server: String,
+        user: String,
+    },
+    Basket {
+        lines: Vec<BasketLine>,
+        total: String,
+        count: i32,
+    },
     BasketNotice(Notice),
-    Register { seconds_left: i32, reconnecting: bool, call_staff: bool },
+    Register {
+        seconds_left: i32,
+        reconnecting: bool,
+        call_staff: bool,
+    },
     ThankYouCountdown(i32),
 }
 
@@ -89,13 +139,22 @@ pub fn basket_update(basket: &Basket) -> Update {
         .map(|item| BasketLine {
             product: item.product.pk.0.clone().into(),
             name: item.product.name.clone().into(),
-            code: item.product.barcode.clone().unwrap_or_else(|| item.product.sku.clone()).into(),
+            code: item
+                .product
+                .barcode
+                .clone()
+                .unwrap_or_else(|| item.product.sku.clone())
+                .into(),
             unit_price: format_try(item.unit_price).into(),
             quantity: item.quantity as i32,
             total: format_try(item.total_amount).into(),
         })
         .collect();
-    Update::Basket { lines, total: format_try(basket.total_amount).into(), count: basket.total_quantity as i32 }
+    Update::Basket {
+        lines,
+        total: format_try(basket.total_amount),
+        count: basket.total_quantity as i32,
+    }
 }
 
 fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
@@ -105,9 +164,15 @@ fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
 fn trouble_text(window: &MainWindow, trouble: &Trouble) -> (SharedString, SharedString) {
     let texts = window.global::<Texts>();
     match trouble {
-        Trouble::Network(detail) => (texts.invoke_network_title(), texts.invoke_network_message(detail.into())),
+        Trouble::Network(detail) => (
+            texts.invoke_network_title(),
+            texts.invoke_network_message(detail.into()),
+        ),
         Trouble::Login(detail) => (texts.invoke_login_title(), detail.into()),
-        Trouble::Unsupported(page) => (texts.invoke_unsupported_title(), texts.invoke_unsupported_message(page.into())),
+        Trouble::Unsupported(page) => (
+            texts.invoke_unsupported_title(),
+            texts.invoke_unsupported_message(page.into()),
+        ),
         Trouble::Other(detail) => (texts.invoke_other_title(), detail.into()),
     }
 }
@@ -169,7 +234,11 @@ pub fn apply(window: &MainWindow, update: Update) {
                 }
             }
         }
-        Update::Register { seconds_left, reconnecting, call_staff } => {
+        Update::Register {
+            seconds_left,
+            reconnecting,
+            call_staff,
+        } => {
             let adapter = window.global::<CashRegisterAdapter>();
             adapter.set_seconds_left(seconds_left);
             adapter.set_reconnecting(reconnecting);
@@ -196,13 +265,21 @@ fn show(window: &MainWindow, view: View) {
             let adapter = window.global::<CashRegisterAdapter>();
             let banks: Vec<BankInstallments> = banks
                 .into_iter()
-                .map(|(bank, installments)| BankInstallments { bank: bank.into(), installments: model(installments) })
+                .map(|(bank, installments)| BankInstallments {
+                    bank: bank.into(),
+                    installments: model(installments),
+                })
                 .collect();
             adapter.set_banks(model(banks));
             adapter.set_step_error(error.into());
             Screen::CashRegisterInstallments
         }
-        View::CashRegisterBarcode { number, amount, barcode, seconds } => {
+        View::CashRegisterBarcode {
+            number,
+            amount,
+            barcode,
+            seconds,
+        } => {
             let adapter = window.global::<CashRegisterAdapter>();
             adapter.set_number(number.into());
             adapter.set_amount(amount.into());
@@ -219,7 +296,11 @@ fn show(window: &MainWindow, view: View) {
         View::PayOnDelivery { choices, amount, error } => {
             let adapter = window.global::<PayOnDeliveryAdapter>();
             // Keep the customer's selection when the same choices come back with an error.
-            let same = adapter.get_choices().iter().map(|c| c.value).eq(choices.iter().map(|c| c.value.clone()));
+            let same = adapter
+                .get_choices()
+                .iter()
+                .map(|c| c.value)
+                .eq(choices.iter().map(|c| c.value.clone()));
             if !same {
                 adapter.set_selected(SharedString::new());
                 adapter.set_agreed(false);
@@ -237,21 +318,40 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_agreed(false);
             Screen::SavedCardList
         }
-        View::SavedCardInstallments { card_name, installments, error } => {
+        View::SavedCardInstallments {
+            card_name,
+            installments,
+            error,
+        } => {
             let adapter = window.global::<SavedCardAdapter>();
             adapter.set_card_name(card_name.into());
             adapter.set_installments(model(installments));
             adapter.set_step_error(error.into());
             Screen::SavedCardInstallments
         }
-        View::SavedCardConfirm { card, count, total, amount, error } => {
+        View::SavedCardConfirm {
+            card,
+            count,
+            total,
+            amount,
+            error,
+        } => {
             let adapter = window.global::<SavedCardAdapter>();
-            adapter.set_summary(window.global::<Texts>().invoke_card_summary(card.into(), count, total.into()));
+            adapter.set_summary(
+                window
+                    .global::<Texts>()
+                    .invoke_card_summary(card.into(), count, total.into()),
+            );
             adapter.set_amount(amount.into());
             adapter.set_step_error(error.into());
             Screen::SavedCardConfirm
         }
-        View::ThankYou { order_number, amount, method, reset_in } => {
+        View::ThankYou {
+            order_number,
+            amount,
+            method,
+            reset_in,
+        } => {
             let adapter = window.global::<ThankYouAdapter>();
             adapter.set_order_number(order_number.into());
             adapter.set_amount(amount.into());

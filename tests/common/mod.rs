@@ -14,11 +14,16 @@ pub const PASSWORD: &str = "demo1234";
 
 /// The default scenario with a one-second register poll, so tests wait little.
 pub fn quick_scenario() -> Scenario {
-    Scenario { cash_register_poll_seconds: 1, ..Scenario::default() }
+    Scenario {
+        cash_register_poll_seconds: 1,
+        ..Scenario::default()
+    }
 }
 
 pub async fn start_sim(scenario: Scenario) -> Simulator {
-    Simulator::start(scenario, "127.0.0.1:0".parse().unwrap()).await.expect("the simulator starts")
+    Simulator::start(scenario, "127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("the simulator starts")
 }
 
 pub fn client_for(sim: &Simulator, request_timeout: Duration) -> CommerceClient {
@@ -39,7 +44,11 @@ pub async fn fill_basket(client: &CommerceClient, codes: &[&str]) -> Money {
     client.clear_basket().await.unwrap();
     let mut expected = Money::ZERO;
     for code in codes {
-        let product = client.product_by_code(code).await.unwrap().unwrap_or_else(|| panic!("{code} is in the catalog"));
+        let product = client
+            .product_by_code(code)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{code} is in the catalog"));
         client.add_to_basket(&product.pk, 1).await.unwrap();
         expected += catalog_price(code);
     }
@@ -48,7 +57,11 @@ pub async fn fill_basket(client: &CommerceClient, codes: &[&str]) -> Money {
 
 /// The catalog's own price of a code, read from the catalog data, not from the server.
 pub fn catalog_price(code: &str) -> Money {
-    default_catalog().into_iter().find(|p| p.barcode == code || p.sku == code).expect("known code").price
+    default_catalog()
+        .into_iter()
+        .find(|p| p.barcode == code || p.sku == code)
+        .expect("known code")
+        .price
 }
 
 pub fn money(text: &str) -> Money {
@@ -66,7 +79,11 @@ pub async fn pay_at_register(base_url: &str, number: &str) -> reqwest::StatusCod
 }
 
 /// Runs a checkout; a cash-register barcode is paid at the register as soon as it shows.
-pub async fn checkout_paying_register(client: &CommerceClient, sim_url: &str, choices: Choices) -> (Completed, Vec<Event>) {
+pub async fn checkout_paying_register(
+    client: &CommerceClient,
+    sim_url: &str,
+    choices: Choices,
+) -> (Completed, Vec<Event>) {
     let events: Arc<Mutex<Vec<Event>>> = Arc::default();
     let seen = events.clone();
     let url = sim_url.to_string();
@@ -77,7 +94,9 @@ pub async fn checkout_paying_register(client: &CommerceClient, sim_url: &str, ch
         }
         seen.lock().unwrap().push(event);
     };
-    let done = run_checkout(client, &choices, &mut on_event).await.expect("the checkout completes");
+    let done = run_checkout(client, &choices, &mut on_event)
+        .await
+        .expect("the checkout completes");
     let events = events.lock().unwrap().clone();
     (done, events)
 }

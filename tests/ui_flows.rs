@@ -1,0 +1,475 @@
+//! The touchscreen, driven through its real Slint components with Slint's testing
+//! backend, against the simulator over real HTTP: the three flows (cash register, pay on
+//! delivery, saved card), their errors, the register poller, language and start-up.
+//!
+//! Each test owns its thread's Slint platform (`init_no_event_loop`); updates from the
+//! controller arrive on a channel and are applied on the test thread, as the window's
+//! event loop would apply them.
+
+mod common;
+
+use common::{start_sim, EMAIL, PASSWORD};
+use i_slint_backend_testing::ElementHandle;
+use instore_kiosk::settings::Settings;
+use instore_kiosk::sim::{Scenario, Simulator};
+use instore_kiosk::ui::controller::{self, ControllerHandle, Sink};
+use instore_kiosk::ui::view::{apply, Update};
+use instore_kiosk::ui::{
+    prepare_window, wire, BasketAdapter, CashRegisterAdapter, KioskAdapter, MainWindow, PaymentAdapter, Screen,
+};
+use slint::{ComponentHandle, Model};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+struct Kiosk {
+    window: MainWindow,
+    updates: mpsc::Receiver<Update>,
+    seen: std::cell::RefCell<Vec<Update>>,
+    _handle: ControllerHandle,
+    runtime: tokio::runtime::Runtime,
+}
+
+fn settings_for(url: Option<String>) -> Settings {
+    let mut settings = Settings::default();
+    settings.kiosk.language = "en".into();
+    settings.commerce.url = url;
+    settings.commerce.email = Some(EMAIL.into());
+    settings.commerce.password = Some(PASSWORD.into());
+    settings.commerce.request_timeout_ms = 3_000;
+    settings.commerce.connect_timeout_ms = 1_000;
+    settings.demo.cash_register_poll_seconds = 1;
+    settings.demo.cash_register_auto_pay_after_polls = 1_000;
+    settings
+}
+
+impl Kiosk {
+    fn start(runtime: tokio::runtime::Runtime, settings: Settings) -> Kiosk {
+        i_slint_backend_testing::init_no_event_loop();
+        let window = MainWindow::new().unwrap();
+        prepare_window(&window, &settings);
+        let (tx, updates) = mpsc::channel();
+        let sink: Sink = std::sync::Arc::new(move |update| {
+            let _ = tx.send(update);
+        });
+        let config = instore_kiosk::ui::controller_config(&settings, None);
+        let handle = {
+            let _guard = runtime.enter();
+            controller::spawn(config, sink)
+        };
+        wire(&window, &handle, &settings);
+        let kiosk = Kiosk {
+            window,
+            updates,
+            seen: Default::default(),
+            _handle: handle,
+            runtime,
+        };
+        // Connected once the header names the server.
+        kiosk.wait("the basket after connecting", |w| {
+            kiosk_screen(w) == Screen::Basket && !w.global::<KioskAdapter>().get_status_text().is_empty()
+        });
+        kiosk
+    }
+
+    /// Applies updates until `done` holds and the kiosk is not busy.
+    fn wait(&self, what: &str, done: impl Fn(&MainWindow) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            while let Ok(update) = self.updates.try_recv() {
+                self.seen.borrow_mut().push(update.clone());
+                apply(&self.window, update);
+            }
+            if done(&self.window) && !self.window.global::<KioskAdapter>().get_busy() {
+                return;
+            }
+            let kiosk = self.window.global::<KioskAdapter>();
+            assert!(
+                Instant::now() < deadline,
+                "waited 20 s for {what}; screen {:?}, busy {}, basket message {:?}, error {:?}",
+                kiosk_screen(&self.window),
+                kiosk.get_busy(),
+                self.window.global::<BasketAdapter>().get_message(),
+                kiosk.get_error_message()
+            );
+            if Instant::now() + Duration::from_secs(1) > deadline {
+                eprintln!(
+                    "updates so far: {:#?}",
+                    self.seen.borrow().iter().rev().take(8).collect::<Vec<_>>()
+                );
+            }
+            if let Ok(update) = self.updates.recv_timeout(Duration::from_millis(50)) {
+                self.seen.borrow_mut().push(update.clone());
+                apply(&self.window, update);
+            }
+        }
+    }
+
+    fn find(&self, label: &str) -> ElementHandle {
+        let found: Vec<ElementHandle> = ElementHandle::find_by_accessible_label(&self.window, label).collect();
+        assert!(
+            !found.is_empty(),
+            "nothing labelled {label:?} on {:?}",
+            kiosk_screen(&self.window)
+        );
+        found.into_iter().next().unwrap()
+    }
+
+    fn exists(&self, label: &str) -> bool {
+        ElementHandle::find_by_accessible_label(&self.window, label)
+            .next()
+            .is_some()
+    }
+
+    fn enabled(&self, label: &str) -> bool {
+        self.find(label).accessible_enabled().unwrap_or(true)
+    }
+
+    fn tap(&self, label: &str) {
+        let element = self.find(label);
+        assert!(element.accessible_enabled().unwrap_or(true), "{label:?} is disabled");
+        element.invoke_accessible_default_action();
+    }
+
+    /// What a text element shows, by its element id (`Component::id`).
+    fn text(&self, id: &str) -> String {
+        let element = ElementHandle::find_by_element_id(&self.window, id)
+            .next()
+            .unwrap_or_else(|| panic!("no element {id} on {:?}", kiosk_screen(&self.window)));
+        element.accessible_label().unwrap_or_default().to_string()
+    }
+
+    fn type_code(&self, code: &str) {
+        for digit in code.chars() {
+            self.tap(&digit.to_string());
+        }
+        self.tap("Add");
+    }
+
+    fn screen(&self) -> Screen {
+        kiosk_screen(&self.window)
+    }
+}
+
+fn kiosk_screen(window: &MainWindow) -> Screen {
+    window.global::<KioskAdapter>().get_screen()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn sim_in(runtime: &tokio::runtime::Runtime, scenario: Scenario) -> Simulator {
+    runtime.block_on(start_sim(scenario))
+}
+
+fn basket_lines(k: &Kiosk) -> usize {
+    k.window.global::<BasketAdapter>().get_lines().row_count()
+}
+
+#[test]
+fn cash_register_sale_in_demo_mode_with_installments() {
+    let k = Kiosk::start(runtime(), settings_for(None));
+    let status = k.text("Header::status");
+    assert!(
+        status.starts_with("Demo mode: built-in simulator at http://127.0.0.1:"),
+        "{status}"
+    );
+
+    // A code nobody sells: said under the field, the basket unchanged.
+    k.type_code("123");
+    k.wait("the not-found message", |w| {
+        w.global::<BasketAdapter>().get_message() != ""
+    });
+    assert_eq!(k.text("CodeEntry::message"), "No product has the code 123.");
+    assert_eq!(basket_lines(&k), 0);
+    assert!(!k.enabled("Pay"), "Pay is disabled on an empty basket");
+
+    k.type_code("8690000010011");
+    k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
+    assert_eq!(k.text("CodeEntry::message"), "Added: Pamuklu Tişört Beyaz");
+    assert_eq!(k.text("TotalAndPay::total"), "249,90 ₺");
+    k.tap("One more Pamuklu Tişört Beyaz");
+    k.wait("two of it", |w| w.global::<BasketAdapter>().get_total() == "499,80 ₺");
+    assert_eq!(k.text("TotalAndPay::total"), "499,80 ₺");
+
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    let names: Vec<String> = k
+        .window
+        .global::<PaymentAdapter>()
+        .get_options()
+        .iter()
+        .map(|o| o.name.to_string())
+        .collect();
+    // Only what this kiosk can run is offered.
+    assert_eq!(
+        names,
+        [
+            "Cash Register",
+            "Cash Register (installments)",
+            "Pay on Delivery",
+            "Saved Card"
+        ]
+    );
+    assert!(!k.exists("Garanti Pay"));
+
+    k.tap("Cash Register (installments)");
+    k.wait("the installment picker", |w| {
+        kiosk_screen(w) == Screen::CashRegisterInstallments
+    });
+    let banks: Vec<String> = k
+        .window
+        .global::<CashRegisterAdapter>()
+        .get_banks()
+        .iter()
+        .map(|b| b.bank.to_string())
+        .collect();
+    assert_eq!(banks, ["Akbank", "Garanti BBVA"]);
+    k.tap("3 Installments");
+    k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
+    let number = k.text("CashRegisterBarcodePage::number");
+    assert_eq!(number.len(), 13, "{number}");
+    assert!(number.chars().all(|c| c.is_ascii_digit()));
+    assert!(k.exists("Pay 524,79 ₺ at the register"));
+    let barcode = k.window.global::<CashRegisterAdapter>().get_barcode();
+    assert!(barcode.size().width > 200, "the barcode image is shown");
+    k.wait("a countdown", |w| {
+        w.global::<CashRegisterAdapter>().get_seconds_left() >= 1
+    });
+    assert!(k
+        .text("CashRegisterBarcodePage::register-status")
+        .starts_with("Waiting for the register. Checking again in"));
+
+    // The demo's cashier takes the payment; the next poll sees it.
+    k.tap("Demo: cashier takes payment");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    assert_eq!(k.text("ThankYouPage::order-number"), number);
+    assert_eq!(
+        k.text("ThankYouPage::order-summary"),
+        "524,79 ₺  ·  Cash Register (installments)"
+    );
+
+    k.tap("New sale");
+    k.wait("an empty basket", |w| {
+        kiosk_screen(w) == Screen::Basket && w.global::<BasketAdapter>().get_lines().row_count() == 0
+    });
+    assert_eq!(k.text("TotalAndPay::total"), "0,00 ₺");
+}
+
+#[test]
+fn pay_on_delivery_needs_a_choice_and_the_agreement_and_survives_a_server_failure() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    assert!(k.text("Header::status").starts_with("Store server http://127.0.0.1:"));
+    k.type_code("8690000010059");
+    k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Pay on Delivery");
+    k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+    assert!(k.exists("Kapıda nakit") && k.exists("Kapıda kredi kartı"));
+    assert!(k.exists("Service fee 9,90 ₺"));
+    assert!(!k.enabled("Place order"), "nothing chosen yet");
+    k.tap("Kapıda nakit");
+    assert!(!k.enabled("Place order"), "the agreement is not ticked");
+    k.tap("I have read and accept the sales agreement.");
+    assert_eq!(
+        k.find("I have read and accept the sales agreement.")
+            .accessible_checked(),
+        Some(true)
+    );
+    assert!(k.enabled("Place order"));
+
+    // The server fails on the order: an error screen with Retry, and nothing lost.
+    sim.world().scenario.faults.server_error_rate = 1.0;
+    k.tap("Place order");
+    k.wait("the error screen", |w| kiosk_screen(w) == Screen::Error);
+    assert_eq!(k.text("ErrorPage::error-title"), "No connection to the store server");
+    assert!(k.text("ErrorPage::error-message").contains("HTTP 503"));
+    sim.world().scenario.faults.server_error_rate = 0.0;
+    k.tap("Try again");
+    k.wait("pay on delivery again", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+    assert!(k.enabled("Place order"), "the customer's choices are kept");
+    k.tap("Place order");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    assert_eq!(k.text("ThankYouPage::order-summary"), "129,89 ₺  ·  Pay on Delivery");
+    assert_eq!(sim.world().all_orders().len(), 1, "exactly one order");
+}
+
+#[test]
+fn saved_card_shows_masked_cards_installments_and_the_servers_errors() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.type_code("8690000010035");
+    k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Saved Card");
+    k.wait("the saved cards", |w| kiosk_screen(w) == Screen::SavedCardList);
+    assert!(k.exists("My Visa Card") && k.exists("Bonus Card"));
+    assert!(k.exists("4355 08** **** **17"), "masked numbers only");
+
+    // The card was removed on the server meanwhile: its words, on this step.
+    let cards = std::mem::take(&mut sim.world().scenario.saved_cards);
+    k.tap("My Visa Card");
+    k.wait("the step error", |w| {
+        w.global::<instore_kiosk::ui::SavedCardAdapter>().get_step_error() != ""
+    });
+    assert_eq!(k.screen(), Screen::SavedCardList);
+    assert_eq!(k.text("StepError::label"), "card: This card is not on file.");
+    sim.world().scenario.saved_cards = cards;
+
+    k.tap("My Visa Card");
+    k.wait("installments", |w| kiosk_screen(w) == Screen::SavedCardInstallments);
+    assert!(k.exists("Single payment") && k.exists("6 installments"));
+    k.tap("6 Installments");
+    k.wait("the confirmation", |w| kiosk_screen(w) == Screen::SavedCardConfirm);
+    let summary = k.window.global::<instore_kiosk::ui::SavedCardAdapter>().get_summary();
+    assert_eq!(
+        summary,
+        "My Visa Card 4355 08** **** **17, 6 installments, 979,91 ₺ in total"
+    );
+    assert!(k.exists(&summary));
+    assert!(!k.enabled("Pay 979,91 ₺"), "the agreement is not ticked");
+    k.tap("I have read and accept the sales agreement.");
+    k.tap("Pay 979,91 ₺");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    assert_eq!(k.text("ThankYouPage::order-summary"), "979,91 ₺  ·  Saved Card");
+    let orders = sim.world().all_orders().to_vec();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].installment_count, Some(6));
+}
+
+#[test]
+fn the_register_poller_keeps_its_interval_one_request_at_a_time_and_stops() {
+    let rt = runtime();
+    let mut scenario = Scenario {
+        cash_register_poll_seconds: 1,
+        ..Scenario::default()
+    };
+    // Slow answers: a poller that did not wait for each answer would overlap requests.
+    scenario.latency_ms = 300;
+    let sim = sim_in(&rt, scenario);
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.type_code("8690000010059");
+    k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Cash Register");
+    k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
+    let number = k.text("CashRegisterBarcodePage::number");
+    sim.world().max_in_flight = 0;
+    let polls = |sim: &Simulator| sim.world().poll_times.get(&number).map(Vec::len).unwrap_or(0);
+    k.wait("three polls", |_| polls(&sim) >= 3);
+
+    // The line drops for a while: "reconnecting", then it carries on.
+    sim.world().scenario.faults.drop_rate = 1.0;
+    k.wait("the reconnecting state", |w| {
+        w.global::<CashRegisterAdapter>().get_reconnecting()
+    });
+    assert_eq!(
+        k.text("CashRegisterBarcodePage::register-status"),
+        "Connection lost. Reconnecting…"
+    );
+    sim.world().scenario.faults.drop_rate = 0.0;
+    let before = polls(&sim);
+    k.wait("polls after reconnecting", |w| {
+        polls(&sim) > before && !w.global::<CashRegisterAdapter>().get_reconnecting()
+    });
+
+    {
+        let world = sim.world();
+        let times = &world.poll_times[&number];
+        for pair in times.windows(2) {
+            assert!(
+                pair[1] - pair[0] >= Duration::from_secs(1),
+                "polled sooner than the server's `seconds`"
+            );
+        }
+        assert_eq!(world.max_in_flight, 1, "never two requests in flight");
+    }
+
+    // Cancel stops polling.
+    k.tap("Cancel");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    let stopped_at = polls(&sim);
+    std::thread::sleep(Duration::from_millis(2_500));
+    assert_eq!(polls(&sim), stopped_at, "no poll after cancel");
+
+    // A new barcode, paid at the register: ThankYou, and no poll after it.
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Cash Register");
+    k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
+    let number = k.text("CashRegisterBarcodePage::number");
+    sim.world().cash_register_pay(&number).unwrap();
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    let done_at = sim.world().poll_times[&number].len();
+    std::thread::sleep(Duration::from_millis(2_500));
+    assert_eq!(sim.world().poll_times[&number].len(), done_at, "no poll after ThankYou");
+}
+
+#[test]
+fn an_unreachable_server_shows_an_error_with_retry_that_recovers() {
+    let rt = runtime();
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let k = Kiosk::start_expecting_error(rt, settings_for(Some(format!("http://{free}/"))));
+    assert_eq!(k.text("ErrorPage::error-title"), "No connection to the store server");
+    assert!(k.text("ErrorPage::error-message").contains("cannot be reached"));
+    // The server comes up where it was expected; Retry connects.
+    let sim = k.runtime.block_on(Simulator::start(Scenario::default(), free)).unwrap();
+    k.tap("Try again");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    assert!(k
+        .text("Header::status")
+        .contains(&sim.url().trim_end_matches('/').to_string()));
+}
+
+#[test]
+fn the_customer_switches_to_turkish() {
+    let k = Kiosk::start(runtime(), settings_for(None));
+    assert!(k.exists("Pay"));
+    k.tap("Türkçe");
+    assert_eq!(k.window.global::<KioskAdapter>().get_language(), "tr");
+    assert!(k.exists("Öde"), "the Pay button reads Öde");
+    assert!(k.exists("Ekle"));
+    assert!(!k.exists("Pay"));
+    k.tap("English");
+    assert!(k.exists("Pay"));
+}
+
+impl Kiosk {
+    fn start_expecting_error(runtime: tokio::runtime::Runtime, settings: Settings) -> Kiosk {
+        i_slint_backend_testing::init_no_event_loop();
+        let window = MainWindow::new().unwrap();
+        prepare_window(&window, &settings);
+        let (tx, updates) = mpsc::channel();
+        let sink: Sink = std::sync::Arc::new(move |update| {
+            let _ = tx.send(update);
+        });
+        let config = instore_kiosk::ui::controller_config(&settings, None);
+        let handle = {
+            let _guard = runtime.enter();
+            controller::spawn(config, sink)
+        };
+        wire(&window, &handle, &settings);
+        let kiosk = Kiosk {
+            window,
+            updates,
+            seen: Default::default(),
+            _handle: handle,
+            runtime,
+        };
+        kiosk.wait("the error screen", |w| kiosk_screen(w) == Screen::Error);
+        kiosk
+    }
+}
