@@ -530,7 +530,7 @@ impl World {
             .iter()
             .flat_map(|first| self.installments_json(base, *first))
             .find_map(|v| {
-                (v["pk"] == pk.trim()).then(|| {
+                (v["pk"].as_u64().map(|n| n.to_string()).as_deref() == Some(pk.trim())).then(|| {
                     let total: Money = v["price_with_accrued_interest"]
                         .as_str()
                         .and_then(|s| s.parse().ok())
