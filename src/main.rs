@@ -31,6 +31,11 @@ enum Command {
     Sim(SimArgs),
     /// Run a whole checkout from the command line and print the order number.
     Checkout(CheckoutArgs),
+    /// Render every screen to PNG (both sizes, both languages) with simulator data.
+    Screenshots {
+        #[arg(long, default_value = "screenshots", value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Args, Default)]
@@ -142,6 +147,11 @@ fn main() -> ExitCode {
         }
         Command::Sim(args) => runtime().and_then(|rt| rt.block_on(run_sim(args))),
         Command::Checkout(args) => runtime().and_then(|rt| rt.block_on(checkout(settings, args))),
+        Command::Screenshots { out } => instore_kiosk::ui::screenshots::render_all(&out).map(|rendered| {
+            for file in rendered.files {
+                println!("{}", file.display());
+            }
+        }),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@
 //! change only through `view::apply` on the UI thread.
 
 pub mod controller;
+pub mod screenshots;
 pub mod view;
 
 slint::include_modules!();

@@ -6,7 +6,7 @@
 
 use super::{
     BankInstallments, BasketAdapter, BasketLine, CardItem, CashRegisterAdapter, ChoiceItem, InstallmentItem,
-    KioskAdapter, MainWindow, PayOnDeliveryAdapter, PaymentAdapter, PaymentOptionItem, SavedCardAdapter, Screen, Texts,
+    KioskAdapter, MainWindow, PayOnDeliveryAdapter, PaymentAdapter, PaymentOptionItem, SavedCardAdapter, Screen,
     ThankYouAdapter,
 };
 use crate::commerce::money::format_try;
@@ -161,19 +161,13 @@ fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
     ModelRc::new(VecModel::from(items))
 }
 
-fn trouble_text(window: &MainWindow, trouble: &Trouble) -> (SharedString, SharedString) {
-    let texts = window.global::<Texts>();
+/// The error screen's kind (which sentence the screen shows) and the detail for staff.
+fn trouble_parts(trouble: &Trouble) -> (&'static str, &str) {
     match trouble {
-        Trouble::Network(detail) => (
-            texts.invoke_network_title(),
-            texts.invoke_network_message(detail.into()),
-        ),
-        Trouble::Login(detail) => (texts.invoke_login_title(), detail.into()),
-        Trouble::Unsupported(page) => (
-            texts.invoke_unsupported_title(),
-            texts.invoke_unsupported_message(page.into()),
-        ),
-        Trouble::Other(detail) => (texts.invoke_other_title(), detail.into()),
+        Trouble::Network(detail) => ("network", detail),
+        Trouble::Login(detail) => ("login", detail),
+        Trouble::Unsupported(page) => ("unsupported", page),
+        Trouble::Other(detail) => ("other", detail),
     }
 }
 
@@ -182,21 +176,20 @@ pub fn apply(window: &MainWindow, update: Update) {
     let kiosk = window.global::<KioskAdapter>();
     match update {
         Update::Busy(busy) => {
-            let texts = window.global::<Texts>();
-            kiosk.set_busy_text(match busy {
-                Some(Busy::Connecting) => texts.invoke_connecting(),
-                _ => texts.invoke_please_wait(),
-            });
+            kiosk.set_busy_kind(
+                if busy == Some(Busy::Connecting) {
+                    "connecting"
+                } else {
+                    "working"
+                }
+                .into(),
+            );
             kiosk.set_busy(busy.is_some());
         }
         Update::Status { demo, server, user } => {
             kiosk.set_demo_mode(demo);
-            let texts = window.global::<Texts>();
-            kiosk.set_status_text(if demo {
-                texts.invoke_demo_status(server.into(), user.into())
-            } else {
-                texts.invoke_live_status(server.into(), user.into())
-            });
+            kiosk.set_user(user.into());
+            kiosk.set_server(server.into());
         }
         Update::Basket { lines, total, count } => {
             let adapter = window.global::<BasketAdapter>();
@@ -206,15 +199,14 @@ pub fn apply(window: &MainWindow, update: Update) {
         }
         Update::BasketNotice(notice) => {
             let adapter = window.global::<BasketAdapter>();
-            let texts = window.global::<Texts>();
-            let (text, is_error) = match notice {
-                Notice::Added(name) => (texts.invoke_added(name.into()), false),
-                Notice::NotFound(code) => (texts.invoke_code_not_found(code.into()), true),
-                Notice::Failed(detail) => (texts.invoke_basket_failed(detail.into()), true),
-                Notice::Clear => (SharedString::new(), false),
+            let (kind, text) = match notice {
+                Notice::Added(name) => ("added", name),
+                Notice::NotFound(code) => ("not-found", code),
+                Notice::Failed(detail) => ("failed", detail),
+                Notice::Clear => ("", String::new()),
             };
-            adapter.set_message(text);
-            adapter.set_message_is_error(is_error);
+            adapter.set_notice_kind(kind.into());
+            adapter.set_notice_text(text.into());
         }
         Update::StepError(text) => {
             let text: SharedString = text.into();
@@ -229,8 +221,8 @@ pub fn apply(window: &MainWindow, update: Update) {
                 }
                 _ => {
                     let adapter = window.global::<BasketAdapter>();
-                    adapter.set_message(text);
-                    adapter.set_message_is_error(true);
+                    adapter.set_notice_kind("server".into());
+                    adapter.set_notice_text(text);
                 }
             }
         }
@@ -337,11 +329,9 @@ fn show(window: &MainWindow, view: View) {
             error,
         } => {
             let adapter = window.global::<SavedCardAdapter>();
-            adapter.set_summary(
-                window
-                    .global::<Texts>()
-                    .invoke_card_summary(card.into(), count, total.into()),
-            );
+            adapter.set_card_name(card.into());
+            adapter.set_installment_count(count);
+            adapter.set_total(total.into());
             adapter.set_amount(amount.into());
             adapter.set_step_error(error.into());
             Screen::SavedCardConfirm
@@ -360,9 +350,9 @@ fn show(window: &MainWindow, view: View) {
             Screen::ThankYou
         }
         View::Error { trouble, can_retry } => {
-            let (title, message) = trouble_text(window, &trouble);
-            kiosk.set_error_title(title);
-            kiosk.set_error_message(message);
+            let (kind, detail) = trouble_parts(&trouble);
+            kiosk.set_error_kind(kind.into());
+            kiosk.set_error_detail(detail.into());
             kiosk.set_error_can_retry(can_retry);
             Screen::Error
         }

@@ -1,0 +1,291 @@
+//! `instore-kiosk screenshots`: every screen rendered offscreen with Slint's software
+//! renderer, filled with the simulator's data, at both sizes and in both languages.
+//!
+//! It drives the real controller against the demo simulator (the same path as the
+//! kiosk), applies its updates on this thread and renders after each screen settles.
+//! Renders need no display. One process can hold one Slint platform, so this runs in
+//! its own process (the command) or its own test binary.
+
+use super::controller::{self, ControllerHandle, Intent, Sink};
+use super::view::{apply, Trouble, Update, View};
+use super::{
+    prepare_window, BasketAdapter, CashRegisterAdapter, KioskAdapter, MainWindow, PayOnDeliveryAdapter, PaymentAdapter,
+    SavedCardAdapter, Screen,
+};
+use crate::settings::{Layout, Settings};
+use slint::platform::software_renderer::{MinimalSoftwareWindow, PremultipliedRgbaColor, RepaintBufferType};
+use slint::{ComponentHandle, Model};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Every screen, as named in the files written.
+pub const SCREENS: &[&str] = &[
+    "welcome",
+    "basket",
+    "payment-options",
+    "cash-register-installments",
+    "cash-register-barcode",
+    "pay-on-delivery",
+    "saved-card-list",
+    "saved-card-installments",
+    "saved-card-confirm",
+    "thank-you",
+    "error",
+];
+
+struct Offscreen {
+    window: Rc<MinimalSoftwareWindow>,
+}
+
+impl slint::platform::Platform for Offscreen {
+    fn create_window_adapter(&self) -> Result<Rc<dyn slint::platform::WindowAdapter>, slint::PlatformError> {
+        Ok(self.window.clone())
+    }
+}
+
+/// Installs the offscreen platform; call once, before any window exists.
+fn offscreen() -> anyhow::Result<Rc<MinimalSoftwareWindow>> {
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+    slint::platform::set_platform(Box::new(Offscreen { window: window.clone() }))
+        .map_err(|e| anyhow::anyhow!("the offscreen renderer could not start: {e:?}"))?;
+    Ok(window)
+}
+
+/// Renders what the window shows now into a PNG file.
+fn render_png(surface: &MinimalSoftwareWindow, (width, height): (u32, u32), path: &Path) -> anyhow::Result<()> {
+    surface.set_size(slint::PhysicalSize::new(width, height));
+    slint::platform::update_timers_and_animations();
+    surface.request_redraw();
+    let mut pixels = vec![PremultipliedRgbaColor::default(); (width * height) as usize];
+    surface.draw_if_needed(|renderer| {
+        renderer.render(&mut pixels, width as usize);
+    });
+    let rgba: Vec<u8> = pixels
+        .iter()
+        .flat_map(|p| {
+            let unmultiply = |c: u8| {
+                if p.alpha == 0 {
+                    0
+                } else {
+                    ((c as u32 * 255) / p.alpha as u32).min(255) as u8
+                }
+            };
+            [unmultiply(p.red), unmultiply(p.green), unmultiply(p.blue), p.alpha]
+        })
+        .collect();
+    let file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let mut encoder = png::Encoder::new(file, width, height);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.write_header()?.write_image_data(&rgba)?;
+    Ok(())
+}
+
+/// The controller and its updates, applied on this thread.
+struct Session<'a> {
+    window: &'a MainWindow,
+    updates: mpsc::Receiver<Update>,
+    handle: ControllerHandle,
+}
+
+impl Session<'_> {
+    fn pump(&self) {
+        while let Ok(update) = self.updates.try_recv() {
+            apply(self.window, update);
+        }
+    }
+
+    fn wait(&self, what: &str, done: impl Fn(&MainWindow) -> bool) -> anyhow::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            self.pump();
+            if done(self.window) && !self.window.global::<KioskAdapter>().get_busy() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                anyhow::bail!("gave up waiting for {what}");
+            }
+            if let Ok(update) = self.updates.recv_timeout(Duration::from_millis(20)) {
+                apply(self.window, update);
+            }
+        }
+    }
+
+    fn send_and_wait(&self, intent: Intent, screen: Screen) -> anyhow::Result<()> {
+        self.window.global::<KioskAdapter>().set_busy(true);
+        self.handle.send(intent);
+        self.wait(&format!("{screen:?}"), |w| {
+            w.global::<KioskAdapter>().get_screen() == screen
+        })
+    }
+
+    fn option_pk(&self, name: &str) -> anyhow::Result<String> {
+        let options = self.window.global::<PaymentAdapter>().get_options();
+        let found = options.iter().find(|o| o.name == name).map(|o| o.pk.to_string());
+        found.ok_or_else(|| anyhow::anyhow!("the simulator does not offer {name}"))
+    }
+}
+
+/// What a run of [`render_all`] wrote.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub files: Vec<PathBuf>,
+    /// For each `cash-register-barcode` file, the number the screen showed under the bars.
+    pub barcode_numbers: Vec<(PathBuf, String)>,
+}
+
+/// Renders every screen for one layout and language into `out`.
+fn render_set(
+    surface: &MinimalSoftwareWindow,
+    window: &MainWindow,
+    runtime: &tokio::runtime::Runtime,
+    layout: Layout,
+    language: &str,
+    out: &Path,
+    rendered: &mut Rendered,
+) -> anyhow::Result<()> {
+    let mut settings = Settings::default();
+    settings.kiosk.layout = layout;
+    settings.kiosk.language = language.into();
+    // The demo register never pays by itself here: the barcode must stay on screen.
+    settings.demo.cash_register_auto_pay_after_polls = 10_000;
+    prepare_window(window, &settings);
+    let size = layout.size();
+    let (tx, updates) = mpsc::channel();
+    let sink: Sink = std::sync::Arc::new(move |update| {
+        let _ = tx.send(update);
+    });
+    let handle = {
+        let _guard = runtime.enter();
+        controller::spawn(super::controller_config(&settings, None), sink)
+    };
+    let s = Session {
+        window,
+        updates,
+        handle,
+    };
+    s.wait("the connection", |w| {
+        !w.global::<KioskAdapter>().get_server().is_empty()
+    })?;
+    let mut shot = |name: &str| -> anyhow::Result<()> {
+        s.pump();
+        let path = out.join(format!("{name}-{}x{}-{language}.png", size.0, size.1));
+        render_png(surface, size, &path)?;
+        if name == "cash-register-barcode" {
+            let number = window.global::<CashRegisterAdapter>().get_number().to_string();
+            rendered.barcode_numbers.push((path.clone(), number));
+        }
+        rendered.files.push(path);
+        Ok(())
+    };
+
+    apply(window, Update::Show(View::Welcome));
+    shot("welcome")?;
+    apply(window, Update::Show(View::Basket));
+    for code in ["8690000010011", "8690000010103", "8690000010059"] {
+        s.handle.send(Intent::AddCode(code.into()));
+    }
+    s.wait("three lines", |w| {
+        w.global::<BasketAdapter>().get_lines().row_count() == 3
+    })?;
+    shot("basket")?;
+
+    s.send_and_wait(Intent::Pay, Screen::PaymentOptions)?;
+    shot("payment-options")?;
+    s.send_and_wait(
+        Intent::ChooseOption(s.option_pk("Cash Register (installments)")?),
+        Screen::CashRegisterInstallments,
+    )?;
+    shot("cash-register-installments")?;
+    let first = window
+        .global::<CashRegisterAdapter>()
+        .get_banks()
+        .row_data(0)
+        .and_then(|b| b.installments.row_data(1));
+    let plan = first.ok_or_else(|| anyhow::anyhow!("no installment plan"))?;
+    s.send_and_wait(
+        Intent::CashRegisterInstallment(plan.pk.to_string()),
+        Screen::CashRegisterBarcode,
+    )?;
+    s.wait("the countdown", |w| {
+        w.global::<CashRegisterAdapter>().get_seconds_left() > 0
+    })?;
+    shot("cash-register-barcode")?;
+
+    s.send_and_wait(Intent::Cancel, Screen::Basket)?;
+    s.send_and_wait(Intent::Pay, Screen::PaymentOptions)?;
+    s.send_and_wait(
+        Intent::ChooseOption(s.option_pk("Pay on Delivery")?),
+        Screen::PayOnDelivery,
+    )?;
+    let pod = window.global::<PayOnDeliveryAdapter>();
+    if let Some(choice) = pod.get_choices().row_data(0) {
+        pod.set_selected(choice.value);
+    }
+    pod.set_agreed(true);
+    shot("pay-on-delivery")?;
+
+    s.send_and_wait(Intent::Cancel, Screen::Basket)?;
+    s.send_and_wait(Intent::Pay, Screen::PaymentOptions)?;
+    s.send_and_wait(Intent::ChooseOption(s.option_pk("Saved Card")?), Screen::SavedCardList)?;
+    shot("saved-card-list")?;
+    let card = window
+        .global::<SavedCardAdapter>()
+        .get_cards()
+        .row_data(0)
+        .map(|c| c.token.to_string());
+    s.send_and_wait(
+        Intent::SavedCard(card.unwrap_or_default()),
+        Screen::SavedCardInstallments,
+    )?;
+    shot("saved-card-installments")?;
+    let plan = window
+        .global::<SavedCardAdapter>()
+        .get_installments()
+        .row_data(1)
+        .map(|p| p.pk.to_string());
+    s.send_and_wait(
+        Intent::SavedCardInstallment(plan.unwrap_or_default()),
+        Screen::SavedCardConfirm,
+    )?;
+    window.global::<SavedCardAdapter>().set_agreed(true);
+    shot("saved-card-confirm")?;
+    s.send_and_wait(Intent::SavedCardConfirm { agreed: true }, Screen::ThankYou)?;
+    shot("thank-you")?;
+
+    apply(
+        window,
+        Update::Show(View::Error {
+            trouble: Trouble::Network(format!(
+                "the commerce server at https://commerce.example.com/ cannot be reached ({})",
+                "Connection refused"
+            )),
+            can_retry: true,
+        }),
+    );
+    shot("error")?;
+    Ok(())
+}
+
+/// Renders every screen at both sizes in both languages into `out`.
+pub fn render_all(out: &Path) -> anyhow::Result<Rendered> {
+    std::fs::create_dir_all(out)?;
+    let surface = offscreen()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let window = MainWindow::new()?;
+    window.show()?;
+    let mut rendered = Rendered::default();
+    for layout in [Layout::Landscape, Layout::Portrait] {
+        for language in ["en", "tr"] {
+            render_set(&surface, &window, &runtime, layout, language, out, &mut rendered)?;
+        }
+    }
+    window.hide()?;
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    Ok(rendered)
+}
