@@ -10,7 +10,7 @@ mod common;
 
 use common::{start_sim, EMAIL, PASSWORD};
 use i_slint_backend_testing::ElementHandle;
-use instore_kiosk::settings::Settings;
+use instore_kiosk::settings::{Mode, Settings};
 use instore_kiosk::sim::{Scenario, Simulator};
 use instore_kiosk::ui::controller::{self, ControllerHandle, Sink};
 use instore_kiosk::ui::view::{apply, Update};
@@ -65,8 +65,8 @@ impl Kiosk {
             runtime,
         };
         // Connected once the header names the server.
-        kiosk.wait("the basket after connecting", |w| {
-            kiosk_screen(w) == Screen::Basket && !w.global::<KioskAdapter>().get_server().is_empty()
+        kiosk.wait("the first screen after connecting", |w| {
+            !w.global::<KioskAdapter>().get_server().is_empty()
         });
         kiosk
     }
@@ -474,4 +474,69 @@ impl Kiosk {
         kiosk.wait("the error screen", |w| kiosk_screen(w) == Screen::Error);
         kiosk
     }
+}
+
+#[test]
+fn self_service_starts_at_welcome_asks_if_still_there_and_clears_the_sale() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let mut settings = settings_for(Some(sim.url()));
+    settings.kiosk.mode = Mode::SelfService;
+    settings.kiosk.idle_prompt_after_seconds = 3;
+    settings.kiosk.idle_reset_after_seconds = 2;
+    settings.kiosk.thank_you_seconds = 2;
+    let k = Kiosk::start(rt, settings);
+    let tick = |seconds: u64| {
+        for _ in 0..seconds {
+            i_slint_backend_testing::mock_elapsed_time(Duration::from_secs(1));
+        }
+    };
+    assert_eq!(k.screen(), Screen::Welcome);
+    tick(10);
+    assert!(!k.exists("Are you still there?"), "the start screen never times out");
+    k.tap("Tap to start");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.type_code("8690000010059");
+    k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
+
+    tick(2);
+    assert!(!k.exists("Are you still there?"));
+    tick(1);
+    assert!(k.exists("Are you still there?"));
+    assert!(k.exists("The basket will be cleared in 2 s."));
+    k.tap("I'm still here");
+    assert!(!k.exists("Are you still there?"));
+    // A tap on any button counts as activity too.
+    tick(2);
+    k.tap("One more Çorap 3'lü Paket");
+    k.wait("two of it", |w| w.global::<BasketAdapter>().get_total() == "239,98 ₺");
+    tick(2);
+    assert!(!k.exists("Are you still there?"), "the tap restarted the idle time");
+
+    tick(1);
+    assert!(k.exists("Are you still there?"));
+    tick(2);
+    k.wait("a cleared sale back at Welcome", |w| {
+        kiosk_screen(w) == Screen::Welcome && w.global::<BasketAdapter>().get_lines().row_count() == 0
+    });
+    assert!(!k.exists("Are you still there?"));
+    assert!(sim.world().all_orders().is_empty());
+
+    // After a sale, the thank-you screen returns to Welcome by itself.
+    k.tap("Tap to start");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.type_code("8690000010059");
+    k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Pay on Delivery");
+    k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+    k.tap("Kapıda nakit");
+    k.tap("I have read and accept the sales agreement.");
+    k.tap("Place order");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    assert!(k.exists("Returning to the start in 2 s"));
+    tick(2);
+    k.wait("Welcome again", |w| kiosk_screen(w) == Screen::Welcome);
+    assert_eq!(sim.world().all_orders().len(), 1);
 }

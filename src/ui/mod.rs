@@ -155,18 +155,21 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
 }
 
 /// Self-service idle reset and the thank-you countdown, on the UI thread.
+///
+/// Idle time is counted in ticks of a one-second Slint timer rather than read from the
+/// clock, so Slint's mock time drives it in tests exactly as real time does on a device.
 fn start_timers(window: &MainWindow, handle: &ControllerHandle, settings: &Settings) {
-    let last_touch = Rc::new(Cell::new(Instant::now()));
-    let kiosk = window.global::<KioskAdapter>();
-    let touched = last_touch.clone();
-    kiosk.on_touched(move || touched.set(Instant::now()));
-    let (touched, weak) = (last_touch.clone(), window.as_weak());
-    kiosk.on_still_here(move || {
-        touched.set(Instant::now());
+    let idle_seconds = Rc::new(Cell::new(0u64));
+    let (idle, weak) = (idle_seconds.clone(), window.as_weak());
+    let still_here = move || {
+        idle.set(0);
         if let Some(window) = weak.upgrade() {
             window.global::<KioskAdapter>().set_idle_prompt(false);
         }
-    });
+    };
+    window.global::<Activity>().on_touched(still_here.clone());
+    window.global::<KioskAdapter>().on_still_here(still_here);
+
     let prompt_after = settings.kiosk.idle_prompt_after_seconds;
     let reset_after = settings.kiosk.idle_reset_after_seconds;
     let (weak, handle) = (window.as_weak(), handle.clone());
@@ -189,27 +192,24 @@ fn start_timers(window: &MainWindow, handle: &ControllerHandle, settings: &Setti
         }
         // Nobody resets a sale that waits for the register or sits on the start screen.
         if matches!(screen, Screen::Welcome | Screen::CashRegisterBarcode) {
-            touched_now(&last_touch, &kiosk);
+            idle_seconds.set(0);
+            kiosk.set_idle_prompt(false);
             return;
         }
-        let idle = last_touch.get().elapsed().as_secs();
+        let idle = idle_seconds.get() + 1;
+        idle_seconds.set(idle);
         if idle >= prompt_after {
             let left = (prompt_after + reset_after).saturating_sub(idle);
             kiosk.set_idle_seconds_left(left as i32);
-            kiosk.set_idle_prompt(true);
+            kiosk.set_idle_prompt(left > 0);
             if left == 0 {
-                touched_now(&last_touch, &kiosk);
+                idle_seconds.set(0);
                 dispatch(&weak, &handle, Intent::NewSale);
             }
         }
     });
     // The timer lives as long as the window.
     std::mem::forget(timer);
-}
-
-fn touched_now(last_touch: &Cell<Instant>, kiosk: &KioskAdapter<'_>) {
-    last_touch.set(Instant::now());
-    kiosk.set_idle_prompt(false);
 }
 
 /// Opens the kiosk window and runs until it is closed.
