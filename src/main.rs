@@ -46,6 +46,9 @@ struct RunArgs {
     /// Print the time to the first frame and exit (for the start-up benchmark).
     #[arg(long, hide = true)]
     exit_after_first_frame: bool,
+    /// Make one demo cash-register sale, print memory and exit (for the benchmark).
+    #[arg(long, hide = true)]
+    bench_sale: bool,
 }
 
 #[derive(Args)]
@@ -143,7 +146,12 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Run(args) => {
-            instore_kiosk::ui::run_kiosk(settings, args.commerce_url, cli.data_dir, args.exit_after_first_frame)
+            let measure = match (args.exit_after_first_frame, args.bench_sale) {
+                (true, _) => instore_kiosk::ui::Measure::FirstFrame,
+                (_, true) => instore_kiosk::ui::Measure::Sale,
+                _ => instore_kiosk::ui::Measure::Nothing,
+            };
+            instore_kiosk::ui::run_kiosk(settings, args.commerce_url, cli.data_dir, measure)
         }
         Command::Sim(args) => runtime().and_then(|rt| rt.block_on(run_sim(args))),
         Command::Checkout(args) => runtime().and_then(|rt| rt.block_on(checkout(settings, args))),

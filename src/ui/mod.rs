@@ -12,7 +12,7 @@ slint::include_modules!();
 
 use crate::settings::{Layout, Mode, Settings};
 use controller::{Backend, ControllerConfig, ControllerHandle, Intent, Sink};
-use slint::ComponentHandle;
+use slint::{ComponentHandle, Model};
 use std::cell::Cell;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -48,6 +48,7 @@ pub fn prepare_window(window: &MainWindow, settings: &Settings) {
     let kiosk = window.global::<KioskAdapter>();
     kiosk.set_portrait(settings.kiosk.layout == Layout::Portrait);
     kiosk.set_self_service(settings.kiosk.mode == Mode::SelfService);
+    kiosk.set_fullscreen(settings.kiosk.fullscreen);
     kiosk.set_screen(if settings.kiosk.mode == Mode::SelfService {
         Screen::Welcome
     } else {
@@ -212,12 +213,93 @@ fn start_timers(window: &MainWindow, handle: &ControllerHandle, settings: &Setti
     std::mem::forget(timer);
 }
 
+/// What `run` does besides being a kiosk: the hidden modes of the benchmark script.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub enum Measure {
+    #[default]
+    Nothing,
+    /// Print the time to the first frame and exit.
+    FirstFrame,
+    /// Make one whole cash-register sale with the same intents taps send, then print the
+    /// process's resident memory and exit.
+    Sale,
+}
+
+/// Kilobytes of this process's resident (`VmRSS`) and proportional (`Pss`) memory.
+pub fn memory_kib() -> (u64, u64) {
+    let field = |text: &str, name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let rollup = std::fs::read_to_string("/proc/self/smaps_rollup").unwrap_or_default();
+    (field(&status, "VmRSS:"), field(&rollup, "Pss:"))
+}
+
+/// Drives one cash-register sale on the real window, a step whenever the screen settles.
+fn drive_bench_sale(window: &MainWindow, handle: &ControllerHandle) {
+    let (weak, handle) = (window.as_weak(), handle.clone());
+    let step = Cell::new(0u8);
+    let started = Instant::now();
+    let timer = slint::Timer::default();
+    timer.start(slint::TimerMode::Repeated, Duration::from_millis(20), move || {
+        let Some(window) = weak.upgrade() else { return };
+        let kiosk = window.global::<KioskAdapter>();
+        if kiosk.get_busy() || kiosk.get_server().is_empty() {
+            return;
+        }
+        let screen = kiosk.get_screen();
+        let lines = window.global::<BasketAdapter>().get_lines().iter().count();
+        match (step.get(), screen) {
+            (0, Screen::Basket) => {
+                dispatch(&weak, &handle, Intent::AddCode("8690000010011".into()));
+                step.set(1);
+            }
+            (1, Screen::Basket) if lines == 1 => {
+                dispatch(&weak, &handle, Intent::AddCode("8690000010103".into()));
+                step.set(2);
+            }
+            (2, Screen::Basket) if lines == 2 => {
+                dispatch(&weak, &handle, Intent::Pay);
+                step.set(3);
+            }
+            (3, Screen::PaymentOptions) => {
+                let options = window.global::<PaymentAdapter>().get_options();
+                let cash = options.iter().find(|o| o.kind == "cash_register").map(|o| o.pk.to_string());
+                dispatch(&weak, &handle, Intent::ChooseOption(cash.unwrap_or_default()));
+                step.set(4);
+            }
+            (4, Screen::CashRegisterBarcode) => {
+                handle.send(Intent::PayAtRegister);
+                step.set(5);
+            }
+            (5, Screen::ThankYou) => {
+                let (rss, pss) = memory_kib();
+                println!("sale-ms {:.0}", started.elapsed().as_secs_f64() * 1000.0);
+                println!("rss-after-sale-kib {rss}");
+                println!("pss-after-sale-kib {pss}");
+                step.set(6);
+                let _ = slint::quit_event_loop();
+            }
+            (_, Screen::Error) => {
+                eprintln!("the benchmark sale failed: {}", kiosk.get_error_detail());
+                let _ = slint::quit_event_loop();
+            }
+            _ => {}
+        }
+    });
+    std::mem::forget(timer);
+}
+
 /// Opens the kiosk window and runs until it is closed.
 pub fn run_kiosk(
     settings: Settings,
     commerce_url: Option<String>,
     _data_dir: Option<std::path::PathBuf>,
-    exit_after_first_frame: bool,
+    measure: Measure,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -244,7 +326,7 @@ pub fn run_kiosk(
     slint::Timer::single_shot(Duration::ZERO, move || {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         tracing::info!(ms = format!("{ms:.1}"), "first frame");
-        if exit_after_first_frame {
+        if measure == Measure::FirstFrame {
             println!("first-frame-ms {ms:.1}");
             let _ = slint::quit_event_loop();
             return;
@@ -253,6 +335,9 @@ pub fn run_kiosk(
         let handle = controller::spawn(config, sink);
         if let Some(window) = weak.upgrade() {
             wire(&window, &handle, &settings_for_wire);
+            if measure == Measure::Sale {
+                drive_bench_sale(&window, &handle);
+            }
         }
         *slot.borrow_mut() = Some(handle);
     });
