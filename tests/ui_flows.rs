@@ -295,7 +295,10 @@ fn pay_on_delivery_needs_a_choice_and_the_agreement_and_survives_a_server_failur
     k.tap("Try again");
     k.wait("pay on delivery again", |w| kiosk_screen(w) == Screen::PayOnDelivery);
     assert!(k.enabled("Place order"), "the customer's choices are kept");
-    k.tap("Place order");
+    // A double tap: the second finds the button disabled, and one order is placed.
+    let place = k.find("Place order");
+    place.invoke_accessible_default_action();
+    place.invoke_accessible_default_action();
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
     assert_eq!(k.text("ThankYouPage::order-summary"), "129,89 ₺  ·  Pay on Delivery");
     assert_eq!(sim.world().all_orders().len(), 1, "exactly one order");
@@ -322,7 +325,7 @@ fn saved_card_shows_masked_cards_installments_and_the_servers_errors() {
         w.global::<instore_kiosk::ui::SavedCardAdapter>().get_step_error() != ""
     });
     assert_eq!(k.screen(), Screen::SavedCardList);
-    assert_eq!(k.text("StepError::label"), "card: This card is not on file.");
+    assert_eq!(k.text("StepError::label"), "This card is not on file.");
     sim.world().scenario.saved_cards = cards;
 
     k.tap("My Visa Card");
@@ -351,7 +354,9 @@ fn the_register_poller_keeps_its_interval_one_request_at_a_time_and_stops() {
     // Slow answers: a poller that did not wait for each answer would overlap requests.
     scenario.latency_ms = 300;
     let sim = sim_in(&rt, scenario);
-    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    let mut settings = settings_for(Some(sim.url()));
+    settings.kiosk.call_staff_after_seconds = 6;
+    let k = Kiosk::start(rt, settings);
     k.type_code("8690000010059");
     k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
     k.tap("Pay");
@@ -377,6 +382,17 @@ fn the_register_poller_keeps_its_interval_one_request_at_a_time_and_stops() {
     k.wait("polls after reconnecting", |w| {
         polls(&sim) > before && !w.global::<CashRegisterAdapter>().get_reconnecting()
     });
+
+    // Waiting too long: the customer is told to call staff, and polling goes on.
+    k.wait("the call-staff state", |w| {
+        w.global::<CashRegisterAdapter>().get_call_staff()
+    });
+    assert_eq!(
+        k.text("CashRegisterBarcodePage::register-status"),
+        "This is taking longer than usual. Please call a member of staff."
+    );
+    let before = polls(&sim);
+    k.wait("a poll after call-staff", |_| polls(&sim) > before);
 
     {
         let world = sim.world();

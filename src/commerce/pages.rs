@@ -508,6 +508,13 @@ impl CheckoutErrors {
         Some(errors)
     }
 
+    /// Every message without field names, as a customer reads them on the step.
+    pub fn messages(&self) -> String {
+        let mut parts: Vec<&str> = self.non_field.iter().map(String::as_str).collect();
+        parts.extend(self.fields.values().flatten().map(String::as_str));
+        parts.join(" ")
+    }
+
     /// Every message, field messages prefixed with their field, for logs and the CLI.
     pub fn summary(&self) -> String {
         let mut parts: Vec<String> = self.non_field.clone();

@@ -490,7 +490,8 @@ impl Controller {
     async fn show(&mut self, mut answer: CheckoutResponse) -> Result<(), Failure> {
         for _ in 0..8 {
             if let Some(errors) = &answer.errors {
-                let message = errors.summary();
+                tracing::info!(errors = %errors.summary(), "the server refused the step");
+                let message = errors.messages();
                 self.response = Some(answer);
                 self.emit(Update::StepError(message));
                 return Ok(());

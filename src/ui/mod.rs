@@ -268,7 +268,10 @@ fn drive_bench_sale(window: &MainWindow, handle: &ControllerHandle) {
             }
             (3, Screen::PaymentOptions) => {
                 let options = window.global::<PaymentAdapter>().get_options();
-                let cash = options.iter().find(|o| o.kind == "cash_register").map(|o| o.pk.to_string());
+                let cash = options
+                    .iter()
+                    .find(|o| o.kind == "cash_register")
+                    .map(|o| o.pk.to_string());
                 dispatch(&weak, &handle, Intent::ChooseOption(cash.unwrap_or_default()));
                 step.set(4);
             }
