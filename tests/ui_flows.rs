@@ -43,7 +43,8 @@ fn settings_for(url: Option<String>) -> Settings {
 }
 
 impl Kiosk {
-    fn start(runtime: tokio::runtime::Runtime, settings: Settings) -> Kiosk {
+    /// Builds the window and starts the controller; nothing awaited yet.
+    fn launch(runtime: tokio::runtime::Runtime, settings: Settings) -> Kiosk {
         i_slint_backend_testing::init_no_event_loop();
         let window = MainWindow::new().unwrap();
         prepare_window(&window, &settings);
@@ -57,13 +58,17 @@ impl Kiosk {
             controller::spawn(config, sink)
         };
         wire(&window, &handle, &settings);
-        let kiosk = Kiosk {
+        Kiosk {
             window,
             updates,
             seen: Default::default(),
             _handle: handle,
             runtime,
-        };
+        }
+    }
+
+    fn start(runtime: tokio::runtime::Runtime, settings: Settings) -> Kiosk {
+        let kiosk = Kiosk::launch(runtime, settings);
         // Connected once the header names the server.
         kiosk.wait("the first screen after connecting", |w| {
             !w.global::<KioskAdapter>().get_server().is_empty()
@@ -467,26 +472,7 @@ fn the_customer_switches_to_turkish() {
 
 impl Kiosk {
     fn start_expecting_error(runtime: tokio::runtime::Runtime, settings: Settings) -> Kiosk {
-        i_slint_backend_testing::init_no_event_loop();
-        let window = MainWindow::new().unwrap();
-        prepare_window(&window, &settings);
-        let (tx, updates) = mpsc::channel();
-        let sink: Sink = std::sync::Arc::new(move |update| {
-            let _ = tx.send(update);
-        });
-        let config = instore_kiosk::ui::controller_config(&settings, None);
-        let handle = {
-            let _guard = runtime.enter();
-            controller::spawn(config, sink)
-        };
-        wire(&window, &handle, &settings);
-        let kiosk = Kiosk {
-            window,
-            updates,
-            seen: Default::default(),
-            _handle: handle,
-            runtime,
-        };
+        let kiosk = Kiosk::launch(runtime, settings);
         kiosk.wait("the error screen", |w| kiosk_screen(w) == Screen::Error);
         kiosk
     }
