@@ -234,6 +234,14 @@ fn cash_register_sale_in_demo_mode_with_installments() {
         .map(|b| b.bank.to_string())
         .collect();
     assert_eq!(banks, ["Akbank", "Garanti BBVA"]);
+    // Each bank's logo, fetched from the address the server gave, is on screen.
+    assert!(k
+        .window
+        .global::<CashRegisterAdapter>()
+        .get_banks()
+        .iter()
+        .all(|b| b.has_logo && b.logo.size().width == 120));
+    assert!(k.exists("Akbank logo"));
     k.tap("3 Installments");
     k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
     let number = k.text("CashRegisterBarcodePage::number");

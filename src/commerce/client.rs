@@ -382,6 +382,37 @@ impl CommerceClient {
         Ok(parse_json::<Envelope>(&body, "completed order")?.order)
     }
 
+    /// A picture the server points at (a bank's logo), from it or from its CDN.
+    /// At most 2 MiB; the kiosk shows a name instead of anything larger.
+    pub async fn fetch_asset(&self, url: &str) -> Result<Vec<u8>> {
+        const LIMIT: usize = 2 * 1024 * 1024;
+        let url = self.url(url)?;
+        let request = self
+            .inner
+            .http
+            .get(url.clone())
+            .timeout(std::time::Duration::from_secs(5));
+        let response = request.send().await.map_err(|e| self.transport_error(e))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(http_error(status, "picture", b""));
+        }
+        if response.content_length().is_some_and(|n| n as usize > LIMIT) {
+            return Err(CommerceError::Malformed {
+                what: "picture".into(),
+                detail: "larger than 2 MiB".into(),
+            });
+        }
+        let bytes = response.bytes().await.map_err(|e| self.transport_error(e))?;
+        if bytes.len() > LIMIT {
+            return Err(CommerceError::Malformed {
+                what: "picture".into(),
+                detail: "larger than 2 MiB".into(),
+            });
+        }
+        Ok(bytes.to_vec())
+    }
+
     /// The logged-in user's orders, newest first.
     pub async fn orders(&self) -> Result<Vec<OrderRecord>> {
         let body = self

@@ -51,6 +51,7 @@ pub fn router(shared: Shared) -> Router {
         .route("/_sim/pay/{txn}/", get(service_page).post(service_decision))
         .route("/_sim/cash-register/{number}/pay", post(cash_register_pay))
         .route("/_sim/orders", get(all_orders))
+        .route("/_sim/logos/{file}", get(logo))
         .route("/_sim/health", get(|| async { Json(json!({"ok": true})) }))
         .fallback(|| async { (StatusCode::NOT_FOUND, Json(json!({"detail": "Not found."}))) })
         .layer(middleware::from_fn_with_state(shared.clone(), faults))
@@ -384,6 +385,11 @@ async fn cash_register_pay(State(shared): State<Shared>, Path(number): Path<Stri
             json!({"result": "410", "error_message": message}),
         ),
     }
+}
+
+async fn logo(Path(file): Path<String>) -> Response {
+    let slug = file.trim_end_matches(".png");
+    ([(header::CONTENT_TYPE, "image/png")], super::barcode::logo_png(slug)).into_response()
 }
 
 fn html_escape(text: &str) -> String {

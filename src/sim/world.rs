@@ -548,8 +548,8 @@ impl World {
         json!({"name": "Card Finans", "slug": "card-finans", "logo": null})
     }
 
-    fn bank_json(bank: &(u32, &str, &str)) -> Value {
-        json!({"pk": bank.0, "name": bank.1, "slug": bank.2, "logo": null})
+    fn bank_json(&self, bank: &(u32, &str, &str)) -> Value {
+        json!({"pk": bank.0, "name": bank.1, "slug": bank.2, "logo": format!("{}/_sim/logos/{}.png", self.base_url, bank.2)})
     }
 
     fn payment_options_json(&self) -> Vec<Value> {
@@ -564,14 +564,14 @@ impl World {
             .collect()
     }
 
-    fn bank_accounts_json() -> Vec<Value> {
+    fn bank_accounts_json(&self) -> Vec<Value> {
         BANKS
             .iter()
             .enumerate()
             .map(|(i, bank)| {
                 json!({"pk": i + 1, "iban": format!("TR{:02} 0001 0000 0000 0000 0000 {:02}", 33 + i, i + 1),
                        "holder_name": "Instore Demo A.Ş.", "description": format!("{} havale / EFT", bank.1),
-                       "sort_order": i, "bank": Self::bank_json(bank)})
+                       "sort_order": i, "bank": self.bank_json(bank)})
             })
             .collect()
     }
@@ -605,10 +605,10 @@ impl World {
                 json!({"shipping_options": [{"pk": 1, "name": "Standart kargo", "shipping_amount": "29.90"}]})
             }
             PAYMENT => json!({"payment_options": self.payment_options_json(),
-                              "bank_accounts": Self::bank_accounts_json(),
+                              "bank_accounts": self.bank_accounts_json(),
                               "credit_payment_options": Self::credit_options_json()}),
             NOTE => json!({"notes": ck.notes}),
-            "FundsTransferChoicePage" => json!({"bank_accounts": Self::bank_accounts_json()}),
+            "FundsTransferChoicePage" => json!({"bank_accounts": self.bank_accounts_json()}),
             "PayOnDeliveryPaymentChoicePage" => {
                 json!({"payment_choices": Self::payment_choices_json()})
             }
@@ -625,7 +625,7 @@ impl World {
                 json!({"cards": BANKS.iter().enumerate().map(|(i, bank)| json!({
                 "card_payment_type": "credit",
                 "installments": self.installments_json(base, 1 + 3 * i as u32),
-                "bank": Self::bank_json(bank)})).collect::<Vec<_>>()})
+                "bank": self.bank_json(bank)})).collect::<Vec<_>>()})
             }
             "CashRegisterCompletePage" => match &ck.cash_number {
                 Some(number) => {

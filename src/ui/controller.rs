@@ -103,6 +103,7 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         options_answer: None,
         saved_cards: Vec::new(),
         saved_card_name: String::new(),
+        logos: Default::default(),
         register_number: None,
         poller: None,
         failed: None,
@@ -127,6 +128,8 @@ struct Controller {
     /// The cards last shown, to name the chosen one on the next screens.
     saved_cards: Vec<SavedCard>,
     saved_card_name: String,
+    /// Bank logos by address; `None` where one could not be fetched or read.
+    logos: std::collections::HashMap<String, Option<super::view::Pixels>>,
     register_number: Option<String>,
     poller: Option<tokio::task::JoinHandle<()>>,
     /// The intent that failed on the network, for Retry.
@@ -523,19 +526,24 @@ impl Controller {
                         error: String::new(),
                     }
                 }
-                Page::CashRegisterInstallmentSelection(ctx) => View::CashRegisterInstallments {
-                    banks: ctx
-                        .cards
-                        .iter()
-                        .map(|c| {
-                            (
-                                c.bank.name.clone(),
-                                c.installments.iter().map(installment_item).collect(),
-                            )
-                        })
-                        .collect(),
-                    error: String::new(),
-                },
+                Page::CashRegisterInstallmentSelection(ctx) => {
+                    let mut banks = Vec::new();
+                    for card in &ctx.cards {
+                        let logo = match &card.bank.logo {
+                            Some(url) if !url.is_empty() => self.logo(url).await,
+                            _ => None,
+                        };
+                        banks.push((
+                            card.bank.name.clone(),
+                            logo,
+                            card.installments.iter().map(installment_item).collect(),
+                        ));
+                    }
+                    View::CashRegisterInstallments {
+                        banks,
+                        error: String::new(),
+                    }
+                }
                 Page::CashRegisterComplete(ctx) => {
                     let (Some(number), Some(barcode)) = (ctx.number.clone(), ctx.barcode.clone()) else {
                         // The reference's empty context: ask again for the barcode.
@@ -638,6 +646,25 @@ impl Controller {
         ))
     }
 
+    /// A bank's logo, fetched once; a missing or unreadable logo leaves just the name.
+    async fn logo(&mut self, url: &str) -> Option<super::view::Pixels> {
+        if let Some(known) = self.logos.get(url) {
+            return known.clone();
+        }
+        let client = self.client.clone()?;
+        let logo = match client.fetch_asset(url).await {
+            Ok(bytes) => super::view::decode_image(&bytes)
+                .map_err(|e| tracing::warn!(url, error = %e, "unreadable logo"))
+                .ok(),
+            Err(e) => {
+                tracing::warn!(url, error = %e, "logo not fetched");
+                None
+            }
+        };
+        self.logos.insert(url.to_string(), logo.clone());
+        logo
+    }
+
     fn stop_poller(&mut self) {
         if let Some(poller) = self.poller.take() {
             poller.abort();
@@ -705,5 +732,5 @@ fn base64_png(text: &str) -> Result<(u32, u32, Vec<u8>), String> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(text.trim())
         .map_err(|e| e.to_string())?;
-    super::view::decode_png(&bytes)
+    super::view::decode_image(&bytes)
 }

@@ -53,13 +53,13 @@ pub enum View {
         error: String,
     },
     CashRegisterInstallments {
-        banks: Vec<(String, Vec<InstallmentItem>)>,
+        banks: Vec<(String, Option<Pixels>, Vec<InstallmentItem>)>,
         error: String,
     },
     CashRegisterBarcode {
         number: String,
         amount: String,
-        barcode: Option<(u32, u32, Vec<u8>)>,
+        barcode: Option<Pixels>,
         seconds: u32,
     },
     PayOnDelivery {
@@ -257,8 +257,10 @@ fn show(window: &MainWindow, view: View) {
             let adapter = window.global::<CashRegisterAdapter>();
             let banks: Vec<BankInstallments> = banks
                 .into_iter()
-                .map(|(bank, installments)| BankInstallments {
+                .map(|(bank, logo, installments)| BankInstallments {
                     bank: bank.into(),
+                    has_logo: logo.is_some(),
+                    logo: logo.as_ref().map(to_slint_image).unwrap_or_default(),
                     installments: model(installments),
                 })
                 .collect();
@@ -279,10 +281,8 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_reconnecting(false);
             adapter.set_call_staff(false);
             adapter.set_step_error(SharedString::new());
-            if let Some((width, height, rgba)) = barcode {
-                let buffer = SharedPixelBuffer::<slint::Rgba8Pixel>::clone_from_slice(&rgba, width, height);
-                adapter.set_barcode(slint::Image::from_rgba8(buffer));
-            }
+            // Without a readable image the number alone still lets the cashier type it.
+            adapter.set_barcode(barcode.as_ref().map(to_slint_image).unwrap_or_default());
             Screen::CashRegisterBarcode
         }
         View::PayOnDelivery { choices, amount, error } => {
@@ -360,24 +360,17 @@ fn show(window: &MainWindow, view: View) {
     kiosk.set_screen(screen);
 }
 
-/// Decodes a PNG (the cash-register barcode) into RGBA pixels for the screen.
-pub fn decode_png(bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), String> {
-    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
-    let mut buffer = vec![0; reader.output_buffer_size().ok_or("the image is too large")?];
-    let info = reader.next_frame(&mut buffer).map_err(|e| e.to_string())?;
-    buffer.truncate(info.buffer_size());
-    let pixels = (info.width as usize) * (info.height as usize);
-    let rgba = match info.color_type {
-        png::ColorType::Rgba => buffer,
-        png::ColorType::Rgb => buffer.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
-        png::ColorType::Grayscale => buffer.iter().flat_map(|&g| [g, g, g, 255]).collect(),
-        png::ColorType::GrayscaleAlpha => buffer.chunks_exact(2).flat_map(|p| [p[0], p[0], p[0], p[1]]).collect(),
-        png::ColorType::Indexed => return Err("indexed PNG was not expanded".into()),
-    };
-    if rgba.len() != pixels * 4 {
-        return Err("the image's size does not match its pixels".into());
-    }
-    Ok((info.width, info.height, rgba))
+/// Decoded pixels: width, height, RGBA bytes. Plain data, so it can cross threads.
+pub type Pixels = (u32, u32, Vec<u8>);
+
+/// Decodes a PNG or JPEG (the cash-register barcode, a bank's logo) for the screen.
+pub fn decode_image(bytes: &[u8]) -> Result<Pixels, String> {
+    let image = image::load_from_memory(bytes).map_err(|e| e.to_string())?.to_rgba8();
+    Ok((image.width(), image.height(), image.into_raw()))
+}
+
+fn to_slint_image((width, height, rgba): &Pixels) -> slint::Image {
+    slint::Image::from_rgba8(SharedPixelBuffer::<slint::Rgba8Pixel>::clone_from_slice(
+        rgba, *width, *height,
+    ))
 }
