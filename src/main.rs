@@ -170,9 +170,18 @@ fn main() -> ExitCode {
     }
 }
 
+/// Libraries that log headers or cookies at debug level; whatever `INSTORE_LOG` asks,
+/// they stay at `warn`, so no log carries a session cookie or a CSRF token.
+const QUIET_LIBRARIES: &[&str] = &["cookie_store", "reqwest", "hyper", "hyper_util", "h2", "rustls", "axum"];
+
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("INSTORE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,hyper=warn,reqwest=warn"));
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("INSTORE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    for library in QUIET_LIBRARIES {
+        if let Ok(directive) = format!("{library}=warn").parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -198,3 +198,21 @@ fn a_corrupt_settings_file_names_the_file_and_the_field() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("settings file"));
 }
+
+#[test]
+fn logs_never_contain_the_password_or_the_session_cookie() {
+    let (_sim, url) = start_sim(&[]);
+    let output = checkout_command(&url, &["--scan", "SCK-030", "--pay", "pay_later"])
+        .env("INSTORE_LOG", "trace")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(logs.contains("logged in"), "trace logs were written");
+    assert!(!logs.contains("demo1234"), "the password is in the logs");
+    assert!(!logs.contains("osessionid="), "a session cookie is in the logs");
+    assert!(
+        !logs.to_lowercase().contains("x-csrftoken: "),
+        "a CSRF token is in the logs"
+    );
+}

@@ -249,3 +249,44 @@ async fn home_delivery_adds_shipping() {
         .unwrap();
     assert_eq!(done.order.unwrap().amount, total + money("29.90"));
 }
+
+#[tokio::test]
+async fn basket_add_change_remove_clear_and_out_of_stock() {
+    use instore_kiosk::commerce::CommerceError;
+    let sim = start_sim(quick_scenario()).await;
+    let client = logged_in(&sim).await;
+    client.clear_basket().await.unwrap();
+    let socks = client.product_by_code(SOCKS).await.unwrap().unwrap();
+    let jeans = client.product_by_code(JEANS).await.unwrap().unwrap();
+    assert_eq!(socks.sku, "SCK-030");
+    assert!(
+        client.product_by_code("869").await.unwrap().is_none(),
+        "a prefix is not a code"
+    );
+
+    client.add_to_basket(&socks.pk, 1).await.unwrap();
+    let basket = client.add_to_basket(&jeans.pk, 2).await.unwrap();
+    assert_eq!(basket.total_amount, money("1917.99"));
+    let basket = client.set_quantity(&socks.pk, 3).await.unwrap();
+    assert_eq!(basket.total_quantity, 5);
+    assert_eq!(basket.total_amount, money("2157.97"));
+    let basket = client.remove_from_basket(&jeans.pk).await.unwrap();
+    assert_eq!(basket.basketitem_set.len(), 1);
+    assert_eq!(basket.total_amount, money("359.97"));
+
+    let umbrella = client.product_by_code("UMB-100").await.unwrap().unwrap();
+    assert!(!umbrella.in_stock);
+    let err = client.add_to_basket(&umbrella.pk, 1).await.unwrap_err();
+    assert!(
+        matches!(err, CommerceError::Http { status: 400, ref message, .. } if message.contains("out of stock")),
+        "{err:?}"
+    );
+
+    let basket = client.clear_basket().await.unwrap();
+    assert!(basket.basketitem_set.is_empty());
+    assert_eq!(
+        client.all_products().await.unwrap().len(),
+        12,
+        "the whole catalog lists"
+    );
+}

@@ -377,6 +377,10 @@ fn the_register_poller_keeps_its_interval_one_request_at_a_time_and_stops() {
     k.tap("Cash Register");
     k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
     let number = k.text("CashRegisterBarcodePage::number");
+    assert!(
+        !k.exists("Demo: cashier takes payment"),
+        "the cashier control is for demo mode only"
+    );
     sim.world().max_in_flight = 0;
     let polls = |sim: &Simulator| sim.world().poll_times.get(&number).map(Vec::len).unwrap_or(0);
     k.wait("three polls", |_| polls(&sim) >= 3);

@@ -187,3 +187,41 @@ impl Scenario {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scenario_file_overrides_only_what_it_names() {
+        let text = r#"
+            cash_register_auto_pay_after_polls = 3
+            [faults]
+            server_error_rate = 0.25
+            session_expiry_after = 50
+            [[options]]
+            name = "Cash Register (installments)"
+            payment_type = "cash_register"
+            is_installment_active = true
+        "#;
+        let scenario: Scenario = toml::from_str(text).unwrap();
+        scenario.validate().unwrap();
+        assert_eq!(scenario.cash_register_auto_pay_after_polls, Some(3));
+        assert_eq!(scenario.faults.server_error_rate, 0.25);
+        assert_eq!(scenario.faults.session_expiry_after, Some(50));
+        assert_eq!(scenario.options.len(), 1);
+        assert!(scenario.options[0].is_installment_active);
+        assert_eq!(scenario.otp, "5544", "unnamed fields keep their defaults");
+        assert_eq!(scenario.saved_cards.len(), 2);
+    }
+
+    #[test]
+    fn a_bad_scenario_names_the_field() {
+        let bad: Scenario = toml::from_str("[faults]\ndrop_rate = 2.0\n").unwrap();
+        assert!(bad.validate().unwrap_err().contains("faults.drop_rate"));
+        assert!(toml::from_str::<Scenario>("colour = 1")
+            .unwrap_err()
+            .to_string()
+            .contains("colour"));
+    }
+}
