@@ -31,6 +31,9 @@ enum Command {
     Sim(SimArgs),
     /// Run a whole checkout from the command line and print the order number.
     Checkout(CheckoutArgs),
+    /// The local copy of the catalog, for selling while the server is away.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
     /// Render every screen to PNG (both sizes, both languages) with simulator data.
     Screenshots {
         #[arg(long, default_value = "screenshots", value_name = "DIR")]
@@ -85,6 +88,26 @@ struct SimArgs {
     seed: Option<u64>,
 }
 
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Read the whole catalog from the server into the data directory.
+    Sync(ServerArgs),
+    /// Say how many products the local copy holds and when it was refreshed.
+    Show,
+}
+
+/// Which server and account; each defaults to the settings file.
+#[derive(Args)]
+struct ServerArgs {
+    /// The commerce server (default: from settings).
+    #[arg(long, value_name = "URL")]
+    commerce_url: Option<String>,
+    #[arg(long, value_name = "EMAIL")]
+    email: Option<String>,
+    #[arg(long, value_name = "PASSWORD", env = "INSTORE_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ServiceArg {
     Approve,
@@ -94,13 +117,8 @@ enum ServiceArg {
 
 #[derive(Args)]
 struct CheckoutArgs {
-    /// The commerce server (default: from settings).
-    #[arg(long, value_name = "URL")]
-    commerce_url: Option<String>,
-    #[arg(long, value_name = "EMAIL")]
-    email: Option<String>,
-    #[arg(long, value_name = "PASSWORD", env = "INSTORE_PASSWORD", hide_env_values = true)]
-    password: Option<String>,
+    #[command(flatten)]
+    server: ServerArgs,
     /// A product's barcode or SKU; repeat for more items.
     #[arg(long = "scan", value_name = "CODE", required = true)]
     scans: Vec<String>,
@@ -144,6 +162,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
     let outcome = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Run(args) => {
             let measure = match (args.exit_after_first_frame, args.bench_sale) {
@@ -155,6 +174,10 @@ fn main() -> ExitCode {
         }
         Command::Sim(args) => runtime().and_then(|rt| rt.block_on(run_sim(args))),
         Command::Checkout(args) => runtime().and_then(|rt| rt.block_on(checkout(settings, args))),
+        Command::Catalog(CatalogCommand::Sync(server)) => {
+            runtime().and_then(|rt| rt.block_on(catalog_sync(&settings, &server, &data_dir)))
+        }
+        Command::Catalog(CatalogCommand::Show) => catalog_show(&data_dir),
         Command::Screenshots { out } => instore_kiosk::ui::screenshots::render_all(&out).map(|rendered| {
             for file in rendered.files {
                 println!("{}", file.display());
@@ -230,20 +253,28 @@ async fn run_sim(args: SimArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn checkout(settings: Settings, args: CheckoutArgs) -> anyhow::Result<()> {
-    let url = args
+/// The data directory when `--data-dir` is not given.
+fn default_data_dir() -> PathBuf {
+    directories::ProjectDirs::from("com", "Akinon", "instore-kiosk")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("instore-kiosk-data"))
+}
+
+/// Logs in to the server named by the flags, else by the settings.
+async fn connect(settings: &Settings, server: &ServerArgs) -> anyhow::Result<CommerceClient> {
+    let url = server
         .commerce_url
         .clone()
         .or(settings.commerce.url.clone())
         .ok_or_else(|| {
             anyhow::anyhow!("no commerce server: pass --commerce-url or set commerce.url in the settings file")
         })?;
-    let email = args
+    let email = server
         .email
         .clone()
         .or(settings.commerce.email.clone())
         .ok_or_else(|| anyhow::anyhow!("pass --email"))?;
-    let password = args
+    let password = server
         .password
         .clone()
         .or(settings.commerce.password.clone())
@@ -252,9 +283,33 @@ async fn checkout(settings: Settings, args: CheckoutArgs) -> anyhow::Result<()> 
     config.connect_timeout = settings.commerce.connect_timeout();
     config.request_timeout = settings.commerce.request_timeout();
     let client = CommerceClient::new(config)?;
-
     client.login(&email, &password).await?;
     println!("logged in as {email}");
+    Ok(client)
+}
+
+async fn catalog_sync(settings: &Settings, server: &ServerArgs, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    let mut store = instore_kiosk::offline::Store::open(data_dir)?;
+    let client = connect(settings, server).await?;
+    let count = instore_kiosk::offline::catalog::sync(&client, &mut store).await?;
+    println!("catalog: {count} products saved in {}", store.path().display());
+    Ok(())
+}
+
+fn catalog_show(data_dir: &std::path::Path) -> anyhow::Result<()> {
+    let store = instore_kiosk::offline::Store::open(data_dir)?;
+    match instore_kiosk::offline::catalog::summary(&store)? {
+        (0, _) => println!(
+            "catalog: empty in {}; run 'instore-kiosk catalog sync'",
+            store.path().display()
+        ),
+        (count, at) => println!("catalog: {count} products, refreshed {}", at.unwrap_or_default()),
+    }
+    Ok(())
+}
+
+async fn checkout(settings: Settings, args: CheckoutArgs) -> anyhow::Result<()> {
+    let client = connect(&settings, &args.server).await?;
     client.clear_basket().await?;
     for code in &args.scans {
         let product = client

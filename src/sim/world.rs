@@ -378,6 +378,17 @@ impl World {
         &self.catalog
     }
 
+    /// Changes a product's price, as a store's back office would.
+    pub fn set_price(&mut self, sku: &str, price: Money) -> bool {
+        match self.catalog.iter_mut().find(|p| p.sku == sku) {
+            Some(product) => {
+                product.price = price;
+                true
+            }
+            None => false,
+        }
+    }
+
     // ----- basket ----------------------------------------------------------------
 
     fn cart(&mut self, email: &str) -> &mut Cart {

@@ -1,0 +1,92 @@
+//! The local copy of the catalog: code, product, name and price, as last seen on the
+//! server, so a scanned code is found and priced while the server is away.
+//!
+//! A sync replaces the whole copy in one transaction: a sale never sees half a catalog.
+
+use super::store::{Result, Store};
+use crate::commerce::pages::{Pk, Product};
+use crate::commerce::{CommerceClient, CommerceError, Money};
+use rusqlite::{params, OptionalExtension};
+
+/// A product as the local copy knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalProduct {
+    pub pk: Pk,
+    pub sku: String,
+    pub name: String,
+    pub price: Money,
+    /// When the server last said this (RFC 3339, UTC).
+    pub synced_at: String,
+}
+
+/// Replaces the local copy with `products`; returns how many products it now holds.
+pub fn replace(store: &mut Store, products: &[Product]) -> Result<usize> {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    store.write(|tx| {
+        tx.execute("DELETE FROM catalog", [])?;
+        let mut insert = tx.prepare(
+            "INSERT OR REPLACE INTO catalog (code, pk, sku, name, price, synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for product in products {
+            let price = crate::commerce::money::wire(product.price);
+            let codes = product.barcode.iter().chain(std::iter::once(&product.sku));
+            for code in codes.filter(|c| !c.trim().is_empty()) {
+                insert.execute(params![
+                    code.trim(),
+                    product.pk.0,
+                    product.sku,
+                    product.name,
+                    price,
+                    now
+                ])?;
+            }
+        }
+        Ok(products.len())
+    })
+}
+
+/// The product with this barcode or SKU in the local copy.
+pub fn lookup(store: &Store, code: &str) -> Result<Option<LocalProduct>> {
+    store.read(|db| {
+        db.query_row(
+            "SELECT pk, sku, name, price, synced_at FROM catalog WHERE code = ?1",
+            params![code.trim()],
+            |row| {
+                let price: String = row.get(3)?;
+                Ok(LocalProduct {
+                    pk: Pk(row.get(0)?),
+                    sku: row.get(1)?,
+                    name: row.get(2)?,
+                    price: price.parse().unwrap_or_default(),
+                    synced_at: row.get(4)?,
+                })
+            },
+        )
+        .optional()
+    })
+}
+
+/// How many distinct products the copy holds, and when it was last refreshed.
+pub fn summary(store: &Store) -> Result<(usize, Option<String>)> {
+    store.read(|db| {
+        db.query_row("SELECT COUNT(DISTINCT pk), MAX(synced_at) FROM catalog", [], |row| {
+            Ok((row.get::<_, i64>(0)? as usize, row.get(1)?))
+        })
+    })
+}
+
+/// Why a sync did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Server(#[from] CommerceError),
+    #[error(transparent)]
+    Store(#[from] super::store::StoreError),
+}
+
+/// Reads the whole catalog from the server and replaces the local copy with it. The old
+/// copy stays untouched when the server cannot be read.
+pub async fn sync(client: &CommerceClient, store: &mut Store) -> std::result::Result<usize, SyncError> {
+    let products = client.all_products().await?;
+    Ok(replace(store, &products)?)
+}

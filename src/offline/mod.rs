@@ -1,0 +1,10 @@
+//! What the kiosk keeps on its own disk, in one SQLite file under the data directory:
+//! a copy of the catalog (so scanning and pricing work while the server is away), and
+//! (coming with the offline queue) the orders waiting to be sent and their journal.
+//!
+//! Not here: talking to the server (`crate::commerce`) or screens.
+
+pub mod catalog;
+pub mod store;
+
+pub use store::{Store, StoreError};

@@ -1,0 +1,140 @@
+//! The local SQLite database: opened with a write-ahead log and `synchronous=FULL`, so a
+//! committed write survives a power cut, and migrated to the current schema on open.
+//!
+//! Errors say which file and what a technician can do: a damaged file, a file locked by
+//! another program, a file or folder that cannot be written.
+
+use rusqlite::{Connection, ErrorCode};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use thiserror::Error;
+
+/// The database's file name inside the data directory.
+pub const FILE_NAME: &str = "kiosk.db";
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("the local database {path} is damaged ({detail}); move it aside to start a new one, and send the old file to support")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("the local database {path} is locked by another program ({detail}); close any other copy of the kiosk")]
+    Locked { path: PathBuf, detail: String },
+    #[error(
+        "the local database {path} cannot be written ({detail}); check the data directory's permissions and free space"
+    )]
+    ReadOnly { path: PathBuf, detail: String },
+    #[error("the local database {path}: {detail}")]
+    Other { path: PathBuf, detail: String },
+}
+
+impl StoreError {
+    fn from_sqlite(path: &Path, error: rusqlite::Error) -> StoreError {
+        let path = path.to_path_buf();
+        let detail = error.to_string();
+        match error.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::Corrupt { path, detail },
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path, detail },
+            Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::DiskFull) => {
+                StoreError::ReadOnly { path, detail }
+            }
+            _ => StoreError::Other { path, detail },
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The schema, one entry a version; a database at version N runs entries N.. on open.
+const MIGRATIONS: &[&str] = &["
+    CREATE TABLE catalog (
+        code      TEXT PRIMARY KEY,   -- a barcode or a SKU; each product has both
+        pk        TEXT NOT NULL,
+        sku       TEXT NOT NULL,
+        name      TEXT NOT NULL,
+        price     TEXT NOT NULL,      -- decimal text, never a float
+        synced_at TEXT NOT NULL
+    );
+"];
+
+/// An open database.
+pub struct Store {
+    connection: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (or creates) the database in `data_dir`.
+    pub fn open(data_dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(data_dir).map_err(|e| StoreError::ReadOnly {
+            path: data_dir.to_path_buf(),
+            detail: format!("cannot create the data directory: {e}"),
+        })?;
+        Store::open_file(&data_dir.join(FILE_NAME), Duration::from_secs(2))
+    }
+
+    /// Opens a database file; waits up to `busy` for another writer to finish.
+    pub fn open_file(path: &Path, busy: Duration) -> Result<Store> {
+        let fail = |e| StoreError::from_sqlite(path, e);
+        let connection = Connection::open(path).map_err(fail)?;
+        connection.busy_timeout(busy).map_err(fail)?;
+        let mode: String = connection
+            .query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))
+            .map_err(fail)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::ReadOnly {
+                path: path.to_path_buf(),
+                detail: format!("journal mode is {mode}, not WAL"),
+            });
+        }
+        connection.pragma_update(None, "synchronous", "FULL").map_err(fail)?;
+        connection.pragma_update(None, "foreign_keys", "ON").map_err(fail)?;
+        let mut store = Store {
+            connection,
+            path: path.to_path_buf(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        let fail = |e| StoreError::from_sqlite(&path, e);
+        let version: i64 = self
+            .connection
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(fail)?;
+        let version = version.max(0) as usize;
+        if version > MIGRATIONS.len() {
+            return Err(StoreError::Other {
+                path: self.path.clone(),
+                detail: format!("it was written by a newer kiosk (schema {version}); update this kiosk"),
+            });
+        }
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = self.connection.transaction().map_err(fail)?;
+            tx.execute_batch(sql).map_err(fail)?;
+            tx.pragma_update(None, "user_version", (index + 1) as i64)
+                .map_err(fail)?;
+            tx.commit().map_err(fail)?;
+        }
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `work` in one transaction; nothing of it is kept unless it all succeeds.
+    pub fn write<T>(&mut self, work: impl FnOnce(&rusqlite::Transaction) -> rusqlite::Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        let fail = |e| StoreError::from_sqlite(&path, e);
+        let tx = self.connection.transaction().map_err(fail)?;
+        let value = work(&tx).map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(value)
+    }
+
+    /// Runs a read.
+    pub fn read<T>(&self, work: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        work(&self.connection).map_err(|e| StoreError::from_sqlite(&self.path, e))
+    }
+}
