@@ -34,6 +34,9 @@ enum Command {
     /// The local copy of the catalog, for selling while the server is away.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Orders taken while the server was away.
+    #[command(subcommand)]
+    Queue(QueueCommand),
     /// Render every screen to PNG (both sizes, both languages) with simulator data.
     Screenshots {
         #[arg(long, default_value = "screenshots", value_name = "DIR")]
@@ -96,6 +99,27 @@ enum CatalogCommand {
     Show,
 }
 
+#[derive(Subcommand)]
+enum QueueCommand {
+    /// Every queued order: waiting, sent and set aside.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One order with its journal.
+    Show { reference: String },
+    /// Put a set-aside order back in the queue and send it now.
+    Retry {
+        reference: String,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// Everything, as JSON, for support.
+    Export,
+    /// Send every waiting order now; exits non-zero if any order is left unsent.
+    Drain(ServerArgs),
+}
+
 /// Which server and account; each defaults to the settings file.
 #[derive(Args)]
 struct ServerArgs {
@@ -150,6 +174,9 @@ struct CheckoutArgs {
     /// Give up waiting for a register or payment service after this many seconds.
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     wait_limit: u64,
+    /// Take the order into the offline queue without trying the server.
+    #[arg(long)]
+    queue: bool,
 }
 
 fn main() -> ExitCode {
@@ -173,11 +200,12 @@ fn main() -> ExitCode {
             instore_kiosk::ui::run_kiosk(settings, args.commerce_url, cli.data_dir, measure)
         }
         Command::Sim(args) => runtime().and_then(|rt| rt.block_on(run_sim(args))),
-        Command::Checkout(args) => runtime().and_then(|rt| rt.block_on(checkout(settings, args))),
+        Command::Checkout(args) => runtime().and_then(|rt| rt.block_on(checkout(settings, args, &data_dir))),
         Command::Catalog(CatalogCommand::Sync(server)) => {
             runtime().and_then(|rt| rt.block_on(catalog_sync(&settings, &server, &data_dir)))
         }
         Command::Catalog(CatalogCommand::Show) => catalog_show(&data_dir),
+        Command::Queue(command) => runtime().and_then(|rt| rt.block_on(queue_command(&settings, command, &data_dir))),
         Command::Screenshots { out } => instore_kiosk::ui::screenshots::render_all(&out).map(|rendered| {
             for file in rendered.files {
                 println!("{}", file.display());
@@ -308,8 +336,140 @@ fn catalog_show(data_dir: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn checkout(settings: Settings, args: CheckoutArgs) -> anyhow::Result<()> {
-    let client = connect(&settings, &args.server).await?;
+/// Takes a sale into the offline queue, priced from the local catalog copy.
+fn queue_checkout(settings: &Settings, args: &CheckoutArgs, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    use instore_kiosk::offline::{catalog, queue};
+    if !settings.offline.payment_types.contains(&args.pay) {
+        anyhow::bail!(
+            "{} cannot be taken offline; offline.payment_types allows {:?}",
+            args.pay,
+            settings.offline.payment_types
+        );
+    }
+    let mut store = instore_kiosk::offline::Store::open(data_dir)?;
+    let mut lines: Vec<queue::QueuedLine> = Vec::new();
+    for code in &args.scans {
+        let product = catalog::lookup(&store, code)?.ok_or_else(|| {
+            anyhow::anyhow!("no product has the code {code:?} in the local catalog (run 'catalog sync' while online)")
+        })?;
+        match lines.iter_mut().find(|l| l.product == product.pk.0) {
+            Some(line) => line.quantity += 1,
+            None => lines.push(queue::QueuedLine {
+                product: product.pk.0.clone(),
+                code: code.clone(),
+                name: product.name.clone(),
+                quantity: 1,
+                unit_price: product.price,
+            }),
+        }
+    }
+    let order = queue::NewOrder {
+        payment_type: args.pay.clone(),
+        option_name: args.option.clone(),
+        choice: args.choice.clone(),
+        contact: None,
+        lines,
+    };
+    match queue::enqueue(&mut store, &order, &settings.offline.limits()) {
+        Ok(queued) => {
+            println!("amount {} TRY, sent when the server is back", queued.amount);
+            println!("queued {}", queued.reference);
+            Ok(())
+        }
+        Err(queue::QueueError::Refused(why)) => anyhow::bail!("the offline sale is refused: {why}"),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn queue_command(settings: &Settings, command: QueueCommand, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    use instore_kiosk::offline::{queue, replay};
+    let mut store = instore_kiosk::offline::Store::open(data_dir)?;
+    let tolerance = settings.offline.price_tolerance_percent;
+    let print_outcome = |reference: &str, outcome: &replay::Outcome| match outcome {
+        replay::Outcome::Sent { number } => println!("sent {reference} as order {number}"),
+        replay::Outcome::SetAside { reason } => println!("set aside {reference}: {reason}"),
+        replay::Outcome::Failed { error } => println!("not sent {reference}: {error}"),
+    };
+    match command {
+        QueueCommand::List { json } => {
+            let orders = queue::list(&store)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&orders)?);
+            } else {
+                for o in &orders {
+                    let note = o.order_number.as_deref().or(o.reason.as_deref()).unwrap_or("");
+                    println!(
+                        "{}  {:<9}  {:>10} TRY  {:<16} {}  {note}",
+                        o.reference,
+                        o.state.as_str(),
+                        o.amount,
+                        o.order.payment_type,
+                        o.created_at
+                    );
+                }
+                let (count, total) = queue::waiting(&store)?;
+                println!("{count} waiting, {total} TRY");
+            }
+        }
+        QueueCommand::Show { reference } => {
+            let order =
+                queue::show(&store, &reference)?.ok_or_else(|| anyhow::anyhow!("no queued order {reference}"))?;
+            let mut value = serde_json::to_value(&order)?;
+            value["journal"] = serde_json::to_value(queue::journal(&store, &reference)?)?;
+            println!("{}", serde_json::to_string_pretty(&value)?);
+        }
+        QueueCommand::Export => println!("{}", serde_json::to_string_pretty(&queue::export(&store)?)?),
+        QueueCommand::Retry { reference, server } => {
+            let order =
+                queue::show(&store, &reference)?.ok_or_else(|| anyhow::anyhow!("no queued order {reference}"))?;
+            if order.state == queue::State::SetAside {
+                queue::record(&mut store, &reference, queue::State::Waiting, "retry", None, None)?;
+            }
+            let client = connect(settings, &server).await?;
+            let outcome = replay::replay_one(&client, &mut store, &reference, tolerance).await?;
+            print_outcome(&reference, &outcome);
+            if !matches!(outcome, replay::Outcome::Sent { .. }) {
+                anyhow::bail!("{reference} was not sent");
+            }
+        }
+        QueueCommand::Drain(server) => {
+            let client = match connect(settings, &server).await {
+                Ok(client) => client,
+                Err(e) => {
+                    let (count, _) = queue::waiting(&store)?;
+                    anyhow::bail!("{e:#}; {count} orders wait");
+                }
+            };
+            let report = replay::drain(&client, &mut store, tolerance).await?;
+            for (reference, outcome) in &report.outcomes {
+                print_outcome(reference, outcome);
+            }
+            println!("{} waiting, {} set aside", report.waiting, report.set_aside);
+            if report.waiting + report.set_aside > 0 {
+                anyhow::bail!("{} orders are left unsent", report.waiting + report.set_aside);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn checkout(settings: Settings, args: CheckoutArgs, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    if args.queue {
+        return queue_checkout(&settings, &args, data_dir);
+    }
+    let client = match connect(&settings, &args.server).await {
+        Ok(client) => client,
+        // The line is down: strategies that need no payment network are sold offline.
+        Err(e)
+            if settings.offline.payment_types.contains(&args.pay)
+                && e.downcast_ref::<instore_kiosk::commerce::CommerceError>()
+                    .is_some_and(|c| c.is_connectivity()) =>
+        {
+            println!("the server cannot be reached ({e:#}); taking the order offline");
+            return queue_checkout(&settings, &args, data_dir);
+        }
+        Err(e) => return Err(e),
+    };
     client.clear_basket().await?;
     for code in &args.scans {
         let product = client

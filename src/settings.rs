@@ -128,12 +128,52 @@ impl Default for DemoSettings {
     }
 }
 
+/// Selling while the server is away.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OfflineSettings {
+    /// Strategies that need nothing from a payment network at the moment of sale.
+    pub payment_types: Vec<String>,
+    /// Amounts are decimal strings, e.g. "5000.00".
+    pub max_order_amount: rust_decimal::Decimal,
+    pub max_waiting_amount: rust_decimal::Decimal,
+    pub max_waiting_count: u32,
+    pub max_age_hours: u64,
+    /// A queued order whose price changed by more than this share is set aside.
+    pub price_tolerance_percent: rust_decimal::Decimal,
+}
+
+impl Default for OfflineSettings {
+    fn default() -> Self {
+        OfflineSettings {
+            payment_types: vec!["pay_on_delivery".into(), "pay_later".into()],
+            max_order_amount: rust_decimal::Decimal::new(5_000, 0),
+            max_waiting_amount: rust_decimal::Decimal::new(50_000, 0),
+            max_waiting_count: 200,
+            max_age_hours: 72,
+            price_tolerance_percent: rust_decimal::Decimal::new(5, 0),
+        }
+    }
+}
+
+impl OfflineSettings {
+    pub fn limits(&self) -> crate::offline::queue::Limits {
+        crate::offline::queue::Limits {
+            max_order_amount: self.max_order_amount,
+            max_waiting_amount: self.max_waiting_amount,
+            max_waiting_count: self.max_waiting_count,
+            max_age: Duration::from_secs(self.max_age_hours * 3600),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub commerce: CommerceSettings,
     pub kiosk: KioskSettings,
     pub demo: DemoSettings,
+    pub offline: OfflineSettings,
 }
 
 impl Settings {

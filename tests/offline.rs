@@ -26,7 +26,9 @@ async fn the_catalog_copy_prices_scans_while_the_server_is_away() {
 
     // Reopened from the file: found by barcode and by SKU, at the price last seen.
     let store = Store::open(dir.path()).unwrap();
-    let socks = catalog::lookup(&store, "8690000010059").unwrap().expect("found by barcode");
+    let socks = catalog::lookup(&store, "8690000010059")
+        .unwrap()
+        .expect("found by barcode");
     assert_eq!(socks.name, "Çorap 3'lü Paket");
     assert_eq!(socks.price, money("119.99"));
     assert_eq!(catalog::lookup(&store, " SCK-030 ").unwrap().unwrap().pk, socks.pk);
@@ -45,7 +47,10 @@ async fn a_new_sync_replaces_prices_and_products() {
     catalog::sync(&client, &mut store).await.unwrap();
     sim.world().set_price("SCK-030", money("129.99"));
     catalog::sync(&client, &mut store).await.unwrap();
-    assert_eq!(catalog::lookup(&store, "SCK-030").unwrap().unwrap().price, money("129.99"));
+    assert_eq!(
+        catalog::lookup(&store, "SCK-030").unwrap().unwrap().price,
+        money("129.99")
+    );
 }
 
 #[test]
@@ -55,23 +60,41 @@ fn catalog_commands_sync_and_show_through_the_data_directory() {
     let sim = runtime.block_on(start_sim(quick_scenario()));
     let data = dir.path().join("data");
     let output = Command::new(BIN)
-        .args(["--data-dir", data.to_str().unwrap(), "catalog", "sync", "--commerce-url", &sim.url()])
+        .args([
+            "--data-dir",
+            data.to_str().unwrap(),
+            "catalog",
+            "sync",
+            "--commerce-url",
+            &sim.url(),
+        ])
         .args(["--email", EMAIL, "--password", PASSWORD])
         .env("INSTORE_LOG", "warn")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.contains("catalog: 12 products saved in"), "{stdout}");
     assert!(data.join("kiosk.db").exists());
-    let output = Command::new(BIN).args(["--data-dir", data.to_str().unwrap(), "catalog", "show"]).output().unwrap();
+    let output = Command::new(BIN)
+        .args(["--data-dir", data.to_str().unwrap(), "catalog", "show"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("catalog: 12 products, refreshed "));
 }
 
 #[test]
 fn a_damaged_database_file_is_named_and_explained() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("kiosk.db"), b"this is not a database, it is a shopping list").unwrap();
+    std::fs::write(
+        dir.path().join("kiosk.db"),
+        b"this is not a database, it is a shopping list",
+    )
+    .unwrap();
     match Store::open(dir.path()) {
         Err(e @ StoreError::Corrupt { .. }) => {
             let message = e.to_string();
@@ -80,7 +103,10 @@ fn a_damaged_database_file_is_named_and_explained() {
         Err(other) => panic!("expected a damaged-file error, got {other}"),
         Ok(_) => panic!("a damaged file opened"),
     }
-    let output = Command::new(BIN).args(["--data-dir", dir.path().to_str().unwrap(), "catalog", "show"]).output().unwrap();
+    let output = Command::new(BIN)
+        .args(["--data-dir", dir.path().to_str().unwrap(), "catalog", "show"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("is damaged"));
 }
@@ -92,7 +118,8 @@ fn a_database_locked_by_another_program_is_reported_not_waited_on_forever() {
     drop(Store::open(dir.path()).unwrap());
     let other = rusqlite::Connection::open(&path).unwrap();
     other.execute_batch("BEGIN EXCLUSIVE; DELETE FROM catalog;").unwrap();
-    let outcome = Store::open_file(&path, Duration::from_millis(200)).and_then(|mut store| catalog::replace(&mut store, &[]));
+    let outcome =
+        Store::open_file(&path, Duration::from_millis(200)).and_then(|mut store| catalog::replace(&mut store, &[]));
     match outcome {
         Err(e @ StoreError::Locked { .. }) => assert!(e.to_string().contains("locked by another program")),
         other => panic!("expected a locked-file error, got {:?}", other.map(|_| ())),

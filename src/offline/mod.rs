@@ -5,6 +5,8 @@
 //! Not here: talking to the server (`crate::commerce`) or screens.
 
 pub mod catalog;
+pub mod queue;
+pub mod replay;
 pub mod store;
 
 pub use store::{Store, StoreError};

@@ -44,7 +44,8 @@ impl StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The schema, one entry a version; a database at version N runs entries N.. on open.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE catalog (
         code      TEXT PRIMARY KEY,   -- a barcode or a SKU; each product has both
         pk        TEXT NOT NULL,
@@ -53,7 +54,33 @@ const MIGRATIONS: &[&str] = &["
         price     TEXT NOT NULL,      -- decimal text, never a float
         synced_at TEXT NOT NULL
     );
-"];
+",
+    "
+    CREATE TABLE orders (
+        reference    TEXT PRIMARY KEY,  -- the local reference on the customer's slip
+        state        TEXT NOT NULL,     -- waiting | sending | sent | set_aside
+        payment_type TEXT NOT NULL,
+        option_name  TEXT,
+        choice       TEXT,              -- e.g. the pay-on-delivery payment choice
+        lines        TEXT NOT NULL,     -- JSON: what was sold, at the price the customer saw
+        amount       TEXT NOT NULL,     -- decimal text
+        contact      TEXT,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        order_number TEXT,              -- the server's, once sent
+        reason       TEXT               -- why it is set aside, or the last failure
+    );
+    CREATE INDEX orders_by_state ON orders (state, created_at);
+    CREATE TABLE journal (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        reference TEXT NOT NULL REFERENCES orders (reference),
+        at        TEXT NOT NULL,
+        step      TEXT NOT NULL,
+        detail    TEXT
+    );
+",
+];
 
 /// An open database.
 pub struct Store {

@@ -1,0 +1,303 @@
+//! Orders taken while the server is away: kept in SQLite, committed durably before the
+//! customer is told the order is accepted, and sent later by `replay`.
+//!
+//! Limits work as store-and-forward payment terminals do: a maximum per order, a
+//! maximum amount and count waiting, and a maximum age; past one the sale is refused.
+
+use super::store::{Result as StoreResult, Store, StoreError};
+use crate::commerce::money::{format_try, wire};
+use crate::commerce::Money;
+use rand::Rng;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// One line as the customer saw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuedLine {
+    pub product: String,
+    pub code: String,
+    pub name: String,
+    pub quantity: u32,
+    pub unit_price: Money,
+}
+
+/// An order to queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewOrder {
+    pub payment_type: String,
+    pub option_name: Option<String>,
+    pub choice: Option<String>,
+    pub contact: Option<String>,
+    pub lines: Vec<QueuedLine>,
+}
+
+impl NewOrder {
+    pub fn amount(&self) -> Money {
+        self.lines.iter().map(|l| l.unit_price * Money::from(l.quantity)).sum()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Waiting,
+    Sending,
+    Sent,
+    SetAside,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Waiting => "waiting",
+            State::Sending => "sending",
+            State::Sent => "sent",
+            State::SetAside => "set_aside",
+        }
+    }
+    fn parse(text: &str) -> State {
+        match text {
+            "sending" => State::Sending,
+            "sent" => State::Sent,
+            "set_aside" => State::SetAside,
+            _ => State::Waiting,
+        }
+    }
+}
+
+/// A queued order as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueuedOrder {
+    pub reference: String,
+    pub state: State,
+    #[serde(flatten)]
+    pub order: NewOrder,
+    pub amount: Money,
+    pub created_at: String,
+    pub updated_at: String,
+    pub attempts: u32,
+    pub order_number: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// One journalled step of sending an order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JournalEntry {
+    pub at: String,
+    pub step: String,
+    pub detail: Option<String>,
+}
+
+/// What the queue accepts; from the settings' `[offline]` section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    pub max_order_amount: Money,
+    pub max_waiting_amount: Money,
+    pub max_waiting_count: u32,
+    pub max_age: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn new_reference() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    let tail: String = (0..6)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
+    format!("K{}-{tail}", chrono::Utc::now().format("%Y%m%d"))
+}
+
+/// The number and amount of orders waiting to be sent.
+pub fn waiting(store: &Store) -> StoreResult<(u32, Money)> {
+    let amounts: Vec<String> = store.read(|db| {
+        let mut query = db.prepare("SELECT amount FROM orders WHERE state IN ('waiting', 'sending')")?;
+        let rows = query.query_map([], |row| row.get(0))?;
+        rows.collect()
+    })?;
+    Ok((
+        amounts.len() as u32,
+        amounts.iter().filter_map(|a| a.parse::<Money>().ok()).sum(),
+    ))
+}
+
+/// Checks the limits and commits the order; it is durable when this returns.
+pub fn enqueue(store: &mut Store, order: &NewOrder, limits: &Limits) -> Result<QueuedOrder, QueueError> {
+    if order.lines.is_empty() {
+        return Err(QueueError::Refused("the basket is empty".into()));
+    }
+    let amount = order.amount();
+    if amount > limits.max_order_amount {
+        return Err(QueueError::Refused(format!(
+            "{} is more than the {} an order may be while offline",
+            format_try(amount),
+            format_try(limits.max_order_amount)
+        )));
+    }
+    let (count, total) = waiting(store)?;
+    if count >= limits.max_waiting_count {
+        return Err(QueueError::Refused(format!(
+            "{count} orders are already waiting to be sent, the most allowed"
+        )));
+    }
+    if total + amount > limits.max_waiting_amount {
+        return Err(QueueError::Refused(format!(
+            "orders waiting would come to {}, more than the {} allowed while offline",
+            format_try(total + amount),
+            format_try(limits.max_waiting_amount)
+        )));
+    }
+    let oldest: Option<String> = store.read(|db| {
+        db.query_row(
+            "SELECT MIN(created_at) FROM orders WHERE state IN ('waiting', 'sending')",
+            [],
+            |row| row.get(0),
+        )
+    })?;
+    if let Some(oldest) = oldest.and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok()) {
+        let age = chrono::Utc::now()
+            .signed_duration_since(oldest)
+            .to_std()
+            .unwrap_or_default();
+        if age > limits.max_age {
+            return Err(QueueError::Refused(format!(
+                "an order has waited {} hours; no more are taken offline until it is sent",
+                age.as_secs() / 3600
+            )));
+        }
+    }
+    let lines = serde_json::to_string(&order.lines).map_err(|e| QueueError::Refused(e.to_string()))?;
+    let stamp = now();
+    let reference = store.write(|tx| {
+        // A reference is random; on the rare clash, draw again.
+        for _ in 0..10 {
+            let reference = new_reference();
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO orders (reference, state, payment_type, option_name, choice, lines, amount,
+                    contact, created_at, updated_at) VALUES (?1, 'waiting', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                params![
+                    reference,
+                    order.payment_type,
+                    order.option_name,
+                    order.choice,
+                    lines,
+                    wire(amount),
+                    order.contact,
+                    stamp
+                ],
+            )?;
+            if inserted == 1 {
+                tx.execute(
+                    "INSERT INTO journal (reference, at, step, detail) VALUES (?1, ?2, 'queued', ?3)",
+                    params![reference, stamp, format!("{} {}", order.payment_type, wire(amount))],
+                )?;
+                return Ok(reference);
+            }
+        }
+        Err(rusqlite::Error::QueryReturnedNoRows)
+    })?;
+    Ok(show(store, &reference)?.expect("just inserted"))
+}
+
+fn row_to_order(row: &rusqlite::Row) -> rusqlite::Result<QueuedOrder> {
+    let lines: String = row.get("lines")?;
+    let amount: String = row.get("amount")?;
+    Ok(QueuedOrder {
+        reference: row.get("reference")?,
+        state: State::parse(&row.get::<_, String>("state")?),
+        order: NewOrder {
+            payment_type: row.get("payment_type")?,
+            option_name: row.get("option_name")?,
+            choice: row.get("choice")?,
+            contact: row.get("contact")?,
+            lines: serde_json::from_str(&lines).unwrap_or_default(),
+        },
+        amount: amount.parse().unwrap_or_default(),
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+        attempts: row.get("attempts")?,
+        order_number: row.get("order_number")?,
+        reason: row.get("reason")?,
+    })
+}
+
+/// Every order, oldest first.
+pub fn list(store: &Store) -> StoreResult<Vec<QueuedOrder>> {
+    store.read(|db| {
+        let mut query = db.prepare("SELECT * FROM orders ORDER BY created_at, reference")?;
+        let rows = query.query_map([], row_to_order)?;
+        rows.collect()
+    })
+}
+
+pub fn show(store: &Store, reference: &str) -> StoreResult<Option<QueuedOrder>> {
+    store.read(|db| {
+        db.query_row("SELECT * FROM orders WHERE reference = ?1", [reference], row_to_order)
+            .optional()
+    })
+}
+
+pub fn journal(store: &Store, reference: &str) -> StoreResult<Vec<JournalEntry>> {
+    store.read(|db| {
+        let mut query = db.prepare("SELECT at, step, detail FROM journal WHERE reference = ?1 ORDER BY id")?;
+        let rows = query.query_map([reference], |row| {
+            Ok(JournalEntry {
+                at: row.get(0)?,
+                step: row.get(1)?,
+                detail: row.get(2)?,
+            })
+        })?;
+        rows.collect()
+    })
+}
+
+/// Moves an order to `state` and journals why, in one transaction.
+pub fn record(
+    store: &mut Store,
+    reference: &str,
+    state: State,
+    step: &str,
+    detail: Option<&str>,
+    order_number: Option<&str>,
+) -> StoreResult<()> {
+    let stamp = now();
+    store.write(|tx| {
+        let attempt = i64::from(step == "attempt");
+        tx.execute(
+            "UPDATE orders SET state = ?2, updated_at = ?3, attempts = attempts + ?4,
+                order_number = COALESCE(?5, order_number),
+                reason = CASE WHEN ?2 IN ('set_aside', 'waiting', 'sending') THEN COALESCE(?6, reason) ELSE NULL END
+             WHERE reference = ?1",
+            params![reference, state.as_str(), stamp, attempt, order_number, detail],
+        )?;
+        tx.execute(
+            "INSERT INTO journal (reference, at, step, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![reference, stamp, step, detail],
+        )?;
+        Ok(())
+    })
+}
+
+/// Everything, for support: orders with their journals.
+pub fn export(store: &Store) -> StoreResult<serde_json::Value> {
+    let orders = list(store)?;
+    let mut out = Vec::with_capacity(orders.len());
+    for order in orders {
+        let journal = journal(store, &order.reference)?;
+        let mut value = serde_json::to_value(&order).unwrap_or_default();
+        value["journal"] = serde_json::to_value(journal).unwrap_or_default();
+        out.push(value);
+    }
+    Ok(serde_json::json!({ "exported_at": now(), "orders": out }))
+}

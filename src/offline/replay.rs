@@ -1,0 +1,209 @@
+//! Sending queued orders, exactly once.
+//!
+//! Each attempt logs in (the client's session), rebuilds the basket, walks the checkout
+//! and writes the order's local reference into it with OrderNotePage before the final
+//! step. Every step's outcome is journalled. An order that has been attempted before is
+//! first looked for among the user's orders by its reference: if the server placed it
+//! and the answer was lost (timeout, crash, power cut), it is recorded, never posted
+//! again.
+
+use super::queue::{self, QueuedOrder, State};
+use super::store::{Result as StoreResult, Store};
+use crate::checkout::{run_checkout, CheckoutError, Choices, ServiceAction};
+use crate::commerce::money::format_try;
+use crate::commerce::pages::Pk;
+use crate::commerce::{CommerceClient, CommerceError, Money};
+use std::time::Duration;
+
+/// How one order's attempt ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Sent {
+        number: String,
+    },
+    /// It cannot be sent as sold; a clerk must look at it.
+    SetAside {
+        reason: String,
+    },
+    /// The line or the server failed; try again later.
+    Failed {
+        error: CommerceError,
+    },
+}
+
+/// The order the server holds with this reference in its notes.
+pub async fn find_by_reference(client: &CommerceClient, reference: &str) -> Result<Option<String>, CommerceError> {
+    let orders = client.orders().await?;
+    Ok(orders
+        .into_iter()
+        .find(|o| o.notes.as_deref().is_some_and(|n| n.contains(reference)))
+        .map(|o| o.number))
+}
+
+enum AttemptError {
+    SetAside(String),
+    Commerce(CommerceError),
+}
+
+async fn attempt(
+    client: &CommerceClient,
+    order: &QueuedOrder,
+    tolerance_percent: Money,
+) -> Result<String, AttemptError> {
+    let commerce = AttemptError::Commerce;
+    client.clear_basket().await.map_err(commerce)?;
+    let mut basket = None;
+    for line in &order.order.lines {
+        match client.add_to_basket(&Pk(line.product.clone()), line.quantity).await {
+            Ok(b) => basket = Some(b),
+            Err(CommerceError::Http {
+                status: 400 | 404,
+                message,
+                ..
+            }) => {
+                return Err(AttemptError::SetAside(format!(
+                    "{} can no longer be sold as sold: {message}",
+                    line.name
+                )));
+            }
+            Err(e) => return Err(commerce(e)),
+        }
+    }
+    let basket = basket.ok_or_else(|| AttemptError::SetAside("the order has no lines".into()))?;
+    for line in &order.order.lines {
+        let Some(item) = basket.basketitem_set.iter().find(|i| i.product.pk.0 == line.product) else {
+            return Err(AttemptError::SetAside(format!(
+                "{} is missing from the rebuilt basket",
+                line.name
+            )));
+        };
+        let allowed = line.unit_price * tolerance_percent / Money::ONE_HUNDRED;
+        if (item.unit_price - line.unit_price).abs() > allowed {
+            return Err(AttemptError::SetAside(format!(
+                "the price of {} changed from {} to {}",
+                line.name,
+                format_try(line.unit_price),
+                format_try(item.unit_price)
+            )));
+        }
+    }
+    let choices = Choices {
+        option_name: order.order.option_name.clone(),
+        choice: order.order.choice.clone(),
+        notes: Some(order.reference.clone()),
+        service: ServiceAction::Wait,
+        wait_limit: Duration::from_secs(30),
+        ..Choices::pay(&order.order.payment_type)
+    };
+    match run_checkout(client, &choices, &mut |_| {}).await {
+        Ok(done) => match done.order {
+            Some(placed) => Ok(placed.number),
+            // Placed, but the receipt could not be read: the reference finds it.
+            None => match find_by_reference(client, &order.reference).await {
+                Ok(Some(number)) => Ok(number),
+                Ok(None) => Ok(done.thank_you.order_id.0),
+                Err(e) => Err(commerce(e)),
+            },
+        },
+        Err(CheckoutError::Commerce(e)) => Err(commerce(e)),
+        Err(CheckoutError::GaveUp(_, why)) => Err(commerce(CommerceError::ConnectionLost(why))),
+        Err(CheckoutError::NotOffered(what)) => Err(AttemptError::SetAside(format!("{what} is no longer offered"))),
+        Err(other) => Err(AttemptError::SetAside(other.to_string())),
+    }
+}
+
+/// Sends one order if it is not sent yet. Every outcome is journalled before this
+/// returns.
+pub async fn replay_one(
+    client: &CommerceClient,
+    store: &mut Store,
+    reference: &str,
+    tolerance_percent: Money,
+) -> StoreResult<Outcome> {
+    let Some(order) = queue::show(store, reference)? else {
+        return Ok(Outcome::SetAside {
+            reason: format!("no queued order {reference}"),
+        });
+    };
+    if let (State::Sent, Some(number)) = (order.state, &order.order_number) {
+        return Ok(Outcome::Sent { number: number.clone() });
+    }
+    // An earlier attempt may have placed it with its answer lost: look before posting.
+    if order.attempts > 0 || order.state == State::Sending {
+        match find_by_reference(client, reference).await {
+            Ok(Some(number)) => {
+                queue::record(store, reference, State::Sent, "found", Some(&number), Some(&number))?;
+                return Ok(Outcome::Sent { number });
+            }
+            Ok(None) => queue::record(store, reference, order.state, "not-found", None, None)?,
+            Err(error) => {
+                queue::record(
+                    store,
+                    reference,
+                    order.state,
+                    "lookup-failed",
+                    Some(&error.to_string()),
+                    None,
+                )?;
+                return Ok(Outcome::Failed { error });
+            }
+        }
+    }
+    queue::record(store, reference, State::Sending, "attempt", None, None)?;
+    Ok(match attempt(client, &order, tolerance_percent).await {
+        Ok(number) => {
+            queue::record(store, reference, State::Sent, "sent", Some(&number), Some(&number))?;
+            Outcome::Sent { number }
+        }
+        Err(AttemptError::SetAside(reason)) => {
+            queue::record(store, reference, State::SetAside, "set-aside", Some(&reason), None)?;
+            Outcome::SetAside { reason }
+        }
+        Err(AttemptError::Commerce(error)) => {
+            queue::record(
+                store,
+                reference,
+                State::Sending,
+                "failed",
+                Some(&error.to_string()),
+                None,
+            )?;
+            Outcome::Failed { error }
+        }
+    })
+}
+
+/// What a drain did.
+#[derive(Debug, Default)]
+pub struct DrainReport {
+    pub outcomes: Vec<(String, Outcome)>,
+    /// Orders still waiting (or mid-send) when the drain stopped.
+    pub waiting: usize,
+    pub set_aside: usize,
+}
+
+/// Sends every waiting order, oldest first, until none is left or the line fails.
+pub async fn drain(client: &CommerceClient, store: &mut Store, tolerance_percent: Money) -> StoreResult<DrainReport> {
+    let mut report = DrainReport::default();
+    let pending: Vec<String> = queue::list(store)?
+        .into_iter()
+        .filter(|o| matches!(o.state, State::Waiting | State::Sending))
+        .map(|o| o.reference)
+        .collect();
+    for reference in pending {
+        let outcome = replay_one(client, store, &reference, tolerance_percent).await?;
+        let stop = matches!(&outcome, Outcome::Failed { .. });
+        report.outcomes.push((reference, outcome));
+        if stop {
+            break;
+        }
+    }
+    for order in queue::list(store)? {
+        match order.state {
+            State::Waiting | State::Sending => report.waiting += 1,
+            State::SetAside => report.set_aside += 1,
+            State::Sent => {}
+        }
+    }
+    Ok(report)
+}

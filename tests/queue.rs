@@ -1,0 +1,402 @@
+//! The offline queue: real SQLite files, the real client, the simulator over real HTTP,
+//! and the command line in child processes, some killed with SIGKILL mid-work.
+
+mod common;
+
+use common::*;
+use instore_kiosk::offline::queue::{self, Limits, NewOrder, QueuedLine, State};
+use instore_kiosk::offline::replay::{self, Outcome};
+use instore_kiosk::offline::{catalog, Store};
+use instore_kiosk::sim::{OptionSpec, Scenario, Simulator};
+use rand::{Rng, SeedableRng};
+use std::collections::HashMap;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_instore-kiosk");
+
+fn limits() -> Limits {
+    Limits {
+        max_order_amount: money("5000"),
+        max_waiting_amount: money("20000"),
+        max_waiting_count: 500,
+        max_age: Duration::from_secs(3600),
+    }
+}
+
+fn socks_order(payment_type: &str, quantity: u32) -> NewOrder {
+    NewOrder {
+        payment_type: payment_type.into(),
+        option_name: None,
+        choice: None,
+        contact: None,
+        lines: vec![QueuedLine {
+            product: "105".into(),
+            code: "SCK-030".into(),
+            name: "Çorap 3'lü Paket".into(),
+            quantity,
+            unit_price: money("119.99"),
+        }],
+    }
+}
+
+/// Server orders by their note (the queue's reference).
+fn server_orders_by_note(sim: &Simulator) -> HashMap<String, Vec<String>> {
+    let mut by_note: HashMap<String, Vec<String>> = HashMap::new();
+    for order in sim.world().all_orders() {
+        by_note
+            .entry(order.notes.clone().unwrap_or_default())
+            .or_default()
+            .push(order.number.clone());
+    }
+    by_note
+}
+
+#[test]
+fn limits_refuse_an_offline_sale_with_a_clear_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let tight = Limits {
+        max_order_amount: money("300"),
+        max_waiting_amount: money("500"),
+        max_waiting_count: 3,
+        ..limits()
+    };
+    let refused = |r: Result<_, queue::QueueError>| match r {
+        Err(queue::QueueError::Refused(why)) => why,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    let why = refused(queue::enqueue(&mut store, &socks_order("pay_later", 3), &tight));
+    assert!(why.contains("359,97 ₺") && why.contains("300,00 ₺"), "{why}");
+    queue::enqueue(&mut store, &socks_order("pay_later", 2), &tight).unwrap();
+    queue::enqueue(&mut store, &socks_order("pay_later", 1), &tight).unwrap();
+    let why = refused(queue::enqueue(&mut store, &socks_order("pay_later", 2), &tight));
+    assert!(why.contains("599,95 ₺"), "the waiting total is named: {why}");
+    queue::enqueue(&mut store, &socks_order("pay_later", 1), &tight).unwrap();
+    let why = refused(queue::enqueue(&mut store, &socks_order("pay_later", 1), &tight));
+    assert!(why.contains("3 orders are already waiting"), "{why}");
+    let old = Limits {
+        max_age: Duration::ZERO,
+        ..limits()
+    };
+    std::thread::sleep(Duration::from_millis(1100));
+    let why = refused(queue::enqueue(&mut store, &socks_order("pay_later", 1), &old));
+    assert!(why.contains("has waited"), "{why}");
+    assert_eq!(queue::list(&store).unwrap().len(), 3, "refused sales are not kept");
+}
+
+#[tokio::test]
+async fn an_order_that_cannot_be_sent_as_sold_is_set_aside_then_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut scenario = quick_scenario();
+    scenario.options.retain(|o| o.payment_type != "pay_later");
+    let sim = start_sim(scenario).await;
+    let client = logged_in(&sim).await;
+    let gone = queue::enqueue(&mut store, &socks_order("pay_later", 1), &limits()).unwrap();
+    let pricey = queue::enqueue(&mut store, &socks_order("pay_on_delivery", 1), &limits()).unwrap();
+    sim.world().set_price("SCK-030", money("149.99"));
+
+    let report = replay::drain(&client, &mut store, money("5")).await.unwrap();
+    assert_eq!(report.waiting, 0);
+    assert_eq!(report.set_aside, 2);
+    let gone = queue::show(&store, &gone.reference).unwrap().unwrap();
+    assert_eq!(gone.state, State::SetAside);
+    // The price check runs first; restore the price to reach the option check.
+    assert!(gone
+        .reason
+        .unwrap()
+        .contains("price of Çorap 3'lü Paket changed from 119,99 ₺ to 149,99 ₺"));
+    sim.world().set_price("SCK-030", money("119.99"));
+    queue::record(&mut store, &gone.reference, State::Waiting, "retry", None, None).unwrap();
+    let outcome = replay::replay_one(&client, &mut store, &gone.reference, money("5"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, Outcome::SetAside { ref reason } if reason.contains("pay_later is no longer offered")),
+        "{outcome:?}"
+    );
+
+    // Pay on delivery is still offered: retried at the old price, it goes through.
+    queue::record(&mut store, &pricey.reference, State::Waiting, "retry", None, None).unwrap();
+    let outcome = replay::replay_one(&client, &mut store, &pricey.reference, money("5"))
+        .await
+        .unwrap();
+    let Outcome::Sent { number } = outcome else {
+        panic!("not sent: {outcome:?}")
+    };
+    assert_eq!(server_orders_by_note(&sim)[&pricey.reference], vec![number]);
+    let steps: Vec<String> = queue::journal(&store, &pricey.reference)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.step)
+        .collect();
+    assert_eq!(steps.first().map(String::as_str), Some("queued"));
+    assert!(
+        steps.contains(&"set-aside".to_string()) && steps.last().map(String::as_str) == Some("sent"),
+        "{steps:?}"
+    );
+}
+
+#[tokio::test]
+async fn lost_answers_never_make_a_second_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut scenario = quick_scenario();
+    scenario.seed = 11;
+    let sim = start_sim(scenario).await;
+    let client = client_for(&sim, Duration::from_secs(2));
+    client.login(EMAIL, PASSWORD).await.unwrap();
+    let mut references = Vec::new();
+    for _ in 0..8 {
+        references.push(
+            queue::enqueue(&mut store, &socks_order("pay_later", 1), &limits())
+                .unwrap()
+                .reference,
+        );
+    }
+    // One answer in six is lost after the server acted on the request.
+    sim.world().scenario.faults.lose_answer_rate = 0.15;
+    for _ in 0..200 {
+        let report = replay::drain(&client, &mut store, money("5")).await.unwrap();
+        if report.waiting == 0 {
+            break;
+        }
+    }
+    sim.world().scenario.faults.lose_answer_rate = 0.0;
+    let by_note = server_orders_by_note(&sim);
+    for reference in &references {
+        let order = queue::show(&store, reference).unwrap().unwrap();
+        assert_eq!(order.state, State::Sent, "{reference}");
+        assert_eq!(
+            by_note.get(reference).map(Vec::len),
+            Some(1),
+            "{reference} is on the server exactly once"
+        );
+        assert_eq!(by_note[reference][0], order.order_number.unwrap());
+    }
+    assert_eq!(
+        sim.world().all_orders().len(),
+        references.len(),
+        "no order without a reference"
+    );
+    // At least one order was placed with its answer lost, then found by its reference.
+    let found = references
+        .iter()
+        .any(|r| queue::journal(&store, r).unwrap().iter().any(|e| e.step == "found"));
+    assert!(found, "the lost-answer path was exercised");
+}
+
+fn kiosk(data: &std::path::Path, args: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("INSTORE_LOG", "error");
+    command
+}
+
+#[test]
+fn sales_taken_offline_reach_the_server_once_it_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(start_sim(quick_scenario()));
+    let (addr, url) = (sim.addr(), sim.url());
+    let server = ["--commerce-url", url.as_str(), "--email", EMAIL, "--password", PASSWORD];
+    assert!(kiosk(&data, &["catalog", "sync"])
+        .args(server)
+        .output()
+        .unwrap()
+        .status
+        .success());
+    runtime.block_on(sim.stop());
+
+    let mut references = Vec::new();
+    for (code, pay) in [("SCK-030", "pay_later"), ("8690000010035", "pay_on_delivery")] {
+        let output = kiosk(&data, &["checkout", "--scan", code, "--pay", pay])
+            .args(server)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{stdout}");
+        assert!(stdout.contains("taking the order offline"), "{stdout}");
+        references.push(
+            stdout
+                .lines()
+                .last()
+                .unwrap()
+                .strip_prefix("queued ")
+                .unwrap()
+                .to_string(),
+        );
+    }
+    // A card-free strategy only: the cash register needs the register's network.
+    let output = kiosk(&data, &["checkout", "--scan", "SCK-030", "--pay", "cash_register"])
+        .args(server)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    // While the server is away, a drain says how many wait and fails.
+    let output = kiosk(&data, &["queue", "drain"]).args(server).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("2 orders wait"));
+
+    let sim = runtime.block_on(Simulator::start(Scenario::default(), addr)).unwrap();
+    let output = kiosk(&data, &["queue", "drain"]).args(server).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("0 waiting, 0 set aside"));
+    let by_note = server_orders_by_note(&sim);
+    for reference in &references {
+        assert_eq!(by_note.get(reference).map(Vec::len), Some(1), "{reference}");
+    }
+    let listed = kiosk(&data, &["queue", "list", "--json"]).output().unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| o["state"] == "sent" && o["order_number"].is_string()));
+}
+
+#[test]
+fn killed_at_random_points_the_queue_still_sends_every_accepted_order_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut scenario = Scenario {
+        cash_register_poll_seconds: 1,
+        ..Scenario::default()
+    };
+    scenario.options.push(OptionSpec {
+        name: "Pay Later".into(),
+        payment_type: "pay_later".into(),
+        is_installment_active: false,
+        agreement_required: false,
+        otp_required: false,
+    });
+    // The server also loses answers after acting on them.
+    scenario.faults.lose_answer_rate = 0.15;
+    let sim = runtime.block_on(start_sim(scenario));
+    let url = sim.url();
+    let server = ["--commerce-url", url.as_str(), "--email", EMAIL, "--password", PASSWORD];
+    sim.world().scenario.faults.lose_answer_rate = 0.0;
+    assert!(kiosk(&data, &["catalog", "sync"])
+        .args(server)
+        .output()
+        .unwrap()
+        .status
+        .success());
+    sim.world().scenario.faults.lose_answer_rate = 0.15;
+
+    let seed: u64 = std::env::var("CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20261127);
+    println!("crash seed {seed}");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut printed = Vec::new();
+    let mut kills = 0;
+    for round in 0..60 {
+        // A sale taken into the queue and a drain, each killed at a random moment.
+        let mut sale = kiosk(
+            &data,
+            &["checkout", "--queue", "--scan", "SCK-030", "--pay", "pay_later"],
+        )
+        .args(server)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+        let mut drain = kiosk(&data, &["queue", "drain"])
+            .args(server)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.random_range(0..120)));
+        for child in [&mut sale, &mut drain] {
+            if child.try_wait().unwrap().is_none() {
+                child.kill().unwrap();
+                kills += 1;
+            }
+        }
+        let output = sale.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        if let Some(reference) = stdout.lines().find_map(|l| l.strip_prefix("queued ")) {
+            printed.push(reference.to_string());
+        }
+        drain.wait().unwrap();
+        if round % 10 == 9 {
+            println!("round {round}: {kills} kills, {} sales acknowledged", printed.len());
+        }
+    }
+    // Kill plain drains too until at least a hundred processes died mid-work.
+    while kills < 100 {
+        let mut drain = kiosk(&data, &["queue", "drain"])
+            .args(server)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.random_range(0..150)));
+        if drain.try_wait().unwrap().is_none() {
+            drain.kill().unwrap();
+            kills += 1;
+        }
+        drain.wait().unwrap();
+    }
+    println!("{kills} processes killed mid-work");
+
+    // The line settles; drains run to the end.
+    sim.world().scenario.faults.lose_answer_rate = 0.0;
+    let mut drained = false;
+    for _ in 0..20 {
+        if kiosk(&data, &["queue", "drain"])
+            .args(server)
+            .output()
+            .unwrap()
+            .status
+            .success()
+        {
+            drained = true;
+            break;
+        }
+    }
+    let store = Store::open(&data).unwrap();
+    let orders = queue::list(&store).unwrap();
+    let by_note = server_orders_by_note(&sim);
+    assert!(
+        drained,
+        "the queue did not empty: {:?}",
+        orders
+            .iter()
+            .map(|o| (&o.reference, o.state, &o.reason))
+            .collect::<Vec<_>>()
+    );
+    // Every sale the kiosk acknowledged was committed; every committed order is on the
+    // server exactly once, under its reference; nothing is on the server twice or unasked.
+    for reference in &printed {
+        assert!(
+            orders.iter().any(|o| &o.reference == reference),
+            "acknowledged {reference} is not in the queue"
+        );
+    }
+    for order in &orders {
+        assert_eq!(order.state, State::Sent, "{} {:?}", order.reference, order.reason);
+        assert_eq!(
+            by_note.get(&order.reference).map(Vec::len),
+            Some(1),
+            "{} on the server",
+            order.reference
+        );
+    }
+    assert_eq!(sim.world().all_orders().len(), orders.len());
+    assert!(orders.len() >= printed.len() && !printed.is_empty());
+    let _ = catalog::summary(&store).unwrap();
+}
