@@ -378,6 +378,13 @@ impl World {
         &self.catalog
     }
 
+    /// Sets every product's stock, for long demos and benchmarks.
+    pub fn restock(&mut self, units: i64) {
+        for product in &mut self.catalog {
+            product.stock = units;
+        }
+    }
+
     /// Changes a product's price, as a store's back office would.
     pub fn set_price(&mut self, sku: &str, price: Money) -> bool {
         match self.catalog.iter_mut().find(|p| p.sku == sku) {
