@@ -197,7 +197,7 @@ fn main() -> ExitCode {
                 (_, true) => instore_kiosk::ui::Measure::Sale,
                 _ => instore_kiosk::ui::Measure::Nothing,
             };
-            instore_kiosk::ui::run_kiosk(settings, args.commerce_url, cli.data_dir, measure)
+            instore_kiosk::ui::run_kiosk(settings, args.commerce_url, Some(data_dir.clone()), measure)
         }
         Command::Sim(args) => runtime().and_then(|rt| rt.block_on(run_sim(args))),
         Command::Checkout(args) => runtime().and_then(|rt| rt.block_on(checkout(settings, args, &data_dir))),

@@ -45,6 +45,15 @@ fn settings_for(url: Option<String>) -> Settings {
 impl Kiosk {
     /// Builds the window and starts the controller; nothing awaited yet.
     fn launch(runtime: tokio::runtime::Runtime, settings: Settings) -> Kiosk {
+        Kiosk::launch_with(runtime, settings, None)
+    }
+
+    /// With a data directory for the offline queue, looked at every 300 ms.
+    fn launch_with(
+        runtime: tokio::runtime::Runtime,
+        settings: Settings,
+        data_dir: Option<std::path::PathBuf>,
+    ) -> Kiosk {
         i_slint_backend_testing::init_no_event_loop();
         let window = MainWindow::new().unwrap();
         prepare_window(&window, &settings);
@@ -52,7 +61,9 @@ impl Kiosk {
         let sink: Sink = std::sync::Arc::new(move |update| {
             let _ = tx.send(update);
         });
-        let config = instore_kiosk::ui::controller_config(&settings, None);
+        let mut config = instore_kiosk::ui::controller_config(&settings, None);
+        config.data_dir = data_dir;
+        config.outbox_every = Duration::from_millis(300);
         let handle = {
             let _guard = runtime.enter();
             controller::spawn(config, sink)
@@ -553,4 +564,104 @@ fn self_service_starts_at_welcome_asks_if_still_there_and_clears_the_sale() {
     tick(2);
     k.wait("Welcome again", |w| kiosk_screen(w) == Screen::Welcome);
     assert_eq!(sim.world().all_orders().len(), 1);
+}
+
+fn queue_socks_sale(data: &std::path::Path) -> String {
+    use instore_kiosk::offline::queue;
+    let mut store = instore_kiosk::offline::Store::open(data).unwrap();
+    let order = queue::NewOrder {
+        payment_type: "pay_later".into(),
+        option_name: None,
+        choice: None,
+        contact: None,
+        lines: vec![queue::QueuedLine {
+            product: "105".into(),
+            code: "SCK-030".into(),
+            name: "Çorap 3'lü Paket".into(),
+            quantity: 1,
+            unit_price: "119.99".parse().unwrap(),
+        }],
+    };
+    let limits = Settings::default().offline.limits();
+    queue::enqueue(&mut store, &order, &limits).unwrap().reference
+}
+
+#[test]
+fn orders_taken_offline_are_sent_when_the_server_comes_back_with_no_touch() {
+    let rt = runtime();
+    let data = tempfile::tempdir().unwrap();
+    let references = [queue_socks_sale(data.path()), queue_socks_sale(data.path())];
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let k = Kiosk::launch_with(
+        rt,
+        settings_for(Some(format!("http://{free}/"))),
+        Some(data.path().to_path_buf()),
+    );
+    k.wait("the error screen", |w| kiosk_screen(w) == Screen::Error);
+    k.wait("the offline banner", |w| {
+        let kiosk = w.global::<KioskAdapter>();
+        kiosk.get_offline() && kiosk.get_waiting_orders() == 2
+    });
+    assert_eq!(
+        k.text("OfflineBanner::banner"),
+        "Offline: the store server cannot be reached. Orders waiting to be sent: 2"
+    );
+
+    // The server comes back. Nobody touches the kiosk.
+    let sim = k.runtime.block_on(Simulator::start(Scenario::default(), free)).unwrap();
+    k.wait("the basket, by itself", |w| kiosk_screen(w) == Screen::Basket);
+    k.wait("an empty queue", |w| {
+        let kiosk = w.global::<KioskAdapter>();
+        !kiosk.get_offline() && kiosk.get_waiting_orders() == 0
+    });
+    let orders = sim.world().all_orders().to_vec();
+    assert_eq!(orders.len(), 2);
+    for reference in &references {
+        assert_eq!(
+            orders
+                .iter()
+                .filter(|o| o.notes.as_deref() == Some(reference.as_str()))
+                .count(),
+            1
+        );
+    }
+}
+
+#[test]
+fn a_damaged_database_is_reported_and_the_kiosk_still_sells_online() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("kiosk.db"), b"not a database at all").unwrap();
+    let k = Kiosk::launch_with(rt, settings_for(Some(sim.url())), Some(data.path().to_path_buf()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.wait("the storage warning", |w| {
+        w.global::<KioskAdapter>().get_store_problem() != ""
+    });
+    let banner = k.text("OfflineBanner::banner");
+    assert!(
+        banner.starts_with("Offline sales are unavailable: the local database"),
+        "{banner}"
+    );
+    assert!(banner.contains("is damaged"), "{banner}");
+
+    k.type_code("8690000010059");
+    k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Pay on Delivery");
+    k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+    k.tap("Kapıda nakit");
+    k.tap("I have read and accept the sales agreement.");
+    k.tap("Place order");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    assert_eq!(sim.world().all_orders().len(), 1);
+    assert_eq!(
+        std::fs::read(data.path().join("kiosk.db")).unwrap(),
+        b"not a database at all",
+        "left for support"
+    );
 }

@@ -47,6 +47,8 @@ pub enum Intent {
     /// The register poller saw the checkout move on.
     RegisterAnswer(Box<CheckoutResponse>),
     RegisterFailed(String),
+    /// Time to look at the line and the offline queue.
+    Tick,
 }
 
 /// Where the commerce server is and who the kiosk signs in as.
@@ -69,6 +71,11 @@ pub struct ControllerConfig {
     pub call_staff_after: Duration,
     pub self_service: bool,
     pub thank_you_seconds: u32,
+    /// Where the offline queue lives; `None` runs without one.
+    pub data_dir: Option<std::path::PathBuf>,
+    /// How often to look at the line and the queue, and send waiting orders.
+    pub outbox_every: Duration,
+    pub price_tolerance_percent: Money,
 }
 
 /// Sends updates to the screen. On a real window it hops to the UI thread; in tests
@@ -92,6 +99,19 @@ impl ControllerHandle {
 pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
     let (tx, rx) = mpsc::unbounded_channel();
     let handle = ControllerHandle { tx: tx.clone() };
+    let ticks = tx.clone();
+    let every = config.outbox_every;
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(every);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        interval.tick().await;
+        loop {
+            interval.tick().await;
+            if ticks.send(Intent::Tick).is_err() {
+                break;
+            }
+        }
+    });
     let controller = Controller {
         config,
         sink,
@@ -107,6 +127,10 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         register_number: None,
         poller: None,
         failed: None,
+        store: None,
+        store_problem: None,
+        offline: false,
+        basket_lines: std::cell::Cell::new(0),
     };
     tokio::spawn(controller.run(rx));
     handle.send(Intent::Connect);
@@ -134,6 +158,14 @@ struct Controller {
     poller: Option<tokio::task::JoinHandle<()>>,
     /// The intent that failed on the network, for Retry.
     failed: Option<Intent>,
+    /// The offline queue's database, opened at the first tick.
+    store: Option<crate::offline::Store>,
+    /// Why the database cannot be used; the kiosk sells online without it.
+    store_problem: Option<String>,
+    /// The last request failed on the line.
+    offline: bool,
+    /// Lines in the basket as last shown: replay waits for an empty basket.
+    basket_lines: std::cell::Cell<usize>,
 }
 
 /// How an intent ended when it did not end well.
@@ -155,7 +187,7 @@ impl Controller {
             tracing::debug!(?intent, "intent");
             let quiet = matches!(
                 intent,
-                Intent::RegisterAnswer(_) | Intent::RegisterFailed(_) | Intent::PayAtRegister
+                Intent::RegisterAnswer(_) | Intent::RegisterFailed(_) | Intent::PayAtRegister | Intent::Tick
             );
             if !quiet {
                 self.emit(Update::Busy(Some(if matches!(intent, Intent::Connect) {
@@ -176,6 +208,9 @@ impl Controller {
     }
 
     fn emit(&self, update: Update) {
+        if let Update::Basket { lines, .. } = &update {
+            self.basket_lines.set(lines.len());
+        }
         (self.sink)(update);
     }
 
@@ -196,6 +231,8 @@ impl Controller {
             }
             Failure::Commerce(e) if e.is_connectivity() || self.client.is_none() => {
                 tracing::warn!(error = %e, "request failed");
+                self.offline = true;
+                self.emit_outbox();
                 // Basket taps stay on the basket with a message; anything else offers Retry.
                 if matches!(
                     intent,
@@ -363,6 +400,10 @@ impl Controller {
                 self.show(*answer).await
             }
             Intent::RegisterFailed(message) => Err(Failure::Other(message)),
+            Intent::Tick => {
+                self.tick().await;
+                Ok(())
+            }
         }
     }
 
@@ -663,6 +704,76 @@ impl Controller {
         };
         self.logos.insert(url.to_string(), logo.clone());
         logo
+    }
+
+    /// Opens the queue's database once; a damaged one is reported and left alone.
+    fn open_store(&mut self) {
+        if self.store.is_some() || self.store_problem.is_some() {
+            return;
+        }
+        let Some(dir) = &self.config.data_dir else { return };
+        match crate::offline::Store::open(dir) {
+            Ok(store) => self.store = Some(store),
+            Err(e) => {
+                tracing::error!(error = %e, "the offline queue is unavailable; selling online only");
+                self.store_problem = Some(e.to_string());
+            }
+        }
+    }
+
+    fn waiting_orders(&self) -> u32 {
+        self.store
+            .as_ref()
+            .and_then(|s| crate::offline::queue::waiting(s).ok())
+            .map(|(n, _)| n)
+            .unwrap_or(0)
+    }
+
+    fn emit_outbox(&self) {
+        self.emit(Update::Outbox {
+            waiting: self.waiting_orders() as i32,
+            offline: self.offline,
+            problem: self.store_problem.clone().unwrap_or_default(),
+        });
+    }
+
+    /// Nobody's touch needed: reconnects when the line comes back, and sends waiting
+    /// orders while no sale is in progress (replay rebuilds the account's basket, so it
+    /// must never run under a customer's sale).
+    async fn tick(&mut self) {
+        self.open_store();
+        if self.client.is_none() {
+            if self.connect().await.is_ok() {
+                self.offline = false;
+                self.failed = None;
+            }
+            self.emit_outbox();
+            return;
+        }
+        let idle = self.response.is_none() && self.poller.is_none() && self.basket_lines.get() == 0;
+        let waiting = self.waiting_orders();
+        if self.offline && (waiting == 0 || !idle) {
+            if let Some(client) = self.client.clone() {
+                self.offline = client.basket().await.is_err_and(|e| e.is_connectivity());
+            }
+        }
+        if waiting > 0 && idle {
+            if let (Some(client), Some(store)) = (self.client.clone(), self.store.as_mut()) {
+                match crate::offline::replay::drain(&client, store, self.config.price_tolerance_percent).await {
+                    Ok(report) => {
+                        for (reference, outcome) in &report.outcomes {
+                            tracing::info!(reference, ?outcome, "queued order");
+                        }
+                        self.offline = report
+                            .outcomes
+                            .iter()
+                            .any(|(_, o)| matches!(o, crate::offline::replay::Outcome::Failed { error } if error.is_connectivity()));
+                    }
+                    Err(e) => tracing::error!(error = %e, "the offline queue could not be read"),
+                }
+            }
+        }
+        self.emit_outbox();
     }
 
     fn stop_poller(&mut self) {

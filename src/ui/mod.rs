@@ -40,6 +40,9 @@ pub fn controller_config(settings: &Settings, commerce_url: Option<String>) -> C
         call_staff_after: Duration::from_secs(settings.kiosk.call_staff_after_seconds),
         self_service: settings.kiosk.mode == Mode::SelfService,
         thank_you_seconds: settings.kiosk.thank_you_seconds as u32,
+        data_dir: None,
+        outbox_every: Duration::from_secs(10),
+        price_tolerance_percent: settings.offline.price_tolerance_percent,
     }
 }
 
@@ -301,7 +304,7 @@ fn drive_bench_sale(window: &MainWindow, handle: &ControllerHandle) {
 pub fn run_kiosk(
     settings: Settings,
     commerce_url: Option<String>,
-    _data_dir: Option<std::path::PathBuf>,
+    data_dir: Option<std::path::PathBuf>,
     measure: Measure,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -314,7 +317,8 @@ pub fn run_kiosk(
     if settings.kiosk.fullscreen {
         window.window().set_fullscreen(true);
     }
-    let config = controller_config(&settings, commerce_url);
+    let mut config = controller_config(&settings, commerce_url);
+    config.data_dir = data_dir;
     if let Backend::Demo(_) = config.backend {
         tracing::info!("no commerce server configured: demo mode against the built-in simulator");
     }

@@ -120,6 +120,12 @@ pub enum Update {
         call_staff: bool,
     },
     ThankYouCountdown(i32),
+    /// The offline banner: orders waiting, whether the line is down, a storage problem.
+    Outbox {
+        waiting: i32,
+        offline: bool,
+        problem: String,
+    },
 }
 
 pub fn installment_item(i: &Installment) -> InstallmentItem {
@@ -237,6 +243,15 @@ pub fn apply(window: &MainWindow, update: Update) {
             adapter.set_call_staff(call_staff);
         }
         Update::ThankYouCountdown(seconds) => window.global::<ThankYouAdapter>().set_reset_in(seconds),
+        Update::Outbox {
+            waiting,
+            offline,
+            problem,
+        } => {
+            kiosk.set_waiting_orders(waiting);
+            kiosk.set_offline(offline);
+            kiosk.set_store_problem(problem.into());
+        }
         Update::Show(view) => show(window, view),
     }
 }
