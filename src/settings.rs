@@ -141,6 +141,8 @@ pub struct OfflineSettings {
     pub max_age_hours: u64,
     /// A queued order whose price changed by more than this share is set aside.
     pub price_tolerance_percent: rust_decimal::Decimal,
+    /// The local catalog copy is refreshed this often while online.
+    pub catalog_refresh_minutes: u64,
 }
 
 impl Default for OfflineSettings {
@@ -152,6 +154,7 @@ impl Default for OfflineSettings {
             max_waiting_count: 200,
             max_age_hours: 72,
             price_tolerance_percent: rust_decimal::Decimal::new(5, 0),
+            catalog_refresh_minutes: 30,
         }
     }
 }

@@ -619,6 +619,16 @@ fn orders_taken_offline_are_sent_when_the_server_comes_back_with_no_touch() {
     });
     let orders = sim.world().all_orders().to_vec();
     assert_eq!(orders.len(), 2);
+    // Online again, the kiosk also refreshed its catalog copy by itself.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let store = instore_kiosk::offline::Store::open(data.path()).unwrap();
+        if instore_kiosk::offline::catalog::summary(&store).unwrap().0 == 12 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the catalog copy was not refreshed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
     for reference in &references {
         assert_eq!(
             orders

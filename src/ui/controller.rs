@@ -76,6 +76,8 @@ pub struct ControllerConfig {
     /// How often to look at the line and the queue, and send waiting orders.
     pub outbox_every: Duration,
     pub price_tolerance_percent: Money,
+    /// How often the local catalog copy is refreshed while online.
+    pub catalog_every: Duration,
 }
 
 /// Sends updates to the screen. On a real window it hops to the UI thread; in tests
@@ -131,6 +133,7 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         store_problem: None,
         offline: false,
         basket_lines: std::cell::Cell::new(0),
+        catalog_synced: None,
     };
     tokio::spawn(controller.run(rx));
     handle.send(Intent::Connect);
@@ -166,6 +169,8 @@ struct Controller {
     offline: bool,
     /// Lines in the basket as last shown: replay waits for an empty basket.
     basket_lines: std::cell::Cell<usize>,
+    /// When the local catalog copy was last refreshed by this kiosk.
+    catalog_synced: Option<Instant>,
 }
 
 /// How an intent ended when it did not end well.
@@ -755,6 +760,20 @@ impl Controller {
         if self.offline && (waiting == 0 || !idle) {
             if let Some(client) = self.client.clone() {
                 self.offline = client.basket().await.is_err_and(|e| e.is_connectivity());
+            }
+        }
+        let stale = self
+            .catalog_synced
+            .is_none_or(|at| at.elapsed() >= self.config.catalog_every);
+        if stale && !self.offline {
+            if let (Some(client), Some(store)) = (self.client.clone(), self.store.as_mut()) {
+                match crate::offline::catalog::sync(&client, store).await {
+                    Ok(count) => {
+                        tracing::info!(count, "catalog copy refreshed");
+                        self.catalog_synced = Some(Instant::now());
+                    }
+                    Err(e) => tracing::warn!(error = %e, "catalog copy not refreshed"),
+                }
             }
         }
         if waiting > 0 && idle {

@@ -43,6 +43,7 @@ pub fn controller_config(settings: &Settings, commerce_url: Option<String>) -> C
         data_dir: None,
         outbox_every: Duration::from_secs(10),
         price_tolerance_percent: settings.offline.price_tolerance_percent,
+        catalog_every: Duration::from_secs(settings.offline.catalog_refresh_minutes.max(1) * 60),
     }
 }
 
