@@ -675,3 +675,57 @@ fn a_damaged_database_is_reported_and_the_kiosk_still_sells_online() {
         "left for support"
     );
 }
+
+#[test]
+fn the_clerk_sees_waiting_sent_and_set_aside_orders() {
+    use instore_kiosk::offline::queue::{self, State};
+    let rt = runtime();
+    let data = tempfile::tempdir().unwrap();
+    let waiting = queue_socks_sale(data.path());
+    let sent = queue_socks_sale(data.path());
+    let aside = queue_socks_sale(data.path());
+    {
+        let mut store = instore_kiosk::offline::Store::open(data.path()).unwrap();
+        queue::record(
+            &mut store,
+            &sent,
+            State::Sent,
+            "sent",
+            Some("1234567890123"),
+            Some("1234567890123"),
+        )
+        .unwrap();
+        let reason = "the price of Çorap 3'lü Paket changed from 119,99 ₺ to 149,99 ₺";
+        queue::record(&mut store, &aside, State::SetAside, "set-aside", Some(reason), None).unwrap();
+    }
+    // The server is away, so nothing is sent while the clerk looks.
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let k = Kiosk::launch_with(
+        rt,
+        settings_for(Some(format!("http://{free}/"))),
+        Some(data.path().to_path_buf()),
+    );
+    k.wait("the error screen", |w| kiosk_screen(w) == Screen::Error);
+    k.tap("Orders");
+    k.wait("the orders", |w| kiosk_screen(w) == Screen::Orders);
+    assert!(k.exists("1 waiting, 1 sent, 1 set aside"));
+    let listed: Vec<String> = k
+        .window
+        .global::<instore_kiosk::ui::OrdersAdapter>()
+        .get_orders()
+        .iter()
+        .map(|o| o.reference.to_string())
+        .collect();
+    assert_eq!(listed, [aside.clone(), sent.clone(), waiting.clone()], "newest first");
+    assert!(k.exists("1234567890123"), "a sent order shows its number");
+    assert!(
+        k.exists("the price of Çorap 3'lü Paket changed from 119,99 ₺ to 149,99 ₺"),
+        "a set-aside order says why"
+    );
+    assert!(k.exists("Set aside") && k.exists("Sent") && k.exists("Waiting"));
+    k.tap("Back to basket");
+    k.wait("the basket", |w| kiosk_screen(w) != Screen::Orders);
+}

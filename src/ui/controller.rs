@@ -49,6 +49,8 @@ pub enum Intent {
     RegisterFailed(String),
     /// Time to look at the line and the offline queue.
     Tick,
+    /// The clerk's list of offline orders.
+    ShowOrders,
 }
 
 /// Where the commerce server is and who the kiosk signs in as.
@@ -407,6 +409,15 @@ impl Controller {
             Intent::RegisterFailed(message) => Err(Failure::Other(message)),
             Intent::Tick => {
                 self.tick().await;
+                Ok(())
+            }
+            Intent::ShowOrders => {
+                self.open_store();
+                let orders = match &self.store {
+                    Some(store) => crate::offline::queue::list(store).map_err(|e| Failure::Other(e.to_string()))?,
+                    None => Vec::new(),
+                };
+                self.emit(Update::Show(View::Orders(orders)));
                 Ok(())
             }
         }

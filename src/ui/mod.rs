@@ -114,6 +114,7 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
         product.to_string()
     ));
     on!(BasketAdapter, on_pay, [] => Intent::Pay);
+    on!(OrdersAdapter, on_open, [] => Intent::ShowOrders);
     on!(PaymentAdapter, on_choose, [pk] => Intent::ChooseOption(
         pk.to_string()
     ));

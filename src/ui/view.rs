@@ -6,8 +6,8 @@
 
 use super::{
     BankInstallments, BasketAdapter, BasketLine, CardItem, CashRegisterAdapter, ChoiceItem, InstallmentItem,
-    KioskAdapter, MainWindow, PayOnDeliveryAdapter, PaymentAdapter, PaymentOptionItem, SavedCardAdapter, Screen,
-    ThankYouAdapter,
+    KioskAdapter, MainWindow, OrdersAdapter, PayOnDeliveryAdapter, PaymentAdapter, PaymentOptionItem, QueuedOrderItem,
+    SavedCardAdapter, Screen, ThankYouAdapter,
 };
 use crate::commerce::money::format_try;
 use crate::commerce::pages::{Basket, Installment};
@@ -94,6 +94,8 @@ pub enum View {
         trouble: Trouble,
         can_retry: bool,
     },
+    /// The clerk's list of offline orders, oldest first.
+    Orders(Vec<crate::offline::queue::QueuedOrder>),
 }
 
 /// A change to what is on screen.
@@ -363,6 +365,33 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_method(method.into());
             adapter.set_reset_in(reset_in);
             Screen::ThankYou
+        }
+        View::Orders(orders) => {
+            use crate::offline::queue::State;
+            let adapter = window.global::<OrdersAdapter>();
+            let count = |state: &[State]| orders.iter().filter(|o| state.contains(&o.state)).count() as i32;
+            adapter.set_waiting(count(&[State::Waiting, State::Sending]));
+            adapter.set_sent(count(&[State::Sent]));
+            adapter.set_set_aside(count(&[State::SetAside]));
+            let items: Vec<QueuedOrderItem> = orders
+                .iter()
+                .rev()
+                .map(|o| QueuedOrderItem {
+                    reference: o.reference.clone().into(),
+                    state: o.state.as_str().into(),
+                    amount: format_try(o.amount).into(),
+                    payment: o.order.payment_type.clone().into(),
+                    created: o.created_at.get(..16).unwrap_or(&o.created_at).replace('T', " ").into(),
+                    detail: o
+                        .order_number
+                        .clone()
+                        .or_else(|| o.reason.clone())
+                        .unwrap_or_default()
+                        .into(),
+                })
+                .collect();
+            adapter.set_orders(model(items));
+            Screen::Orders
         }
         View::Error { trouble, can_retry } => {
             let (kind, detail) = trouble_parts(&trouble);
