@@ -164,6 +164,20 @@ impl Kiosk {
     fn screen(&self) -> Screen {
         kiosk_screen(&self.window)
     }
+
+    /// A whole sale from the basket screen: socks, pay on delivery in cash, to thank-you.
+    fn sell_socks_on_delivery(&self) {
+        self.type_code("8690000010059");
+        self.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
+        self.tap("Pay");
+        self.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+        self.tap("Pay on Delivery");
+        self.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+        self.tap("Kapıda nakit");
+        self.tap("I have read and accept the sales agreement.");
+        self.tap("Place order");
+        self.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    }
 }
 
 fn kiosk_screen(window: &MainWindow) -> Screen {
@@ -550,16 +564,7 @@ fn self_service_starts_at_welcome_asks_if_still_there_and_clears_the_sale() {
     // After a sale, the thank-you screen returns to Welcome by itself.
     k.tap("Tap to start");
     k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
-    k.type_code("8690000010059");
-    k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
-    k.tap("Pay");
-    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
-    k.tap("Pay on Delivery");
-    k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
-    k.tap("Kapıda nakit");
-    k.tap("I have read and accept the sales agreement.");
-    k.tap("Place order");
-    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    k.sell_socks_on_delivery();
     assert!(k.exists("Returning to the start in 2 s"));
     tick(2);
     k.wait("Welcome again", |w| kiosk_screen(w) == Screen::Welcome);
@@ -658,16 +663,7 @@ fn a_damaged_database_is_reported_and_the_kiosk_still_sells_online() {
     );
     assert!(banner.contains("is damaged"), "{banner}");
 
-    k.type_code("8690000010059");
-    k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
-    k.tap("Pay");
-    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
-    k.tap("Pay on Delivery");
-    k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
-    k.tap("Kapıda nakit");
-    k.tap("I have read and accept the sales agreement.");
-    k.tap("Place order");
-    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    k.sell_socks_on_delivery();
     assert_eq!(sim.world().all_orders().len(), 1);
     assert_eq!(
         std::fs::read(data.path().join("kiosk.db")).unwrap(),
