@@ -269,6 +269,14 @@ mod tests {
     }
 
     #[test]
+    fn the_packaged_example_is_valid() {
+        let example = include_str!("../packaging/settings.example.toml");
+        let settings = Settings::parse(example).expect("packaging/settings.example.toml parses");
+        assert_eq!(settings.offline.max_order_amount, rust_decimal::Decimal::new(5000, 0));
+        assert_eq!(settings.kiosk.layout, Layout::Landscape);
+    }
+
+    #[test]
     fn errors_name_the_field() {
         let e = Settings::parse("[commerce]\nurl = \"ftp://x\"\nemail = \"a@b\"\npassword = \"p\"\n").unwrap_err();
         assert!(e.starts_with("commerce.url:"), "{e}");
