@@ -33,7 +33,55 @@ pub const SCREENS: &[&str] = &[
     "saved-card-confirm",
     "thank-you",
     "error",
+    "orders",
 ];
+
+/// A scratch data directory holding three queued orders: waiting, sent and set aside.
+fn scratch_queue(dir: &Path) -> anyhow::Result<()> {
+    use crate::offline::queue::{self, NewOrder, QueuedLine, State};
+    let mut store = crate::offline::Store::open(dir)?;
+    let line = |code: &str, name: &str, price: &str, quantity| QueuedLine {
+        product: code.into(),
+        code: code.into(),
+        name: name.into(),
+        quantity,
+        unit_price: price.parse().unwrap_or_default(),
+    };
+    let limits = Settings::default().offline.limits();
+    let mut references = Vec::new();
+    for lines in [
+        vec![line("8690000010059", "Çorap 3'lü Paket", "119.99", 2)],
+        vec![line("8690000010011", "Pamuklu Tişört Beyaz", "249.90", 1)],
+        vec![line("8690000010103", "İpek Eşarp Desenli", "459.00", 1)],
+    ] {
+        let order = NewOrder {
+            payment_type: "pay_on_delivery".into(),
+            option_name: None,
+            choice: None,
+            contact: None,
+            lines,
+        };
+        references.push(queue::enqueue(&mut store, &order, &limits)?.reference);
+    }
+    queue::record(
+        &mut store,
+        &references[1],
+        State::Sent,
+        "sent",
+        Some("2026112700042"),
+        Some("2026112700042"),
+    )?;
+    let reason = "the price of İpek Eşarp Desenli changed from 459,00 ₺ to 499,00 ₺";
+    queue::record(
+        &mut store,
+        &references[2],
+        State::SetAside,
+        "set-aside",
+        Some(reason),
+        None,
+    )?;
+    Ok(())
+}
 
 struct Offscreen {
     window: Rc<MinimalSoftwareWindow>,
@@ -157,9 +205,16 @@ fn render_set(
     let sink: Sink = std::sync::Arc::new(move |update| {
         let _ = tx.send(update);
     });
+    let scratch = std::env::temp_dir().join(format!("instore-screens-{}-{}", std::process::id(), language));
+    let _ = std::fs::remove_dir_all(&scratch);
+    scratch_queue(&scratch)?;
+    let mut config = super::controller_config(&settings, None);
+    config.data_dir = Some(scratch.clone());
+    // No background sending while the screens are taken: the queue must stay as made.
+    config.outbox_every = Duration::from_secs(24 * 3600);
     let handle = {
         let _guard = runtime.enter();
-        controller::spawn(super::controller_config(&settings, None), sink)
+        controller::spawn(config, sink)
     };
     let s = Session {
         window,
@@ -266,6 +321,10 @@ fn render_set(
         }),
     );
     shot("error")?;
+    s.send_and_wait(Intent::ShowOrders, Screen::Orders)?;
+    shot("orders")?;
+    drop(s);
+    let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
 }
 
