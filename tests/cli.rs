@@ -39,9 +39,18 @@ fn start_sim(extra: &[&str]) -> (Running, String) {
     (Running(child), url)
 }
 
+/// A data directory of the test's own, never the user's real one.
+fn scratch_data_dir() -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("instore-cli-test-{}-{n}", std::process::id()))
+}
+
 fn checkout_command(url: &str, args: &[&str]) -> Command {
     let mut command = Command::new(BIN);
     command
+        .arg("--data-dir")
+        .arg(scratch_data_dir())
         .args([
             "checkout",
             "--commerce-url",
@@ -162,12 +171,27 @@ fn checkout_command_explains_an_unknown_code_and_an_unreachable_server() {
         .unwrap()
         .local_addr()
         .unwrap();
+    let output = checkout_command(
+        &format!("http://{free}/"),
+        &["--scan", "SCK-030", "--pay", "cash_register"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot be reached"), "{stderr}");
+
+    // A strategy that may be sold offline is queued instead; with no local catalog copy
+    // the sale cannot be priced, and the error says what to do.
     let output = checkout_command(&format!("http://{free}/"), &["--scan", "SCK-030", "--pay", "pay_later"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("cannot be reached"), "{stderr}");
+    assert!(
+        stderr.contains("in the local catalog (run 'catalog sync' while online)"),
+        "{stderr}"
+    );
 }
 
 #[test]
