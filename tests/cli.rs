@@ -2,6 +2,8 @@
 //! `instore-kiosk checkout` in another, talking real HTTP; and the errors a person sees
 //! for bad settings or an unreachable server.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -239,4 +241,49 @@ fn logs_never_contain_the_password_or_the_session_cookie() {
         !logs.to_lowercase().contains("x-csrftoken: "),
         "a CSRF token is in the logs"
     );
+}
+
+#[test]
+fn a_read_only_database_is_named_and_nothing_is_taken_offline() {
+    let data = scratch_data_dir();
+    let ok = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["queue", "list"])
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "a fresh data directory works");
+    common::make_read_only(&data);
+    let run = |args: &[&str]| {
+        common::honouring_file_modes(std::path::Path::new(BIN))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .env("INSTORE_LOG", "off")
+            .output()
+            .unwrap()
+    };
+    let listed = run(&["queue", "list"]);
+    let queued = run(&[
+        "checkout",
+        "--commerce-url",
+        "http://127.0.0.1:9/",
+        "--queue",
+        "--scan",
+        "SCK-030",
+        "--pay",
+        "pay_later",
+    ]);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for output in [listed, queued] {
+        assert_eq!(output.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("the local database {} cannot be written", data.join("kiosk.db").display())),
+            "{stderr}"
+        );
+        assert!(!String::from_utf8_lossy(&output.stdout).contains("queued"));
+    }
+    let _ = std::fs::remove_dir_all(&data);
 }

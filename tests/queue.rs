@@ -63,7 +63,7 @@ fn limits_refuse_an_offline_sale_with_a_clear_reason() {
         ..limits()
     };
     let refused = |r: Result<_, queue::QueueError>| match r {
-        Err(queue::QueueError::Refused(why)) => why,
+        Err(queue::QueueError::Refused(why)) => why.to_string(),
         other => panic!("expected a refusal, got {other:?}"),
     };
     let why = refused(queue::enqueue(&mut store, &socks_order("pay_later", 3), &tight));

@@ -156,7 +156,11 @@ impl Kiosk {
 
     fn type_code(&self, code: &str) {
         for digit in code.chars() {
-            self.tap(&digit.to_string());
+            // The keypad's key, not a basket line's quantity that reads the same.
+            let key = ElementHandle::find_by_accessible_label(&self.window, &digit.to_string())
+                .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
+                .unwrap_or_else(|| panic!("no key {digit}"));
+            key.invoke_accessible_default_action();
         }
         self.tap("Add");
     }
@@ -724,4 +728,297 @@ fn the_clerk_sees_waiting_sent_and_set_aside_orders() {
     assert!(k.exists("Set aside") && k.exists("Sent") && k.exists("Waiting"));
     k.tap("Back to basket");
     k.wait("the basket", |w| kiosk_screen(w) != Screen::Orders);
+}
+
+/// Fills a data directory's catalog copy from a simulator that is then stopped.
+fn catalog_copy_in(data: &std::path::Path) {
+    let rt = runtime();
+    rt.block_on(async {
+        let sim = start_sim(Scenario::default()).await;
+        let client = common::logged_in(&sim).await;
+        let mut store = instore_kiosk::offline::Store::open(data).unwrap();
+        assert_eq!(
+            instore_kiosk::offline::catalog::sync(&client, &mut store)
+                .await
+                .unwrap(),
+            12
+        );
+        sim.stop().await;
+    });
+}
+
+fn queued_orders(data: &std::path::Path) -> Vec<instore_kiosk::offline::queue::QueuedOrder> {
+    let store = instore_kiosk::offline::Store::open(data).unwrap();
+    instore_kiosk::offline::queue::list(&store).unwrap()
+}
+
+fn free_loopback_port() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+#[test]
+fn the_line_drops_mid_sale_and_the_customer_still_pays_on_delivery() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let data = tempfile::tempdir().unwrap();
+    let k = Kiosk::launch_with(rt, settings_for(Some(sim.url())), Some(data.path().to_path_buf()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    // One sale online: the kiosk learns the options and the pay-on-delivery fees, and
+    // copies the catalog by itself.
+    k.sell_socks_on_delivery();
+    k.tap("New sale");
+    k.wait("an empty basket", |w| {
+        kiosk_screen(w) == Screen::Basket && basket_lines_of(w) == 0
+    });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while instore_kiosk::offline::catalog::summary(&instore_kiosk::offline::Store::open(data.path()).unwrap())
+        .unwrap()
+        .0
+        < 12
+    {
+        assert!(Instant::now() < deadline, "the catalog copy was not made");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // A line in the basket, then the line to the server goes.
+    k.type_code("8690000010011");
+    k.wait("one line", |w| basket_lines_of(w) == 1);
+    sim.world().scenario.faults.drop_rate = 1.0;
+    k.type_code("8690000010059");
+    k.wait("two lines, priced offline", |w| basket_lines_of(w) == 2);
+    assert_eq!(k.text("CodeEntry::message"), "Added: Çorap 3'lü Paket");
+    assert_eq!(k.text("TotalAndPay::total"), "369,89 ₺");
+    assert!(k.window.global::<KioskAdapter>().get_offline());
+    assert!(k
+        .text("OfflineBanner::banner")
+        .starts_with("Offline: the store server cannot be reached."));
+
+    k.tap("Pay");
+    k.wait("the offline payment options", |w| {
+        kiosk_screen(w) == Screen::PaymentOptions
+    });
+    let options: Vec<(String, bool)> = k
+        .window
+        .global::<PaymentAdapter>()
+        .get_options()
+        .iter()
+        .map(|o| (o.name.to_string(), o.available))
+        .collect();
+    assert_eq!(
+        options,
+        [
+            ("Cash Register".to_string(), false),
+            ("Cash Register (installments)".to_string(), false),
+            ("Pay on Delivery".to_string(), true),
+            ("Saved Card".to_string(), false),
+        ]
+    );
+    assert!(!k.enabled("Cash Register"), "a card strategy cannot be chosen offline");
+    k.find("Cash Register").invoke_accessible_default_action();
+    k.wait("nothing", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    assert!(k.exists("Unavailable while offline: this payment needs the payment network, which cannot be reached."));
+
+    k.tap("Pay on Delivery");
+    k.wait("pay on delivery, offline", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+    // The fees last seen on the server.
+    assert!(k.exists("Kapıda kredi kartı"));
+    k.tap("Kapıda kredi kartı");
+    k.tap("I have read and accept the sales agreement.");
+    k.tap("Place order");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    let reference = k.text("ThankYouPage::order-number");
+    assert!(reference.starts_with('K') && reference.len() == 16, "{reference}");
+    assert_eq!(k.text("ThankYouPage::order-summary"), "384,79 ₺  ·  Pay on Delivery");
+    assert!(k.exists("Offline reference"));
+    assert!(k
+        .text("ThankYouPage::pending-note")
+        .contains("will be sent as soon as the line returns"));
+
+    // Committed before the customer saw that screen.
+    let queued = queued_orders(data.path());
+    let order = queued.iter().find(|o| o.reference == reference).expect("queued");
+    assert_eq!(order.order.choice.as_deref(), Some("credit_card"));
+    assert_eq!(order.order.lines.len(), 2);
+    assert_eq!(sim.world().all_orders().len(), 1, "only the online sale so far");
+
+    // The line comes back; nobody touches the kiosk; the thank-you screen stays.
+    sim.world().scenario.faults.drop_rate = 0.0;
+    k.wait("the order sent", |w| {
+        let kiosk = w.global::<KioskAdapter>();
+        !kiosk.get_offline() && kiosk.get_waiting_orders() == 0
+    });
+    assert_eq!(k.screen(), Screen::ThankYou);
+    let orders = sim.world().all_orders().to_vec();
+    let sent: Vec<_> = orders
+        .iter()
+        .filter(|o| o.notes.as_deref() == Some(reference.as_str()))
+        .collect();
+    assert_eq!(sent.len(), 1, "exactly once");
+    assert_eq!(sent[0].payment_type, "pay_on_delivery");
+    assert_eq!(
+        sent[0].amount,
+        "384.79".parse().unwrap(),
+        "goods and the card-at-the-door fee"
+    );
+
+    // The next sale is online again, with every option.
+    k.tap("New sale");
+    k.wait("an empty basket", |w| {
+        kiosk_screen(w) == Screen::Basket && basket_lines_of(w) == 0
+    });
+    k.type_code("8690000010011");
+    k.wait("one line", |w| basket_lines_of(w) == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    assert!(k
+        .window
+        .global::<PaymentAdapter>()
+        .get_options()
+        .iter()
+        .all(|o| o.available));
+    assert_eq!(sim.world().all_orders().len(), 2);
+}
+
+fn basket_lines_of(w: &MainWindow) -> usize {
+    w.global::<BasketAdapter>().get_lines().row_count()
+}
+
+#[test]
+fn a_kiosk_that_starts_offline_sells_from_its_catalog_copy() {
+    let data = tempfile::tempdir().unwrap();
+    catalog_copy_in(data.path());
+    let free = free_loopback_port();
+    let k = Kiosk::launch_with(
+        runtime(),
+        settings_for(Some(format!("http://{free}/"))),
+        Some(data.path().to_path_buf()),
+    );
+    // Not an error screen: the basket, with the offline banner.
+    k.wait("the basket, offline", |w| {
+        kiosk_screen(w) == Screen::Basket && w.global::<KioskAdapter>().get_offline()
+    });
+    k.type_code("999");
+    k.wait("the not-found message", |w| {
+        w.global::<BasketAdapter>().get_notice_kind() == "not-found"
+    });
+    k.type_code("8690000010059");
+    k.wait("one line", |w| basket_lines_of(w) == 1);
+    k.tap("One more Çorap 3'lü Paket");
+    k.wait("two of it", |w| w.global::<BasketAdapter>().get_total() == "239,98 ₺");
+
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    // It never heard the server's list: pay on delivery, under the kiosk's own name.
+    let options = k.window.global::<PaymentAdapter>().get_options();
+    assert_eq!(options.row_count(), 1);
+    k.tap("Pay on delivery");
+    k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+    assert!(k.exists("You agree with the courier how to pay at the door."));
+    assert!(!k.enabled("Place order"), "the agreement comes first");
+    k.tap("I have read and accept the sales agreement.");
+    k.tap("Place order");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    let reference = k.text("ThankYouPage::order-number");
+    assert_eq!(k.text("ThankYouPage::order-summary"), "239,98 ₺");
+    assert_eq!(queued_orders(data.path())[0].reference, reference);
+
+    // The server appears; the order is sent by itself with the server's own choice.
+    let sim = k.runtime.block_on(Simulator::start(Scenario::default(), free)).unwrap();
+    k.wait("the order sent", |w| {
+        w.global::<KioskAdapter>().get_waiting_orders() == 0
+    });
+    let orders = sim.world().all_orders().to_vec();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].notes.as_deref(), Some(reference.as_str()));
+    assert_eq!(orders[0].items.len(), 1);
+    // The thank-you screen was not taken away; New sale is online.
+    assert_eq!(k.screen(), Screen::ThankYou);
+    k.tap("New sale");
+    k.wait("an empty basket, online", |w| {
+        kiosk_screen(w) == Screen::Basket && !w.global::<KioskAdapter>().get_offline()
+    });
+}
+
+#[test]
+fn an_offline_sale_over_the_limit_is_refused_and_nothing_is_queued() {
+    let data = tempfile::tempdir().unwrap();
+    catalog_copy_in(data.path());
+    let mut settings = settings_for(Some(format!("http://{}/", free_loopback_port())));
+    settings.offline.max_order_amount = "200".parse().unwrap();
+    let k = Kiosk::launch_with(runtime(), settings, Some(data.path().to_path_buf()));
+    k.wait("the basket, offline", |w| {
+        kiosk_screen(w) == Screen::Basket && w.global::<KioskAdapter>().get_offline()
+    });
+    k.type_code("8690000010011");
+    k.wait("one line", |w| basket_lines_of(w) == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Pay on delivery");
+    k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+    k.tap("I have read and accept the sales agreement.");
+    k.tap("Place order");
+    k.wait("the refusal", |w| {
+        w.global::<instore_kiosk::ui::PayOnDeliveryAdapter>().get_refusal_kind() != ""
+    });
+    assert_eq!(k.screen(), Screen::PayOnDelivery, "the customer is not sent anywhere");
+    assert!(k.exists(
+        "This order cannot be taken while offline: 249,90 ₺ is more than the 200,00 ₺ allowed for one order. Please ask a member of staff."
+    ));
+    assert!(queued_orders(data.path()).is_empty());
+    // Back in the basket, the line is still there to change.
+    k.tap("Cancel");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    assert_eq!(basket_lines_of(&k.window), 1);
+}
+
+/// Run in a child process that cannot write the data directory (see the test below).
+fn read_only_child(data: &str) {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::launch_with(rt, settings_for(Some(sim.url())), Some(data.into()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.wait("the storage warning", |w| {
+        w.global::<KioskAdapter>().get_store_problem() != ""
+    });
+    let banner = k.text("OfflineBanner::banner");
+    assert!(
+        banner.starts_with("Offline sales are unavailable: the local database")
+            && banner.contains("kiosk.db cannot be written"),
+        "{banner}"
+    );
+    k.sell_socks_on_delivery();
+    assert_eq!(sim.world().all_orders().len(), 1);
+}
+
+#[test]
+fn a_read_only_database_is_reported_and_the_kiosk_still_sells_online() {
+    const CHILD: &str = "INSTORE_TEST_READ_ONLY_DATA_DIR";
+    if let Ok(data) = std::env::var(CHILD) {
+        return read_only_child(&data);
+    }
+    let data = tempfile::tempdir().unwrap();
+    drop(instore_kiosk::offline::Store::open(data.path()).unwrap());
+    common::make_read_only(data.path());
+    let output = common::honouring_file_modes(&std::env::current_exe().unwrap())
+        .args([
+            "a_read_only_database_is_reported_and_the_kiosk_still_sells_online",
+            "--exact",
+            "--nocapture",
+        ])
+        .env(CHILD, data.path())
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains("1 passed"), "the child ran the sale: {said}");
+    // Let the temporary directory be removed.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(data.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
 }

@@ -1,11 +1,13 @@
 //! What the kiosk keeps on its own disk, in one SQLite file under the data directory:
-//! a copy of the catalog (so scanning and pricing work while the server is away), and
-//! (coming with the offline queue) the orders waiting to be sent and their journal.
+//! a copy of the catalog (so scanning and pricing work while the server is away), the
+//! checkout facts last seen (payment options, pay-on-delivery choices and fees), and the
+//! orders waiting to be sent with their journal.
 //!
 //! Not here: talking to the server (`crate::commerce`) or screens.
 
 pub mod catalog;
 pub mod queue;
+pub mod remembered;
 pub mod replay;
 pub mod store;
 

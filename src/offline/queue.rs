@@ -98,10 +98,26 @@ pub struct Limits {
     pub max_age: Duration,
 }
 
+/// Why an offline sale is refused: facts, so a screen can say it in its own language;
+/// `Display` is the English sentence for the command line and the logs.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    #[error("the basket is empty")]
+    Empty,
+    #[error("{} is more than the {} an order may be while offline", format_try(*amount), format_try(*max))]
+    OrderOverLimit { amount: Money, max: Money },
+    #[error("{count} orders are already waiting to be sent, the most allowed")]
+    TooManyWaiting { count: u32 },
+    #[error("orders waiting would come to {}, more than the {} allowed while offline", format_try(*total), format_try(*max))]
+    WaitingOverLimit { total: Money, max: Money },
+    #[error("an order has waited {hours} hours; no more are taken offline until it is sent")]
+    OldestTooOld { hours: u64 },
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {
     #[error("{0}")]
-    Refused(String),
+    Refused(Refusal),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -135,28 +151,24 @@ pub fn waiting(store: &Store) -> StoreResult<(u32, Money)> {
 /// Checks the limits and commits the order; it is durable when this returns.
 pub fn enqueue(store: &mut Store, order: &NewOrder, limits: &Limits) -> Result<QueuedOrder, QueueError> {
     if order.lines.is_empty() {
-        return Err(QueueError::Refused("the basket is empty".into()));
+        return Err(QueueError::Refused(Refusal::Empty));
     }
     let amount = order.amount();
     if amount > limits.max_order_amount {
-        return Err(QueueError::Refused(format!(
-            "{} is more than the {} an order may be while offline",
-            format_try(amount),
-            format_try(limits.max_order_amount)
-        )));
+        return Err(QueueError::Refused(Refusal::OrderOverLimit {
+            amount,
+            max: limits.max_order_amount,
+        }));
     }
     let (count, total) = waiting(store)?;
     if count >= limits.max_waiting_count {
-        return Err(QueueError::Refused(format!(
-            "{count} orders are already waiting to be sent, the most allowed"
-        )));
+        return Err(QueueError::Refused(Refusal::TooManyWaiting { count }));
     }
     if total + amount > limits.max_waiting_amount {
-        return Err(QueueError::Refused(format!(
-            "orders waiting would come to {}, more than the {} allowed while offline",
-            format_try(total + amount),
-            format_try(limits.max_waiting_amount)
-        )));
+        return Err(QueueError::Refused(Refusal::WaitingOverLimit {
+            total: total + amount,
+            max: limits.max_waiting_amount,
+        }));
     }
     let oldest: Option<String> = store.read(|db| {
         db.query_row(
@@ -171,13 +183,12 @@ pub fn enqueue(store: &mut Store, order: &NewOrder, limits: &Limits) -> Result<Q
             .to_std()
             .unwrap_or_default();
         if age > limits.max_age {
-            return Err(QueueError::Refused(format!(
-                "an order has waited {} hours; no more are taken offline until it is sent",
-                age.as_secs() / 3600
-            )));
+            return Err(QueueError::Refused(Refusal::OldestTooOld {
+                hours: age.as_secs() / 3600,
+            }));
         }
     }
-    let lines = serde_json::to_string(&order.lines).map_err(|e| QueueError::Refused(e.to_string()))?;
+    let lines = serde_json::to_string(&order.lines).expect("plain data serialises");
     let stamp = now();
     let reference = store.write(|tx| {
         // A reference is random; on the rare clash, draw again.

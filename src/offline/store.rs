@@ -80,6 +80,13 @@ const MIGRATIONS: &[&str] = &[
         detail    TEXT
     );
 ",
+    "
+    CREATE TABLE remembered (
+        key      TEXT PRIMARY KEY,    -- e.g. the payment options last offered
+        value    TEXT NOT NULL,       -- JSON
+        saved_at TEXT NOT NULL
+    );
+",
 ];
 
 /// An open database.

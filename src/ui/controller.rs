@@ -5,12 +5,15 @@
 //! One intent is handled at a time, in order: a double tap cannot send two requests,
 //! and the buttons are disabled (the `busy` overlay) from the tap until the answer.
 
+use super::local::{self, LocalSale};
 use super::view::{basket_update, installment_item, Busy, Notice, Trouble, Update, View};
 use super::{CardItem, ChoiceItem, PaymentOptionItem};
 use crate::checkout::walk_to_payment;
 use crate::commerce::money::format_try;
-use crate::commerce::pages::{CheckoutResponse, Page, PaymentOption, SavedCard};
+use crate::commerce::pages::{Basket, CheckoutResponse, Page, PaymentOption, SavedCard};
 use crate::commerce::{ClientConfig, CommerceClient, CommerceError, Money};
+use crate::offline::queue::{self, Limits, QueueError};
+use crate::offline::remembered::{self, KnownChoice, KnownOption};
 use crate::sim::Simulator;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -80,6 +83,9 @@ pub struct ControllerConfig {
     pub price_tolerance_percent: Money,
     /// How often the local catalog copy is refreshed while online.
     pub catalog_every: Duration,
+    /// Strategies that may be sold while the server cannot be reached.
+    pub offline_payment_types: Vec<String>,
+    pub limits: Limits,
 }
 
 /// Sends updates to the screen. On a real window it hops to the UI thread; in tests
@@ -136,6 +142,9 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         offline: false,
         basket_lines: std::cell::Cell::new(0),
         catalog_synced: None,
+        local: None,
+        last_basket: None,
+        thank_you_shown: false,
     };
     tokio::spawn(controller.run(rx));
     handle.send(Intent::Connect);
@@ -173,6 +182,12 @@ struct Controller {
     basket_lines: std::cell::Cell<usize>,
     /// When the local catalog copy was last refreshed by this kiosk.
     catalog_synced: Option<Instant>,
+    /// The sale is being made without the server (`crate::ui::local`).
+    local: Option<LocalSale>,
+    /// The server's basket as last shown, carried on locally if the line goes down.
+    last_basket: Option<Basket>,
+    /// A thank-you screen is up: a reconnect must not take it away from the customer.
+    thank_you_shown: bool,
 }
 
 /// How an intent ended when it did not end well.
@@ -203,7 +218,13 @@ impl Controller {
                     Busy::Working
                 })));
             }
-            let outcome = self.handle(intent.clone()).await;
+            let mut outcome = self.handle(intent.clone()).await;
+            if let Err(Failure::Commerce(e)) = &outcome {
+                if e.is_connectivity() && self.carry_on_offline(&intent) {
+                    tracing::warn!(error = %e, "the server cannot be reached; selling offline");
+                    outcome = self.handle_local(intent.clone()).await;
+                }
+            }
             if let Err(failure) = outcome {
                 self.fail(intent, failure);
             }
@@ -278,6 +299,10 @@ impl Controller {
     }
 
     async fn handle(&mut self, intent: Intent) -> Result<(), Failure> {
+        let local_too = matches!(intent, Intent::PayOnDelivery { .. } | Intent::Retry);
+        if self.local.is_some() && (sells_offline(&intent) || local_too) {
+            return self.handle_local(intent).await;
+        }
         match intent {
             Intent::Connect => self.connect().await,
             Intent::Start => {
@@ -300,7 +325,7 @@ impl Controller {
                 match client.set_quantity(&product.as_str().into(), wanted).await {
                     Ok(basket) => {
                         self.options_answer = None;
-                        self.emit(basket_update(&basket));
+                        self.emit_basket(&basket);
                         self.emit(Update::BasketNotice(Notice::Clear));
                     }
                     Err(CommerceError::Http { message, .. }) => self.emit(Update::StepError(message)),
@@ -311,7 +336,7 @@ impl Controller {
             Intent::Remove(product) => {
                 let basket = self.client()?.remove_from_basket(&product.as_str().into()).await?;
                 self.options_answer = None;
-                self.emit(basket_update(&basket));
+                self.emit_basket(&basket);
                 Ok(())
             }
             Intent::Pay => self.pay().await,
@@ -374,17 +399,18 @@ impl Controller {
                 self.response = None;
                 self.option = None;
                 let basket = self.client()?.basket().await?;
-                self.emit(basket_update(&basket));
+                self.emit_basket(&basket);
                 self.emit(Update::Show(View::Basket));
                 Ok(())
             }
             Intent::NewSale => {
+                self.thank_you_shown = false;
                 self.stop_poller();
                 self.response = None;
                 self.option = None;
                 let basket = self.client()?.clear_basket().await?;
                 self.options_answer = None;
-                self.emit(basket_update(&basket));
+                self.emit_basket(&basket);
                 self.emit(Update::BasketNotice(Notice::Clear));
                 self.emit(Update::Show(if self.config.self_service {
                     View::Welcome
@@ -455,7 +481,12 @@ impl Controller {
             server: url.trim_end_matches('/').to_string(),
             user: email,
         });
-        self.emit(basket_update(&basket));
+        if self.local.is_some() {
+            // Back after selling offline: the sale on screen stays the customer's.
+            self.offline = false;
+            return self.leave_local().await;
+        }
+        self.emit_basket(&basket);
         self.emit(Update::Show(if self.config.self_service {
             View::Welcome
         } else {
@@ -476,7 +507,7 @@ impl Controller {
         match client.add_to_basket(&product.pk, 1).await {
             Ok(basket) => {
                 self.options_answer = None;
-                self.emit(basket_update(&basket));
+                self.emit_basket(&basket);
                 self.emit(Update::BasketNotice(Notice::Added(product.name)));
             }
             // Out of stock and the like: the server's words, under the code field.
@@ -520,7 +551,7 @@ impl Controller {
             Some(Intent::Pay) => self.pay().await,
             _ => {
                 let basket = self.client()?.basket().await?;
-                self.emit(basket_update(&basket));
+                self.emit_basket(&basket);
                 self.emit(Update::Show(View::Basket));
                 Ok(())
             }
@@ -568,6 +599,16 @@ impl Controller {
                 }
                 Page::PaymentOptionSelection(ctx) if answer.current().is_some() => {
                     self.options_answer = Some(answer.clone());
+                    let known: Vec<KnownOption> = ctx
+                        .payment_options
+                        .iter()
+                        .map(|o| KnownOption {
+                            pk: o.pk.0.clone(),
+                            name: o.name.clone(),
+                            payment_type: o.payment_type.clone(),
+                        })
+                        .collect();
+                    self.remember(remembered::PAYMENT_OPTIONS, &known);
                     View::PaymentOptions {
                         options: ctx
                             .payment_options
@@ -577,6 +618,7 @@ impl Controller {
                                 pk: o.pk.0.clone().into(),
                                 name: o.name.clone().into(),
                                 kind: o.payment_type.clone().into(),
+                                available: true,
                             })
                             .collect(),
                         amount,
@@ -623,19 +665,31 @@ impl Controller {
                     self.response = Some(answer);
                     return Ok(());
                 }
-                Page::PayOnDeliveryPaymentChoice(ctx) => View::PayOnDelivery {
-                    choices: ctx
+                Page::PayOnDeliveryPaymentChoice(ctx) => {
+                    let known: Vec<KnownChoice> = ctx
                         .payment_choices
                         .iter()
-                        .map(|c| ChoiceItem {
-                            value: c.value.clone().into(),
-                            label: c.label.clone().into(),
-                            fee: format_try(c.price).into(),
+                        .map(|c| KnownChoice {
+                            value: c.value.clone(),
+                            label: c.label.clone(),
+                            fee: c.price,
                         })
-                        .collect(),
-                    amount,
-                    error: String::new(),
-                },
+                        .collect();
+                    self.remember(remembered::PAY_ON_DELIVERY_CHOICES, &known);
+                    View::PayOnDelivery {
+                        choices: ctx
+                            .payment_choices
+                            .iter()
+                            .map(|c| ChoiceItem {
+                                value: c.value.clone().into(),
+                                label: c.label.clone().into(),
+                                fee: format_try(c.price).into(),
+                            })
+                            .collect(),
+                        amount,
+                        error: String::new(),
+                    }
+                }
                 Page::SavedCardSelection(ctx) => {
                     self.saved_cards = ctx.cards.clone();
                     View::SavedCardList {
@@ -681,14 +735,16 @@ impl Controller {
                     tracing::info!(order = %number, %method, "sale completed");
                     self.response = None;
                     if let Ok(basket) = self.client()?.basket().await {
-                        self.emit(basket_update(&basket));
+                        self.emit_basket(&basket);
                     }
+                    self.thank_you_shown = true;
                     self.emit(Update::BasketNotice(Notice::Clear));
                     self.emit(Update::Show(View::ThankYou {
                         order_number: number,
                         amount: total,
                         method,
                         reset_in: self.config.thank_you_seconds as i32,
+                        pending: false,
                     }));
                     return Ok(());
                 }
@@ -803,7 +859,290 @@ impl Controller {
                 }
             }
         }
+        if !self.offline && self.local.is_some() {
+            if let Err(Failure::Commerce(e)) = self.leave_local().await {
+                tracing::info!(error = %e, "not back yet");
+            }
+        }
         self.emit_outbox();
+    }
+
+    fn emit_basket(&mut self, basket: &Basket) {
+        self.last_basket = Some(basket.clone());
+        self.emit(basket_update(basket));
+    }
+
+    fn home(&self) -> View {
+        if self.config.self_service {
+            View::Welcome
+        } else {
+            View::Basket
+        }
+    }
+
+    /// Keeps a checkout fact for offline sales; failing to is logged, never a sale's end.
+    fn remember<T: serde::Serialize>(&mut self, key: &str, value: &T) {
+        self.open_store();
+        if let Some(store) = self.store.as_mut() {
+            if let Err(e) = remembered::save(store, key, value) {
+                tracing::warn!(key, error = %e, "not remembered for offline sales");
+            }
+        }
+    }
+
+    /// After `intent` failed on the line: whether the sale goes on without the server.
+    /// Only before payment (nothing can have been paid yet), and only with a queue to
+    /// keep the order and a catalog copy to price it from.
+    fn carry_on_offline(&mut self, intent: &Intent) -> bool {
+        let starting = matches!(intent, Intent::Connect | Intent::Retry) && self.client.is_none();
+        if self.local.is_some() || !(sells_offline(intent) || starting) || self.config.offline_payment_types.is_empty()
+        {
+            return false;
+        }
+        self.open_store();
+        let Some(store) = &self.store else { return false };
+        if !crate::offline::catalog::summary(store).is_ok_and(|(products, _)| products > 0) {
+            tracing::warn!("no catalog copy: offline sales are impossible until one is synced");
+            return false;
+        }
+        let mut sale = LocalSale::from_basket(self.last_basket.as_ref());
+        sale.choices = remembered::load(store, remembered::PAY_ON_DELIVERY_CHOICES)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        self.stop_poller();
+        self.response = None;
+        self.option = None;
+        self.offline = true;
+        self.local = Some(sale);
+        self.emit_outbox();
+        true
+    }
+
+    fn emit_local_basket(&self) {
+        if let Some(sale) = &self.local {
+            self.emit(sale.basket_update());
+        }
+    }
+
+    /// The options shown offline: the server's last list, offline strategies available.
+    fn offline_options(&self) -> Vec<KnownOption> {
+        let known: Vec<KnownOption> = self
+            .store
+            .as_ref()
+            .and_then(|s| remembered::load(s, remembered::PAYMENT_OPTIONS).ok().flatten())
+            .unwrap_or_default();
+        local::offline_options(&known, SCREEN_PAYMENT_TYPES, &self.config.offline_payment_types)
+    }
+
+    /// The sale while the server cannot be reached: the basket from the catalog copy,
+    /// pay on delivery into the offline queue.
+    async fn handle_local(&mut self, intent: Intent) -> Result<(), Failure> {
+        let offline_types = self.config.offline_payment_types.clone();
+        match intent {
+            Intent::Connect | Intent::Retry => {
+                if let Backend::Server { url, email, .. } = &self.config.backend {
+                    self.emit(Update::Status {
+                        demo: false,
+                        server: url.trim_end_matches('/').to_string(),
+                        user: email.clone(),
+                    });
+                }
+                self.emit_local_basket();
+                self.emit(Update::Show(self.home()));
+            }
+            Intent::Start | Intent::Cancel => {
+                self.emit_local_basket();
+                self.emit(Update::Show(View::Basket));
+            }
+            Intent::AddCode(code) => {
+                let code = code.trim();
+                if code.is_empty() {
+                    return Ok(());
+                }
+                let store = self
+                    .store
+                    .as_ref()
+                    .ok_or_else(|| Failure::Other("no offline store".into()))?;
+                let notice = match crate::offline::catalog::lookup(store, code) {
+                    Ok(Some(product)) => {
+                        if let Some(sale) = self.local.as_mut() {
+                            sale.add(&product, code);
+                        }
+                        self.emit_local_basket();
+                        Notice::Added(product.name)
+                    }
+                    Ok(None) if crate::offline::catalog::summary(store).is_ok_and(|(n, _)| n == 0) => Notice::NoCatalog,
+                    Ok(None) => Notice::NotFound(code.to_string()),
+                    Err(e) => Notice::Failed(e.to_string()),
+                };
+                self.emit(Update::BasketNotice(notice));
+            }
+            Intent::ChangeQuantity(product, delta) => {
+                if let Some(sale) = self.local.as_mut() {
+                    sale.change(&product, delta);
+                }
+                self.emit_local_basket();
+                self.emit(Update::BasketNotice(Notice::Clear));
+            }
+            Intent::Remove(product) => {
+                if let Some(sale) = self.local.as_mut() {
+                    sale.remove(&product);
+                }
+                self.emit_local_basket();
+            }
+            Intent::Pay => {
+                let Some(sale) = &self.local else { return Ok(()) };
+                if sale.lines.is_empty() {
+                    return Ok(());
+                }
+                if self.client.is_some() && !self.offline {
+                    match self.resume_online().await {
+                        Ok(true) => return self.pay().await,
+                        Ok(false) => return Ok(()),
+                        Err(e) if e.is_connectivity() => {
+                            tracing::info!(error = %e, "still offline");
+                            self.offline = true;
+                            self.emit_outbox();
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                let options = self.offline_options();
+                let amount = self.local.as_ref().map(|s| format_try(s.total())).unwrap_or_default();
+                self.emit(Update::Show(View::PaymentOptions {
+                    options: local::option_items(&options, &offline_types),
+                    amount,
+                    error: String::new(),
+                }));
+            }
+            Intent::ChooseOption(pk) => {
+                let chosen = self.offline_options().into_iter().find(|o| o.pk == pk);
+                let Some(option) = chosen
+                    .filter(|o| o.payment_type == local::PAY_ON_DELIVERY && offline_types.contains(&o.payment_type))
+                else {
+                    // The screen offers only what can be sold offline; nothing to do.
+                    return Ok(());
+                };
+                if let Some(sale) = self.local.as_mut() {
+                    sale.option = Some(option);
+                    let view = sale.pay_on_delivery_view();
+                    self.emit(Update::Show(view));
+                }
+            }
+            Intent::PayOnDelivery { choice, agreed } => {
+                if agreed {
+                    self.queue_pay_on_delivery(choice)?;
+                }
+            }
+            Intent::NewSale => {
+                self.thank_you_shown = false;
+                if let Some(sale) = self.local.as_mut() {
+                    sale.lines.clear();
+                    sale.option = None;
+                }
+                if self.client.is_some() && !self.offline {
+                    self.leave_local().await?;
+                } else {
+                    self.emit_local_basket();
+                }
+                self.emit(Update::BasketNotice(Notice::Clear));
+                self.emit(Update::Show(self.home()));
+            }
+            other => return Err(Failure::Other(format!("{other:?} cannot be done offline"))),
+        }
+        Ok(())
+    }
+
+    /// Commits the offline sale to the queue before the customer is told it is accepted.
+    fn queue_pay_on_delivery(&mut self, choice: String) -> Result<(), Failure> {
+        let (Some(store), Some(sale)) = (self.store.as_mut(), self.local.as_mut()) else {
+            return Err(Failure::Other("the offline queue is unavailable".into()));
+        };
+        let option_name = sale.option.as_ref().map(|o| o.name.clone()).filter(|n| !n.is_empty());
+        let choice = Some(choice).filter(|c| !c.is_empty());
+        let order = queue::NewOrder {
+            payment_type: local::PAY_ON_DELIVERY.into(),
+            option_name: option_name.clone(),
+            choice: choice.clone(),
+            contact: None,
+            lines: sale.lines.clone(),
+        };
+        match queue::enqueue(store, &order, &self.config.limits) {
+            Ok(queued) => {
+                let fee = choice.map(|c| sale.fee(&c)).unwrap_or_default();
+                tracing::info!(reference = %queued.reference, amount = %queued.amount, "sale taken offline");
+                sale.lines.clear();
+                sale.option = None;
+                let basket = sale.basket_update();
+                self.thank_you_shown = true;
+                self.emit(basket);
+                self.emit(Update::BasketNotice(Notice::Clear));
+                self.emit_outbox();
+                self.emit(Update::Show(View::ThankYou {
+                    order_number: queued.reference,
+                    amount: format_try(queued.amount + fee),
+                    method: option_name.unwrap_or_default(),
+                    reset_in: self.config.thank_you_seconds as i32,
+                    pending: true,
+                }));
+            }
+            Err(QueueError::Refused(refusal)) => {
+                tracing::info!(%refusal, "offline sale refused");
+                self.emit(Update::OfflineRefused(refusal));
+            }
+            Err(QueueError::Store(e)) => {
+                tracing::error!(error = %e, "the offline sale could not be saved");
+                self.emit(Update::StepError(e.to_string()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The line is back mid-sale: puts the local basket on the server. `Ok(false)` when
+    /// the server refused a line (its words are on the basket screen).
+    async fn resume_online(&mut self) -> Result<bool, CommerceError> {
+        let client = self.client.clone().ok_or(CommerceError::SessionExpired)?;
+        let lines = self.local.as_ref().map(|s| s.lines.clone()).unwrap_or_default();
+        client.clear_basket().await?;
+        let mut refused = None;
+        for line in &lines {
+            let product = crate::commerce::pages::Pk(line.product.clone());
+            match client.add_to_basket(&product, line.quantity).await {
+                Ok(_) => {}
+                Err(CommerceError::Http { message, .. }) => {
+                    refused.get_or_insert(format!("{}: {message}", line.name));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let basket = client.basket().await?;
+        tracing::info!(lines = lines.len(), "back online; the offline basket is on the server");
+        self.local = None;
+        self.options_answer = None;
+        self.emit_basket(&basket);
+        self.emit_outbox();
+        if let Some(message) = refused {
+            self.emit(Update::Show(View::Basket));
+            self.emit(Update::StepError(message));
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// The line is back: leaves offline selling once no sale is on screen. A sale in
+    /// progress stays local until its Pay (which moves it to the server) or New sale.
+    async fn leave_local(&mut self) -> Result<(), Failure> {
+        let in_sale = self.local.as_ref().is_some_and(|s| !s.lines.is_empty()) || self.thank_you_shown;
+        if !in_sale {
+            // The server's basket may still hold the lines of the sale the cut interrupted.
+            let basket = self.client()?.clear_basket().await?;
+            self.local = None;
+            self.options_answer = None;
+            self.emit_basket(&basket);
+        }
+        self.emit_outbox();
+        Ok(())
     }
 
     fn stop_poller(&mut self) {
@@ -866,6 +1205,21 @@ impl Controller {
             poller.abort();
         }
     }
+}
+
+/// Intents of the part of a sale before payment, which can go on without the server.
+fn sells_offline(intent: &Intent) -> bool {
+    matches!(
+        intent,
+        Intent::Start
+            | Intent::AddCode(_)
+            | Intent::ChangeQuantity(..)
+            | Intent::Remove(_)
+            | Intent::Pay
+            | Intent::ChooseOption(_)
+            | Intent::Cancel
+            | Intent::NewSale
+    )
 }
 
 fn base64_png(text: &str) -> Result<(u32, u32, Vec<u8>), String> {

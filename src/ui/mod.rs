@@ -5,6 +5,7 @@
 //! change only through `view::apply` on the UI thread.
 
 pub mod controller;
+pub mod local;
 pub mod screenshots;
 pub mod view;
 
@@ -44,6 +45,8 @@ pub fn controller_config(settings: &Settings, commerce_url: Option<String>) -> C
         outbox_every: Duration::from_secs(10),
         price_tolerance_percent: settings.offline.price_tolerance_percent,
         catalog_every: Duration::from_secs(settings.offline.catalog_refresh_minutes.max(1) * 60),
+        offline_payment_types: settings.offline.payment_types.clone(),
+        limits: settings.offline.limits(),
     }
 }
 

@@ -34,6 +34,10 @@ pub const SCREENS: &[&str] = &[
     "thank-you",
     "error",
     "orders",
+    "offline-basket",
+    "offline-payment-options",
+    "offline-pay-on-delivery",
+    "offline-thank-you",
 ];
 
 /// A scratch data directory holding three queued orders: waiting, sent and set aside.
@@ -63,6 +67,19 @@ fn scratch_queue(dir: &Path) -> anyhow::Result<()> {
         };
         references.push(queue::enqueue(&mut store, &order, &limits)?.reference);
     }
+    // The catalog copy the offline screens sell from: the demo simulator's products.
+    let products: Vec<crate::commerce::pages::Product> = crate::sim::catalog::default_catalog()
+        .into_iter()
+        .map(|p| crate::commerce::pages::Product {
+            pk: crate::commerce::pages::Pk(p.pk.to_string()),
+            sku: p.sku,
+            name: p.name,
+            price: p.price,
+            barcode: Some(p.barcode),
+            ..Default::default()
+        })
+        .collect();
+    crate::offline::catalog::replace(&mut store, &products)?;
     queue::record(
         &mut store,
         &references[1],
@@ -323,6 +340,67 @@ fn render_set(
     shot("error")?;
     s.send_and_wait(Intent::ShowOrders, Screen::Orders)?;
     shot("orders")?;
+    drop(s);
+
+    // The same kiosk with its server out of reach: it sells from its catalog copy, with
+    // the options and fees the online screens above left in its store.
+    let unreachable = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    let (tx, updates) = mpsc::channel();
+    let sink: Sink = std::sync::Arc::new(move |update| {
+        let _ = tx.send(update);
+    });
+    let mut offline = super::controller_config(&settings, None);
+    offline.backend = controller::Backend::Server {
+        url: format!("http://{unreachable}/"),
+        email: crate::sim::Scenario::default().demo_email,
+        password: String::new(),
+    };
+    offline.data_dir = Some(scratch.clone());
+    offline.outbox_every = Duration::from_secs(24 * 3600);
+    offline.connect_timeout = Duration::from_millis(500);
+    let handle = {
+        let _guard = runtime.enter();
+        controller::spawn(offline, sink)
+    };
+    let s = Session {
+        window,
+        updates,
+        handle,
+    };
+    s.wait("the offline basket", |w| w.global::<KioskAdapter>().get_offline())?;
+    for code in ["8690000010011", "8690000010059"] {
+        s.handle.send(Intent::AddCode(code.into()));
+    }
+    s.wait("two lines", |w| {
+        w.global::<BasketAdapter>().get_lines().row_count() == 2
+    })?;
+    let mut shot = |name: &str| -> anyhow::Result<()> {
+        s.pump();
+        let path = out.join(format!("{name}-{}x{}-{language}.png", size.0, size.1));
+        render_png(surface, size, &path)?;
+        rendered.files.push(path);
+        Ok(())
+    };
+    shot("offline-basket")?;
+    s.send_and_wait(Intent::Pay, Screen::PaymentOptions)?;
+    shot("offline-payment-options")?;
+    s.send_and_wait(
+        Intent::ChooseOption(s.option_pk("Pay on Delivery")?),
+        Screen::PayOnDelivery,
+    )?;
+    let pod = window.global::<PayOnDeliveryAdapter>();
+    let choice = pod.get_choices().row_data(0).map(|c| c.value).unwrap_or_default();
+    pod.set_selected(choice.clone());
+    pod.set_agreed(true);
+    shot("offline-pay-on-delivery")?;
+    s.send_and_wait(
+        Intent::PayOnDelivery {
+            choice: choice.to_string(),
+            agreed: true,
+        },
+        Screen::ThankYou,
+    )?;
+    shot("offline-thank-you")?;
     drop(s);
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(())

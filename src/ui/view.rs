@@ -39,6 +39,8 @@ pub enum Notice {
     Added(String),
     NotFound(String),
     Failed(String),
+    /// Offline, and the kiosk has no catalog copy to price a scan from.
+    NoCatalog,
     Clear,
 }
 
@@ -89,6 +91,8 @@ pub enum View {
         amount: String,
         method: String,
         reset_in: i32,
+        /// Taken offline: the number is the kiosk's own reference, sent later.
+        pending: bool,
     },
     Error {
         trouble: Trouble,
@@ -122,6 +126,8 @@ pub enum Update {
         call_staff: bool,
     },
     ThankYouCountdown(i32),
+    /// The offline queue refused the sale; the screen says why in its language.
+    OfflineRefused(crate::offline::queue::Refusal),
     /// The offline banner: orders waiting, whether the line is down, a storage problem.
     Outbox {
         waiting: i32,
@@ -211,6 +217,7 @@ pub fn apply(window: &MainWindow, update: Update) {
                 Notice::Added(name) => ("added", name),
                 Notice::NotFound(code) => ("not-found", code),
                 Notice::Failed(detail) => ("failed", detail),
+                Notice::NoCatalog => ("no-catalog", String::new()),
                 Notice::Clear => ("", String::new()),
             };
             adapter.set_notice_kind(kind.into());
@@ -253,6 +260,21 @@ pub fn apply(window: &MainWindow, update: Update) {
             kiosk.set_waiting_orders(waiting);
             kiosk.set_offline(offline);
             kiosk.set_store_problem(problem.into());
+        }
+        Update::OfflineRefused(refusal) => {
+            use crate::offline::queue::Refusal;
+            let adapter = window.global::<PayOnDeliveryAdapter>();
+            let (kind, amount, limit, count) = match refusal {
+                Refusal::Empty => ("empty", None, None, 0),
+                Refusal::OrderOverLimit { amount, max } => ("order-over-limit", Some(amount), Some(max), 0),
+                Refusal::TooManyWaiting { count } => ("too-many-waiting", None, None, count as i32),
+                Refusal::WaitingOverLimit { total, max } => ("waiting-over-limit", Some(total), Some(max), 0),
+                Refusal::OldestTooOld { hours } => ("too-old", None, None, hours as i32),
+            };
+            adapter.set_refusal_amount(amount.map(format_try).unwrap_or_default().into());
+            adapter.set_refusal_limit(limit.map(format_try).unwrap_or_default().into());
+            adapter.set_refusal_count(count);
+            adapter.set_refusal_kind(kind.into());
         }
         Update::Show(view) => show(window, view),
     }
@@ -304,12 +326,14 @@ fn show(window: &MainWindow, view: View) {
         }
         View::PayOnDelivery { choices, amount, error } => {
             let adapter = window.global::<PayOnDeliveryAdapter>();
-            // Keep the customer's selection when the same choices come back with an error.
-            let same = adapter
-                .get_choices()
-                .iter()
-                .map(|c| c.value)
-                .eq(choices.iter().map(|c| c.value.clone()));
+            // Keep the customer's selection when the same choices come back (an error, a
+            // retry); chosen afresh from the options (the next customer), it starts unticked.
+            let same = kiosk.get_screen() != Screen::PaymentOptions
+                && adapter
+                    .get_choices()
+                    .iter()
+                    .map(|c| c.value)
+                    .eq(choices.iter().map(|c| c.value.clone()));
             if !same {
                 adapter.set_selected(SharedString::new());
                 adapter.set_agreed(false);
@@ -317,6 +341,7 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_choices(model(choices));
             adapter.set_amount(amount.into());
             adapter.set_step_error(error.into());
+            adapter.set_refusal_kind(SharedString::new());
             Screen::PayOnDelivery
         }
         View::SavedCardList { cards, amount, error } => {
@@ -358,8 +383,10 @@ fn show(window: &MainWindow, view: View) {
             amount,
             method,
             reset_in,
+            pending,
         } => {
             let adapter = window.global::<ThankYouAdapter>();
+            adapter.set_pending(pending);
             adapter.set_order_number(order_number.into());
             adapter.set_amount(amount.into());
             adapter.set_method(method.into());

@@ -104,3 +104,38 @@ pub async fn checkout_paying_register(
 pub fn approve() -> ServiceAction {
     ServiceAction::Approve
 }
+
+/// A command that runs `program` so that file modes apply to it. Tests run as root on
+/// CI, and root ignores modes (CAP_DAC_OVERRIDE); `setpriv` (util-linux) starts the
+/// program without the capabilities that bypass them. As another user, it runs as is.
+pub fn honouring_file_modes(program: &std::path::Path) -> std::process::Command {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let root = status
+        .lines()
+        .find(|l| l.starts_with("Uid:"))
+        .and_then(|l| l.split_whitespace().nth(2))
+        == Some("0");
+    if root {
+        let mut command = std::process::Command::new("setpriv");
+        command
+            .args([
+                "--bounding-set=-dac_override,-dac_read_search,-fowner",
+                "--inh-caps=-all",
+                "--",
+            ])
+            .arg(program);
+        command
+    } else {
+        std::process::Command::new(program)
+    }
+}
+
+/// Makes a data directory and its files read-only.
+pub fn make_read_only(dir: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    }
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+}
