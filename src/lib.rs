@@ -6,6 +6,7 @@
 
 pub mod checkout;
 pub mod commerce;
+pub mod devices;
 pub mod offline;
 pub mod settings;
 pub mod sim;

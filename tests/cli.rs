@@ -280,7 +280,10 @@ fn a_read_only_database_is_named_and_nothing_is_taken_offline() {
         assert_eq!(output.status.code(), Some(1));
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
-            stderr.contains(&format!("the local database {} cannot be written", data.join("kiosk.db").display())),
+            stderr.contains(&format!(
+                "the local database {} cannot be written",
+                data.join("kiosk.db").display()
+            )),
             "{stderr}"
         );
         assert!(!String::from_utf8_lossy(&output.stdout).contains("queued"));

@@ -87,6 +87,19 @@ const MIGRATIONS: &[&str] = &[
         saved_at TEXT NOT NULL
     );
 ",
+    "
+    CREATE TABLE print_jobs (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind       TEXT NOT NULL,     -- receipt | reprint | test
+        reference  TEXT NOT NULL,     -- the order number, or the offline reference
+        bytes      BLOB NOT NULL,     -- ESC/POS, exactly what goes to the port
+        created_at TEXT NOT NULL,
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        printed_at TEXT               -- NULL while the job waits
+    );
+    CREATE INDEX print_jobs_waiting ON print_jobs (printed_at, id);
+",
 ];
 
 /// An open database.

@@ -2,6 +2,8 @@
 //! a real client talking HTTP to it.
 #![allow(dead_code)]
 
+pub mod escpos;
+
 use instore_kiosk::checkout::{run_checkout, Choices, Completed, Event, ServiceAction};
 use instore_kiosk::commerce::{ClientConfig, CommerceClient, Money};
 use instore_kiosk::sim::catalog::default_catalog;

@@ -1,0 +1,380 @@
+//! The customer's receipt and the ESC/POS bytes that print it.
+//!
+//! The commands come from the `escpos` crate (text in the printer's code page, sizes,
+//! justification, QR code, cut). It has no CODE128, the symbology registers and hand
+//! scanners read best and the most compact for order numbers, so that one command
+//! (`GS k 73`) is written here, per the Epson ESC/POS reference.
+
+use crate::commerce::money::format_try;
+use crate::commerce::Money;
+use crate::settings::PrinterSettings;
+use escpos::driver::Driver;
+use escpos::printer::Printer;
+use escpos::printer_options::PrinterOptions;
+use escpos::utils::{JustifyMode, PageCode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Every Turkish letter; a code page must print all of them.
+pub const TURKISH_LETTERS: &str = "ÇĞİÖŞÜçğıöşü";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptLine {
+    pub name: String,
+    pub quantity: u32,
+    pub unit_price: Money,
+    pub total: Money,
+}
+
+/// What a receipt says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub header: Vec<String>,
+    pub lines: Vec<ReceiptLine>,
+    pub service_fee: Option<Money>,
+    pub total: Money,
+    /// The payment option's name.
+    pub payment: String,
+    pub installments: Option<u32>,
+    /// The server's order number, or the kiosk's reference for an order taken offline.
+    pub order_number: String,
+    /// The order's receipt page, printed as a QR code.
+    pub link: Option<String>,
+    /// Taken offline and not sent yet.
+    pub pending: bool,
+    /// Local date and time, as printed.
+    pub printed_at: String,
+    pub footer: String,
+    /// "tr" or "en".
+    pub language: String,
+}
+
+struct Words {
+    quantity_each: &'static str,
+    service_fee: &'static str,
+    total: &'static str,
+    payment: &'static str,
+    installments: &'static str,
+    single_payment: &'static str,
+    order: &'static str,
+    pending: &'static str,
+    pending_note: &'static str,
+    link: &'static str,
+}
+
+fn words(language: &str) -> Words {
+    if language == "en" {
+        Words {
+            quantity_each: "x",
+            service_fee: "Service fee",
+            total: "TOTAL",
+            payment: "Payment",
+            installments: "installments",
+            single_payment: "Single payment",
+            order: "Order number",
+            pending: "OFFLINE, PENDING",
+            pending_note: "Taken offline; sent to the store when the line returns.",
+            link: "Your receipt online:",
+        }
+    } else {
+        Words {
+            quantity_each: "x",
+            service_fee: "Hizmet bedeli",
+            total: "TOPLAM",
+            payment: "Ödeme",
+            installments: "taksit",
+            single_payment: "Tek çekim",
+            order: "Sipariş numarası",
+            pending: "ÇEVRİMDIŞI, BEKLEMEDE",
+            pending_note: "Çevrimdışı alındı; bağlantı gelince mağazaya gönderilecek.",
+            link: "Fişiniz çevrimiçi:",
+        }
+    }
+}
+
+/// The code page named in the settings, if the escpos crate knows it and it prints
+/// every Turkish letter.
+pub fn code_page(name: &str) -> Result<PageCode, String> {
+    const KNOWN: &[PageCode] = &[
+        PageCode::PC857,
+        PageCode::PC853,
+        PageCode::WPC1254,
+        PageCode::PC437,
+        PageCode::PC850,
+        PageCode::PC858,
+        PageCode::WPC1252,
+        PageCode::ISO8859_15,
+    ];
+    let page = KNOWN
+        .iter()
+        .copied()
+        .find(|p| p.to_string().eq_ignore_ascii_case(name))
+        .ok_or_else(|| format!("{name:?} is not a known code page; use \"PC857\" (Turkish)"))?;
+    let missing: String = TURKISH_LETTERS.chars().filter(|c| !printable(page, *c)).collect();
+    if missing.is_empty() {
+        Ok(page)
+    } else {
+        Err(format!("{name} cannot print {missing}; use \"PC857\" (Turkish)"))
+    }
+}
+
+/// Collects what the escpos crate writes, instead of sending it anywhere.
+#[derive(Clone, Default)]
+struct Collect(Rc<RefCell<Vec<u8>>>);
+
+impl Driver for Collect {
+    fn name(&self) -> String {
+        "memory".into()
+    }
+    fn write(&self, data: &[u8]) -> escpos::errors::Result<()> {
+        self.0.borrow_mut().extend_from_slice(data);
+        Ok(())
+    }
+    fn read(&self, _buf: &mut [u8]) -> escpos::errors::Result<usize> {
+        Ok(0)
+    }
+    fn flush(&self) -> escpos::errors::Result<()> {
+        Ok(())
+    }
+}
+
+/// Whether `c` is one byte of `page` (the crate falls back to UTF-8 for the rest,
+/// which a printer would print as garbage).
+fn printable(page: PageCode, c: char) -> bool {
+    if c.is_ascii() {
+        return !c.is_ascii_control();
+    }
+    let out = Collect::default();
+    let mut printer = Printer::new(
+        out.clone(),
+        Protocol::default(),
+        Some(PrinterOptions::new(Some(page), None, 42)),
+    );
+    let written = printer.write(&c.to_string()).and_then(|p| p.print()).is_ok();
+    let bytes = out.0.borrow();
+    written && bytes.len() == 1 && bytes[0] >= 0x80
+}
+
+/// Text the printer can print: known look-alikes for what the code page lacks, and
+/// '?' only for what has none (never a Turkish letter: `code_page` refuses such pages).
+fn printable_text(page: PageCode, text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if printable(page, c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '₺' => out.push_str("TL"),
+            '’' | '‘' | '´' => out.push('\''),
+            '“' | '”' => out.push('"'),
+            '–' | '—' => out.push('-'),
+            '…' => out.push_str("..."),
+            '\u{a0}' | '\t' => out.push(' '),
+            _ => out.push('?'),
+        }
+    }
+    out
+}
+
+/// Writes text: ASCII as it is, the rest through the crate's code page table. (escpos
+/// 0.20's PC857 table also lists '.' and '-', at bytes PC857 leaves undefined or uses
+/// for the soft hyphen, and it looks there first; a receipt would lose its dots.)
+fn put<D: Driver>(p: &mut Printer<D>, text: &str) -> escpos::errors::Result<()> {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let split = rest
+            .char_indices()
+            .find(|(_, c)| c.is_ascii() != rest.starts_with(|f: char| f.is_ascii()))
+            .map_or(rest.len(), |(i, _)| i);
+        let (run, tail) = rest.split_at(split);
+        if run.is_ascii() {
+            p.custom(run.as_bytes())?;
+        } else {
+            p.write(run)?;
+        }
+        rest = tail;
+    }
+    Ok(())
+}
+
+fn putln<D: Driver>(p: &mut Printer<D>, text: &str) -> escpos::errors::Result<()> {
+    put(p, text)?;
+    p.custom(b"\n")?;
+    Ok(())
+}
+
+fn money(amount: Money) -> String {
+    format_try(amount).replace('₺', "TL")
+}
+
+/// `left` and `right` on one line of `width` characters; `left` is cut if needed.
+fn two_columns(left: &str, right: &str, width: usize) -> String {
+    let room = width.saturating_sub(right.chars().count() + 1);
+    let left: String = left.chars().take(room).collect();
+    let gap = width.saturating_sub(left.chars().count() + right.chars().count());
+    format!("{left}{}{right}", " ".repeat(gap.max(1)))
+}
+
+/// `GS k 73`: CODE128 with code set B, or C for an even run of digits (half as wide).
+fn code128(data: &str) -> Vec<u8> {
+    let mut payload: Vec<u8> = Vec::new();
+    if data.len().is_multiple_of(2) && data.bytes().all(|b| b.is_ascii_digit()) {
+        payload.extend_from_slice(b"{C");
+        for pair in data.as_bytes().chunks(2) {
+            payload.push((pair[0] - b'0') * 10 + (pair[1] - b'0'));
+        }
+    } else {
+        payload.extend_from_slice(b"{B");
+        payload.extend(data.bytes().filter(|b| (0x20..0x7f).contains(b) && *b != b'{'));
+    }
+    let mut cmd = vec![
+        0x1d, b'h', 80, // height in dots
+        0x1d, b'w', 2, // module width
+        0x1d, b'H', 2, // the number, printed below the bars
+        0x1d, b'k', 73,
+    ];
+    cmd.push(payload.len().min(255) as u8);
+    cmd.extend_from_slice(&payload[..payload.len().min(255)]);
+    cmd
+}
+
+/// Characters on a line of Font A at this paper width.
+pub fn columns(paper_width_mm: u32) -> usize {
+    if paper_width_mm == 58 {
+        32
+    } else {
+        48
+    }
+}
+
+/// The bytes that print `receipt`, from ESC @ to the cut.
+pub fn encode(receipt: &Receipt, printer: &PrinterSettings) -> Result<Vec<u8>, String> {
+    let page = code_page(&printer.code_page)?;
+    let width = columns(printer.paper_width_mm);
+    let w = words(&receipt.language);
+    let t = |s: &str| printable_text(page, s);
+    let out = Collect::default();
+    let mut p = Printer::new(
+        out.clone(),
+        Protocol::default(),
+        Some(PrinterOptions::new(Some(page), None, width as u8)),
+    );
+    let e = |e: escpos::errors::PrinterError| e.to_string();
+    p.init().map_err(e)?;
+    if let Some(n) = printer.code_page_number {
+        p.custom(&[0x1b, b't', n]).map_err(e)?;
+    }
+    p.justify(JustifyMode::CENTER).map_err(e)?;
+    for (i, line) in receipt.header.iter().enumerate() {
+        if i == 0 {
+            p.bold(true).map_err(e)?.size(2, 2).map_err(e)?;
+            putln(&mut p, &t(line)).map_err(e)?;
+            p.reset_size().map_err(e)?.bold(false).map_err(e)?;
+        } else {
+            putln(&mut p, &t(line)).map_err(e)?;
+        }
+    }
+    putln(&mut p, &t(&receipt.printed_at)).map_err(e)?;
+    if receipt.pending {
+        p.feed().map_err(e)?;
+        p.reverse(true).map_err(e)?.bold(true).map_err(e)?;
+        putln(&mut p, &t(&format!(" {} ", w.pending))).map_err(e)?;
+        p.reverse(false).map_err(e)?.bold(false).map_err(e)?;
+        putln(&mut p, &t(w.pending_note)).map_err(e)?;
+    }
+    p.justify(JustifyMode::LEFT).map_err(e)?;
+    putln(&mut p, &"-".repeat(width)).map_err(e)?;
+    for line in &receipt.lines {
+        putln(&mut p, &t(&line.name)).map_err(e)?;
+        let each = format!("  {} {} {}", line.quantity, w.quantity_each, money(line.unit_price));
+        putln(&mut p, &t(&two_columns(&each, &money(line.total), width))).map_err(e)?;
+    }
+    putln(&mut p, &"-".repeat(width)).map_err(e)?;
+    if let Some(fee) = receipt.service_fee.filter(|f| !f.is_zero()) {
+        putln(&mut p, &t(&two_columns(w.service_fee, &money(fee), width))).map_err(e)?;
+    }
+    p.bold(true).map_err(e)?;
+    putln(&mut p, &t(&two_columns(w.total, &money(receipt.total), width))).map_err(e)?;
+    p.bold(false).map_err(e)?;
+    let plan = match receipt.installments {
+        Some(n) if n > 1 => format!("{n} {}", w.installments),
+        _ => w.single_payment.to_string(),
+    };
+    putln(&mut p, &t(&format!("{}: {} ({plan})", w.payment, receipt.payment))).map_err(e)?;
+    p.feed().map_err(e)?;
+    p.justify(JustifyMode::CENTER).map_err(e)?;
+    putln(&mut p, &t(w.order)).map_err(e)?;
+    p.custom(&code128(&receipt.order_number)).map_err(e)?;
+    p.feed().map_err(e)?;
+    if let Some(link) = &receipt.link {
+        putln(&mut p, &t(w.link)).map_err(e)?;
+        let size = if width == 32 { 4 } else { 6 };
+        p.qrcode_option(
+            link,
+            QRCodeOption::new(QRCodeModel::Model2, size, QRCodeCorrectionLevel::M),
+        )
+        .map_err(e)?;
+    }
+    if !receipt.footer.is_empty() {
+        putln(&mut p, &t(&receipt.footer)).map_err(e)?;
+    }
+    p.feeds(3).map_err(e)?;
+    p.print_cut().map_err(e)?;
+    let bytes = out.0.borrow().clone();
+    Ok(bytes)
+}
+
+/// The sample `devices test-print` prints: every Turkish letter, a barcode, a QR code.
+pub fn sample(language: &str) -> Receipt {
+    let line = |name: &str, quantity: u32, unit: &str| {
+        let unit_price: Money = unit.parse().unwrap_or_default();
+        ReceiptLine {
+            name: name.into(),
+            quantity,
+            unit_price,
+            total: unit_price * Money::from(quantity),
+        }
+    };
+    let lines = vec![
+        line("Türkçe: ÇĞİÖŞÜ çğıöşü", 1, "1.00"),
+        line("Çorap 3'lü Paket", 2, "119.99"),
+        line("İpek Eşarp Desenli", 1, "459.00"),
+    ];
+    Receipt {
+        header: vec!["Yazıcı deneme fişi".into(), "ÇĞİÖŞÜ çğıöşü".into()],
+        total: lines.iter().map(|l| l.total).sum(),
+        lines,
+        service_fee: None,
+        payment: "Kapıda ödeme".into(),
+        installments: None,
+        order_number: "2026112700042".into(),
+        link: Some("https://instore.example.com/orders/completed/test/".into()),
+        pending: false,
+        printed_at: chrono::Local::now().format("%d.%m.%Y %H:%M").to_string(),
+        footer: "Şimdi ödeyin, ğüşıöç İÇĞÜŞÖ".into(),
+        language: language.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pc857_prints_every_turkish_letter_and_a_latin_page_is_refused() {
+        assert_eq!(code_page("PC857").unwrap(), PageCode::PC857);
+        let refused = code_page("PC437").unwrap_err();
+        assert!(refused.contains("cannot print") && refused.contains('ğ'), "{refused}");
+        assert!(code_page("EBCDIC").is_err());
+    }
+
+    #[test]
+    fn the_lira_sign_becomes_tl_and_columns_fit_the_paper() {
+        assert_eq!(printable_text(PageCode::PC857, "12,50 ₺ – ok"), "12,50 TL - ok");
+        let row = two_columns("Çok uzun bir ürün adı, kağıda sığmayacak kadar", "1.234,50 TL", 32);
+        assert_eq!(row.chars().count(), 32);
+        assert!(row.ends_with(" 1.234,50 TL"));
+    }
+}
