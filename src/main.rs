@@ -37,6 +37,9 @@ enum Command {
     /// Orders taken while the server was away.
     #[command(subcommand)]
     Queue(QueueCommand),
+    /// The receipt printer and the barcode scanner.
+    #[command(subcommand)]
+    Devices(DevicesCommand),
     /// Render every screen to PNG (both sizes, both languages) with simulator data.
     Screenshots {
         #[arg(long, default_value = "screenshots", value_name = "DIR")]
@@ -97,6 +100,32 @@ enum CatalogCommand {
     Sync(ServerArgs),
     /// Say how many products the local copy holds and when it was refreshed.
     Show,
+}
+
+#[derive(Subcommand)]
+enum DevicesCommand {
+    /// The serial ports this machine has.
+    List,
+    /// Print a sample receipt (every Turkish letter, a barcode, a QR code), then cut.
+    TestPrint {
+        /// The printer's port; defaults to printer.port in the settings.
+        #[arg(long, value_name = "PATH")]
+        port: Option<String>,
+        /// Defaults to printer.baud_rate.
+        #[arg(long)]
+        baud: Option<u32>,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+    },
+    /// Print each code the scanner reads, one a line, until interrupted.
+    TestScan {
+        /// The scanner's port; defaults to scanner.port in the settings.
+        #[arg(long, value_name = "PATH")]
+        port: Option<String>,
+        #[arg(long)]
+        baud: Option<u32>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -206,6 +235,7 @@ fn main() -> ExitCode {
         }
         Command::Catalog(CatalogCommand::Show) => catalog_show(&data_dir),
         Command::Queue(command) => runtime().and_then(|rt| rt.block_on(queue_command(&settings, command, &data_dir))),
+        Command::Devices(command) => devices_command(&settings, command),
         Command::Screenshots { out } => instore_kiosk::ui::screenshots::render_all(&out).map(|rendered| {
             for file in rendered.files {
                 println!("{}", file.display());
@@ -522,4 +552,111 @@ async fn checkout(settings: Settings, args: CheckoutArgs, data_dir: &std::path::
         );
     }
     Ok(())
+}
+
+fn devices_command(settings: &Settings, command: DevicesCommand) -> anyhow::Result<()> {
+    use instore_kiosk::devices::{printer, receipt, scanner};
+    match command {
+        DevicesCommand::List => {
+            let ports = serialport::available_ports()?;
+            if ports.is_empty() {
+                println!("no serial ports found");
+            }
+            for port in ports {
+                let kind = match port.port_type {
+                    serialport::SerialPortType::UsbPort(usb) => format!(
+                        "USB {:04x}:{:04x} {}",
+                        usb.vid,
+                        usb.pid,
+                        usb.product.unwrap_or_default()
+                    ),
+                    serialport::SerialPortType::PciPort => "PCI".into(),
+                    serialport::SerialPortType::BluetoothPort => "Bluetooth".into(),
+                    serialport::SerialPortType::Unknown => "serial".into(),
+                };
+                println!("{}\t{}", port.port_name, kind.trim());
+            }
+            Ok(())
+        }
+        DevicesCommand::TestPrint { port, baud, timeout } => {
+            let mut settings = settings.printer.clone();
+            settings.port = port.unwrap_or(settings.port);
+            settings.baud_rate = baud.unwrap_or(settings.baud_rate);
+            if settings.port.is_empty() {
+                anyhow::bail!("no printer port: give --port PATH or set printer.port");
+            }
+            let sample = receipt::sample("tr");
+            let bytes = receipt::encode(&sample, &settings).map_err(anyhow::Error::msg)?;
+            // The job goes through the kiosk's own printer code, from a scratch queue.
+            let scratch = std::env::temp_dir().join(format!("instore-test-print-{}", std::process::id()));
+            let mut store = instore_kiosk::offline::Store::open(&scratch)?;
+            printer::enqueue(&mut store, "test", &sample.order_number, &bytes)?;
+            let (tx, rx) = std::sync::mpsc::channel();
+            let started = std::time::Instant::now();
+            let _handle = printer::spawn(
+                settings.clone(),
+                scratch.clone(),
+                std::sync::Arc::new(move |report| {
+                    let _ = tx.send(report);
+                }),
+            );
+            let deadline = started + Duration::from_secs(timeout);
+            let mut last_problem = None;
+            let outcome = loop {
+                match rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+                    Ok(printer::Report {
+                        problem: None,
+                        waiting: 0,
+                    }) => break Ok(()),
+                    Ok(printer::Report {
+                        problem: Some(problem), ..
+                    }) => {
+                        if last_problem.as_ref() != Some(&problem) {
+                            eprintln!("waiting: {problem:?}");
+                        }
+                        last_problem = Some(problem);
+                    }
+                    Ok(_) => {}
+                    Err(_) => {
+                        break Err(anyhow::anyhow!(
+                            "the sample was not printed in {timeout} s: {}",
+                            last_problem.map_or("no answer".to_string(), |p| format!("{p:?}"))
+                        ))
+                    }
+                }
+            };
+            let _ = std::fs::remove_dir_all(&scratch);
+            outcome?;
+            let line_limit = bytes.len() as f64 * 10.0 / f64::from(settings.baud_rate) * 1000.0;
+            println!(
+                "printed {} bytes to {} in {:.1} ms (the line's own limit at {} baud: {:.1} ms)",
+                bytes.len(),
+                settings.port,
+                started.elapsed().as_secs_f64() * 1000.0,
+                settings.baud_rate,
+                line_limit
+            );
+            Ok(())
+        }
+        DevicesCommand::TestScan { port, baud } => {
+            let mut settings = settings.scanner.clone();
+            settings.port = port.unwrap_or(settings.port);
+            settings.baud_rate = baud.unwrap_or(settings.baud_rate);
+            if settings.port.is_empty() {
+                anyhow::bail!("no scanner port: give --port PATH or set scanner.port");
+            }
+            eprintln!("reading codes from {}; Ctrl-C to stop", settings.port);
+            let reader = scanner::spawn(
+                settings,
+                std::sync::Arc::new(|code| {
+                    use std::io::Write;
+                    let mut out = std::io::stdout().lock();
+                    let _ = writeln!(out, "{code}");
+                    let _ = out.flush();
+                }),
+            );
+            let _ = reader.join();
+            Ok(())
+        }
+    }
 }

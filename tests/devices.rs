@@ -4,112 +4,14 @@
 mod common;
 
 use common::escpos::decode;
+use common::printer::{answering, terminal, Behaviour, FakePrinter, PAPER_END, PAPER_PRESENT};
 use instore_kiosk::devices::printer::{self, Problem, Report};
 use instore_kiosk::devices::receipt;
 use instore_kiosk::offline::Store;
 use instore_kiosk::settings::PrinterSettings;
-use serialport::{SerialPort, TTYPort};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// How the pretend printer answers `DLE EOT n`, and when it "loses power".
-#[derive(Clone)]
-struct Behaviour {
-    /// The status byte for DLE EOT 1 (printer) and 4 (paper); `None` never answers.
-    printer: Option<u8>,
-    paper: Option<u8>,
-    /// Hangs up after receiving this many job bytes.
-    hang_up_after: Option<usize>,
-}
-
-const ONLINE: u8 = 0b0001_0010;
-const PAPER_PRESENT: u8 = 0b0001_0010;
-const PAPER_END: u8 = 0b0111_0010;
-
-/// The device end of a pseudo-terminal, in a thread: answers status questions and
-/// keeps every other byte it receives.
-struct FakePrinter {
-    received: Arc<Mutex<Vec<u8>>>,
-    behaviour: Arc<Mutex<Behaviour>>,
-    hung_up: Arc<std::sync::atomic::AtomicBool>,
-}
-
-impl FakePrinter {
-    fn start(mut master: TTYPort, behaviour: Behaviour) -> FakePrinter {
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let behaviour = Arc::new(Mutex::new(behaviour));
-        let hung_up = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let (r, b, h) = (received.clone(), behaviour.clone(), hung_up.clone());
-        master.set_timeout(Duration::from_millis(20)).unwrap();
-        std::thread::spawn(move || {
-            let mut pending: Vec<u8> = Vec::new();
-            let mut buf = [0u8; 512];
-            loop {
-                let n = match master.read(&mut buf) {
-                    Ok(n) => n,
-                    Err(e) if e.kind() == std::io::ErrorKind::TimedOut => 0,
-                    Err(_) => 0,
-                };
-                pending.extend_from_slice(&buf[..n]);
-                // Status questions are answered at once; the rest is the job.
-                let mut i = 0;
-                while i < pending.len() {
-                    if pending[i] == 0x10 {
-                        if pending.len() < i + 3 {
-                            break;
-                        }
-                        let behaviour = b.lock().unwrap().clone();
-                        let answer = match pending[i + 2] {
-                            1 => behaviour.printer,
-                            4 => behaviour.paper,
-                            _ => behaviour.printer,
-                        };
-                        if let Some(byte) = answer {
-                            let _ = master.write_all(&[byte]);
-                        }
-                        i += 3;
-                        continue;
-                    }
-                    let mut got = r.lock().unwrap();
-                    got.push(pending[i]);
-                    let limit = b.lock().unwrap().hang_up_after;
-                    if limit.is_some_and(|l| got.len() >= l) {
-                        h.store(true, std::sync::atomic::Ordering::SeqCst);
-                        return; // drops the master: the line is gone
-                    }
-                    i += 1;
-                }
-                pending.drain(..i);
-            }
-        });
-        FakePrinter {
-            received,
-            behaviour,
-            hung_up,
-        }
-    }
-
-    fn bytes(&self) -> Vec<u8> {
-        self.received.lock().unwrap().clone()
-    }
-}
-
-fn answering() -> Behaviour {
-    Behaviour {
-        printer: Some(ONLINE),
-        paper: Some(PAPER_PRESENT),
-        hang_up_after: None,
-    }
-}
-
-/// A pseudo-terminal; the kiosk opens the device end by its path (and locks it, as it
-/// does a real port, so the test lets go of its own handle).
-fn terminal() -> (TTYPort, String) {
-    let (master, slave) = TTYPort::pair().expect("a pseudo-terminal");
-    let path = slave.name().expect("the device end has a path");
-    (master, path)
-}
 
 fn settings(port: &str) -> PrinterSettings {
     PrinterSettings {
@@ -287,4 +189,116 @@ fn a_printer_that_never_answers_status_still_gets_the_receipt() {
     let _printer = printer::spawn(settings(&path), data.path().to_path_buf(), reporter);
     wait_for("the job printed", 10, || waiting_jobs(data.path()) == 0);
     wait_for("the cut", 5, || decode(&device.bytes()).cuts == 1);
+}
+
+const BIN: &str = env!("CARGO_BIN_EXE_instore-kiosk");
+
+#[test]
+fn devices_test_print_prints_every_turkish_letter_a_barcode_and_a_qr_code() {
+    let (master, path) = terminal();
+    let device = FakePrinter::start(master, answering());
+    let data = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["devices", "test-print", "--port", &path, "--timeout", "10"])
+        .env("INSTORE_LOG", "warn")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.starts_with("printed ") && stdout.contains("the line's own limit at 19200 baud"),
+        "{stdout}"
+    );
+    let printed = decode(&device.bytes());
+    let text = printed.text();
+    for letter in receipt::TURKISH_LETTERS.chars() {
+        assert!(text.contains(letter), "{letter} is missing from:\n{text}");
+    }
+    assert_eq!(printed.barcodes.len(), 1);
+    assert_eq!(printed.qr_codes.len(), 1);
+    assert_eq!(printed.cuts, 1);
+}
+
+#[test]
+fn devices_test_print_names_a_port_that_is_not_there() {
+    let data = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data.path())
+        .args([
+            "devices",
+            "test-print",
+            "--port",
+            "/dev/nonexistent-printer",
+            "--timeout",
+            "2",
+        ])
+        .env("INSTORE_LOG", "off")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the sample was not printed in 2 s") && stderr.contains("/dev/nonexistent-printer"),
+        "{stderr}"
+    );
+}
+
+/// `devices test-scan` on the device end of a terminal; the test is the scanner.
+#[test]
+fn devices_test_scan_prints_codes_once_and_drops_noise() {
+    use std::io::BufRead;
+    let (mut master, path) = terminal();
+    let mut child = std::process::Command::new(BIN)
+        .args(["devices", "test-scan", "--port", &path])
+        .env("INSTORE_LOG", "off")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // Scan a probe until the program answers: then its port is open.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let _ = master.write_all(b"1111\r"); // no reader yet: the line is "broken"
+        if lines
+            .recv_timeout(Duration::from_millis(300))
+            .is_ok_and(|l| l == "1111")
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "test-scan never read the probe");
+    }
+    master.write_all(b"8690000010011\r").unwrap();
+    master.write_all(b"8690000010011\r\n").unwrap(); // the same code at once: counted once
+    master.write_all(b"\x00\xff\x13garbage\x07\r").unwrap(); // noise
+    master.write_all(&[b'9'; 300]).unwrap(); // an overlong line
+    master.write_all(b"\r4006381333931\n").unwrap();
+    let mut got = Vec::new();
+    while let Ok(line) = lines.recv_timeout(Duration::from_secs(3)) {
+        got.push(line);
+        if got.len() == 2 {
+            break;
+        }
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    while let Ok(line) = lines.try_recv() {
+        got.push(line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    got.retain(|l| l != "1111");
+    assert_eq!(got, ["8690000010011", "4006381333931"]);
 }

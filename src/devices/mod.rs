@@ -2,12 +2,13 @@
 //!
 //! `receipt.rs` turns a sale into printer bytes; `printer.rs` keeps print jobs in SQLite
 //! and writes them to the port, reading the printer's real-time status; `scanner.rs`
-//! reads codes from a scanner's port. `virtual.rs` makes pseudo-terminal devices for
-//! demo mode and tests, and `escpos_text.rs` reads printer bytes back as text and a PNG
-//! preview.
+//! reads codes from a scanner's port. `virtual_devices.rs` makes pseudo-terminal devices
+//! for demo mode, and `paper.rs` reads printer bytes back as text and a PNG preview.
 //!
 //! Not here: screens (`crate::ui`) or the server (`crate::commerce`).
 
+pub mod paper;
 pub mod printer;
 pub mod receipt;
 pub mod scanner;
+pub mod virtual_devices;

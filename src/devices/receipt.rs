@@ -326,6 +326,77 @@ pub fn encode(receipt: &Receipt, printer: &PrinterSettings) -> Result<Vec<u8>, S
     Ok(bytes)
 }
 
+fn printed_now() -> String {
+    chrono::Local::now().format("%d.%m.%Y %H:%M").to_string()
+}
+
+/// The receipt of an order the server placed.
+pub fn for_order(
+    order: &crate::commerce::OrderRecord,
+    link: Option<String>,
+    settings: &crate::settings::ReceiptSettings,
+) -> Receipt {
+    Receipt {
+        header: settings.header.clone(),
+        lines: order
+            .items
+            .iter()
+            .map(|i| ReceiptLine {
+                name: i.name.clone(),
+                quantity: i.quantity,
+                unit_price: i.unit_price,
+                total: i.total_amount,
+            })
+            .collect(),
+        service_fee: order.service_fee,
+        total: order.amount,
+        payment: order.payment_option.clone(),
+        installments: order.installment_count,
+        order_number: order.number.clone(),
+        link,
+        pending: false,
+        printed_at: printed_now(),
+        footer: settings.footer.clone(),
+        language: settings.language.clone(),
+    }
+}
+
+/// The slip of an order taken offline: its local reference, "offline, pending".
+pub fn for_queued(
+    order: &crate::offline::queue::QueuedOrder,
+    fee: Money,
+    settings: &crate::settings::ReceiptSettings,
+) -> Receipt {
+    Receipt {
+        header: settings.header.clone(),
+        lines: order
+            .order
+            .lines
+            .iter()
+            .map(|l| ReceiptLine {
+                name: l.name.clone(),
+                quantity: l.quantity,
+                unit_price: l.unit_price,
+                total: l.unit_price * Money::from(l.quantity),
+            })
+            .collect(),
+        service_fee: Some(fee).filter(|f| !f.is_zero()),
+        total: order.amount + fee,
+        payment: order
+            .order
+            .option_name
+            .clone()
+            .unwrap_or_else(|| order.order.payment_type.clone()),
+        installments: None,
+        order_number: order.reference.clone(),
+        link: None,
+        pending: true,
+        printed_at: printed_now(),
+        footer: settings.footer.clone(),
+        language: settings.language.clone(),
+    }
+}
+
 /// The sample `devices test-print` prints: every Turkish letter, a barcode, a QR code.
 pub fn sample(language: &str) -> Receipt {
     let line = |name: &str, quantity: u32, unit: &str| {
@@ -352,7 +423,7 @@ pub fn sample(language: &str) -> Receipt {
         order_number: "2026112700042".into(),
         link: Some("https://instore.example.com/orders/completed/test/".into()),
         pending: false,
-        printed_at: chrono::Local::now().format("%d.%m.%Y %H:%M").to_string(),
+        printed_at: printed_now(),
         footer: "Şimdi ödeyin, ğüşıöç İÇĞÜŞÖ".into(),
         language: language.into(),
     }

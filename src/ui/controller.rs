@@ -54,6 +54,10 @@ pub enum Intent {
     Tick,
     /// The clerk's list of offline orders.
     ShowOrders,
+    /// A code from the barcode scanner: added to the basket when the basket is up.
+    Scanned(String),
+    /// The clerk asks for the last receipt again.
+    ReprintLast,
 }
 
 /// Where the commerce server is and who the kiosk signs in as.
@@ -86,6 +90,10 @@ pub struct ControllerConfig {
     /// Strategies that may be sold while the server cannot be reached.
     pub offline_payment_types: Vec<String>,
     pub limits: Limits,
+    /// The receipt printer; `None` prints nothing. Needs `data_dir` (jobs live there).
+    pub printer: Option<crate::settings::PrinterSettings>,
+    pub scanner: Option<crate::settings::ScannerSettings>,
+    pub receipt: crate::settings::ReceiptSettings,
 }
 
 /// Sends updates to the screen. On a real window it hops to the UI thread; in tests
@@ -122,7 +130,30 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
             }
         }
     });
+    let printer = match (&config.printer, &config.data_dir) {
+        (Some(settings), Some(dir)) => {
+            let sink = sink.clone();
+            let report: crate::devices::printer::Reporter = Arc::new(move |r| sink(Update::Printer(r)));
+            Some(crate::devices::printer::spawn(settings.clone(), dir.clone(), report))
+        }
+        (Some(_), None) => {
+            tracing::warn!("a printer is set but there is no data directory for its jobs; not printing");
+            None
+        }
+        _ => None,
+    };
+    if let Some(scanner) = &config.scanner {
+        let scans = tx.clone();
+        crate::devices::scanner::spawn(
+            scanner.clone(),
+            Arc::new(move |code| {
+                let _ = scans.send(Intent::Scanned(code));
+            }),
+        );
+    }
     let controller = Controller {
+        printer,
+        on_basket: std::cell::Cell::new(false),
         config,
         sink,
         tx,
@@ -188,6 +219,9 @@ struct Controller {
     last_basket: Option<Basket>,
     /// A thank-you screen is up: a reconnect must not take it away from the customer.
     thank_you_shown: bool,
+    printer: Option<crate::devices::printer::PrinterHandle>,
+    /// The basket (or welcome) screen is up: scans go to the basket only then.
+    on_basket: std::cell::Cell<bool>,
 }
 
 /// How an intent ended when it did not end well.
@@ -236,8 +270,10 @@ impl Controller {
     }
 
     fn emit(&self, update: Update) {
-        if let Update::Basket { lines, .. } = &update {
-            self.basket_lines.set(lines.len());
+        match &update {
+            Update::Basket { lines, .. } => self.basket_lines.set(lines.len()),
+            Update::Show(view) => self.on_basket.set(matches!(view, View::Basket | View::Welcome)),
+            _ => {}
         }
         (self.sink)(update);
     }
@@ -435,6 +471,33 @@ impl Controller {
             Intent::RegisterFailed(message) => Err(Failure::Other(message)),
             Intent::Tick => {
                 self.tick().await;
+                Ok(())
+            }
+            Intent::Scanned(code) => {
+                if !self.on_basket.get() {
+                    tracing::info!(%code, "scan ignored: the sale is past the basket");
+                    return Ok(());
+                }
+                if self.config.self_service {
+                    self.emit(Update::Show(View::Basket));
+                }
+                if self.local.is_some() {
+                    return self.handle_local(Intent::AddCode(code)).await;
+                }
+                self.add_code(code.trim()).await
+            }
+            Intent::ReprintLast => {
+                self.open_store();
+                let queued = match self.store.as_mut() {
+                    Some(store) => {
+                        crate::devices::printer::reprint_last(store).map_err(|e| Failure::Other(e.to_string()))?
+                    }
+                    None => None,
+                };
+                match (&self.printer, queued) {
+                    (Some(printer), Some(_)) => printer.nudge(),
+                    _ => tracing::info!("nothing to reprint, or no printer"),
+                }
                 Ok(())
             }
             Intent::ShowOrders => {
@@ -733,6 +796,11 @@ impl Controller {
                     };
                     let method = self.option.as_ref().map(|o| o.name.clone()).unwrap_or_default();
                     tracing::info!(order = %number, %method, "sale completed");
+                    if let Ok(order) = &order {
+                        let link = self.client()?.url(&ctx.redirect_url).ok().map(|u| u.to_string());
+                        let receipt = crate::devices::receipt::for_order(order, link, &self.config.receipt);
+                        self.print(receipt);
+                    }
                     self.response = None;
                     if let Ok(basket) = self.client()?.basket().await {
                         self.emit_basket(&basket);
@@ -865,6 +933,27 @@ impl Controller {
             }
         }
         self.emit_outbox();
+    }
+
+    /// Keeps the receipt as a print job and wakes the printer; a failure is logged and
+    /// the sale stands (the clerk can reprint).
+    fn print(&mut self, receipt: crate::devices::receipt::Receipt) {
+        let (Some(settings), Some(printer)) = (self.config.printer.clone(), self.printer.clone()) else {
+            return;
+        };
+        let bytes = match crate::devices::receipt::encode(&receipt, &settings) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                tracing::error!(error = %e, "the receipt could not be made");
+                return;
+            }
+        };
+        self.open_store();
+        let Some(store) = self.store.as_mut() else { return };
+        match crate::devices::printer::enqueue(store, "receipt", &receipt.order_number, &bytes) {
+            Ok(_) => printer.nudge(),
+            Err(e) => tracing::error!(error = %e, "the receipt could not be queued for printing"),
+        }
     }
 
     fn emit_basket(&mut self, basket: &Basket) {
@@ -1072,6 +1161,7 @@ impl Controller {
             Ok(queued) => {
                 let fee = choice.map(|c| sale.fee(&c)).unwrap_or_default();
                 tracing::info!(reference = %queued.reference, amount = %queued.amount, "sale taken offline");
+                let receipt = crate::devices::receipt::for_queued(&queued, fee, &self.config.receipt);
                 sale.lines.clear();
                 sale.option = None;
                 let basket = sale.basket_update();
@@ -1079,6 +1169,7 @@ impl Controller {
                 self.emit(basket);
                 self.emit(Update::BasketNotice(Notice::Clear));
                 self.emit_outbox();
+                self.print(receipt);
                 self.emit(Update::Show(View::ThankYou {
                     order_number: queued.reference,
                     amount: format_try(queued.amount + fee),

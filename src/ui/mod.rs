@@ -47,6 +47,9 @@ pub fn controller_config(settings: &Settings, commerce_url: Option<String>) -> C
         catalog_every: Duration::from_secs(settings.offline.catalog_refresh_minutes.max(1) * 60),
         offline_payment_types: settings.offline.payment_types.clone(),
         limits: settings.offline.limits(),
+        printer: Some(settings.printer.clone()).filter(|p| !p.port.is_empty()),
+        scanner: Some(settings.scanner.clone()).filter(|s| !s.port.is_empty()),
+        receipt: settings.receipt.clone(),
     }
 }
 
@@ -118,6 +121,7 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     ));
     on!(BasketAdapter, on_pay, [] => Intent::Pay);
     on!(OrdersAdapter, on_open, [] => Intent::ShowOrders);
+    on!(OrdersAdapter, on_reprint, [] => Intent::ReprintLast);
     on!(PaymentAdapter, on_choose, [pk] => Intent::ChooseOption(
         pk.to_string()
     ));
@@ -323,10 +327,17 @@ pub fn run_kiosk(
         window.window().set_fullscreen(true);
     }
     let mut config = controller_config(&settings, commerce_url);
-    config.data_dir = data_dir;
-    if let Backend::Demo(_) = config.backend {
+    let demo = matches!(config.backend, Backend::Demo(_));
+    if demo {
         tracing::info!("no commerce server configured: demo mode against the built-in simulator");
     }
+    if let Some(dir) = &data_dir {
+        let (mut printer, mut scanner) = (settings.printer.clone(), settings.scanner.clone());
+        crate::devices::virtual_devices::attach(&mut printer, &mut scanner, dir, demo);
+        config.printer = Some(printer).filter(|p| !p.port.is_empty());
+        config.scanner = Some(scanner).filter(|s| !s.port.is_empty());
+    }
+    config.data_dir = data_dir;
     // Log in and load data only once the window is up. The software renderer has no
     // rendering notifier, so "first frame" is the first turn of the event loop after
     // show(), which is where the window's first frame is drawn.

@@ -126,6 +126,8 @@ pub enum Update {
         call_staff: bool,
     },
     ThankYouCountdown(i32),
+    /// The receipt printer's state, after each change.
+    Printer(crate::devices::printer::Report),
     /// The offline queue refused the sale; the screen says why in its language.
     OfflineRefused(crate::offline::queue::Refusal),
     /// The offline banner: orders waiting, whether the line is down, a storage problem.
@@ -275,6 +277,18 @@ pub fn apply(window: &MainWindow, update: Update) {
             adapter.set_refusal_limit(limit.map(format_try).unwrap_or_default().into());
             adapter.set_refusal_count(count);
             adapter.set_refusal_kind(kind.into());
+        }
+        Update::Printer(report) => {
+            let (kind, detail) = match &report.problem {
+                Some(
+                    crate::devices::printer::Problem::Unreachable(d) | crate::devices::printer::Problem::Storage(d),
+                ) => (report.problem.as_ref().map(|p| p.kind()).unwrap_or_default(), d.clone()),
+                Some(problem) => (problem.kind(), String::new()),
+                None => ("", String::new()),
+            };
+            kiosk.set_printer_problem(kind.into());
+            kiosk.set_printer_detail(detail.into());
+            kiosk.set_print_jobs_waiting(report.waiting as i32);
         }
         Update::Show(view) => show(window, view),
     }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod escpos;
+pub mod printer;
 
 use instore_kiosk::checkout::{run_checkout, Choices, Completed, Event, ServiceAction};
 use instore_kiosk::commerce::{ClientConfig, CommerceClient, Money};
