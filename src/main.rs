@@ -235,7 +235,7 @@ fn main() -> ExitCode {
         }
         Command::Catalog(CatalogCommand::Show) => catalog_show(&data_dir),
         Command::Queue(command) => runtime().and_then(|rt| rt.block_on(queue_command(&settings, command, &data_dir))),
-        Command::Devices(command) => devices_command(&settings, command),
+        Command::Devices(command) => devices_command(&settings, command, &data_dir),
         Command::Screenshots { out } => instore_kiosk::ui::screenshots::render_all(&out).map(|rendered| {
             for file in rendered.files {
                 println!("{}", file.display());
@@ -554,7 +554,7 @@ async fn checkout(settings: Settings, args: CheckoutArgs, data_dir: &std::path::
     Ok(())
 }
 
-fn devices_command(settings: &Settings, command: DevicesCommand) -> anyhow::Result<()> {
+fn devices_command(settings: &Settings, command: DevicesCommand, data_dir: &std::path::Path) -> anyhow::Result<()> {
     use instore_kiosk::devices::{printer, receipt, scanner};
     match command {
         DevicesCommand::List => {
@@ -584,6 +584,27 @@ fn devices_command(settings: &Settings, command: DevicesCommand) -> anyhow::Resu
             settings.baud_rate = baud.unwrap_or(settings.baud_rate);
             if settings.port.is_empty() {
                 anyhow::bail!("no printer port: give --port PATH or set printer.port");
+            }
+            let mut preview = None;
+            let pngs = |dir: &std::path::Path| {
+                std::fs::read_dir(dir)
+                    .map(|d| {
+                        d.filter(|e| {
+                            e.as_ref()
+                                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "png"))
+                        })
+                        .count()
+                    })
+                    .unwrap_or(0)
+            };
+            let pngs_before = pngs(&data_dir.join("receipts"));
+            if settings.port == instore_kiosk::settings::VIRTUAL_PORT {
+                let out = data_dir.join("receipts");
+                preview = Some(out.clone());
+                let virtual_printer =
+                    instore_kiosk::devices::virtual_devices::VirtualPrinter::start(&out, settings.paper_width_mm)?;
+                println!("virtual printer: the receipt goes to {} as text and PNG", out.display());
+                settings.port = virtual_printer.path;
             }
             let sample = receipt::sample("tr");
             let bytes = receipt::encode(&sample, &settings).map_err(anyhow::Error::msg)?;
@@ -627,6 +648,13 @@ fn devices_command(settings: &Settings, command: DevicesCommand) -> anyhow::Resu
             };
             let _ = std::fs::remove_dir_all(&scratch);
             outcome?;
+            // The virtual printer draws the preview on its own thread: let it finish.
+            if let Some(out) = preview {
+                let drawn = std::time::Instant::now() + Duration::from_secs(10);
+                while pngs(&out) == pngs_before && std::time::Instant::now() < drawn {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }
             let line_limit = bytes.len() as f64 * 10.0 / f64::from(settings.baud_rate) * 1000.0;
             println!(
                 "printed {} bytes to {} in {:.1} ms (the line's own limit at {} baud: {:.1} ms)",

@@ -186,8 +186,10 @@ impl Paper {
         out
     }
 
-    /// The receipt as a picture, `width` dots wide (576 for 80 mm, 384 for 58 mm).
-    pub fn png(&self, width: u32) -> Result<Vec<u8>, String> {
+    /// The receipt as a picture, `width` dots wide (576 for 80 mm, 384 for 58 mm), text
+    /// in `columns` fixed cells as a printer's Font A lays it out.
+    pub fn png(&self, width: u32, columns: usize) -> Result<Vec<u8>, String> {
+        let cell = width as f32 / columns as f32;
         let regular =
             FontRef::try_from_slice(include_bytes!("../../ui/fonts/DejaVuSans.ttf")).map_err(|e| e.to_string())?;
         let bold_font =
@@ -228,14 +230,15 @@ impl Paper {
                     centered,
                     reversed,
                 } => {
-                    let size = if *big { 40.0 } else { 22.0 };
+                    let size = if *big { 40.0 } else { 20.0 };
                     let font = if *bold { &bold_font } else { &regular };
                     let scaled = font.as_scaled(PxScale::from(size));
-                    let advance: f32 = text.chars().map(|c| scaled.h_advance(scaled.glyph_id(c))).sum();
+                    let step = if *big { cell * 2.0 } else { cell };
+                    let advance = step * text.chars().count() as f32;
                     let x = if *centered {
-                        ((width as f32 - advance) / 2.0).max(margin as f32)
+                        ((width as f32 - advance) / 2.0).max(0.0)
                     } else {
-                        margin as f32
+                        0.0
                     };
                     let line_height = if *big { 48.0 } else { 26.0 };
                     if *reversed {
@@ -245,7 +248,16 @@ impl Paper {
                             }
                         }
                     }
-                    draw_text(&mut canvas, font, size, x, y + scaled.ascent(), text, *reversed);
+                    draw_text(
+                        &mut canvas,
+                        font,
+                        size,
+                        x,
+                        y + scaled.ascent(),
+                        text,
+                        *reversed,
+                        Some(step),
+                    );
                     y += line_height;
                 }
                 Element::Barcode(data) | Element::Qr(data) => {
@@ -264,6 +276,7 @@ impl Paper {
                             y + scaled.ascent(),
                             data,
                             false,
+                            None,
                         );
                         y += 22.0;
                     }
@@ -294,13 +307,26 @@ fn barcode_picture(data: &str) -> Result<GrayImage, String> {
     Ok(picture)
 }
 
-fn draw_text(canvas: &mut GrayImage, font: &FontRef, size: f32, x: f32, baseline: f32, text: &str, white: bool) {
+/// Draws `text` from `x`; with `cell`, each character centred in a cell of that width.
+#[allow(clippy::too_many_arguments)]
+fn draw_text(
+    canvas: &mut GrayImage,
+    font: &FontRef,
+    size: f32,
+    x: f32,
+    baseline: f32,
+    text: &str,
+    white: bool,
+    cell: Option<f32>,
+) {
     let scaled = font.as_scaled(PxScale::from(size));
     let mut caret = x;
     for c in text.chars() {
         let id = scaled.glyph_id(c);
-        let glyph = id.with_scale_and_position(PxScale::from(size), ab_glyph::point(caret, baseline));
-        caret += scaled.h_advance(id);
+        let advance = scaled.h_advance(id);
+        let left = cell.map_or(caret, |cell| caret + (cell - advance) / 2.0);
+        let glyph = id.with_scale_and_position(PxScale::from(size), ab_glyph::point(left, baseline));
+        caret += cell.unwrap_or(advance);
         if let Some(outline) = font.outline_glyph(glyph) {
             let bounds = outline.px_bounds();
             outline.draw(|gx, gy, coverage| {
@@ -332,7 +358,7 @@ mod tests {
         let text = papers[0].text(48);
         assert!(text.contains("Türkçe: ÇĞİÖŞÜ çğıöşü"), "{text}");
         assert!(text.contains("[barcode 2026112700042]"), "{text}");
-        let png = papers[0].png(576).unwrap();
+        let png = papers[0].png(576, 48).unwrap();
         let picture = image::load_from_memory(&png).unwrap();
         assert_eq!(picture.width(), 576);
         assert!(picture.height() > 600);

@@ -68,7 +68,7 @@ impl VirtualPrinter {
                     if let Err(e) = std::fs::write(stem.with_extension("txt"), &text) {
                         tracing::warn!(error = %e, "the virtual printer could not write its text");
                     }
-                    match paper.png(width) {
+                    match paper.png(width, columns) {
                         Ok(png) => {
                             let _ = std::fs::write(stem.with_extension("png"), png);
                         }
