@@ -126,3 +126,20 @@ fn a_database_locked_by_another_program_is_reported_not_waited_on_forever() {
     }
     other.execute_batch("ROLLBACK").unwrap();
 }
+
+#[test]
+fn connections_opening_a_new_database_at_once_all_succeed() {
+    // The kiosk's controller and its printer thread open the same new file together.
+    for _ in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let path = dir.path().to_path_buf();
+                std::thread::spawn(move || instore_kiosk::offline::Store::open(&path).map(|_| ()))
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap().expect("every connection opens the database");
+        }
+    }
+}

@@ -123,9 +123,19 @@ impl Store {
         let fail = |e| StoreError::from_sqlite(path, e);
         let connection = Connection::open(path).map_err(fail)?;
         connection.busy_timeout(busy).map_err(fail)?;
-        let mode: String = connection
-            .query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))
-            .map_err(fail)?;
+        // Switching a new file to WAL takes a lock SQLite's busy handler does not wait
+        // for; when two connections open a new file together, one must try again.
+        let waited = std::time::Instant::now();
+        let mode: String = loop {
+            match connection.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0)) {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy && waited.elapsed() < busy =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                other => break other.map_err(fail)?,
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::ReadOnly {
                 path: path.to_path_buf(),
@@ -157,7 +167,18 @@ impl Store {
             });
         }
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-            let tx = self.connection.transaction().map_err(fail)?;
+            // Another connection (the printer thread, a second process) may be migrating
+            // the same new file: take the write lock first, then look again.
+            let tx = self
+                .connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(fail)?;
+            let now: i64 = tx
+                .query_row("PRAGMA user_version", [], |row| row.get(0))
+                .map_err(fail)?;
+            if now as usize > index {
+                continue;
+            }
             tx.execute_batch(sql).map_err(fail)?;
             tx.pragma_update(None, "user_version", (index + 1) as i64)
                 .map_err(fail)?;

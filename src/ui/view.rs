@@ -214,6 +214,10 @@ pub fn apply(window: &MainWindow, update: Update) {
             adapter.set_item_count(count);
         }
         Update::BasketNotice(notice) => {
+            // A scan is someone at the kiosk, as a touch is: the idle timer starts over.
+            if matches!(notice, Notice::Added(_) | Notice::NotFound(_)) {
+                window.global::<super::Activity>().invoke_touched();
+            }
             let adapter = window.global::<BasketAdapter>();
             let (kind, text) = match notice {
                 Notice::Added(name) => ("added", name),
