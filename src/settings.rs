@@ -418,6 +418,21 @@ mod tests {
         let settings = Settings::parse(example).expect("packaging/settings.example.toml parses");
         assert_eq!(settings.offline.max_order_amount, rust_decimal::Decimal::new(5000, 0));
         assert_eq!(settings.kiosk.layout, Layout::Landscape);
+        assert_eq!(settings.printer, PrinterSettings::default());
+        assert_eq!(settings.scanner, ScannerSettings::default());
+        assert_eq!(settings.receipt, ReceiptSettings::default());
+    }
+
+    #[test]
+    fn device_settings_are_checked() {
+        let e = Settings::parse("[printer]\npaper_width_mm = 70\n").unwrap_err();
+        assert!(e.starts_with("printer.paper_width_mm:"), "{e}");
+        let e = Settings::parse("[printer]\ncode_page = \"PC437\"\n").unwrap_err();
+        assert!(e.starts_with("printer.code_page:") && e.contains("cannot print"), "{e}");
+        let e = Settings::parse("[scanner]\nterminator = \"tab\"\n").unwrap_err();
+        assert!(e.contains("tab"), "{e}");
+        let e = Settings::parse("[scanner]\nbaud_rate = 10\n").unwrap_err();
+        assert!(e.starts_with("scanner.baud_rate:"), "{e}");
     }
 
     #[test]
