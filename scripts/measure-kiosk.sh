@@ -23,14 +23,16 @@ if [ -z "${DISPLAY:-}" ]; then
 fi
 export INSTORE_LOG=warn
 config=$(mktemp)
-trap 'rm -f "$config"; kill ${xvfb:-} 2>/dev/null || true' EXIT
+# A scratch data directory: the measurement never touches the machine's real one.
+data=$(mktemp -d)
+trap 'rm -f "$config"; rm -rf "$data"; kill ${xvfb:-} 2>/dev/null || true' EXIT
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -srm)"
 frames=()
 walls=()
 for _ in $(seq "$RUNS"); do
     start=$(date +%s%N)
-    ms=$("$bin" --config "$config" run --exit-after-first-frame | awk '/first-frame-ms/ {print $2}')
+    ms=$("$bin" --config "$config" --data-dir "$data" run --exit-after-first-frame | awk '/first-frame-ms/ {print $2}')
     end=$(date +%s%N)
     frames+=("$ms")
     walls+=("$(( (end - start) / 1000000 ))")
@@ -38,4 +40,4 @@ done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "first frame (ms, in-process): median $(median "${frames[@]}") over $RUNS runs: ${frames[*]}"
 echo "process start to exit after first frame (ms, wall): median $(median "${walls[@]}")"
-"$bin" --config "$config" run --bench-sale
+"$bin" --config "$config" --data-dir "$data" run --bench-sale

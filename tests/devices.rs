@@ -302,3 +302,43 @@ fn devices_test_scan_prints_codes_once_and_drops_noise() {
     got.retain(|l| l != "1111");
     assert_eq!(got, ["8690000010011", "4006381333931"]);
 }
+
+#[test]
+fn a_scanner_unplugged_and_plugged_in_again_reads_again() {
+    use instore_kiosk::devices::scanner;
+    use instore_kiosk::settings::ScannerSettings;
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("scanner");
+    let (mut first, path) = terminal();
+    std::os::unix::fs::symlink(&path, &link).unwrap();
+    let (tx, codes) = std::sync::mpsc::channel();
+    scanner::spawn(
+        ScannerSettings {
+            port: link.display().to_string(),
+            ..Default::default()
+        },
+        Arc::new(move |code| {
+            let _ = tx.send(code);
+        }),
+    );
+    // Until the scanner thread has the port open, the line is "broken".
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while first.write_all(b"8690000010011\r").is_err() {
+        assert!(Instant::now() < deadline, "the scanner's port was never opened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(codes.recv_timeout(Duration::from_secs(5)).unwrap(), "8690000010011");
+
+    // Unplugged: the device end goes away. Plugged in again behind the same link.
+    drop(first);
+    std::thread::sleep(Duration::from_millis(300));
+    let (mut second, path) = terminal();
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(&path, &link).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while second.write_all(b"8690000010059\r").is_err() {
+        assert!(Instant::now() < deadline, "the scanner's port was not reopened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(codes.recv_timeout(Duration::from_secs(5)).unwrap(), "8690000010059");
+}

@@ -773,15 +773,7 @@ fn the_line_drops_mid_sale_and_the_customer_still_pays_on_delivery() {
     k.wait("an empty basket", |w| {
         kiosk_screen(w) == Screen::Basket && basket_lines_of(w) == 0
     });
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while instore_kiosk::offline::catalog::summary(&instore_kiosk::offline::Store::open(data.path()).unwrap())
-        .unwrap()
-        .0
-        < 12
-    {
-        assert!(Instant::now() < deadline, "the catalog copy was not made");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_for_catalog_copy(data.path());
 
     // A line in the basket, then the line to the server goes.
     k.type_code("8690000010011");
@@ -880,6 +872,19 @@ fn the_line_drops_mid_sale_and_the_customer_still_pays_on_delivery() {
         .iter()
         .all(|o| o.available));
     assert_eq!(sim.world().all_orders().len(), 2);
+}
+
+/// The kiosk copies the catalog by itself once online; offline sales need that copy.
+fn wait_for_catalog_copy(data: &std::path::Path) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while instore_kiosk::offline::catalog::summary(&instore_kiosk::offline::Store::open(data).unwrap())
+        .unwrap()
+        .0
+        < 12
+    {
+        assert!(Instant::now() < deadline, "the catalog copy was not made");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 fn basket_lines_of(w: &MainWindow) -> usize {
@@ -1142,15 +1147,7 @@ fn each_sale_prints_a_receipt_offline_slips_say_pending_and_the_clerk_can_reprin
     k.wait("an empty basket", |w| {
         kiosk_screen(w) == Screen::Basket && basket_lines_of(w) == 0
     });
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while instore_kiosk::offline::catalog::summary(&instore_kiosk::offline::Store::open(data.path()).unwrap())
-        .unwrap()
-        .0
-        < 12
-    {
-        assert!(Instant::now() < deadline, "the catalog copy was not made");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_for_catalog_copy(data.path());
     sim.world().scenario.faults.drop_rate = 1.0;
     k.sell_socks_on_delivery();
     let reference = k.text("ThankYouPage::order-number");

@@ -7,7 +7,7 @@
 
 use super::local::{self, LocalSale};
 use super::view::{basket_update, installment_item, Busy, Notice, Trouble, Update, View};
-use super::{CardItem, ChoiceItem, PaymentOptionItem};
+use super::{CardItem, PaymentOptionItem};
 use crate::checkout::walk_to_payment;
 use crate::commerce::money::format_try;
 use crate::commerce::pages::{Basket, CheckoutResponse, Page, PaymentOption, SavedCard};
@@ -740,15 +740,7 @@ impl Controller {
                         .collect();
                     self.remember(remembered::PAY_ON_DELIVERY_CHOICES, &known);
                     View::PayOnDelivery {
-                        choices: ctx
-                            .payment_choices
-                            .iter()
-                            .map(|c| ChoiceItem {
-                                value: c.value.clone().into(),
-                                label: c.label.clone().into(),
-                                fee: format_try(c.price).into(),
-                            })
-                            .collect(),
+                        choices: local::choice_items(&known),
                         amount,
                         error: String::new(),
                     }

@@ -105,19 +105,23 @@ impl LocalSale {
 
     pub fn pay_on_delivery_view(&self) -> View {
         View::PayOnDelivery {
-            choices: self
-                .choices
-                .iter()
-                .map(|c| ChoiceItem {
-                    value: c.value.clone().into(),
-                    label: c.label.clone().into(),
-                    fee: format_try(c.fee).into(),
-                })
-                .collect(),
+            choices: choice_items(&self.choices),
             amount: format_try(self.total()),
             error: String::new(),
         }
     }
+}
+
+/// Pay-on-delivery choices as the screen lists them, online or offline.
+pub fn choice_items(choices: &[KnownChoice]) -> Vec<ChoiceItem> {
+    choices
+        .iter()
+        .map(|c| ChoiceItem {
+            value: c.value.clone().into(),
+            label: c.label.clone().into(),
+            fee: format_try(c.fee).into(),
+        })
+        .collect()
 }
 
 /// The options to show offline: those the server last offered that this screen runs,

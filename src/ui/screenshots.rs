@@ -34,6 +34,7 @@ pub const SCREENS: &[&str] = &[
     "thank-you",
     "error",
     "orders",
+    "printer-problem",
     "offline-basket",
     "offline-payment-options",
     "offline-pay-on-delivery",
@@ -340,6 +341,23 @@ fn render_set(
     shot("error")?;
     s.send_and_wait(Intent::ShowOrders, Screen::Orders)?;
     shot("orders")?;
+    use crate::devices::printer::{Problem, Report};
+    apply(
+        window,
+        Update::Printer(Report {
+            problem: Some(Problem::PaperOut),
+            waiting: 2,
+        }),
+    );
+    apply(window, Update::Show(View::Basket));
+    shot("printer-problem")?;
+    apply(
+        window,
+        Update::Printer(Report {
+            problem: None,
+            waiting: 0,
+        }),
+    );
     drop(s);
 
     // The same kiosk with its server out of reach: it sells from its catalog copy, with
