@@ -24,10 +24,7 @@ fn run(answers_status: bool, rounds: usize) {
         let mut buf = [0u8; 4096];
         let mut tail: Vec<u8> = Vec::new();
         loop {
-            let n = match master.read(&mut buf) {
-                Ok(n) => n,
-                Err(_) => 0,
-            };
+            let n = master.read(&mut buf).unwrap_or_default();
             tail.extend_from_slice(&buf[..n]);
             let mut i = 0;
             while i + 2 < tail.len() {
