@@ -342,3 +342,29 @@ fn a_scanner_unplugged_and_plugged_in_again_reads_again() {
     }
     assert_eq!(codes.recv_timeout(Duration::from_secs(5)).unwrap(), "8690000010059");
 }
+
+#[test]
+fn the_virtual_printer_writes_each_receipt_as_text_and_a_png_a_person_can_read() {
+    let data = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["devices", "test-print", "--port", "virtual", "--timeout", "10"])
+        .env("INSTORE_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let receipts = data.path().join("receipts");
+    let text = std::fs::read_to_string(receipts.join("receipt-0001.txt")).unwrap();
+    assert!(text.contains("Türkçe: ÇĞİÖŞÜ çğıöşü"), "{text}");
+    assert!(text.contains("[barcode 2026112700042]"), "{text}");
+    assert!(
+        text.contains("[QR https://instore.example.com/orders/completed/test/]"),
+        "{text}"
+    );
+    let png = image::open(receipts.join("receipt-0001.png")).unwrap().to_luma8();
+    assert_eq!(png.width(), 576, "80 mm paper");
+    // Ink on paper: a fair share of dark pixels, not a blank or black page.
+    let dark = png.pixels().filter(|p| p.0[0] < 128).count() as f64 / (png.width() * png.height()) as f64;
+    assert!((0.03..0.5).contains(&dark), "dark share {dark}");
+}

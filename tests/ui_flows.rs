@@ -695,8 +695,19 @@ fn the_clerk_sees_waiting_sent_and_set_aside_orders() {
             Some("1234567890123"),
         )
         .unwrap();
-        let reason = "the price of Çorap 3'lü Paket changed from 119,99 ₺ to 149,99 ₺";
-        queue::record(&mut store, &aside, State::SetAside, "set-aside", Some(reason), None).unwrap();
+        let why = queue::SetAsideReason::PriceChanged {
+            product: "Çorap 3'lü Paket".into(),
+            from: "119.99".parse().unwrap(),
+            to: "149.99".parse().unwrap(),
+        };
+        queue::set_aside(&mut store, &aside, &why).unwrap();
+        let stored = queue::show(&store, &aside).unwrap().unwrap();
+        assert_eq!(stored.state, State::SetAside);
+        assert_eq!(
+            stored.reason.as_deref(),
+            Some("the price of Çorap 3'lü Paket changed from 119,99 ₺ to 149,99 ₺"),
+            "the command line's words"
+        );
     }
     // The server is away, so nothing is sent while the clerk looks.
     let free = std::net::TcpListener::bind("127.0.0.1:0")
@@ -722,10 +733,19 @@ fn the_clerk_sees_waiting_sent_and_set_aside_orders() {
     assert_eq!(listed, [aside.clone(), sent.clone(), waiting.clone()], "newest first");
     assert!(k.exists("1234567890123"), "a sent order shows its number");
     assert!(
-        k.exists("the price of Çorap 3'lü Paket changed from 119,99 ₺ to 149,99 ₺"),
+        k.exists("The price of Çorap 3'lü Paket changed from 119,99 ₺ to 149,99 ₺."),
         "a set-aside order says why"
     );
     assert!(k.exists("Set aside") && k.exists("Sent") && k.exists("Waiting"));
+    // In the clerk's language, composed on screen from the facts.
+    k.tap("Türkçe");
+    k.wait("Turkish", |w| w.global::<KioskAdapter>().get_language() == "tr");
+    assert!(
+        k.exists("Çorap 3'lü Paket ürününün fiyatı 119,99 ₺ iken 149,99 ₺ oldu."),
+        "the reason in Turkish"
+    );
+    k.tap("English");
+    k.wait("English", |w| w.global::<KioskAdapter>().get_language() == "en");
     k.tap("Back to basket");
     k.wait("the basket", |w| kiosk_screen(w) != Screen::Orders);
 }

@@ -5,7 +5,7 @@
 //! It understands the commands `receipt.rs` sends (text in PC857, bold, double size,
 //! justification, reverse, CODE128, QR code, cut); anything else is skipped.
 
-use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
+use ab_glyph::{Font, FontVec, PxScale, ScaleFont};
 use image::{GrayImage, Luma};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -190,10 +190,8 @@ impl Paper {
     /// in `columns` fixed cells as a printer's Font A lays it out.
     pub fn png(&self, width: u32, columns: usize) -> Result<Vec<u8>, String> {
         let cell = width as f32 / columns as f32;
-        let regular =
-            FontRef::try_from_slice(include_bytes!("../../ui/fonts/DejaVuSans.ttf")).map_err(|e| e.to_string())?;
-        let bold_font =
-            FontRef::try_from_slice(include_bytes!("../../ui/fonts/DejaVuSans-Bold.ttf")).map_err(|e| e.to_string())?;
+        let (regular, bold_font) = fonts()?;
+        let (regular, bold_font) = (&regular, &bold_font);
         let margin = 16u32;
         // First pass: the height.
         let mut pictures: Vec<GrayImage> = Vec::new();
@@ -291,6 +289,21 @@ impl Paper {
     }
 }
 
+/// Where Debian's fonts-dejavu-core puts the monospaced face a receipt is drawn with.
+/// Read from the system rather than built in: the kiosk binary stays smaller (its size
+/// is most of its memory), and only the demo's previews need it.
+const FONT_DIR: &str = "/usr/share/fonts/truetype/dejavu";
+
+fn fonts() -> Result<(FontVec, FontVec), String> {
+    let load = |name: &str| {
+        let path = std::path::Path::new(FONT_DIR).join(name);
+        let bytes = std::fs::read(&path)
+            .map_err(|e| format!("{} cannot be read ({e}); install fonts-dejavu-core", path.display()))?;
+        FontVec::try_from_vec(bytes).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    Ok((load("DejaVuSansMono.ttf")?, load("DejaVuSansMono-Bold.ttf")?))
+}
+
 fn barcode_picture(data: &str) -> Result<GrayImage, String> {
     let modules = crate::sim::barcode::code128_modules(data)?;
     let (module, height) = (2u32, 80u32);
@@ -311,7 +324,7 @@ fn barcode_picture(data: &str) -> Result<GrayImage, String> {
 #[allow(clippy::too_many_arguments)]
 fn draw_text(
     canvas: &mut GrayImage,
-    font: &FontRef,
+    font: &FontVec,
     size: f32,
     x: f32,
     baseline: f32,

@@ -217,27 +217,53 @@ fn two_columns(left: &str, right: &str, width: usize) -> String {
     format!("{left}{}{right}", " ".repeat(gap.max(1)))
 }
 
-/// `GS k 73`: CODE128 with code set B, or C for an even run of digits (half as wide).
-fn code128(data: &str) -> Vec<u8> {
+/// `GS k 73`: CODE128, digits two a symbol in code set C (an odd last digit in set B),
+/// anything else in set B; two dots a module when that fits `dots` (the paper's
+/// printable width), else one.
+fn code128(data: &str, dots: u32) -> Vec<u8> {
     let mut payload: Vec<u8> = Vec::new();
-    if data.len().is_multiple_of(2) && data.bytes().all(|b| b.is_ascii_digit()) {
+    let mut markers = 0;
+    let digits = !data.is_empty() && data.bytes().all(|b| b.is_ascii_digit());
+    let pairs = if digits { data.len() - data.len() % 2 } else { 0 };
+    if pairs > 0 {
         payload.extend_from_slice(b"{C");
-        for pair in data.as_bytes().chunks(2) {
+        markers += 1;
+        for pair in data.as_bytes()[..pairs].chunks(2) {
             payload.push((pair[0] - b'0') * 10 + (pair[1] - b'0'));
         }
-    } else {
-        payload.extend_from_slice(b"{B");
-        payload.extend(data.bytes().filter(|b| (0x20..0x7f).contains(b) && *b != b'{'));
     }
+    if pairs < data.len() {
+        payload.extend_from_slice(b"{B");
+        markers += 1;
+        payload.extend(
+            data.as_bytes()[pairs..]
+                .iter()
+                .filter(|b| (0x20..0x7f).contains(*b) && **b != b'{'),
+        );
+    }
+    // A symbol is 11 modules: each byte, and each "{X" (the start or a switch of code
+    // set); then the check symbol, the 13-module stop, and 10 modules of quiet zone on
+    // each side.
+    let symbols = payload.len() as u32 - markers;
+    let modules = 11 * symbols + 11 + 13 + 20;
+    let module = if modules * 2 <= dots { 2 } else { 1 };
     let mut cmd = vec![
         0x1d, b'h', 80, // height in dots
-        0x1d, b'w', 2, // module width
-        0x1d, b'H', 2, // the number, printed below the bars
+        0x1d, b'w', module, 0x1d, b'H', 2, // the number, printed below the bars
         0x1d, b'k', 73,
     ];
     cmd.push(payload.len().min(255) as u8);
     cmd.extend_from_slice(&payload[..payload.len().min(255)]);
     cmd
+}
+
+/// Printable dots across at this paper width (8 dots a millimetre).
+pub fn dots(paper_width_mm: u32) -> u32 {
+    if paper_width_mm == 58 {
+        384
+    } else {
+        576
+    }
 }
 
 /// Characters on a line of Font A at this paper width.
@@ -306,7 +332,8 @@ pub fn encode(receipt: &Receipt, printer: &PrinterSettings) -> Result<Vec<u8>, S
     p.feed().map_err(e)?;
     p.justify(JustifyMode::CENTER).map_err(e)?;
     putln(&mut p, &t(w.order)).map_err(e)?;
-    p.custom(&code128(&receipt.order_number)).map_err(e)?;
+    p.custom(&code128(&receipt.order_number, dots(printer.paper_width_mm)))
+        .map_err(e)?;
     p.feed().map_err(e)?;
     if let Some(link) = &receipt.link {
         putln(&mut p, &t(w.link)).map_err(e)?;
@@ -439,6 +466,20 @@ mod tests {
         let refused = code_page("PC437").unwrap_err();
         assert!(refused.contains("cannot print") && refused.contains('ğ'), "{refused}");
         assert!(code_page("EBCDIC").is_err());
+    }
+
+    #[test]
+    fn a_long_reference_narrows_its_barcode_to_fit_58_mm_paper() {
+        let module = |cmd: &[u8]| cmd[5];
+        // 13 digits: six pairs in set C, the last in set B; 2 dots a module fits 58 mm.
+        let order = code128("2026112700042", 384);
+        assert_eq!(module(&order), 2);
+        assert_eq!(&order[12..], &[11, b'{', b'C', 20, 26, 11, 27, 0, 4, b'{', b'B', b'2']);
+        // An offline reference, on 58 mm: 1 dot a module; on 80 mm: 2.
+        assert_eq!(module(&code128("K20261127-XHJGMN", 384)), 1);
+        assert_eq!(module(&code128("K20261127-XHJGMN", 576)), 2);
+        // Even digits go as set C, two a symbol.
+        assert_eq!(&code128("12345678", 576)[12..], &[6, b'{', b'C', 12, 34, 56, 78]);
     }
 
     #[test]

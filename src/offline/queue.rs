@@ -66,6 +66,23 @@ impl State {
     }
 }
 
+/// Why an order cannot be sent as sold: facts, so the clerk's screen says it in its own
+/// language; `Display` is the English sentence for the command line and the journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SetAsideReason {
+    #[error("{product} can no longer be sold as sold: {message}")]
+    Unavailable { product: String, message: String },
+    #[error("{product} is missing from the rebuilt basket")]
+    Missing { product: String },
+    #[error("the price of {product} changed from {} to {}", format_try(*from), format_try(*to))]
+    PriceChanged { product: String, from: Money, to: Money },
+    #[error("{what} is no longer offered")]
+    NotOffered { what: String },
+    #[error("{detail}")]
+    Other { detail: String },
+}
+
 /// A queued order as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QueuedOrder {
@@ -79,6 +96,8 @@ pub struct QueuedOrder {
     pub attempts: u32,
     pub order_number: Option<String>,
     pub reason: Option<String>,
+    /// The facts of `reason` while the order is set aside.
+    pub why: Option<SetAsideReason>,
 }
 
 /// One journalled step of sending an order.
@@ -240,6 +259,9 @@ fn row_to_order(row: &rusqlite::Row) -> rusqlite::Result<QueuedOrder> {
         attempts: row.get("attempts")?,
         order_number: row.get("order_number")?,
         reason: row.get("reason")?,
+        why: row
+            .get::<_, Option<String>>("why")?
+            .and_then(|json| serde_json::from_str(&json).ok()),
     })
 }
 
@@ -288,13 +310,28 @@ pub fn record(
         tx.execute(
             "UPDATE orders SET state = ?2, updated_at = ?3, attempts = attempts + ?4,
                 order_number = COALESCE(?5, order_number),
-                reason = CASE WHEN ?2 IN ('set_aside', 'waiting', 'sending') THEN COALESCE(?6, reason) ELSE NULL END
+                reason = CASE WHEN ?2 IN ('set_aside', 'waiting', 'sending') THEN COALESCE(?6, reason) ELSE NULL END,
+                why = CASE WHEN ?2 = 'set_aside' THEN why ELSE NULL END
              WHERE reference = ?1",
             params![reference, state.as_str(), stamp, attempt, order_number, detail],
         )?;
         tx.execute(
             "INSERT INTO journal (reference, at, step, detail) VALUES (?1, ?2, ?3, ?4)",
             params![reference, stamp, step, detail],
+        )?;
+        Ok(())
+    })
+}
+
+/// Sets an order aside for a clerk, with its reason as words and as facts.
+pub fn set_aside(store: &mut Store, reference: &str, why: &SetAsideReason) -> StoreResult<()> {
+    let sentence = why.to_string();
+    record(store, reference, State::SetAside, "set-aside", Some(&sentence), None)?;
+    let facts = serde_json::to_string(why).expect("plain data serialises");
+    store.write(|tx| {
+        tx.execute(
+            "UPDATE orders SET why = ?2 WHERE reference = ?1",
+            params![reference, facts],
         )?;
         Ok(())
     })

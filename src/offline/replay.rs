@@ -7,10 +7,9 @@
 //! and the answer was lost (timeout, crash, power cut), it is recorded, never posted
 //! again.
 
-use super::queue::{self, QueuedOrder, State};
+use super::queue::{self, QueuedOrder, SetAsideReason, State};
 use super::store::{Result as StoreResult, Store};
 use crate::checkout::{run_checkout, CheckoutError, Choices, ServiceAction};
-use crate::commerce::money::format_try;
 use crate::commerce::pages::Pk;
 use crate::commerce::{CommerceClient, CommerceError, Money};
 use std::time::Duration;
@@ -41,7 +40,7 @@ pub async fn find_by_reference(client: &CommerceClient, reference: &str) -> Resu
 }
 
 enum AttemptError {
-    SetAside(String),
+    SetAside(SetAsideReason),
     Commerce(CommerceError),
 }
 
@@ -61,30 +60,32 @@ async fn attempt(
                 message,
                 ..
             }) => {
-                return Err(AttemptError::SetAside(format!(
-                    "{} can no longer be sold as sold: {message}",
-                    line.name
-                )));
+                return Err(AttemptError::SetAside(SetAsideReason::Unavailable {
+                    product: line.name.clone(),
+                    message,
+                }));
             }
             Err(e) => return Err(commerce(e)),
         }
     }
-    let basket = basket.ok_or_else(|| AttemptError::SetAside("the order has no lines".into()))?;
+    let basket = basket.ok_or_else(|| {
+        AttemptError::SetAside(SetAsideReason::Other {
+            detail: "the order has no lines".into(),
+        })
+    })?;
     for line in &order.order.lines {
         let Some(item) = basket.basketitem_set.iter().find(|i| i.product.pk.0 == line.product) else {
-            return Err(AttemptError::SetAside(format!(
-                "{} is missing from the rebuilt basket",
-                line.name
-            )));
+            return Err(AttemptError::SetAside(SetAsideReason::Missing {
+                product: line.name.clone(),
+            }));
         };
         let allowed = line.unit_price * tolerance_percent / Money::ONE_HUNDRED;
         if (item.unit_price - line.unit_price).abs() > allowed {
-            return Err(AttemptError::SetAside(format!(
-                "the price of {} changed from {} to {}",
-                line.name,
-                format_try(line.unit_price),
-                format_try(item.unit_price)
-            )));
+            return Err(AttemptError::SetAside(SetAsideReason::PriceChanged {
+                product: line.name.clone(),
+                from: line.unit_price,
+                to: item.unit_price,
+            }));
         }
     }
     let choices = Choices {
@@ -107,8 +108,10 @@ async fn attempt(
         },
         Err(CheckoutError::Commerce(e)) => Err(commerce(e)),
         Err(CheckoutError::GaveUp(_, why)) => Err(commerce(CommerceError::ConnectionLost(why))),
-        Err(CheckoutError::NotOffered(what)) => Err(AttemptError::SetAside(format!("{what} is no longer offered"))),
-        Err(other) => Err(AttemptError::SetAside(other.to_string())),
+        Err(CheckoutError::NotOffered(what)) => Err(AttemptError::SetAside(SetAsideReason::NotOffered { what })),
+        Err(other) => Err(AttemptError::SetAside(SetAsideReason::Other {
+            detail: other.to_string(),
+        })),
     }
 }
 
@@ -155,9 +158,11 @@ pub async fn replay_one(
             queue::record(store, reference, State::Sent, "sent", Some(&number), Some(&number))?;
             Outcome::Sent { number }
         }
-        Err(AttemptError::SetAside(reason)) => {
-            queue::record(store, reference, State::SetAside, "set-aside", Some(&reason), None)?;
-            Outcome::SetAside { reason }
+        Err(AttemptError::SetAside(why)) => {
+            queue::set_aside(store, reference, &why)?;
+            Outcome::SetAside {
+                reason: why.to_string(),
+            }
         }
         Err(AttemptError::Commerce(error)) => {
             queue::record(

@@ -100,6 +100,9 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX print_jobs_waiting ON print_jobs (printed_at, id);
 ",
+    "
+    ALTER TABLE orders ADD COLUMN why TEXT;  -- JSON: the facts of a set-aside reason
+",
 ];
 
 /// An open database.

@@ -331,12 +331,6 @@ pub fn run_kiosk(
     if demo {
         tracing::info!("no commerce server configured: demo mode against the built-in simulator");
     }
-    if let Some(dir) = &data_dir {
-        let (mut printer, mut scanner) = (settings.printer.clone(), settings.scanner.clone());
-        crate::devices::virtual_devices::attach(&mut printer, &mut scanner, dir, demo);
-        config.printer = Some(printer).filter(|p| !p.port.is_empty());
-        config.scanner = Some(scanner).filter(|s| !s.port.is_empty());
-    }
     config.data_dir = data_dir;
     // Log in and load data only once the window is up. The software renderer has no
     // rendering notifier, so "first frame" is the first turn of the event loop after
@@ -353,6 +347,14 @@ pub fn run_kiosk(
             println!("first-frame-ms {ms:.1}");
             let _ = slint::quit_event_loop();
             return;
+        }
+        // Devices after the first frame: pseudo-terminals and threads can wait for it.
+        let mut config = config;
+        if let Some(dir) = config.data_dir.clone() {
+            let (mut printer, mut scanner) = (settings_for_wire.printer.clone(), settings_for_wire.scanner.clone());
+            crate::devices::virtual_devices::attach(&mut printer, &mut scanner, &dir, demo);
+            config.printer = Some(printer).filter(|p| !p.port.is_empty());
+            config.scanner = Some(scanner).filter(|s| !s.port.is_empty());
         }
         let _guard = enter.enter();
         let handle = controller::spawn(config, sink);

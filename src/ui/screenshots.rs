@@ -89,15 +89,12 @@ fn scratch_queue(dir: &Path) -> anyhow::Result<()> {
         Some("2026112700042"),
         Some("2026112700042"),
     )?;
-    let reason = "the price of İpek Eşarp Desenli changed from 459,00 ₺ to 499,00 ₺";
-    queue::record(
-        &mut store,
-        &references[2],
-        State::SetAside,
-        "set-aside",
-        Some(reason),
-        None,
-    )?;
+    let why = queue::SetAsideReason::PriceChanged {
+        product: "İpek Eşarp Desenli".into(),
+        from: "459".parse().unwrap_or_default(),
+        to: "499".parse().unwrap_or_default(),
+    };
+    queue::set_aside(&mut store, &references[2], &why)?;
     Ok(())
 }
 

@@ -421,18 +421,54 @@ fn show(window: &MainWindow, view: View) {
             let items: Vec<QueuedOrderItem> = orders
                 .iter()
                 .rev()
-                .map(|o| QueuedOrderItem {
-                    reference: o.reference.clone().into(),
-                    state: o.state.as_str().into(),
-                    amount: format_try(o.amount).into(),
-                    payment: o.order.payment_type.clone().into(),
-                    created: o.created_at.get(..16).unwrap_or(&o.created_at).replace('T', " ").into(),
-                    detail: o
-                        .order_number
-                        .clone()
-                        .or_else(|| o.reason.clone())
-                        .unwrap_or_default()
-                        .into(),
+                .map(|o| {
+                    use crate::offline::queue::SetAsideReason as Why;
+                    let (kind, product, from, to, detail) = match &o.why {
+                        Some(Why::Unavailable { product, message }) => (
+                            "unavailable",
+                            product.clone(),
+                            String::new(),
+                            String::new(),
+                            message.clone(),
+                        ),
+                        Some(Why::Missing { product }) => {
+                            ("missing", product.clone(), String::new(), String::new(), String::new())
+                        }
+                        Some(Why::PriceChanged { product, from, to }) => (
+                            "price-changed",
+                            product.clone(),
+                            format_try(*from),
+                            format_try(*to),
+                            String::new(),
+                        ),
+                        Some(Why::NotOffered { what }) => {
+                            ("not-offered", what.clone(), String::new(), String::new(), String::new())
+                        }
+                        Some(Why::Other { detail }) => {
+                            ("", String::new(), String::new(), String::new(), detail.clone())
+                        }
+                        // Sent: the server's number. Waiting: the last failure, for staff.
+                        None => (
+                            "",
+                            String::new(),
+                            String::new(),
+                            String::new(),
+                            o.order_number.clone().or_else(|| o.reason.clone()).unwrap_or_default(),
+                        ),
+                    };
+                    QueuedOrderItem {
+                        reference: o.reference.clone().into(),
+                        state: o.state.as_str().into(),
+                        amount: format_try(o.amount).into(),
+                        payment: o.order.option_name.clone().unwrap_or_default().into(),
+                        payment_type: o.order.payment_type.clone().into(),
+                        created: local_time(&o.created_at).into(),
+                        why: kind.into(),
+                        product: product.into(),
+                        price_from: from.into(),
+                        price_to: to.into(),
+                        detail: detail.into(),
+                    }
                 })
                 .collect();
             adapter.set_orders(model(items));
@@ -447,6 +483,13 @@ fn show(window: &MainWindow, view: View) {
         }
     };
     kiosk.set_screen(screen);
+}
+
+/// A stored UTC time as the store's clock shows it.
+fn local_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.with_timezone(&chrono::Local).format("%d.%m.%Y %H:%M").to_string())
+        .unwrap_or_else(|_| rfc3339.to_string())
 }
 
 /// Decoded pixels: width, height, RGBA bytes. Plain data, so it can cross threads.
