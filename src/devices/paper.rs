@@ -268,7 +268,7 @@ impl Paper {
                         let advance: f32 = data.chars().map(|c| scaled.h_advance(scaled.glyph_id(c))).sum();
                         draw_text(
                             &mut canvas,
-                            &regular,
+                            regular,
                             20.0,
                             (width as f32 - advance) / 2.0,
                             y + scaled.ascent(),
