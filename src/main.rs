@@ -206,6 +206,9 @@ struct CheckoutArgs {
     /// Take the order into the offline queue without trying the server.
     #[arg(long)]
     queue: bool,
+    /// The customer's phone or e-mail, kept with an order taken offline.
+    #[arg(long)]
+    contact: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -397,7 +400,7 @@ fn queue_checkout(settings: &Settings, args: &CheckoutArgs, data_dir: &std::path
         payment_type: args.pay.clone(),
         option_name: args.option.clone(),
         choice: args.choice.clone(),
-        contact: None,
+        contact: args.contact.clone(),
         lines,
     };
     match queue::enqueue(&mut store, &order, &settings.offline.limits()) {

@@ -215,10 +215,21 @@ fn sales_taken_offline_reach_the_server_once_it_is_back() {
 
     let mut references = Vec::new();
     for (code, pay) in [("SCK-030", "pay_later"), ("8690000010035", "pay_on_delivery")] {
-        let output = kiosk(&data, &["checkout", "--scan", code, "--pay", pay])
-            .args(server)
-            .output()
-            .unwrap();
+        let output = kiosk(
+            &data,
+            &[
+                "checkout",
+                "--scan",
+                code,
+                "--pay",
+                pay,
+                "--contact",
+                "+90 555 000 11 22",
+            ],
+        )
+        .args(server)
+        .output()
+        .unwrap();
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(output.status.success(), "{stdout}");
         assert!(stdout.contains("taking the order offline"), "{stdout}");
@@ -258,6 +269,10 @@ fn sales_taken_offline_reach_the_server_once_it_is_back() {
     }
     let listed = kiosk(&data, &["queue", "list", "--json"]).output().unwrap();
     let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(
+        listed[0]["contact"], "+90 555 000 11 22",
+        "the customer's contact is kept"
+    );
     assert!(listed
         .as_array()
         .unwrap()
