@@ -215,6 +215,15 @@ fn render_set(
     // The demo register never pays by itself here: the barcode must stay on screen.
     settings.demo.cash_register_auto_pay_after_polls = 10_000;
     prepare_window(window, &settings);
+    // The window is shared by every set: clear what the previous set's offline kiosk left.
+    apply(
+        window,
+        Update::Outbox {
+            waiting: 0,
+            offline: false,
+            problem: String::new(),
+        },
+    );
     let size = layout.size();
     let (tx, updates) = mpsc::channel();
     let sink: Sink = std::sync::Arc::new(move |update| {
