@@ -88,14 +88,13 @@ fn a_receipt_reads_back_with_its_turkish_letters_barcode_qr_code_and_cut() {
     assert_eq!(printed.qr_codes, [sample.link.unwrap()]);
     assert_eq!(printed.cuts, 1);
     assert!(printed.unknown.is_empty(), "unknown commands: {:?}", printed.unknown);
-    let last = seen.lock().unwrap().last().cloned().unwrap();
-    assert_eq!(
-        last,
-        Report {
-            problem: None,
-            waiting: 0
-        }
-    );
+    wait_for("the all-clear", 5, || {
+        seen.lock().unwrap().last()
+            == Some(&Report {
+                problem: None,
+                waiting: 0,
+            })
+    });
 }
 
 #[test]
@@ -139,7 +138,12 @@ fn a_printer_unplugged_mid_receipt_prints_it_once_and_whole_when_it_is_back() {
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(second.bytes(), whole, "the whole receipt, once");
     assert_eq!(decode(&second.bytes()).cuts, 1);
-    assert_eq!(seen.lock().unwrap().last().unwrap().problem, None);
+    wait_for("the all-clear", 5, || {
+        seen.lock()
+            .unwrap()
+            .last()
+            .is_some_and(|r| r.problem.is_none() && r.waiting == 0)
+    });
 }
 
 #[test]
@@ -169,7 +173,12 @@ fn out_of_paper_keeps_the_job_tells_the_clerk_and_prints_when_paper_is_back() {
     device.behaviour.lock().unwrap().paper = Some(PAPER_PRESENT);
     wait_for("the job printed", 10, || waiting_jobs(data.path()) == 0);
     assert_eq!(decode(&device.bytes()).cuts, 1);
-    assert_eq!(seen.lock().unwrap().last().unwrap().problem, None);
+    wait_for("the all-clear", 5, || {
+        seen.lock()
+            .unwrap()
+            .last()
+            .is_some_and(|r| r.problem.is_none() && r.waiting == 0)
+    });
 }
 
 #[test]
