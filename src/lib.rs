@@ -4,6 +4,7 @@
 //! `checkout` drives a checkout from page to page, `sim` is the built-in commerce
 //! simulator, `settings` reads the settings file, and `ui` runs the Slint screens.
 
+pub mod barcode;
 pub mod checkout;
 pub mod commerce;
 pub mod devices;

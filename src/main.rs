@@ -214,7 +214,7 @@ struct CheckoutArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    let settings = match Settings::load(cli.config.as_deref()) {
+    let settings = match Settings::load(cli.config.as_deref(), instore_kiosk::devices::check_settings) {
         Ok(settings) => settings,
         Err(e) => {
             eprintln!("error: {e}");

@@ -296,7 +296,9 @@ impl Settings {
     }
 
     /// Reads `path`; with no path, the default file if it exists, else the defaults.
-    pub fn load(path: Option<&Path>) -> Result<Settings, SettingsError> {
+    /// `check` adds the rules of the layers that use the settings (the device rules of
+    /// `crate::devices::check_settings`): settings know no device.
+    pub fn load(path: Option<&Path>, check: fn(&Settings) -> Result<(), String>) -> Result<Settings, SettingsError> {
         let path = match path {
             Some(p) => p.to_path_buf(),
             None => match Self::default_path().filter(|p| p.exists()) {
@@ -308,7 +310,9 @@ impl Settings {
             path: path.clone(),
             source,
         })?;
-        Self::parse(&text).map_err(|message| SettingsError::Invalid { path, message })
+        Self::parse(&text)
+            .and_then(|settings| check(&settings).map(|()| settings))
+            .map_err(|message| SettingsError::Invalid { path, message })
     }
 
     /// Parses and validates settings text.
@@ -380,7 +384,6 @@ impl Settings {
                 p.paper_width_mm
             ));
         }
-        crate::devices::receipt::code_page(&p.code_page).map_err(|e| format!("printer.code_page: {e}"))?;
         if !(20..=5_000).contains(&p.status_timeout_ms) {
             return Err(format!(
                 "printer.status_timeout_ms: {} is out of range; use 20 to 5000",
@@ -427,8 +430,6 @@ mod tests {
     fn device_settings_are_checked() {
         let e = Settings::parse("[printer]\npaper_width_mm = 70\n").unwrap_err();
         assert!(e.starts_with("printer.paper_width_mm:"), "{e}");
-        let e = Settings::parse("[printer]\ncode_page = \"PC437\"\n").unwrap_err();
-        assert!(e.starts_with("printer.code_page:") && e.contains("cannot print"), "{e}");
         let e = Settings::parse("[scanner]\nterminator = \"tab\"\n").unwrap_err();
         assert!(e.contains("tab"), "{e}");
         let e = Settings::parse("[scanner]\nbaud_rate = 10\n").unwrap_err();

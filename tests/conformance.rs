@@ -10,7 +10,7 @@ mod common;
 
 use common::*;
 use instore_kiosk::checkout::{run_checkout_until, CheckoutError, Choices, Event, ServiceAction, Walked};
-use instore_kiosk::commerce::pages::Page;
+use instore_kiosk::commerce::pages::{Page, PageName};
 use instore_kiosk::sim::Scenario;
 use reqwest::Method;
 use serde_json::Value;
@@ -198,7 +198,7 @@ async fn run_example(example: &Example, option: &str) -> Option<Value> {
                 seen.push(p)
             }
         },
-        Some(stop),
+        Some(known_page(stop)),
     )
     .await;
     let at = match walked {
@@ -215,7 +215,10 @@ async fn run_example(example: &Example, option: &str) -> Option<Value> {
         _ => None,
     };
     if let Some(page) = service_step {
-        let r = client.post_step(page, &[("agreement", "true")]).await.unwrap();
+        let r = client
+            .post_step(known_page(page), &[("agreement", "true")])
+            .await
+            .unwrap();
         assert!(r.errors.is_none(), "{page}: {:?}", r.errors);
         let url = client
             .url(r.current().unwrap().redirect_url().expect("a service address"))
@@ -353,7 +356,7 @@ async fn the_cash_register_barcode_is_a_code128_of_the_number_that_a_scanner_rea
         &client,
         &Choices::pay("cash_register"),
         &mut |_| {},
-        Some("CashRegisterCompletePage"),
+        Some(PageName::CashRegisterComplete),
     )
     .await
     .unwrap() else {
@@ -373,4 +376,9 @@ async fn the_cash_register_barcode_is_a_code128_of_the_number_that_a_scanner_rea
     let read = rxing::helpers::detect_in_luma(pixels, info.width, info.height, Some(rxing::BarcodeFormat::CODE_128))
         .expect("a Code128 barcode is found in the image");
     assert_eq!(read.getText(), ctx.number.as_ref().unwrap().0);
+}
+
+/// A page the reference names, as this build knows it.
+fn known_page(name: &str) -> PageName {
+    PageName::parse(name).unwrap_or_else(|| panic!("{name} is in the reference but not in the pages! table"))
 }

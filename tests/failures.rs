@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use instore_kiosk::checkout::{run_checkout, run_checkout_until, CheckoutError, Choices, Event, ServiceAction, Walked};
-use instore_kiosk::commerce::pages::Page;
+use instore_kiosk::commerce::pages::{Page, PageName};
 use instore_kiosk::commerce::CommerceError;
 use instore_kiosk::sim::{OptionSpec, Scenario};
 use std::sync::{Arc, Mutex};
@@ -15,12 +15,12 @@ use std::time::Duration;
 
 const SOCKS: &str = "SCK-030";
 
-async fn stop_at(client: &instore_kiosk::commerce::CommerceClient, choices: &Choices, page: &str) {
+async fn stop_at(client: &instore_kiosk::commerce::CommerceClient, choices: &Choices, page: PageName) {
     match run_checkout_until(client, choices, &mut |_| {}, Some(page))
         .await
         .unwrap()
     {
-        Walked::Stopped(r) => assert_eq!(r.current().unwrap().name(), page),
+        Walked::Stopped(r) => assert_eq!(r.current().unwrap().name(), page.as_str()),
         Walked::Completed(_) => panic!("completed before {page}"),
     }
 }
@@ -51,7 +51,7 @@ async fn wrong_otp_is_refused_and_the_checkout_stays_on_the_otp_step() {
     assert!(client.orders().await.unwrap().is_empty(), "no order from a wrong code");
     // The right code then goes through from where it stopped.
     let r = client
-        .post_step("ConfirmationPaymentQueryPage", &[("otp", "5544")])
+        .post_step(PageName::ConfirmationPaymentQuery, &[("otp", "5544")])
         .await
         .unwrap();
     assert!(r.errors.is_none());
@@ -67,16 +67,16 @@ async fn mobilexpress_wrong_otp_keeps_the_card_list_locked() {
         option_name: Some("MobilExpress (phone verification)".into()),
         ..Choices::pay("mobilexpress")
     };
-    stop_at(&client, &choices, "MobilExpressCardFoundOtpRequiredOtpPage").await;
+    stop_at(&client, &choices, PageName::MobilExpressCardFoundOtpRequiredOtp).await;
     let r = client
-        .post_step("MobilExpressCardFoundOtpRequiredOtpPage", &[("otp", "1234")])
+        .post_step(PageName::MobilExpressCardFoundOtpRequiredOtp, &[("otp", "1234")])
         .await
         .unwrap();
     assert!(r.errors.unwrap().fields.contains_key("otp"));
     // Choosing a card before the phone is verified is refused too.
     let r = client
         .post_step(
-            "MobilExpressCardFoundOtpRequiredOtpPage",
+            PageName::MobilExpressCardFoundOtpRequiredOtp,
             &[("card_token", "6f08f86f-0343-4e9e-a3e2-656a3facf79b")],
         )
         .await
@@ -93,15 +93,15 @@ async fn missing_agreement_is_a_field_error_on_the_same_step() {
     stop_at(
         &client,
         &Choices::pay("pay_on_delivery"),
-        "PayOnDeliveryPaymentChoicePage",
+        PageName::PayOnDeliveryPaymentChoice,
     )
     .await;
     client
-        .post_step("PayOnDeliveryPaymentChoicePage", &[("payment_choice", "cash")])
+        .post_step(PageName::PayOnDeliveryPaymentChoice, &[("payment_choice", "cash")])
         .await
         .unwrap();
     for body in [vec![], vec![("agreement", "false")]] {
-        let r = client.post_step("PayOnDeliveryPage", &body).await.unwrap();
+        let r = client.post_step(PageName::PayOnDelivery, &body).await.unwrap();
         let errors = r.errors.clone().expect("an agreement is required");
         assert!(errors.fields["agreement"][0].contains("accept"));
         assert_eq!(r.current().unwrap().name(), "PayOnDeliveryPage");
@@ -114,9 +114,9 @@ async fn a_step_out_of_order_is_refused_without_moving_the_checkout() {
     let sim = start_sim(quick_scenario()).await;
     let client = logged_in(&sim).await;
     fill_basket(&client, &[SOCKS]).await;
-    stop_at(&client, &Choices::pay("saved_card"), "SavedCardSelectionPage").await;
+    stop_at(&client, &Choices::pay("saved_card"), PageName::SavedCardSelection).await;
     let r = client
-        .post_step("SavedCardConfirmationPage", &[("agreement", "true")])
+        .post_step(PageName::SavedCardConfirmation, &[("agreement", "true")])
         .await
         .unwrap();
     let errors = r.errors.clone().expect("skipping ahead is refused");
@@ -131,19 +131,19 @@ async fn unknown_card_and_unknown_installment_are_refused() {
     let sim = start_sim(quick_scenario()).await;
     let client = logged_in(&sim).await;
     fill_basket(&client, &[SOCKS]).await;
-    stop_at(&client, &Choices::pay("saved_card"), "SavedCardSelectionPage").await;
+    stop_at(&client, &Choices::pay("saved_card"), PageName::SavedCardSelection).await;
     let r = client
-        .post_step("SavedCardSelectionPage", &[("card", "stolen-card")])
+        .post_step(PageName::SavedCardSelection, &[("card", "stolen-card")])
         .await
         .unwrap();
     assert!(r.errors.unwrap().fields.contains_key("card"));
     let r = client
-        .post_step("SavedCardSelectionPage", &[("card", "my-visa-card")])
+        .post_step(PageName::SavedCardSelection, &[("card", "my-visa-card")])
         .await
         .unwrap();
     assert_eq!(r.current().unwrap().name(), "SavedCardInstallmentSelectionPage");
     let r = client
-        .post_step("SavedCardInstallmentSelectionPage", &[("installment", "99")])
+        .post_step(PageName::SavedCardInstallmentSelection, &[("installment", "99")])
         .await
         .unwrap();
     assert!(r.errors.clone().unwrap().fields.contains_key("installment"));
@@ -155,9 +155,14 @@ async fn third_party_completion_needs_an_approval() {
     let sim = start_sim(quick_scenario()).await;
     let client = logged_in(&sim).await;
     fill_basket(&client, &[SOCKS]).await;
-    stop_at(&client, &Choices::pay("redirection"), "RedirectionPaymentSelectedPage").await;
+    stop_at(
+        &client,
+        &Choices::pay("redirection"),
+        PageName::RedirectionPaymentSelected,
+    )
+    .await;
     let r = client
-        .post_step("RedirectionPaymentSelectedPage", &[("agreement", "true")])
+        .post_step(PageName::RedirectionPaymentSelected, &[("agreement", "true")])
         .await
         .unwrap();
     let url = r
@@ -167,7 +172,7 @@ async fn third_party_completion_needs_an_approval() {
         .expect("a payment address")
         .to_string();
     // Completing before the customer decided is refused.
-    let r = client.post_step("RedirectionPageCompletePage", &[]).await.unwrap();
+    let r = client.post_step(PageName::RedirectionPageComplete, &[]).await.unwrap();
     assert!(r.errors.unwrap().non_field[0].contains("not been approved"));
     // The customer declines on the service page (a browser form post).
     let answer = reqwest::Client::builder()
@@ -184,7 +189,7 @@ async fn third_party_completion_needs_an_approval() {
         .to_str()
         .unwrap()
         .contains("page=RedirectionPageCompletePage"));
-    let r = client.post_step("RedirectionPageCompletePage", &[]).await.unwrap();
+    let r = client.post_step(PageName::RedirectionPageComplete, &[]).await.unwrap();
     assert!(r.errors.unwrap().non_field[0].contains("declined"));
     assert!(client.orders().await.unwrap().is_empty());
 }
@@ -211,10 +216,10 @@ async fn bkm_and_masterpass_refuse_a_foreign_transaction() {
     let sim = start_sim(quick_scenario()).await;
     let client = logged_in(&sim).await;
     fill_basket(&client, &[SOCKS]).await;
-    stop_at(&client, &Choices::pay("bkm_express"), "BexNoncePage").await;
+    stop_at(&client, &Choices::pay("bkm_express"), PageName::BexNonce).await;
     let r = client
         .post_step(
-            "BexNoncePage",
+            PageName::BexNonce,
             &[("order_id", "1"), ("transaction_id", "someone-elses"), ("data", "{}")],
         )
         .await
@@ -222,9 +227,9 @@ async fn bkm_and_masterpass_refuse_a_foreign_transaction() {
     assert!(r.errors.unwrap().fields.contains_key("transaction_id"));
 
     fill_basket(&client, &[SOCKS]).await;
-    stop_at(&client, &Choices::pay("masterpass"), "MasterpassCompletePage").await;
+    stop_at(&client, &Choices::pay("masterpass"), PageName::MasterpassComplete).await;
     let r = client
-        .post_step("MasterpassCompletePage", &[("token", "forged")])
+        .post_step(PageName::MasterpassComplete, &[("token", "forged")])
         .await
         .unwrap();
     assert!(r.errors.unwrap().fields.contains_key("token"));
@@ -340,7 +345,12 @@ async fn an_unknown_page_is_a_value_and_the_driver_stops_cleanly() {
     let sim = start_sim(scenario).await;
     let client = logged_in(&sim).await;
     fill_basket(&client, &[SOCKS]).await;
-    stop_at(&client, &Choices::pay("crypto_wallet"), "PaymentOptionSelectionPage").await;
+    stop_at(
+        &client,
+        &Choices::pay("crypto_wallet"),
+        PageName::PaymentOptionSelection,
+    )
+    .await;
     let options = client.checkout().await.unwrap();
     let pk = options
         .payment_options()
@@ -352,7 +362,7 @@ async fn an_unknown_page_is_a_value_and_the_driver_stops_cleanly() {
         .pk
         .clone();
     let r = client
-        .post_step("PaymentOptionSelectionPage", &[("payment_option", &pk.0)])
+        .post_step(PageName::PaymentOptionSelection, &[("payment_option", &pk.0)])
         .await
         .unwrap();
     match r.current().unwrap() {

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use instore_kiosk::checkout::{Choices, Event, ServiceAction};
-use instore_kiosk::commerce::pages::Page;
+use instore_kiosk::commerce::pages::{Page, PageName};
 use instore_kiosk::commerce::Money;
 
 const SOCKS: &str = "8690000010059"; // 119.99
@@ -226,20 +226,20 @@ async fn home_delivery_adds_shipping() {
     let total = fill_basket(&client, &[SOCKS]).await;
     client.checkout().await.unwrap();
     let r = client
-        .post_step("DeliveryOptionSelectionPage", &[("delivery_option", "2")])
+        .post_step(PageName::DeliveryOptionSelection, &[("delivery_option", "2")])
         .await
         .unwrap();
     assert_eq!(r.current().unwrap().name(), "AddressSelectionPage");
     let r = client
         .post_step(
-            "AddressSelectionPage",
+            PageName::AddressSelection,
             &[("shipping_address", "1"), ("billing_address", "1")],
         )
         .await
         .unwrap();
     assert_eq!(r.current().unwrap().name(), "ShippingOptionSelectionPage");
     let r = client
-        .post_step("ShippingOptionSelectionPage", &[("shipping_option", "1")])
+        .post_step(PageName::ShippingOptionSelection, &[("shipping_option", "1")])
         .await
         .unwrap();
     assert_eq!(r.current().unwrap().name(), "PaymentOptionSelectionPage");

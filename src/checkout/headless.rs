@@ -4,7 +4,7 @@
 //! Every choice a customer would make on screen is given up front in [`Choices`]. Each
 //! step is reported as an [`Event`] so the caller can print it.
 
-use crate::commerce::pages::{CheckoutResponse, Installment, Page, PaymentOption, ThankYouContext};
+use crate::commerce::pages::{CheckoutResponse, Installment, Page, PageName, PaymentOption, ThankYouContext};
 use crate::commerce::{CommerceClient, CommerceError, OrderRecord};
 use serde_json::Value;
 use std::time::{Duration, Instant};
@@ -142,9 +142,12 @@ pub async fn run_checkout_until(
     client: &CommerceClient,
     choices: &Choices,
     events: &mut (dyn FnMut(Event) + Send),
-    stop_at: Option<&str>,
+    stop_at: Option<PageName>,
 ) -> Result<Walked, CheckoutError> {
-    walk(client, choices, events, &|page: &Page| stop_at == Some(page.name())).await
+    walk(client, choices, events, &|page: &Page| {
+        stop_at.is_some() && stop_at == page.kind()
+    })
+    .await
 }
 
 /// The steps before payment: contact, delivery, store, address, shipping.
@@ -234,7 +237,7 @@ fn first_pk<T>(items: &[T], pk: impl Fn(&T) -> String) -> Option<String> {
 }
 
 impl Walk<'_> {
-    async fn post(&mut self, page: &str, fields: &[(&str, &str)]) -> Result<CheckoutResponse, CheckoutError> {
+    async fn post(&mut self, page: PageName, fields: &[(&str, &str)]) -> Result<CheckoutResponse, CheckoutError> {
         let response = self.client.post_step(page, fields).await?;
         match &response.errors {
             Some(errors) => Err(CheckoutError::Rejected {
@@ -286,7 +289,7 @@ impl Walk<'_> {
     async fn step(&mut self, page: &Page) -> Result<CheckoutResponse, CheckoutError> {
         let c = self.choices;
         match page {
-            Page::Index(_) => self.post("IndexPage", &[]).await,
+            Page::Index(_) => self.post(PageName::Index, &[]).await,
             Page::DeliveryOptionSelection(ctx) => {
                 let option = ctx
                     .delivery_options
@@ -295,7 +298,7 @@ impl Walk<'_> {
                     .or(ctx.delivery_options.first())
                     .ok_or_else(|| CheckoutError::NotOffered("any delivery option".into()))?;
                 let pk = option.pk.0.clone();
-                self.post("DeliveryOptionSelectionPage", &[("delivery_option", &pk)])
+                self.post(PageName::DeliveryOptionSelection, &[("delivery_option", &pk)])
                     .await
             }
             Page::RetailStoreSelection(ctx) => {
@@ -303,7 +306,7 @@ impl Walk<'_> {
                     .ok_or_else(|| CheckoutError::NotOffered("a store for pickup".into()))?;
                 let address = first_pk(&ctx.addresses, |a| a.pk.0.clone()).unwrap_or_default();
                 self.post(
-                    "RetailStoreSelectionPage",
+                    PageName::RetailStoreSelection,
                     &[("retail_store", &store), ("billing_address", &address)],
                 )
                 .await
@@ -312,7 +315,7 @@ impl Walk<'_> {
                 let address = first_pk(&ctx.addresses, |a| a.pk.0.clone())
                     .ok_or_else(|| CheckoutError::MissingChoice("the account has no address".into()))?;
                 self.post(
-                    "AddressSelectionPage",
+                    PageName::AddressSelection,
                     &[("shipping_address", &address), ("billing_address", &address)],
                 )
                 .await
@@ -320,14 +323,14 @@ impl Walk<'_> {
             Page::ShippingOptionSelection(ctx) => {
                 let pk = first_pk(&ctx.shipping_options, |s| s.pk.0.clone())
                     .ok_or_else(|| CheckoutError::NotOffered("any shipping option".into()))?;
-                self.post("ShippingOptionSelectionPage", &[("shipping_option", &pk)])
+                self.post(PageName::ShippingOptionSelection, &[("shipping_option", &pk)])
                     .await
             }
             Page::PaymentOptionSelection(ctx) => {
                 if self.option.is_some() {
                     // The server went back to the option list: the strategy ended there.
                     return Err(CheckoutError::Rejected {
-                        page: "PaymentOptionSelectionPage".into(),
+                        page: PageName::PaymentOptionSelection.to_string(),
                         message: "the server returned to the payment options".into(),
                     });
                 }
@@ -335,11 +338,11 @@ impl Walk<'_> {
                 let pk = option.pk.0.clone();
                 self.option = Some(option);
                 let answer = self
-                    .post("PaymentOptionSelectionPage", &[("payment_option", &pk)])
+                    .post(PageName::PaymentOptionSelection, &[("payment_option", &pk)])
                     .await?;
                 if let (Some(notes), false) = (&c.notes, self.noted) {
                     self.noted = true;
-                    self.post("OrderNotePage", &[("notes", notes)]).await?;
+                    self.post(PageName::OrderNote, &[("notes", notes)]).await?;
                 }
                 Ok(answer)
             }
@@ -356,28 +359,28 @@ impl Walk<'_> {
                         .and_then(|p| first_pk(&p.bank_accounts, |a| a.pk.0.clone()))
                 });
                 let account = self.require(&account, "a bank account")?;
-                self.post("FundsTransferChoicePage", &[("bank_account", &account)])
+                self.post(PageName::FundsTransferChoice, &[("bank_account", &account)])
                     .await
             }
-            Page::FundsTransfer(_) => self.post("FundsTransferPage", &[("agreement", "true")]).await,
-            Page::LoyaltyMoney(_) => self.post("LoyaltyMoneyPage", &[("agreement", "true")]).await,
-            Page::PayLaterComplete(_) => self.post("PayLaterCompletePage", &[("agreement", "true")]).await,
+            Page::FundsTransfer(_) => self.post(PageName::FundsTransfer, &[("agreement", "true")]).await,
+            Page::LoyaltyMoney(_) => self.post(PageName::LoyaltyMoney, &[("agreement", "true")]).await,
+            Page::PayLaterComplete(_) => self.post(PageName::PayLaterComplete, &[("agreement", "true")]).await,
             Page::PayOnDeliveryPaymentChoice(ctx) => {
                 let choice = c
                     .choice
                     .clone()
                     .or_else(|| ctx.payment_choices.first().map(|p| p.value.clone()));
                 let choice = self.require(&choice, "a payment choice (--choice)")?;
-                self.post("PayOnDeliveryPaymentChoicePage", &[("payment_choice", &choice)])
+                self.post(PageName::PayOnDeliveryPaymentChoice, &[("payment_choice", &choice)])
                     .await
             }
-            Page::PayOnDelivery(_) => self.post("PayOnDeliveryPage", &[("agreement", "true")]).await,
+            Page::PayOnDelivery(_) => self.post(PageName::PayOnDelivery, &[("agreement", "true")]).await,
             Page::RedirectionPaymentSelected(_) => {
-                self.post("RedirectionPaymentSelectedPage", &[("agreement", "true")])
+                self.post(PageName::RedirectionPaymentSelected, &[("agreement", "true")])
                     .await
             }
             Page::RedirectionPageComplete(ctx) => {
-                self.third_party(ctx.redirect_url.as_deref(), "RedirectionPageCompletePage")
+                self.third_party(ctx.redirect_url.as_deref(), PageName::RedirectionPageComplete)
                     .await
             }
             Page::CreditPaymentSelection(ctx) => {
@@ -386,18 +389,18 @@ impl Walk<'_> {
                     .clone()
                     .or_else(|| first_pk(&ctx.credit_payment_options, |o| o.pk.0.clone()));
                 let option = self.require(&option, "a credit option")?;
-                self.post("CreditPaymentSelectionPage", &[("credit_payment_option", &option)])
+                self.post(PageName::CreditPaymentSelection, &[("credit_payment_option", &option)])
                     .await
             }
             Page::CreditPaymentConfirmation(ctx) => match &ctx.redirect_url {
                 None => {
-                    self.post("CreditPaymentConfirmationPage", &[("agreement", "true")])
+                    self.post(PageName::CreditPaymentConfirmation, &[("agreement", "true")])
                         .await
                 }
-                Some(url) => self.third_party(Some(url), "CreditPaymentCompletePage").await,
+                Some(url) => self.third_party(Some(url), PageName::CreditPaymentComplete).await,
             },
-            Page::CreditPaymentComplete(_) => self.post("CreditPaymentCompletePage", &[]).await,
-            Page::CashRegister(_) => self.post("CashRegisterPage", &[]).await,
+            Page::CreditPaymentComplete(_) => self.post(PageName::CreditPaymentComplete, &[]).await,
+            Page::CashRegister(_) => self.post(PageName::CashRegister, &[]).await,
             Page::CashRegisterInstallmentSelection(ctx) => {
                 let card = match &c.choice {
                     Some(bank) => ctx
@@ -408,29 +411,30 @@ impl Walk<'_> {
                 }
                 .ok_or_else(|| CheckoutError::NotOffered("that bank's installments".into()))?;
                 let pk = self.installment(&card.installments)?;
-                self.post("CashRegisterInstallmentSelectionPage", &[("installment", &pk)])
+                self.post(PageName::CashRegisterInstallmentSelection, &[("installment", &pk)])
                     .await
             }
             Page::CashRegisterComplete(ctx) => {
                 self.wait_for_register(ctx.number.as_ref().map(|n| n.0.clone()), ctx.seconds)
                     .await
             }
-            Page::BexSelection(_) => self.post("BexSelectionPage", &[]).await,
+            Page::BexSelection(_) => self.post(PageName::BexSelection, &[]).await,
             Page::BexBinNumber(ctx) => {
                 self.bex_transaction = Some(ctx.transaction_id.clone());
                 let bin = c.card.clone().unwrap_or_else(|| "435508".into());
-                self.post("BexBinNumberPage", &[("bin_number", &bin)]).await
+                self.post(PageName::BexBinNumber, &[("bin_number", &bin)]).await
             }
             Page::BexInstallmentSelection(ctx) => {
                 let pk = self.installment(&ctx.installments)?;
-                self.post("BexInstallmentSelectionPage", &[("installment", &pk)]).await
+                self.post(PageName::BexInstallmentSelection, &[("installment", &pk)])
+                    .await
             }
             Page::BexNonce(_) => {
                 // The BKM Express client library posts this after the customer pays in its popup.
                 let transaction_id = self.require(&self.bex_transaction, "a BKM Express ticket")?;
                 let data = r#"{"status": "ok", "paymentPurchased": true}"#;
                 self.post(
-                    "BexNoncePage",
+                    PageName::BexNonce,
                     &[
                         ("order_id", "kiosk"),
                         ("transaction_id", &transaction_id),
@@ -439,65 +443,77 @@ impl Walk<'_> {
                 )
                 .await
             }
-            Page::BexComplete(_) => self.post("BexCompletePage", &[]).await,
-            Page::GPaySelection(_) => self.post("GPaySelectionPage", &[]).await,
-            Page::GPayRedirect(_) => self.post("GPayRedirectPage", &[]).await,
-            Page::GPayComplete(ctx) => self.third_party(ctx.redirect_url.as_deref(), "GPayCompletePage").await,
-            Page::ConfirmationPaymentAgreementCheck(_) => self.post("ConfirmationPaymentAgreementCheckPage", &[]).await,
+            Page::BexComplete(_) => self.post(PageName::BexComplete, &[]).await,
+            Page::GPaySelection(_) => self.post(PageName::GPaySelection, &[]).await,
+            Page::GPayRedirect(_) => self.post(PageName::GPayRedirect, &[]).await,
+            Page::GPayComplete(ctx) => {
+                self.third_party(ctx.redirect_url.as_deref(), PageName::GPayComplete)
+                    .await
+            }
+            Page::ConfirmationPaymentAgreementCheck(_) => {
+                self.post(PageName::ConfirmationPaymentAgreementCheck, &[]).await
+            }
             Page::ConfirmationPaymentAgreementConfirm(_) => {
-                self.post("ConfirmationPaymentAgreementConfirmPage", &[("agreement", "true")])
+                self.post(PageName::ConfirmationPaymentAgreementConfirm, &[("agreement", "true")])
                     .await
             }
             Page::ConfirmationPaymentSelected(_) => {
-                self.post("ConfirmationPaymentSelectedPage", &[("agreement", "true")])
+                self.post(PageName::ConfirmationPaymentSelected, &[("agreement", "true")])
                     .await
             }
             Page::ConfirmationPaymentQuery(_) => {
                 let otp = self.require(&c.otp, "the code sent by SMS (--otp)")?;
-                self.post("ConfirmationPaymentQueryPage", &[("otp", &otp)]).await
+                self.post(PageName::ConfirmationPaymentQuery, &[("otp", &otp)]).await
             }
-            Page::ConfirmationPaymentComplete(_) => self.post("ConfirmationPaymentCompletePage", &[]).await,
+            Page::ConfirmationPaymentComplete(_) => self.post(PageName::ConfirmationPaymentComplete, &[]).await,
             Page::SavedCardSelection(ctx) => {
                 let card = c
                     .card
                     .clone()
                     .or_else(|| ctx.cards.first().map(|card| card.token.clone()));
                 let card = self.require(&card, "a saved card (--card)")?;
-                self.post("SavedCardSelectionPage", &[("card", &card)]).await
+                self.post(PageName::SavedCardSelection, &[("card", &card)]).await
             }
             Page::SavedCardInstallmentSelection(ctx) => {
                 let pk = self.installment(&ctx.installments)?;
-                self.post("SavedCardInstallmentSelectionPage", &[("installment", &pk)])
+                self.post(PageName::SavedCardInstallmentSelection, &[("installment", &pk)])
                     .await
             }
-            Page::SavedCardConfirmation(_) => self.post("SavedCardConfirmationPage", &[("agreement", "true")]).await,
+            Page::SavedCardConfirmation(_) => {
+                self.post(PageName::SavedCardConfirmation, &[("agreement", "true")])
+                    .await
+            }
             Page::MasterpassBinNumber(_) => {
                 let bin = c.card.clone().unwrap_or_else(|| "543210".into());
                 self.post(
-                    "MasterpassBinNumberPage",
+                    PageName::MasterpassBinNumber,
                     &[("is_masterpass_stored_card", "true"), ("bin_number", &bin)],
                 )
                 .await
             }
             Page::MasterpassInstallment(ctx) => {
                 let pk = self.installment(&ctx.installments)?;
-                self.post("MasterpassInstallmentPage", &[("installment", &pk)]).await
+                self.post(PageName::MasterpassInstallment, &[("installment", &pk)])
+                    .await
             }
-            Page::MasterpassOrderNo(_) => self.post("MasterpassOrderNoPage", &[]).await,
+            Page::MasterpassOrderNo(_) => self.post(PageName::MasterpassOrderNo, &[]).await,
             Page::MasterpassComplete(ctx) => {
                 // Masterpass's own client completes the purchase and posts back its token.
                 let token = ctx.token.clone();
-                self.post("MasterpassCompletePage", &[("token", &token)]).await
+                self.post(PageName::MasterpassComplete, &[("token", &token)]).await
             }
-            Page::MobilExpressSelection(_) => self.post("MobilExpressSelectionPage", &[("clear", "false")]).await,
+            Page::MobilExpressSelection(_) => self.post(PageName::MobilExpressSelection, &[("clear", "false")]).await,
             Page::MobilExpressCardFoundOtpRequiredPhone(ctx) => {
                 let phone = c.phone.clone().unwrap_or_else(|| ctx.phone_number.clone());
-                self.post("MobilExpressCardFoundOtpRequiredPhonePage", &[("phone_number", &phone)])
-                    .await
+                self.post(
+                    PageName::MobilExpressCardFoundOtpRequiredPhone,
+                    &[("phone_number", &phone)],
+                )
+                .await
             }
             Page::MobilExpressCardFoundOtpRequiredOtp(_) => {
                 let otp = self.require(&c.otp, "the code sent by SMS (--otp)")?;
-                self.post("MobilExpressCardFoundOtpRequiredOtpPage", &[("otp", &otp)])
+                self.post(PageName::MobilExpressCardFoundOtpRequiredOtp, &[("otp", &otp)])
                     .await
             }
             Page::MobilExpressCardList(ctx) => {
@@ -512,17 +528,20 @@ impl Walk<'_> {
                 .ok_or_else(|| CheckoutError::MissingChoice("no MobilExpress card to pay with".into()))?;
                 let (id, masked) = (card.card_id.clone(), card.masked_card_no.clone());
                 self.post(
-                    "MobilExpressCardListPage",
+                    PageName::MobilExpressCardList,
                     &[("card_token", &id), ("masked_card_number", &masked)],
                 )
                 .await
             }
             Page::MobilExpressInstallmentSelection(ctx) => {
                 let pk = self.installment(&ctx.installments)?;
-                self.post("MobilExpressInstallmentSelectionPage", &[("installment", &pk)])
+                self.post(PageName::MobilExpressInstallmentSelection, &[("installment", &pk)])
                     .await
             }
-            Page::MobilExpressTryPayment(_) => self.post("MobilExpressTryPaymentPage", &[("agreement", "true")]).await,
+            Page::MobilExpressTryPayment(_) => {
+                self.post(PageName::MobilExpressTryPayment, &[("agreement", "true")])
+                    .await
+            }
             Page::ThankYou(_) => unreachable!("handled by run_checkout"),
             Page::Unknown { name, .. } => Err(CheckoutError::UnknownStep(name.clone())),
         }
@@ -557,7 +576,7 @@ impl Walk<'_> {
                 tokio::time::sleep(Duration::from_secs(u64::from(seconds))).await;
             }
             polls += 1;
-            let response = match self.client.post_step("CashRegisterCompletePage", &[]).await {
+            let response = match self.client.post_step(PageName::CashRegisterComplete, &[]).await {
                 Ok(response) => response,
                 Err(e) if e.is_connectivity() => {
                     (self.events)(Event::Reconnecting(e.to_string()));
@@ -570,7 +589,7 @@ impl Walk<'_> {
             };
             if let Some(errors) = &response.errors {
                 return Err(CheckoutError::Rejected {
-                    page: "CashRegisterCompletePage".into(),
+                    page: PageName::CashRegisterComplete.to_string(),
                     message: errors.summary(),
                 });
             }
@@ -593,14 +612,18 @@ impl Walk<'_> {
     }
 
     /// A payment finished at a third-party service, then confirmed on `complete_page`.
-    async fn third_party(&mut self, url: Option<&str>, complete_page: &str) -> Result<CheckoutResponse, CheckoutError> {
+    async fn third_party(
+        &mut self,
+        url: Option<&str>,
+        complete_page: PageName,
+    ) -> Result<CheckoutResponse, CheckoutError> {
         let url = url.ok_or_else(|| CheckoutError::Rejected {
             page: complete_page.to_string(),
             message: "the server gave no payment address".into(),
         })?;
         let url = self.client.url(url)?.to_string();
         (self.events)(Event::Service { url: url.clone() });
-        let gpay_fields: Vec<(String, String)> = if complete_page == "GPayCompletePage" {
+        let gpay_fields: Vec<(String, String)> = if complete_page == PageName::GPayComplete {
             vec![("gpay".into(), "true".into()), ("success".into(), "true".into())]
         } else {
             vec![]

@@ -11,20 +11,3 @@ pub use headless::{
     is_before_payment, run_checkout, run_checkout_until, walk_to_payment, CheckoutError, Choices, Completed, Event,
     ServiceAction, Walked,
 };
-
-/// The payment types this build can run end to end, in the order a kiosk lists them.
-pub const SUPPORTED_PAYMENT_TYPES: &[&str] = &[
-    "cash_register",
-    "pay_on_delivery",
-    "saved_card",
-    "funds_transfer",
-    "loyalty_money",
-    "pay_later",
-    "redirection",
-    "credit_payment",
-    "bkm_express",
-    "gpay",
-    "confirmation",
-    "masterpass",
-    "mobilexpress",
-];

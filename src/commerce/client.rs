@@ -10,7 +10,7 @@
 
 use super::error::{CommerceError, Result};
 use super::money::{de_money, de_opt_money, Money};
-use super::pages::{Basket, CheckoutResponse, Pk, Product};
+use super::pages::{Basket, CheckoutResponse, PageName, Pk, Product};
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -308,30 +308,30 @@ impl CommerceClient {
     }
 
     /// Posts one checkout step with its form fields.
-    pub async fn post_step(&self, page: &str, fields: &[(&str, &str)]) -> Result<CheckoutResponse> {
+    pub async fn post_step(&self, page: PageName, fields: &[(&str, &str)]) -> Result<CheckoutResponse> {
         let form = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         self.checkout_call(
             Method::POST,
-            format!("orders/checkout/?page={}", urlencode(page)),
+            format!("orders/checkout/?page={}", urlencode(page.as_str())),
             Body::Form(form),
-            page,
+            page.as_str(),
         )
         .await
     }
 
     /// Reads a checkout step with GET (the reference's "Fetch Saved Cards").
-    pub async fn get_step(&self, page: &str) -> Result<CheckoutResponse> {
+    pub async fn get_step(&self, page: PageName) -> Result<CheckoutResponse> {
         self.checkout_call(
             Method::GET,
-            format!("orders/checkout/?page={}", urlencode(page)),
+            format!("orders/checkout/?page={}", urlencode(page.as_str())),
             Body::Empty,
-            page,
+            page.as_str(),
         )
         .await
     }
 
     /// Posts (or with no `method`, reads) a step and returns the answer as raw JSON,
-    /// for support dumps and conformance checks.
+    /// for support dumps and conformance checks. The page is any text, known or not.
     pub async fn step_raw(&self, method: Method, page: &str, fields: &[(&str, &str)]) -> Result<Value> {
         let path = format!("orders/checkout/?page={}", urlencode(page));
         let body = if method == Method::GET {

@@ -377,9 +377,42 @@ macro_rules! pages {
             Unknown { name: String, context: Value },
         }
 
+        /// The name of a page this build knows, for every place that sends, serves or
+        /// compares one: a misspelt or renamed page is a compile error, not a blank screen.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum PageName {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl PageName {
+            /// Every page this build understands, in the reference's order.
+            pub const ALL: &'static [PageName] = &[ $( PageName::$variant ),* ];
+
+            /// The `page_name` as the reference spells it.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( PageName::$variant => $name, )*
+                }
+            }
+
+            /// A name from the wire (aliases included); `None` for a page this build
+            /// does not know.
+            pub fn parse(name: &str) -> Option<PageName> {
+                match canonical_page_name(name) {
+                    $( $name => Some(PageName::$variant), )*
+                    _ => None,
+                }
+            }
+        }
+
         impl Page {
-            /// Every page name this build understands, in the reference's order.
-            pub const KNOWN: &'static [&'static str] = &[ $( $name ),* ];
+            /// Which known page this is; `None` for [`Page::Unknown`].
+            pub fn kind(&self) -> Option<PageName> {
+                match self {
+                    $( Page::$variant(_) => Some(PageName::$variant), )*
+                    Page::Unknown { .. } => None,
+                }
+            }
 
             /// The page's `page_name` as the server spells it.
             pub fn name(&self) -> &str {
@@ -462,6 +495,12 @@ pub fn canonical_page_name(name: &str) -> &str {
     match name {
         "LoyaltyPaymentSelectedPage" => "LoyaltyMoneyPage",
         other => other,
+    }
+}
+
+impl fmt::Display for PageName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -647,8 +686,13 @@ impl CheckoutResponse {
     }
 
     /// The first page of the list with the given name.
-    pub fn find(&self, name: &str) -> Option<&Page> {
-        self.pages.iter().find(|p| p.name() == name)
+    pub fn find(&self, name: PageName) -> Option<&Page> {
+        self.pages.iter().find(|p| p.kind() == Some(name))
+    }
+
+    /// Which page the user is on now; `None` for no page or one this build does not know.
+    pub fn current_kind(&self) -> Option<PageName> {
+        self.current().and_then(Page::kind)
     }
 
     /// The payment options, wherever in the list they came.

@@ -12,3 +12,27 @@ pub mod printer;
 pub mod receipt;
 pub mod scanner;
 pub mod virtual_devices;
+
+use crate::settings::Settings;
+
+/// The device rules a settings file must also meet: its receipt code page must be one
+/// the escpos crate knows and must print every Turkish letter. Kept here, not in
+/// `settings`, so that settings stay plain data and the device rules stay with devices.
+pub fn check_settings(settings: &Settings) -> Result<(), String> {
+    receipt::code_page(&settings.printer.code_page)
+        .map(drop)
+        .map_err(|e| format!("printer.code_page: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_page_without_turkish_letters_is_refused() {
+        let settings = Settings::parse("[printer]\ncode_page = \"PC437\"\n").expect("plain data is fine");
+        let e = check_settings(&settings).unwrap_err();
+        assert!(e.starts_with("printer.code_page:") && e.contains("cannot print"), "{e}");
+        assert!(check_settings(&Settings::default()).is_ok());
+    }
+}

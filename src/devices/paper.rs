@@ -305,7 +305,7 @@ fn fonts() -> Result<(FontVec, FontVec), String> {
 }
 
 fn barcode_picture(data: &str) -> Result<GrayImage, String> {
-    let modules = crate::sim::barcode::code128_modules(data)?;
+    let modules = crate::barcode::modules(data)?;
     let (module, height) = (2u32, 80u32);
     let mut picture = GrayImage::from_pixel(modules.len() as u32 * module, height, Luma([255]));
     for (i, bar) in modules.iter().enumerate() {

@@ -217,35 +217,10 @@ fn two_columns(left: &str, right: &str, width: usize) -> String {
     format!("{left}{}{right}", " ".repeat(gap.max(1)))
 }
 
-/// `GS k 73`: CODE128, digits two a symbol in code set C (an odd last digit in set B),
-/// anything else in set B; two dots a module when that fits `dots` (the paper's
-/// printable width), else one.
+/// `GS k 73`: CODE128 in the code sets `crate::barcode` chooses; two dots a module when
+/// that fits `dots` (the paper's printable width), else one.
 fn code128(data: &str, dots: u32) -> Vec<u8> {
-    let mut payload: Vec<u8> = Vec::new();
-    let mut markers = 0;
-    let digits = !data.is_empty() && data.bytes().all(|b| b.is_ascii_digit());
-    let pairs = if digits { data.len() - data.len() % 2 } else { 0 };
-    if pairs > 0 {
-        payload.extend_from_slice(b"{C");
-        markers += 1;
-        for pair in data.as_bytes()[..pairs].chunks(2) {
-            payload.push((pair[0] - b'0') * 10 + (pair[1] - b'0'));
-        }
-    }
-    if pairs < data.len() {
-        payload.extend_from_slice(b"{B");
-        markers += 1;
-        payload.extend(
-            data.as_bytes()[pairs..]
-                .iter()
-                .filter(|b| (0x20..0x7f).contains(*b) && **b != b'{'),
-        );
-    }
-    // A symbol is 11 modules: each byte, and each "{X" (the start or a switch of code
-    // set); then the check symbol, the 13-module stop, and 10 modules of quiet zone on
-    // each side.
-    let symbols = payload.len() as u32 - markers;
-    let modules = 11 * symbols + 11 + 13 + 20;
+    let (payload, modules) = crate::barcode::escpos_payload(data);
     let module = if modules * 2 <= dots { 2 } else { 1 };
     let mut cmd = vec![
         0x1d, b'h', 80, // height in dots

@@ -5,8 +5,8 @@
 //! the real client over real HTTP. Its rules live in `world.rs`, its HTTP in
 //! `server.rs`, what it offers and how it misbehaves in `scenario.rs`.
 
-pub mod barcode;
 pub mod catalog;
+pub mod logo;
 pub mod scenario;
 pub mod server;
 pub mod world;

@@ -389,7 +389,7 @@ async fn cash_register_pay(State(shared): State<Shared>, Path(number): Path<Stri
 
 async fn logo(Path(file): Path<String>) -> Response {
     let slug = file.trim_end_matches(".png");
-    ([(header::CONTENT_TYPE, "image/png")], super::barcode::logo_png(slug)).into_response()
+    ([(header::CONTENT_TYPE, "image/png")], super::logo::logo_png(slug)).into_response()
 }
 
 fn html_escape(text: &str) -> String {

@@ -10,7 +10,7 @@ use super::view::{basket_update, installment_item, Busy, Notice, Trouble, Update
 use super::{CardItem, PaymentOptionItem};
 use crate::checkout::walk_to_payment;
 use crate::commerce::money::format_try;
-use crate::commerce::pages::{Basket, CheckoutResponse, Page, PaymentOption, SavedCard};
+use crate::commerce::pages::{Basket, CheckoutResponse, Page, PageName, PaymentOption, SavedCard};
 use crate::commerce::{ClientConfig, CommerceClient, CommerceError, Money};
 use crate::offline::queue::{self, Limits, QueueError};
 use crate::offline::remembered::{self, KnownChoice, KnownOption};
@@ -384,28 +384,28 @@ impl Controller {
                     .and_then(|p| p.payment_options.iter().find(|o| o.pk.0 == pk).cloned());
                 let answer = self
                     .client()?
-                    .post_step("PaymentOptionSelectionPage", &[("payment_option", &pk)])
+                    .post_step(PageName::PaymentOptionSelection, &[("payment_option", &pk)])
                     .await?;
                 self.show(answer).await
             }
             Intent::CashRegisterInstallment(pk) => {
-                self.post("CashRegisterInstallmentSelectionPage", &[("installment", &pk)])
+                self.post(PageName::CashRegisterInstallmentSelection, &[("installment", &pk)])
                     .await
             }
             Intent::PayOnDelivery { choice, agreed } => {
                 // Two steps; after a failure between them, the server is already on the second.
-                if self.current_name() != Some("PayOnDeliveryPage") {
+                if self.current_kind() != Some(PageName::PayOnDelivery) {
                     let answer = self
                         .client()?
-                        .post_step("PayOnDeliveryPaymentChoicePage", &[("payment_choice", &choice)])
+                        .post_step(PageName::PayOnDeliveryPaymentChoice, &[("payment_choice", &choice)])
                         .await?;
-                    if answer.errors.is_some() || answer.current().map(Page::name) != Some("PayOnDeliveryPage") {
+                    if answer.errors.is_some() || answer.current_kind() != Some(PageName::PayOnDelivery) {
                         return self.show(answer).await;
                     }
                     self.response = Some(answer);
                 }
                 self.post(
-                    "PayOnDeliveryPage",
+                    PageName::PayOnDelivery,
                     &[("agreement", if agreed { "true" } else { "false" })],
                 )
                 .await
@@ -417,15 +417,15 @@ impl Controller {
                     .find(|c| c.token == token)
                     .map(|c| format!("{} {}", c.name, c.masked_card_number))
                     .unwrap_or_default();
-                self.post("SavedCardSelectionPage", &[("card", &token)]).await
+                self.post(PageName::SavedCardSelection, &[("card", &token)]).await
             }
             Intent::SavedCardInstallment(pk) => {
-                self.post("SavedCardInstallmentSelectionPage", &[("installment", &pk)])
+                self.post(PageName::SavedCardInstallmentSelection, &[("installment", &pk)])
                     .await
             }
             Intent::SavedCardConfirm { agreed } => {
                 self.post(
-                    "SavedCardConfirmationPage",
+                    PageName::SavedCardConfirmation,
                     &[("agreement", if agreed { "true" } else { "false" })],
                 )
                 .await
@@ -621,11 +621,11 @@ impl Controller {
         }
     }
 
-    fn current_name(&self) -> Option<&str> {
-        self.response.as_ref().and_then(|r| r.current()).map(Page::name)
+    fn current_kind(&self) -> Option<PageName> {
+        self.response.as_ref().and_then(CheckoutResponse::current_kind)
     }
 
-    async fn post(&mut self, page: &str, fields: &[(&str, &str)]) -> Result<(), Failure> {
+    async fn post(&mut self, page: PageName, fields: &[(&str, &str)]) -> Result<(), Failure> {
         let answer = self.client()?.post_step(page, fields).await?;
         self.show(answer).await
     }
@@ -657,7 +657,7 @@ impl Controller {
             let amount = self.amount(&answer);
             let view = match page {
                 Page::CashRegister(_) => {
-                    answer = self.client()?.post_step("CashRegisterPage", &[]).await?;
+                    answer = self.client()?.post_step(PageName::CashRegister, &[]).await?;
                     continue;
                 }
                 Page::PaymentOptionSelection(ctx) if answer.current().is_some() => {
@@ -709,7 +709,7 @@ impl Controller {
                 Page::CashRegisterComplete(ctx) => {
                     let (Some(number), Some(barcode)) = (ctx.number.clone(), ctx.barcode.clone()) else {
                         // The reference's empty context: ask again for the barcode.
-                        answer = self.client()?.post_step("CashRegisterCompletePage", &[]).await?;
+                        answer = self.client()?.post_step(PageName::CashRegisterComplete, &[]).await?;
                         continue;
                     };
                     let seconds = ctx.seconds.unwrap_or(5).clamp(1, 600);
@@ -1259,7 +1259,7 @@ impl Controller {
                     });
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
-                match client.post_step("CashRegisterCompletePage", &[]).await {
+                match client.post_step(PageName::CashRegisterComplete, &[]).await {
                     Ok(answer)
                         if answer.errors.is_none()
                             && matches!(answer.current(), Some(Page::CashRegisterComplete(_))) =>

@@ -125,7 +125,6 @@ pub enum Update {
         reconnecting: bool,
         call_staff: bool,
     },
-    ThankYouCountdown(i32),
     /// The receipt printer's state, after each change.
     Printer(crate::devices::printer::Report),
     /// The offline queue refused the sale; the screen says why in its language.
@@ -257,7 +256,6 @@ pub fn apply(window: &MainWindow, update: Update) {
             adapter.set_reconnecting(reconnecting);
             adapter.set_call_staff(call_staff);
         }
-        Update::ThankYouCountdown(seconds) => window.global::<ThankYouAdapter>().set_reset_in(seconds),
         Update::Outbox {
             waiting,
             offline,

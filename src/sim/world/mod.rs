@@ -1,0 +1,906 @@
+//! The simulated commerce server's state and rules, without HTTP: accounts and sessions,
+//! catalog, baskets, the checkout page graph of every strategy, orders, the cash
+//! register's side and the third-party payment services.
+//!
+//! Every public method takes the already-authenticated user and returns JSON in the
+//! shapes of the reference. `server.rs` does the HTTP; this folder decides the answers.
+//! This file holds the shared state (accounts, sessions, catalog, baskets, the checkout
+//! envelope, orders) and routes each page to the module of its strategy, which holds
+//! both the context it renders and the rule it applies.
+//!
+//! Not here: HTTP, faults and the service pages' HTML (`server.rs`).
+
+mod checkout;
+mod otp;
+mod register;
+mod saved_card;
+mod services;
+mod transfer;
+mod wallets;
+
+use register::CashRegisterTxn;
+pub use services::{ServiceKind, ServiceReturn, ThirdParty};
+
+use super::catalog::{default_catalog, SimProduct};
+use super::scenario::{OptionSpec, Scenario};
+use crate::commerce::money::{round_cents, wire};
+use crate::commerce::pages::PageName as P;
+use crate::commerce::Money;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+pub type Form = HashMap<String, String>;
+
+/// Installment plans: count and the factor applied to the amount.
+const PLANS: [(u32, &str, &str); 3] = [
+    (1, "Advance", "1"),
+    (3, "3 Installments", "1.05"),
+    (6, "6 Installments", "1.09"),
+];
+
+const BANKS: [(u32, &str, &str); 2] = [(1, "Akbank", "akbank"), (2, "Garanti BBVA", "garanti")];
+
+struct Session {
+    email: String,
+    requests: u32,
+}
+
+struct Account {
+    pk: u64,
+    password: String,
+    first_name: String,
+    last_name: String,
+    phone: String,
+}
+
+#[derive(Default)]
+struct Cart {
+    pk: u64,
+    lines: Vec<(usize, u32)>,
+    version: u64,
+}
+
+#[derive(Default, Clone)]
+struct Checkout {
+    basket_version: u64,
+    current: SimPage,
+    accepts: Vec<SimPage>,
+    payment_reached: bool,
+    contact: Option<(String, String)>,
+    delivery_store: bool,
+    shipping_fee: Money,
+    option: Option<usize>,
+    service_fee: Money,
+    payment_choice: Option<String>,
+    /// (pk, count, total)
+    installment: Option<(String, u32, Money)>,
+    card: Option<String>,
+    otp_ok: bool,
+    phone: Option<String>,
+    txn: Option<String>,
+    bex_token: Option<String>,
+    cash_number: Option<String>,
+    barcode: Option<String>,
+    notes: Option<String>,
+    order: Option<usize>,
+}
+
+#[derive(Clone)]
+pub struct Order {
+    pub pk: u64,
+    pub number: String,
+    pub token: String,
+    pub email: String,
+    pub amount: Money,
+    pub payment_type: String,
+    pub option_name: String,
+    pub installment_count: Option<u32>,
+    pub service_fee: Money,
+    pub items: Vec<Value>,
+    pub notes: Option<String>,
+    pub created: String,
+}
+
+impl Order {
+    pub fn json(&self) -> Value {
+        json!({
+            "pk": self.pk,
+            "number": self.number,
+            "amount": wire(self.amount),
+            "currency": "try",
+            "payment_type": self.payment_type,
+            "payment_option": self.option_name,
+            "installment_count": self.installment_count,
+            "service_fee": wire(self.service_fee),
+            "items": self.items,
+            "notes": self.notes,
+            "status": "approved",
+            "created_date": self.created,
+            "token": self.token,
+        })
+    }
+}
+
+pub struct World {
+    pub scenario: Scenario,
+    pub base_url: String,
+    catalog: Vec<SimProduct>,
+    accounts: HashMap<String, Account>,
+    sessions: HashMap<String, Session>,
+    carts: HashMap<String, Cart>,
+    checkouts: HashMap<String, Checkout>,
+    orders: Vec<Order>,
+    services: HashMap<String, ThirdParty>,
+    registers: HashMap<String, CashRegisterTxn>,
+    rng: StdRng,
+    next_pk: u64,
+    /// When each cash-register number was polled, for tests of the kiosk's poller.
+    pub poll_times: HashMap<String, Vec<std::time::Instant>>,
+    /// Commerce requests being answered now, and the most at once so far.
+    pub in_flight: u32,
+    pub max_in_flight: u32,
+}
+
+/// Why an authenticated request was refused.
+#[derive(Debug, PartialEq)]
+pub enum AuthError {
+    NoSession,
+}
+
+fn field_error(field: &str, message: &str) -> Value {
+    json!({ field: [message] })
+}
+
+fn step_error(message: &str) -> Value {
+    json!({ "non_field_errors": message })
+}
+
+fn required<'a>(form: &'a Form, field: &str) -> Result<&'a str, Value> {
+    match form.get(field).map(|s| s.trim()) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(field_error(field, "This field is required.")),
+    }
+}
+
+fn agreed(form: &Form) -> Result<(), Value> {
+    match form.get("agreement").map(|s| s.trim().to_ascii_lowercase()) {
+        Some(v) if matches!(v.as_str(), "true" | "on" | "1" | "yes") => Ok(()),
+        _ => Err(field_error("agreement", "You must accept the agreement to continue.")),
+    }
+}
+
+/// A page as the simulator serves it: one of the `pages!` table's, or one that no client
+/// knows (the first page of a payment type the scenario made up), so that clients can be
+/// tested against an unknown page.
+#[derive(Clone, Debug, PartialEq)]
+enum SimPage {
+    Known(P),
+    Unknown(String),
+}
+
+impl Default for SimPage {
+    /// Where every checkout starts.
+    fn default() -> SimPage {
+        SimPage::Known(P::DeliveryOptionSelection)
+    }
+}
+
+impl SimPage {
+    /// A page name from a request, aliases included.
+    fn parse(name: &str) -> SimPage {
+        P::parse(name).map_or_else(|| SimPage::Unknown(name.to_string()), SimPage::Known)
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            SimPage::Known(page) => page.as_str(),
+            SimPage::Unknown(name) => name,
+        }
+    }
+}
+
+impl From<P> for SimPage {
+    fn from(page: P) -> SimPage {
+        SimPage::Known(page)
+    }
+}
+
+impl PartialEq<P> for SimPage {
+    fn eq(&self, other: &P) -> bool {
+        *self == SimPage::Known(*other)
+    }
+}
+
+impl std::fmt::Display for SimPage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The refusal of a page that the checkout's rules do not serve.
+fn not_served(page: impl std::fmt::Display) -> Value {
+    step_error(&format!("{page} is not supported by this server."))
+}
+
+/// The first page of a strategy; an unknown type gets a page no client knows.
+fn first_page(payment_type: &str) -> SimPage {
+    SimPage::Known(match payment_type {
+        "funds_transfer" => P::FundsTransferChoice,
+        "loyalty_money" => P::LoyaltyMoney,
+        "pay_later" => P::PayLaterComplete,
+        "pay_on_delivery" => P::PayOnDeliveryPaymentChoice,
+        "redirection" => P::RedirectionPaymentSelected,
+        "credit_payment" => P::CreditPaymentSelection,
+        "cash_register" => P::CashRegister,
+        "bkm_express" => P::BexSelection,
+        "gpay" => P::GPaySelection,
+        "confirmation" => P::ConfirmationPaymentAgreementCheck,
+        "saved_card" => P::SavedCardSelection,
+        "masterpass" => P::MasterpassBinNumber,
+        "mobilexpress" => P::MobilExpressSelection,
+        other => {
+            let camel: String = other
+                .split('_')
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                        .unwrap_or_default()
+                })
+                .collect();
+            return SimPage::Unknown(format!("{camel}Page"));
+        }
+    })
+}
+
+/// Which module's rules serve a page: every page of the table belongs to one, so a page
+/// added to `pages!` does not compile until it is given its rules.
+#[derive(Clone, Copy)]
+enum Strategy {
+    /// `checkout.rs`
+    Checkout,
+    /// `transfer.rs`
+    Transfer,
+    /// `register.rs`
+    Register,
+    /// `services.rs`
+    Services,
+    /// `wallets.rs`
+    Wallets,
+    /// `saved_card.rs`
+    SavedCard,
+    /// `otp.rs`
+    Otp,
+}
+
+impl Strategy {
+    fn of(page: P) -> Strategy {
+        match page {
+            P::Index
+            | P::DeliveryOptionSelection
+            | P::RetailStoreSelection
+            | P::AddressSelection
+            | P::ShippingOptionSelection
+            | P::PaymentOptionSelection
+            | P::OrderNote
+            | P::ThankYou => Strategy::Checkout,
+            P::FundsTransferChoice
+            | P::FundsTransfer
+            | P::LoyaltyMoney
+            | P::PayLaterComplete
+            | P::PayOnDeliveryPaymentChoice
+            | P::PayOnDelivery => Strategy::Transfer,
+            P::CashRegister | P::CashRegisterInstallmentSelection | P::CashRegisterComplete => Strategy::Register,
+            P::RedirectionPaymentSelected
+            | P::RedirectionPageComplete
+            | P::CreditPaymentSelection
+            | P::CreditPaymentConfirmation
+            | P::CreditPaymentComplete
+            | P::GPaySelection
+            | P::GPayRedirect
+            | P::GPayComplete => Strategy::Services,
+            P::BexSelection
+            | P::BexBinNumber
+            | P::BexInstallmentSelection
+            | P::BexNonce
+            | P::BexComplete
+            | P::MasterpassBinNumber
+            | P::MasterpassInstallment
+            | P::MasterpassOrderNo
+            | P::MasterpassComplete => Strategy::Wallets,
+            P::SavedCardSelection | P::SavedCardInstallmentSelection | P::SavedCardConfirmation => Strategy::SavedCard,
+            P::ConfirmationPaymentAgreementCheck
+            | P::ConfirmationPaymentAgreementConfirm
+            | P::ConfirmationPaymentSelected
+            | P::ConfirmationPaymentQuery
+            | P::ConfirmationPaymentComplete
+            | P::MobilExpressSelection
+            | P::MobilExpressCardFoundOtpRequiredPhone
+            | P::MobilExpressCardFoundOtpRequiredOtp
+            | P::MobilExpressCardList
+            | P::MobilExpressInstallmentSelection
+            | P::MobilExpressTryPayment => Strategy::Otp,
+        }
+    }
+}
+
+/// The result of one accepted step: the pages to answer with (last = new current
+/// step) and the pages that may be posted next.
+struct Next {
+    pages: Vec<SimPage>,
+    accepts: Vec<SimPage>,
+}
+
+impl Next {
+    fn to(page: P) -> Next {
+        Next {
+            pages: vec![page.into()],
+            accepts: vec![page.into()],
+        }
+    }
+    fn show_then_accept(page: P, accept: &[P]) -> Next {
+        Next {
+            pages: vec![page.into()],
+            accepts: accept.iter().map(|&p| p.into()).collect(),
+        }
+    }
+}
+
+impl World {
+    pub fn new(scenario: Scenario) -> World {
+        let mut accounts = HashMap::new();
+        accounts.insert(
+            scenario.demo_email.clone(),
+            Account {
+                pk: 1,
+                password: scenario.demo_password.clone(),
+                first_name: "Demo".into(),
+                last_name: "Müşteri".into(),
+                phone: "5554443322".into(),
+            },
+        );
+        let rng = StdRng::seed_from_u64(scenario.seed);
+        World {
+            scenario,
+            base_url: "http://127.0.0.1".into(),
+            catalog: default_catalog(),
+            accounts,
+            sessions: HashMap::new(),
+            carts: HashMap::new(),
+            checkouts: HashMap::new(),
+            orders: Vec::new(),
+            services: HashMap::new(),
+            registers: HashMap::new(),
+            rng,
+            next_pk: 300,
+            poll_times: HashMap::new(),
+            in_flight: 0,
+            max_in_flight: 0,
+        }
+    }
+
+    fn token(&mut self, len: usize) -> String {
+        const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        (0..len)
+            .map(|_| ALPHABET[self.rng.random_range(0..ALPHABET.len())] as char)
+            .collect()
+    }
+
+    fn pk(&mut self) -> u64 {
+        self.next_pk += 1;
+        self.next_pk
+    }
+
+    pub fn roll(&mut self, rate: f64) -> bool {
+        rate > 0.0 && self.rng.random::<f64>() < rate
+    }
+
+    // ----- accounts and sessions -------------------------------------------------
+
+    pub fn new_csrf_token(&mut self) -> String {
+        self.token(32)
+    }
+
+    /// Checks the account; returns a new session id.
+    pub fn login(&mut self, email: &str, password: &str) -> Option<String> {
+        let account = self.accounts.get(email.trim())?;
+        if account.password != password {
+            return None;
+        }
+        let sid = self.token(32);
+        self.sessions.insert(
+            sid.clone(),
+            Session {
+                email: email.trim().to_string(),
+                requests: 0,
+            },
+        );
+        Some(sid)
+    }
+
+    /// The user of a session; counts the request and expires the session when the
+    /// scenario says so.
+    pub fn authenticate(&mut self, sid: Option<&str>) -> Result<String, AuthError> {
+        let sid = sid.ok_or(AuthError::NoSession)?;
+        let limit = self.scenario.faults.session_expiry_after;
+        let session = self.sessions.get_mut(sid).ok_or(AuthError::NoSession)?;
+        session.requests += 1;
+        if limit.is_some_and(|n| session.requests > n) {
+            self.sessions.remove(sid);
+            return Err(AuthError::NoSession);
+        }
+        Ok(session.email.clone())
+    }
+
+    pub fn user_json(&self, email: &str) -> Value {
+        let a = &self.accounts[email];
+        json!({"pk": a.pk, "email": email, "first_name": a.first_name, "last_name": a.last_name, "phone": a.phone})
+    }
+
+    // ----- catalog ---------------------------------------------------------------
+
+    fn product_json(p: &SimProduct) -> Value {
+        json!({
+            "pk": p.pk, "sku": p.sku, "name": p.name, "barcode": p.barcode,
+            "price": wire(p.price), "retail_price": wire(p.price), "currency_type": "try",
+            "stock": p.stock, "in_stock": p.stock > 0,
+        })
+    }
+
+    /// `GET /list/`: the whole catalog, or what matches `search_text`.
+    pub fn product_list(&self, search: Option<&str>, page: u32) -> Value {
+        const PAGE_SIZE: usize = 20;
+        let text = search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
+        let found: Vec<&SimProduct> = self
+            .catalog
+            .iter()
+            .filter(|p| match &text {
+                None => true,
+                Some(t) => p.barcode == *t || p.sku.to_lowercase() == *t || p.name.to_lowercase().contains(t.as_str()),
+            })
+            .collect();
+        let num_pages = found.len().div_ceil(PAGE_SIZE).max(1);
+        let page = (page.max(1) as usize).min(num_pages);
+        let products: Vec<Value> = found
+            .iter()
+            .skip((page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|p| Self::product_json(p))
+            .collect();
+        json!({
+            "products": products,
+            "pagination": {"total_count": found.len(), "current_page": page, "num_pages": num_pages, "page_size": PAGE_SIZE},
+        })
+    }
+
+    pub fn catalog(&self) -> &[SimProduct] {
+        &self.catalog
+    }
+
+    /// Sets every product's stock, for long demos and benchmarks.
+    pub fn restock(&mut self, units: i64) {
+        for product in &mut self.catalog {
+            product.stock = units;
+        }
+    }
+
+    /// Changes a product's price, as a store's back office would.
+    pub fn set_price(&mut self, sku: &str, price: Money) -> bool {
+        match self.catalog.iter_mut().find(|p| p.sku == sku) {
+            Some(product) => {
+                product.price = price;
+                true
+            }
+            None => false,
+        }
+    }
+
+    // ----- basket ----------------------------------------------------------------
+
+    fn cart(&mut self, email: &str) -> &mut Cart {
+        if !self.carts.contains_key(email) {
+            let pk = self.pk();
+            self.carts.insert(
+                email.to_string(),
+                Cart {
+                    pk,
+                    lines: vec![],
+                    version: 1,
+                },
+            );
+        }
+        self.carts.get_mut(email).expect("inserted above")
+    }
+
+    fn basket_total(&self, email: &str) -> Money {
+        self.carts
+            .get(email)
+            .map(|c| {
+                c.lines
+                    .iter()
+                    .map(|(i, q)| self.catalog[*i].price * Money::from(*q))
+                    .sum()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn basket_json(&mut self, email: &str) -> Value {
+        let cart_pk = self.cart(email).pk;
+        let lines = self.carts[email].lines.clone();
+        let items: Vec<Value> = lines
+            .iter()
+            .map(|(i, q)| {
+                let p = &self.catalog[*i];
+                json!({"pk": p.pk * 1000 + cart_pk % 1000, "product": Self::product_json(p), "quantity": q,
+                       "unit_price": wire(p.price), "total_amount": wire(p.price * Money::from(*q))})
+            })
+            .collect();
+        let quantity: u32 = lines.iter().map(|(_, q)| q).sum();
+        json!({"basket": {"pk": cart_pk, "basketitem_set": items, "total_amount": wire(self.basket_total(email)),
+                          "total_quantity": quantity}})
+    }
+
+    /// Adds to (`add`) or sets (`!add`) a line. Errors are `(status, body)`.
+    pub fn basket_change(&mut self, email: &str, body: &Value, add: bool) -> Result<Value, Value> {
+        let pk = match body.get("product") {
+            Some(Value::Number(n)) => n.as_u64(),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            _ => None,
+        }
+        .ok_or_else(|| field_error("product", "This field is required."))?;
+        let quantity = match body.get("quantity") {
+            None | Some(Value::Null) => Some(1),
+            Some(Value::Number(n)) => n.as_i64(),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            _ => None,
+        }
+        .filter(|q| (0..=999).contains(q))
+        .ok_or_else(|| field_error("quantity", "Enter a whole number between 0 and 999."))?
+            as u32;
+        let index = self
+            .catalog
+            .iter()
+            .position(|p| p.pk == pk)
+            .ok_or_else(|| field_error("product", &format!("Product {pk} does not exist.")))?;
+        let product = self.catalog[index].clone();
+        let cart = self.cart(email);
+        let existing = cart.lines.iter().position(|(i, _)| *i == index);
+        let old = existing.map(|at| cart.lines[at].1).unwrap_or(0);
+        let new = if add { old + quantity } else { quantity };
+        if add && quantity == 0 {
+            return Err(field_error("quantity", "Enter a quantity of at least 1."));
+        }
+        if new > 0 && i64::from(new) > product.stock {
+            return Err(step_error(&if product.stock <= 0 {
+                format!("{} is out of stock.", product.name)
+            } else {
+                format!("Only {} of {} are in stock.", product.stock, product.name)
+            }));
+        }
+        match (existing, new) {
+            (Some(at), 0) => {
+                cart.lines.remove(at);
+            }
+            (Some(at), n) => cart.lines[at].1 = n,
+            (None, 0) => {}
+            (None, n) => cart.lines.push((index, n)),
+        }
+        cart.version += 1;
+        Ok(self.basket_json(email))
+    }
+
+    pub fn basket_clear(&mut self, email: &str) -> Value {
+        let cart = self.cart(email);
+        cart.lines.clear();
+        cart.version += 1;
+        self.basket_json(email)
+    }
+
+    // ----- checkout ----------------------------------------------------------------
+
+    fn option(&self, ck: &Checkout) -> Option<&OptionSpec> {
+        ck.option.and_then(|i| self.scenario.options.get(i))
+    }
+
+    /// The amount due before any installment interest.
+    fn base_amount(&self, email: &str, ck: &Checkout) -> Money {
+        self.basket_total(email) + ck.shipping_fee + ck.service_fee
+    }
+
+    fn amount_due(&self, email: &str, ck: &Checkout) -> Money {
+        ck.installment
+            .as_ref()
+            .map(|(_, _, total)| *total)
+            .unwrap_or_else(|| self.base_amount(email, ck))
+    }
+
+    /// The checkout of a user, started anew when the basket changed since.
+    fn checkout_of(&mut self, email: &str) -> Checkout {
+        let version = self.cart(email).version;
+        match self.checkouts.get(email) {
+            Some(ck) if ck.basket_version == version => ck.clone(),
+            _ => Checkout {
+                basket_version: version,
+                current: P::DeliveryOptionSelection.into(),
+                accepts: vec![P::DeliveryOptionSelection.into(), P::Index.into()],
+                ..Checkout::default()
+            },
+        }
+    }
+
+    fn installments_json(&self, base: Money, first_pk: u32) -> Vec<Value> {
+        PLANS
+            .iter()
+            .enumerate()
+            .map(|(i, (count, label, factor))| {
+                let total = round_cents(base * factor.parse::<Money>().unwrap_or(Money::ONE));
+                json!({"pk": first_pk + i as u32, "installment_count": count, "label": label,
+                       "price_with_accrued_interest": wire(total),
+                       "monthly_price_with_accrued_interest": wire(round_cents(total / Money::from(*count)))})
+            })
+            .collect()
+    }
+
+    /// Finds installment `pk` among the plans starting at the given pks.
+    fn pick_installment(&self, base: Money, first_pks: &[u32], pk: &str) -> Option<(String, u32, Money)> {
+        first_pks
+            .iter()
+            .flat_map(|first| self.installments_json(base, *first))
+            .find_map(|v| {
+                (v["pk"].as_u64().map(|n| n.to_string()).as_deref() == Some(pk.trim())).then(|| {
+                    let total: Money = v["price_with_accrued_interest"]
+                        .as_str()
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or_default();
+                    (
+                        pk.trim().to_string(),
+                        v["installment_count"].as_u64().unwrap_or(1) as u32,
+                        total,
+                    )
+                })
+            })
+    }
+
+    fn card_type_json() -> Value {
+        json!({"name": "Card Finans", "slug": "card-finans", "logo": null})
+    }
+
+    fn bank_json(&self, bank: &(u32, &str, &str)) -> Value {
+        json!({"pk": bank.0, "name": bank.1, "slug": bank.2, "logo": format!("{}/_sim/logos/{}.png", self.base_url, bank.2)})
+    }
+
+    fn payment_options_json(&self) -> Vec<Value> {
+        self.scenario
+            .options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                json!({"pk": i + 1, "name": o.name, "slug": o.slug(), "payment_type": o.payment_type,
+                       "payment_type_label": o.payment_type.replace('_', " ")})
+            })
+            .collect()
+    }
+
+    fn bank_accounts_json(&self) -> Vec<Value> {
+        BANKS
+            .iter()
+            .enumerate()
+            .map(|(i, bank)| {
+                json!({"pk": i + 1, "iban": format!("TR{:02} 0001 0000 0000 0000 0000 {:02}", 33 + i, i + 1),
+                       "holder_name": "Instore Demo A.Ş.", "description": format!("{} havale / EFT", bank.1),
+                       "sort_order": i, "bank": self.bank_json(bank)})
+            })
+            .collect()
+    }
+
+    fn credit_options_json() -> Vec<Value> {
+        vec![json!({"pk": 1, "name": "Alışveriş Kredisi", "slug": "shopping-credit"})]
+    }
+
+    fn payment_choices_json() -> Vec<Value> {
+        vec![
+            json!({"label": "Kapıda nakit", "price": "9.90", "value": "cash"}),
+            json!({"label": "Kapıda kredi kartı", "price": "14.90", "value": "credit_card"}),
+        ]
+    }
+
+    /// The context of a page, from the checkout's state, by the rules of its strategy.
+    fn render(&self, email: &str, ck: &Checkout, page: &SimPage) -> Value {
+        let SimPage::Known(page) = *page else { return json!({}) };
+        match Strategy::of(page) {
+            Strategy::Checkout => self.render_checkout(email, ck, page),
+            Strategy::Transfer => self.render_transfer(email, ck, page),
+            Strategy::Register => self.render_register(email, ck, page),
+            Strategy::Services => self.render_services(email, ck, page),
+            Strategy::Wallets => self.render_wallets(email, ck, page),
+            Strategy::SavedCard => self.render_saved_card(email, ck, page),
+            Strategy::Otp => self.render_otp(email, ck, page),
+        }
+    }
+
+    /// The rules of one step, by the rules of its strategy.
+    fn step(&mut self, email: &str, ck: &mut Checkout, page: &SimPage, form: &Form) -> Result<Next, Value> {
+        let SimPage::Known(page) = *page else {
+            return Err(not_served(page));
+        };
+        match Strategy::of(page) {
+            Strategy::Checkout => self.step_checkout(email, ck, page, form),
+            Strategy::Transfer => self.step_transfer(email, ck, page, form),
+            Strategy::Register => self.step_register(email, ck, page, form),
+            Strategy::Services => self.step_services(email, ck, page, form),
+            Strategy::Wallets => self.step_wallets(email, ck, page, form),
+            Strategy::SavedCard => self.step_saved_card(email, ck, page, form),
+            Strategy::Otp => self.step_otp(email, ck, page, form),
+        }
+    }
+
+    fn pre_order_json(&mut self, email: &str, ck: &Checkout) -> Value {
+        let basket = self.basket_json(email)["basket"].clone();
+        let option = ck.option.map(|i| self.payment_options_json()[i].clone());
+        let installment = ck.installment.as_ref().map(|(pk, count, total)| {
+            json!({"pk": pk, "installment_count": count, "label": format!("{count} Installments"),
+                   "price_with_accrued_interest": wire(*total),
+                   "monthly_price_with_accrued_interest": wire(round_cents(*total / Money::from(*count)))})
+        });
+        let due = self.amount_due(email, ck);
+        json!({"basket": basket, "payment_option": option, "installment": installment,
+               "total_amount": wire(due), "unpaid_amount": wire(if ck.order.is_some() { Money::ZERO } else { due }),
+               "shipping_amount": wire(ck.shipping_fee), "service_fee": wire(ck.service_fee), "notes": ck.notes})
+    }
+
+    fn envelope(&mut self, email: &str, ck: &Checkout, pages: &[SimPage], errors: Option<Value>) -> Value {
+        let list: Vec<Value> = pages
+            .iter()
+            .map(|p| {
+                json!({"page_name": p.name(), "page_slug": p.name().to_lowercase(),
+                       "page_context": self.render(email, ck, p)})
+            })
+            .collect();
+        json!({"context_list": list, "template_name": "orders/checkout.html", "errors": errors,
+               "pre_order": self.pre_order_json(email, ck)})
+    }
+
+    /// `GET /orders/checkout/` (any `page`): the current step again.
+    pub fn checkout_get(&mut self, email: &str) -> Value {
+        let ck = self.checkout_of(email);
+        if ck.order.is_none() && self.carts[email].lines.is_empty() {
+            return self.envelope(email, &ck, &[], Some(step_error("Your basket is empty.")));
+        }
+        let current = vec![ck.current.clone()];
+        let answer = self.envelope(email, &ck, &current, None);
+        self.checkouts.insert(email.to_string(), ck);
+        answer
+    }
+
+    /// `POST /orders/checkout/?page=X`: one step. Errors keep the checkout where it was.
+    pub fn checkout_post(&mut self, email: &str, page: &str, form: &Form) -> Value {
+        let page = SimPage::parse(page);
+        let mut ck = self.checkout_of(email);
+        if ck.order.is_none() && self.carts[email].lines.is_empty() {
+            return self.envelope(email, &ck, &[], Some(step_error("Your basket is empty.")));
+        }
+        let allowed = ck.accepts.contains(&page)
+            || (page == P::PaymentOptionSelection && ck.payment_reached && ck.order.is_none())
+            || (page == P::OrderNote && ck.order.is_none());
+        let outcome = if allowed {
+            self.step(email, &mut ck, &page, form)
+        } else {
+            Err(step_error(&format!(
+                "{page} is not the current step; the checkout is at {}.",
+                ck.current
+            )))
+        };
+        match outcome {
+            Ok(next) => {
+                ck.current = next.pages.last().cloned().unwrap_or_else(|| ck.current.clone());
+                ck.accepts = next.accepts;
+                let answer = self.envelope(email, &ck, &next.pages, None);
+                self.checkouts.insert(email.to_string(), ck);
+                answer
+            }
+            Err(errors) => {
+                let stored = self
+                    .checkouts
+                    .get(email)
+                    .cloned()
+                    .filter(|c| c.basket_version == ck.basket_version);
+                let ck = stored.unwrap_or(ck);
+                let current = vec![ck.current.clone()];
+                let answer = self.envelope(email, &ck, &current, Some(errors));
+                self.checkouts.insert(email.to_string(), ck);
+                answer
+            }
+        }
+    }
+
+    fn new_order_number(&mut self) -> String {
+        loop {
+            let n: u64 = self.rng.random_range(1_000_000_000_000..10_000_000_000_000);
+            let number = n.to_string();
+            if !self.registers.contains_key(&number) && !self.orders.iter().any(|o| o.number == number) {
+                return number;
+            }
+        }
+    }
+
+    fn complete(&mut self, email: &str, ck: &mut Checkout) -> Result<Next, Value> {
+        let spec = self
+            .option(ck)
+            .cloned()
+            .ok_or_else(|| step_error("Choose a payment option first."))?;
+        let number = match &ck.cash_number {
+            Some(n) if spec.payment_type == "cash_register" => n.clone(),
+            _ => self.new_order_number(),
+        };
+        let items: Vec<Value> = self.carts[email]
+            .lines
+            .iter()
+            .map(|(i, q)| {
+                let p = &self.catalog[*i];
+                json!({"sku": p.sku, "name": p.name, "quantity": q, "unit_price": wire(p.price),
+                       "total_amount": wire(p.price * Money::from(*q))})
+            })
+            .collect();
+        let order = Order {
+            pk: self.pk(),
+            number,
+            token: format!("{}:{}", self.token(22), self.token(6)),
+            email: email.to_string(),
+            amount: self.amount_due(email, ck),
+            payment_type: spec.payment_type.clone(),
+            option_name: spec.name.clone(),
+            installment_count: ck.installment.as_ref().map(|(_, c, _)| *c),
+            service_fee: ck.service_fee,
+            items,
+            notes: ck.notes.clone(),
+            created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        };
+        for (i, q) in self.carts[email].lines.clone() {
+            self.catalog[i].stock -= i64::from(q);
+        }
+        self.orders.push(order);
+        ck.order = Some(self.orders.len() - 1);
+        let cart = self.cart(email);
+        cart.lines.clear();
+        cart.version += 1;
+        ck.basket_version = cart.version;
+        Ok(Next {
+            pages: vec![P::ThankYou.into()],
+            accepts: vec![],
+        })
+    }
+
+    fn installment_step(&self, email: &str, ck: &mut Checkout, form: &Form, first_pks: &[u32]) -> Result<(), Value> {
+        let pk = required(form, "installment")?;
+        let base = self.base_amount(email, ck);
+        ck.installment = Some(
+            self.pick_installment(base, first_pks, pk)
+                .ok_or_else(|| field_error("installment", "Select a valid installment."))?,
+        );
+        Ok(())
+    }
+
+    fn check_otp(&self, form: &Form) -> Result<(), Value> {
+        if required(form, "otp")? == self.scenario.otp {
+            Ok(())
+        } else {
+            Err(field_error("otp", "The verification code is not correct."))
+        }
+    }
+
+    // ----- orders ----------------------------------------------------------------
+
+    pub fn order_by_token(&self, token: &str) -> Option<&Order> {
+        self.orders.iter().find(|o| o.token == token)
+    }
+
+    pub fn orders_of(&self, email: &str) -> Vec<&Order> {
+        self.orders.iter().rev().filter(|o| o.email == email).collect()
+    }
+
+    pub fn all_orders(&self) -> &[Order] {
+        &self.orders
+    }
+}
