@@ -63,7 +63,7 @@ impl Kiosk {
         });
         let mut config = instore_kiosk::ui::controller_config(&settings, None);
         config.data_dir = data_dir;
-        config.outbox_every = Duration::from_millis(300);
+        config.tick_every = Duration::from_millis(300);
         let handle = {
             let _guard = runtime.enter();
             controller::spawn(config, sink)

@@ -5,7 +5,6 @@
 //! change only through `view::apply` on the UI thread.
 
 pub mod controller;
-pub mod local;
 pub mod screenshots;
 pub mod view;
 
@@ -42,7 +41,7 @@ pub fn controller_config(settings: &Settings, commerce_url: Option<String>) -> C
         self_service: settings.kiosk.mode == Mode::SelfService,
         thank_you_seconds: settings.kiosk.thank_you_seconds as u32,
         data_dir: None,
-        outbox_every: Duration::from_secs(10),
+        tick_every: Duration::from_secs(10),
         price_tolerance_percent: settings.offline.price_tolerance_percent,
         catalog_every: Duration::from_secs(settings.offline.catalog_refresh_minutes.max(1) * 60),
         offline_payment_types: settings.offline.payment_types.clone(),

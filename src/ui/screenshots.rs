@@ -218,10 +218,10 @@ fn render_set(
     // The window is shared by every set: clear what the previous set's offline kiosk left.
     apply(
         window,
-        Update::Outbox {
+        Update::Queue {
             waiting: 0,
-            offline: false,
-            problem: String::new(),
+            line_down: false,
+            store_problem: String::new(),
         },
     );
     let size = layout.size();
@@ -235,7 +235,7 @@ fn render_set(
     let mut config = super::controller_config(&settings, None);
     config.data_dir = Some(scratch.clone());
     // No background sending while the screens are taken: the queue must stay as made.
-    config.outbox_every = Duration::from_secs(24 * 3600);
+    config.tick_every = Duration::from_secs(24 * 3600);
     let handle = {
         let _guard = runtime.enter();
         controller::spawn(config, sink)
@@ -380,7 +380,7 @@ fn render_set(
         password: String::new(),
     };
     offline.data_dir = Some(scratch.clone());
-    offline.outbox_every = Duration::from_secs(24 * 3600);
+    offline.tick_every = Duration::from_secs(24 * 3600);
     offline.connect_timeout = Duration::from_millis(500);
     let handle = {
         let _guard = runtime.enter();

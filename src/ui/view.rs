@@ -130,10 +130,10 @@ pub enum Update {
     /// The offline queue refused the sale; the screen says why in its language.
     OfflineRefused(crate::offline::queue::Refusal),
     /// The offline banner: orders waiting, whether the line is down, a storage problem.
-    Outbox {
+    Queue {
         waiting: i32,
-        offline: bool,
-        problem: String,
+        line_down: bool,
+        store_problem: String,
     },
 }
 
@@ -256,14 +256,14 @@ pub fn apply(window: &MainWindow, update: Update) {
             adapter.set_reconnecting(reconnecting);
             adapter.set_call_staff(call_staff);
         }
-        Update::Outbox {
+        Update::Queue {
             waiting,
-            offline,
-            problem,
+            line_down,
+            store_problem,
         } => {
             kiosk.set_waiting_orders(waiting);
-            kiosk.set_offline(offline);
-            kiosk.set_store_problem(problem.into());
+            kiosk.set_offline(line_down);
+            kiosk.set_store_problem(store_problem.into());
         }
         Update::OfflineRefused(refusal) => {
             use crate::offline::queue::Refusal;

@@ -1,0 +1,125 @@
+//! What the kiosk does with nobody's touch, at every tick: opens the queue's database,
+//! looks at the line, refreshes the catalog copy and sends waiting orders while no sale
+//! is in progress (replay rebuilds the account's basket, so it must never run under a
+//! customer's sale). It reports what it found; the sale acts on it in `mod.rs`.
+//!
+//! Not here: how orders are sent (`crate::offline::replay`) or what a reconnect does to
+//! the sale on screen.
+
+use super::{Controller, Sale};
+use crate::offline::remembered;
+use crate::offline::replay::Outcome;
+use crate::ui::view::Update;
+use std::time::Instant;
+
+/// What housekeeping found.
+pub(super) enum Found {
+    /// The kiosk has not signed in yet.
+    SignedOut,
+    /// The server answers.
+    LineUp,
+    /// The server still cannot be reached.
+    LineDown,
+}
+
+impl Controller {
+    pub(super) async fn housekeeping(&mut self) -> Found {
+        self.open_store();
+        let Some(client) = self.client.clone() else {
+            return Found::SignedOut;
+        };
+        let idle = self.is_idle();
+        let waiting = self.waiting_orders();
+        if self.line_down && (waiting == 0 || !idle) {
+            self.line_down = client.basket().await.is_err_and(|e| e.is_connectivity());
+        }
+        let stale = self
+            .catalog_synced
+            .is_none_or(|at| at.elapsed() >= self.config.catalog_every);
+        if stale && !self.line_down {
+            if let Some(store) = self.store.as_mut() {
+                match crate::offline::catalog::sync(&client, store).await {
+                    Ok(count) => {
+                        tracing::info!(count, "catalog copy refreshed");
+                        self.catalog_synced = Some(Instant::now());
+                    }
+                    Err(e) => tracing::warn!(error = %e, "catalog copy not refreshed"),
+                }
+            }
+        }
+        if waiting > 0 && idle {
+            if let Some(store) = self.store.as_mut() {
+                match crate::offline::replay::drain(&client, store, self.config.price_tolerance_percent).await {
+                    Ok(report) => {
+                        for (reference, outcome) in &report.outcomes {
+                            tracing::info!(reference, ?outcome, "queued order");
+                        }
+                        self.line_down = report
+                            .outcomes
+                            .iter()
+                            .any(|(_, o)| matches!(o, Outcome::Failed { error } if error.is_connectivity()));
+                    }
+                    Err(e) => tracing::error!(error = %e, "the offline queue could not be read"),
+                }
+            }
+        }
+        if self.line_down {
+            Found::LineDown
+        } else {
+            Found::LineUp
+        }
+    }
+
+    /// No sale is in progress: no step open and an empty basket on screen.
+    fn is_idle(&self) -> bool {
+        let server_basket_empty = || self.server_basket.as_ref().is_none_or(|b| b.basketitem_set.is_empty());
+        match self.sale.beneath() {
+            Sale::Basket | Sale::ThankYou { local: None } => server_basket_empty(),
+            Sale::Local { sale, .. } => sale.lines.is_empty(),
+            Sale::ThankYou { local: Some(_) } => true,
+            Sale::Step(_) | Sale::Register { .. } | Sale::Failed { .. } | Sale::Orders { .. } => false,
+        }
+    }
+
+    /// Opens the queue's database once; a damaged one is reported and left alone.
+    pub(super) fn open_store(&mut self) {
+        if self.store.is_some() || self.store_problem.is_some() {
+            return;
+        }
+        let Some(dir) = &self.config.data_dir else { return };
+        match crate::offline::Store::open(dir) {
+            Ok(store) => self.store = Some(store),
+            Err(e) => {
+                tracing::error!(error = %e, "the offline queue is unavailable; selling online only");
+                self.store_problem = Some(e.to_string());
+            }
+        }
+    }
+
+    fn waiting_orders(&self) -> u32 {
+        self.store
+            .as_ref()
+            .and_then(|s| crate::offline::queue::waiting(s).ok())
+            .map(|(n, _)| n)
+            .unwrap_or(0)
+    }
+
+    /// The banner's facts: orders waiting, whether the line is down, a storage problem.
+    pub(super) fn emit_queue(&self) {
+        self.emit(Update::Queue {
+            waiting: self.waiting_orders() as i32,
+            line_down: self.line_down,
+            store_problem: self.store_problem.clone().unwrap_or_default(),
+        });
+    }
+
+    /// Keeps a checkout fact for offline sales; failing to is logged, never a sale's end.
+    pub(super) fn remember<T: serde::Serialize>(&mut self, key: &str, value: &T) {
+        self.open_store();
+        if let Some(store) = self.store.as_mut() {
+            if let Err(e) = remembered::save(store, key, value) {
+                tracing::warn!(key, error = %e, "not remembered for offline sales");
+            }
+        }
+    }
+}

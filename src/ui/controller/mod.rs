@@ -1,0 +1,499 @@
+//! The sale controller: taps become intents, intents become requests, answers become
+//! screens. It runs on the tokio side and talks to the UI thread only through
+//! [`Update`]s, so the screen never waits on the network.
+//!
+//! One intent is handled at a time, in order: a double tap cannot send two requests,
+//! and the buttons are disabled (the `busy` overlay) from the tap until the answer.
+//!
+//! The sale in progress is one [`Sale`] value, and [`Controller::handle`] routes each
+//! intent by it. One file per concern, each adding to the one `Controller`:
+//! `online.rs` (the server's basket and checkout steps), `local.rs` (the sale made
+//! without the server), `register.rs` (the cash-register poller), `housekeeping.rs`
+//! (the queue's database, reconnecting, catalog copy and replay) and `printing.rs`.
+//!
+//! Not here: how a screen looks (`ui/*.slint`, `super::view`), how a request travels
+//! (`crate::commerce`).
+
+mod housekeeping;
+mod local;
+mod online;
+mod printing;
+mod register;
+
+use super::view::{basket_update, Busy, Notice, Trouble, Update, View};
+use crate::commerce::pages::{Basket, CheckoutResponse, PaymentOption, SavedCard};
+use crate::commerce::{CommerceClient, CommerceError, Money};
+use crate::offline::queue::Limits;
+use crate::sim::Simulator;
+use local::{LocalSale, LocalStep};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// Something the person at the kiosk asked for, or an answer that arrived.
+#[derive(Debug, Clone)]
+pub enum Intent {
+    Connect,
+    Start,
+    AddCode(String),
+    ChangeQuantity(String, i32),
+    Remove(String),
+    Pay,
+    ChooseOption(String),
+    CashRegisterInstallment(String),
+    PayOnDelivery {
+        choice: String,
+        agreed: bool,
+    },
+    SavedCard(String),
+    SavedCardInstallment(String),
+    SavedCardConfirm {
+        agreed: bool,
+    },
+    Cancel,
+    NewSale,
+    Retry,
+    /// Demo mode: the simulated register takes the payment now.
+    PayAtRegister,
+    /// The register poller saw the checkout move on.
+    RegisterAnswer(Box<CheckoutResponse>),
+    RegisterFailed(String),
+    /// Time to look at the line and the offline queue.
+    Tick,
+    /// The clerk's list of offline orders.
+    ShowOrders,
+    /// A code from the barcode scanner: added to the basket when the basket is up.
+    Scanned(String),
+    /// The clerk asks for the last receipt again.
+    ReprintLast,
+}
+
+impl Intent {
+    /// Intents of the part of a sale before payment, which can go on without the server.
+    fn sells_offline(&self) -> bool {
+        matches!(
+            self,
+            Intent::Start
+                | Intent::AddCode(_)
+                | Intent::ChangeQuantity(..)
+                | Intent::Remove(_)
+                | Intent::Pay
+                | Intent::ChooseOption(_)
+                | Intent::Cancel
+                | Intent::NewSale
+        )
+    }
+
+    /// Intents nobody tapped: they change no button and show no busy overlay.
+    fn is_quiet(&self) -> bool {
+        matches!(
+            self,
+            Intent::RegisterAnswer(_) | Intent::RegisterFailed(_) | Intent::PayAtRegister | Intent::Tick
+        )
+    }
+}
+
+/// Where the commerce server is and who the kiosk signs in as.
+#[derive(Clone)]
+pub enum Backend {
+    /// Start the built-in simulator with this scenario and sign in as its demo account.
+    Demo(crate::sim::Scenario),
+    Server {
+        url: String,
+        email: String,
+        password: String,
+    },
+}
+
+#[derive(Clone)]
+pub struct ControllerConfig {
+    pub backend: Backend,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub call_staff_after: Duration,
+    pub self_service: bool,
+    pub thank_you_seconds: u32,
+    /// Where the offline queue lives; `None` runs without one.
+    pub data_dir: Option<std::path::PathBuf>,
+    /// How often to look at the line and the queue, and send waiting orders.
+    pub tick_every: Duration,
+    pub price_tolerance_percent: Money,
+    /// How often the local catalog copy is refreshed while online.
+    pub catalog_every: Duration,
+    /// Strategies that may be sold while the server cannot be reached.
+    pub offline_payment_types: Vec<String>,
+    pub limits: Limits,
+    /// The receipt printer; `None` prints nothing. Needs `data_dir` (jobs live there).
+    pub printer: Option<crate::settings::PrinterSettings>,
+    pub scanner: Option<crate::settings::ScannerSettings>,
+    pub receipt: crate::settings::ReceiptSettings,
+}
+
+/// Sends updates to the screen. On a real window it hops to the UI thread; in tests
+/// it may deliver them anywhere.
+pub type Sink = Arc<dyn Fn(Update) + Send + Sync>;
+
+/// The handle the UI keeps: send intents here.
+#[derive(Clone)]
+pub struct ControllerHandle {
+    tx: mpsc::UnboundedSender<Intent>,
+}
+
+impl ControllerHandle {
+    pub fn send(&self, intent: Intent) {
+        // Only fails when the runtime is shutting down; nothing left to do then.
+        let _ = self.tx.send(intent);
+    }
+}
+
+/// Starts the controller on the current tokio runtime; it begins by connecting.
+pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let handle = ControllerHandle { tx: tx.clone() };
+    let ticks = tx.clone();
+    let every = config.tick_every;
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(every);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        interval.tick().await;
+        loop {
+            interval.tick().await;
+            if ticks.send(Intent::Tick).is_err() {
+                break;
+            }
+        }
+    });
+    let printer = printing::start_printer(&config, &sink);
+    if let Some(scanner) = &config.scanner {
+        let scans = tx.clone();
+        crate::devices::scanner::spawn(
+            scanner.clone(),
+            Arc::new(move |code| {
+                let _ = scans.send(Intent::Scanned(code));
+            }),
+        );
+    }
+    let controller = Controller {
+        printer,
+        config,
+        sink,
+        tx,
+        client: None,
+        sim: None,
+        sale: Sale::Basket,
+        offered: None,
+        server_basket: None,
+        logos: Default::default(),
+        store: None,
+        store_problem: None,
+        line_down: false,
+        catalog_synced: None,
+    };
+    tokio::spawn(controller.run(rx));
+    handle.send(Intent::Connect);
+    handle
+}
+
+/// Where the sale in progress stands. One value at a time, so that a poller without its
+/// barcode on screen, a local basket at a server step or a thank-you screen with a step
+/// still open cannot be written; what is on screen follows from it.
+enum Sale {
+    /// The server's basket is the sale: the basket (or the welcome screen) is up.
+    Basket,
+    /// At a server checkout step, shown on screen.
+    Step(Step),
+    /// The cash-register barcode is up; dropping the poller stops it.
+    Register {
+        step: Step,
+        number: String,
+        /// Held for its `Drop`, which stops the task.
+        #[allow(dead_code)]
+        poller: register::Poller,
+    },
+    /// Sold without the server (`local.rs`): a basket from the catalog copy, ending in
+    /// the queue.
+    Local { sale: LocalSale, at: LocalStep },
+    /// The thank-you screen is up: a reconnect must not take it away. An order taken
+    /// offline keeps its local sale (the choices last seen) for the next customer.
+    ThankYou { local: Option<LocalSale> },
+    /// The error screen is up over the sale, which is kept. `retry` is what Retry
+    /// does again; `None` offers no Retry.
+    Failed { retry: Option<Intent>, under: Box<Sale> },
+    /// The clerk's list of offline orders is up over the sale.
+    Orders { under: Box<Sale> },
+}
+
+/// A server checkout step, and what the next screens need of the steps before it.
+struct Step {
+    /// The server's last answer: the step it is on.
+    answer: CheckoutResponse,
+    chosen: Chosen,
+}
+
+/// What the customer chose on the steps so far.
+#[derive(Default, Clone)]
+struct Chosen {
+    /// The payment option, named on the thank-you screen.
+    option: Option<PaymentOption>,
+    /// The saved cards listed, and the chosen one's name for the next screens.
+    cards: Vec<SavedCard>,
+    card_name: String,
+}
+
+impl Sale {
+    /// The sale under an error or orders screen.
+    fn beneath(&self) -> &Sale {
+        match self {
+            Sale::Failed { under, .. } | Sale::Orders { under } => under.beneath(),
+            sale => sale,
+        }
+    }
+
+    fn into_beneath(self) -> Sale {
+        match self {
+            Sale::Failed { under, .. } | Sale::Orders { under } => under.into_beneath(),
+            sale => sale,
+        }
+    }
+
+    /// The server step the sale is at, under any error screen.
+    fn step(&self) -> Option<&Step> {
+        match self.beneath() {
+            Sale::Step(step) | Sale::Register { step, .. } => Some(step),
+            _ => None,
+        }
+    }
+
+    /// The sale is carried on without the server.
+    fn is_local(&self) -> bool {
+        matches!(self.beneath(), Sale::Local { .. } | Sale::ThankYou { local: Some(_) })
+    }
+
+    /// Scanned codes are taken only while the basket (or the welcome screen) is up.
+    fn takes_scans(&self) -> bool {
+        matches!(
+            self,
+            Sale::Basket
+                | Sale::Local {
+                    at: LocalStep::Basket,
+                    ..
+                }
+        )
+    }
+}
+
+struct Controller {
+    config: ControllerConfig,
+    sink: Sink,
+    tx: mpsc::UnboundedSender<Intent>,
+    client: Option<CommerceClient>,
+    sim: Option<Simulator>,
+    sale: Sale,
+    /// The answer that listed the payment options, kept while the basket is unchanged:
+    /// after a cancel the server stays on the strategy, and the list is needed again.
+    offered: Option<CheckoutResponse>,
+    /// The server's basket as last read, carried on locally if the line goes down.
+    server_basket: Option<Basket>,
+    /// Bank logos by address; `None` where one could not be fetched or read.
+    logos: std::collections::HashMap<String, Option<super::view::Pixels>>,
+    /// The offline queue's database, opened at the first tick.
+    store: Option<crate::offline::Store>,
+    /// Why the database cannot be used; the kiosk sells online without it.
+    store_problem: Option<String>,
+    /// The last request failed on the line.
+    line_down: bool,
+    /// When the local catalog copy was last refreshed by this kiosk.
+    catalog_synced: Option<Instant>,
+    printer: Option<crate::devices::printer::PrinterHandle>,
+}
+
+/// How an intent ended when it did not end well.
+enum Failure {
+    Commerce(CommerceError),
+    Unsupported(String),
+    Other(String),
+}
+
+impl From<CommerceError> for Failure {
+    fn from(e: CommerceError) -> Self {
+        Failure::Commerce(e)
+    }
+}
+
+impl Controller {
+    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Intent>) {
+        while let Some(intent) = rx.recv().await {
+            tracing::debug!(?intent, "intent");
+            let quiet = intent.is_quiet();
+            if !quiet {
+                self.emit(Update::Busy(Some(if matches!(intent, Intent::Connect) {
+                    Busy::Connecting
+                } else {
+                    Busy::Working
+                })));
+            }
+            let mut outcome = self.handle(intent.clone()).await;
+            if let Err(Failure::Commerce(e)) = &outcome {
+                if e.is_connectivity() && self.carry_on_locally(&intent) {
+                    tracing::warn!(error = %e, "the server cannot be reached; selling offline");
+                    outcome = self.handle_local(intent.clone()).await;
+                }
+            }
+            if let Err(failure) = outcome {
+                self.fail(intent, failure);
+            }
+            if !quiet {
+                self.emit(Update::Busy(None));
+            }
+        }
+    }
+
+    /// Routes an intent by the state of the sale.
+    async fn handle(&mut self, intent: Intent) -> Result<(), Failure> {
+        let local_too = matches!(intent, Intent::PayOnDelivery { .. } | Intent::Retry);
+        if self.sale.is_local() && (intent.sells_offline() || local_too) {
+            return self.handle_local(intent).await;
+        }
+        match intent {
+            Intent::Connect => self.connect().await,
+            Intent::Start => {
+                self.show(Sale::Basket, View::Basket);
+                Ok(())
+            }
+            Intent::AddCode(code) => self.add_code(code.trim()).await,
+            Intent::ChangeQuantity(product, delta) => self.change_quantity(&product, delta).await,
+            Intent::Remove(product) => self.remove(&product).await,
+            Intent::Pay => self.pay().await,
+            Intent::ChooseOption(pk) => self.choose_option(&pk).await,
+            Intent::CashRegisterInstallment(pk) => self.cash_register_installment(&pk).await,
+            Intent::PayOnDelivery { choice, agreed } => self.pay_on_delivery(&choice, agreed).await,
+            Intent::SavedCard(token) => self.saved_card(&token).await,
+            Intent::SavedCardInstallment(pk) => self.saved_card_installment(&pk).await,
+            Intent::SavedCardConfirm { agreed } => self.saved_card_confirm(agreed).await,
+            Intent::Cancel => self.cancel().await,
+            Intent::NewSale => self.new_sale().await,
+            Intent::Retry => self.retry().await,
+            Intent::PayAtRegister => {
+                self.pay_at_register();
+                Ok(())
+            }
+            Intent::RegisterAnswer(answer) => self.show_answer(*answer).await,
+            Intent::RegisterFailed(message) => Err(Failure::Other(message)),
+            Intent::Tick => {
+                self.tick().await;
+                Ok(())
+            }
+            Intent::Scanned(code) => {
+                if !self.sale.takes_scans() {
+                    tracing::info!(%code, "scan ignored: the sale is past the basket");
+                    return Ok(());
+                }
+                if self.config.self_service {
+                    self.emit(Update::Show(View::Basket));
+                }
+                if self.sale.is_local() {
+                    return self.handle_local(Intent::AddCode(code)).await;
+                }
+                self.add_code(code.trim()).await
+            }
+            Intent::ReprintLast => self.reprint_last(),
+            Intent::ShowOrders => {
+                self.open_store();
+                let orders = match &self.store {
+                    Some(store) => crate::offline::queue::list(store).map_err(|e| Failure::Other(e.to_string()))?,
+                    None => Vec::new(),
+                };
+                let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
+                self.show(Sale::Orders { under: Box::new(under) }, View::Orders(orders));
+                Ok(())
+            }
+        }
+    }
+
+    /// Housekeeping found what it found; the sale acts on it here.
+    async fn tick(&mut self) {
+        match self.housekeeping().await {
+            housekeeping::Found::SignedOut => {
+                if self.connect().await.is_ok() {
+                    self.line_down = false;
+                }
+            }
+            housekeeping::Found::LineUp if self.sale.is_local() => {
+                if let Err(Failure::Commerce(e)) = self.leave_local().await {
+                    tracing::info!(error = %e, "not back yet");
+                }
+            }
+            housekeeping::Found::LineUp | housekeeping::Found::LineDown => {}
+        }
+        self.emit_queue();
+    }
+
+    /// Moves the sale on and shows its screen: the one place both change together.
+    fn show(&mut self, sale: Sale, view: View) {
+        self.sale = sale;
+        self.emit(Update::Show(view));
+    }
+
+    fn emit(&self, update: Update) {
+        (self.sink)(update);
+    }
+
+    fn client(&self) -> Result<&CommerceClient, Failure> {
+        self.client
+            .as_ref()
+            .ok_or(Failure::Commerce(CommerceError::SessionExpired))
+    }
+
+    /// Shows the error screen over the sale.
+    fn fail(&mut self, intent: Intent, failure: Failure) {
+        let (trouble, retry) = match failure {
+            Failure::Commerce(CommerceError::LoginRejected(message)) => {
+                (Trouble::Login(message), Some(Intent::Connect))
+            }
+            Failure::Commerce(e) if e.is_connectivity() || self.client.is_none() => {
+                tracing::warn!(error = %e, "request failed");
+                self.line_down = true;
+                self.emit_queue();
+                // Basket taps stay on the basket with a message; anything else offers Retry.
+                if matches!(
+                    intent,
+                    Intent::AddCode(_) | Intent::ChangeQuantity(..) | Intent::Remove(_)
+                ) {
+                    self.emit(Update::BasketNotice(Notice::Failed(e.to_string())));
+                    return;
+                }
+                let retry = if self.client.is_none() { Intent::Connect } else { intent };
+                (Trouble::Network(e.to_string()), Some(retry))
+            }
+            Failure::Commerce(e) => {
+                tracing::warn!(error = %e, "request refused");
+                (Trouble::Other(e.to_string()), Some(intent))
+            }
+            Failure::Unsupported(page) => (Trouble::Unsupported(page), None),
+            Failure::Other(message) => (Trouble::Other(message), None),
+        };
+        let can_retry = retry.is_some();
+        let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
+        self.show(
+            Sale::Failed {
+                retry,
+                under: Box::new(under),
+            },
+            View::Error { trouble, can_retry },
+        );
+    }
+
+    fn emit_basket(&mut self, basket: &Basket) {
+        self.server_basket = Some(basket.clone());
+        self.emit(basket_update(basket));
+    }
+
+    /// The screen a sale starts on.
+    fn home(&self) -> View {
+        if self.config.self_service {
+            View::Welcome
+        } else {
+            View::Basket
+        }
+    }
+}

@@ -1,0 +1,489 @@
+//! The sale on the server: signing in, the server's basket, the checkout steps of the
+//! strategies the touchscreen runs, and each answer turned into a screen.
+//!
+//! Not here: the sale without the server (`local.rs`) or the register's poller
+//! (`register.rs`).
+
+use super::{Chosen, Controller, Failure, Sale, Step};
+use crate::checkout::walk_to_payment;
+use crate::commerce::money::format_try;
+use crate::commerce::pages::{CheckoutResponse, Page, PageName};
+use crate::commerce::{ClientConfig, CommerceClient, CommerceError, Money};
+use crate::offline::remembered::{self, KnownChoice, KnownOption};
+use crate::sim::Simulator;
+use crate::ui::view::{installment_item, Notice, Update, View};
+use crate::ui::{CardItem, PaymentOptionItem};
+
+/// The payment types the touchscreen can run; other options are not shown.
+pub const SCREEN_PAYMENT_TYPES: &[&str] = &["cash_register", "pay_on_delivery", "saved_card"];
+
+impl Controller {
+    pub(super) async fn connect(&mut self) -> Result<(), Failure> {
+        let (url, email, password, demo) = match &self.config.backend {
+            super::Backend::Demo(scenario) => {
+                if self.sim.is_none() {
+                    let sim = Simulator::start(scenario.clone(), "127.0.0.1:0".parse().expect("a loopback address"))
+                        .await
+                        .map_err(|e| Failure::Other(format!("the demo simulator could not start: {e}")))?;
+                    tracing::info!(url = %sim.url(), "demo mode: no commerce server configured, using the built-in simulator");
+                    self.sim = Some(sim);
+                }
+                let sim = self.sim.as_ref().expect("started above");
+                (
+                    sim.url(),
+                    scenario.demo_email.clone(),
+                    scenario.demo_password.clone(),
+                    true,
+                )
+            }
+            super::Backend::Server { url, email, password } => (url.clone(), email.clone(), password.clone(), false),
+        };
+        let mut config = ClientConfig::new(&url)?;
+        config.connect_timeout = self.config.connect_timeout;
+        config.request_timeout = self.config.request_timeout;
+        let client = CommerceClient::new(config)?;
+        client.login(&email, &password).await?;
+        let basket = client.basket().await?;
+        self.client = Some(client);
+        self.emit(Update::Status {
+            demo,
+            server: url.trim_end_matches('/').to_string(),
+            user: email,
+        });
+        if self.sale.is_local() {
+            // Back after selling offline: the sale on screen stays the customer's.
+            self.line_down = false;
+            return self.leave_local().await;
+        }
+        self.emit_basket(&basket);
+        let home = self.home();
+        self.show(Sale::Basket, home);
+        Ok(())
+    }
+
+    pub(super) async fn add_code(&mut self, code: &str) -> Result<(), Failure> {
+        if code.is_empty() {
+            return Ok(());
+        }
+        let client = self.client()?.clone();
+        let Some(product) = client.product_by_code(code).await? else {
+            self.emit(Update::BasketNotice(Notice::NotFound(code.to_string())));
+            return Ok(());
+        };
+        match client.add_to_basket(&product.pk, 1).await {
+            Ok(basket) => {
+                self.offered = None;
+                self.emit_basket(&basket);
+                self.emit(Update::BasketNotice(Notice::Added(product.name)));
+            }
+            // Out of stock and the like: the server's words, under the code field.
+            Err(CommerceError::Http { message, .. }) => self.emit(Update::StepError(message)),
+            Err(e) => return Err(e.into()),
+        }
+        Ok(())
+    }
+
+    pub(super) async fn change_quantity(&mut self, product: &str, delta: i32) -> Result<(), Failure> {
+        let client = self.client()?.clone();
+        let basket = client.basket().await?;
+        let Some(current) = basket
+            .basketitem_set
+            .iter()
+            .find(|l| l.product.pk.0 == product)
+            .map(|l| l.quantity)
+        else {
+            return Ok(());
+        };
+        let wanted = (i64::from(current) + i64::from(delta)).max(0) as u32;
+        match client.set_quantity(&product.into(), wanted).await {
+            Ok(basket) => {
+                self.offered = None;
+                self.emit_basket(&basket);
+                self.emit(Update::BasketNotice(Notice::Clear));
+            }
+            Err(CommerceError::Http { message, .. }) => self.emit(Update::StepError(message)),
+            Err(e) => return Err(e.into()),
+        }
+        Ok(())
+    }
+
+    pub(super) async fn remove(&mut self, product: &str) -> Result<(), Failure> {
+        let basket = self.client()?.remove_from_basket(&product.into()).await?;
+        self.offered = None;
+        self.emit_basket(&basket);
+        Ok(())
+    }
+
+    /// Walks the steps before payment (store pickup) and shows the payment options.
+    pub(super) async fn pay(&mut self) -> Result<(), Failure> {
+        let client = self.client()?.clone();
+        self.sale = Sale::Basket;
+        let answer = match walk_to_payment(&client).await {
+            Ok(answer) => answer,
+            Err(crate::checkout::CheckoutError::Commerce(e)) => return Err(e.into()),
+            Err(crate::checkout::CheckoutError::Rejected { message, .. }) => {
+                self.emit(Update::StepError(message));
+                return Ok(());
+            }
+            Err(e) => return Err(Failure::Other(e.to_string())),
+        };
+        // The server may still be on a strategy the customer left: offer the list again.
+        match (answer.payment_options().is_some(), self.offered.clone()) {
+            (false, Some(mut options)) if answer.errors.is_none() => {
+                options.pre_order = answer.pre_order.or(options.pre_order);
+                self.show_answer(options).await
+            }
+            _ => self.show_answer(answer).await,
+        }
+    }
+
+    pub(super) async fn choose_option(&mut self, pk: &str) -> Result<(), Failure> {
+        let option = self
+            .sale
+            .step()
+            .and_then(|s| s.answer.payment_options())
+            .and_then(|p| p.payment_options.iter().find(|o| o.pk.0 == pk).cloned());
+        if let Sale::Step(step) = &mut self.sale {
+            step.chosen.option = option;
+        }
+        self.post(PageName::PaymentOptionSelection, &[("payment_option", pk)])
+            .await
+    }
+
+    pub(super) async fn cash_register_installment(&mut self, pk: &str) -> Result<(), Failure> {
+        self.post(PageName::CashRegisterInstallmentSelection, &[("installment", pk)])
+            .await
+    }
+
+    pub(super) async fn pay_on_delivery(&mut self, choice: &str, agreed: bool) -> Result<(), Failure> {
+        // Two steps; after a failure between them, the server is already on the second.
+        let at = self.sale.step().and_then(|s| s.answer.current_kind());
+        if at != Some(PageName::PayOnDelivery) {
+            let answer = self
+                .client()?
+                .post_step(PageName::PayOnDeliveryPaymentChoice, &[("payment_choice", choice)])
+                .await?;
+            if answer.errors.is_some() || answer.current_kind() != Some(PageName::PayOnDelivery) {
+                return self.show_answer(answer).await;
+            }
+            let chosen = self.chosen();
+            self.sale = Sale::Step(Step { answer, chosen });
+        }
+        self.post(PageName::PayOnDelivery, &[("agreement", flag(agreed))]).await
+    }
+
+    pub(super) async fn saved_card(&mut self, token: &str) -> Result<(), Failure> {
+        if let Sale::Step(step) = &mut self.sale {
+            step.chosen.card_name = step
+                .chosen
+                .cards
+                .iter()
+                .find(|c| c.token == token)
+                .map(|c| format!("{} {}", c.name, c.masked_card_number))
+                .unwrap_or_default();
+        }
+        self.post(PageName::SavedCardSelection, &[("card", token)]).await
+    }
+
+    pub(super) async fn saved_card_installment(&mut self, pk: &str) -> Result<(), Failure> {
+        self.post(PageName::SavedCardInstallmentSelection, &[("installment", pk)])
+            .await
+    }
+
+    pub(super) async fn saved_card_confirm(&mut self, agreed: bool) -> Result<(), Failure> {
+        self.post(PageName::SavedCardConfirmation, &[("agreement", flag(agreed))])
+            .await
+    }
+
+    /// Back to the basket; the step (and a register poller) ends here.
+    pub(super) async fn cancel(&mut self) -> Result<(), Failure> {
+        self.sale = Sale::Basket;
+        let basket = self.client()?.basket().await?;
+        self.emit_basket(&basket);
+        self.show(Sale::Basket, View::Basket);
+        Ok(())
+    }
+
+    pub(super) async fn new_sale(&mut self) -> Result<(), Failure> {
+        self.sale = Sale::Basket;
+        let basket = self.client()?.clear_basket().await?;
+        self.offered = None;
+        self.emit_basket(&basket);
+        self.emit(Update::BasketNotice(Notice::Clear));
+        let home = self.home();
+        self.show(Sale::Basket, home);
+        Ok(())
+    }
+
+    /// Retry on the error screen. Never resends a step blindly: where a step was sent,
+    /// it reads where the server is and shows that.
+    pub(super) async fn retry(&mut self) -> Result<(), Failure> {
+        let retry = match &self.sale {
+            Sale::Failed { retry, .. } => retry.clone(),
+            _ => None,
+        };
+        match retry {
+            None | Some(super::Intent::Connect) if self.client.is_none() => self.connect().await,
+            _ if self.sale.step().is_some() => {
+                let answer = self.client()?.checkout().await?;
+                self.show_answer(answer).await
+            }
+            Some(super::Intent::Pay) => self.pay().await,
+            _ => {
+                let basket = self.client()?.basket().await?;
+                self.emit_basket(&basket);
+                self.show(Sale::Basket, View::Basket);
+                Ok(())
+            }
+        }
+    }
+
+    /// What the customer chose on the steps so far, if the sale is at one.
+    fn chosen(&self) -> Chosen {
+        self.sale.step().map(|s| s.chosen.clone()).unwrap_or_default()
+    }
+
+    async fn post(&mut self, page: PageName, fields: &[(&str, &str)]) -> Result<(), Failure> {
+        let answer = self.client()?.post_step(page, fields).await?;
+        self.show_answer(answer).await
+    }
+
+    /// Turns the server's current step into a screen. Steps that need nothing from the
+    /// customer are answered at once.
+    pub(super) async fn show_answer(&mut self, mut answer: CheckoutResponse) -> Result<(), Failure> {
+        let mut chosen = self.chosen();
+        for _ in 0..8 {
+            if let Some(errors) = &answer.errors {
+                tracing::info!(errors = %errors.summary(), "the server refused the step");
+                let message = errors.messages();
+                self.sale = Sale::Step(Step { answer, chosen });
+                self.emit(Update::StepError(message));
+                return Ok(());
+            }
+            let page = answer
+                .current()
+                .cloned()
+                .ok_or_else(|| Failure::Other("the server named no step".into()))?;
+            let amount = amount(&answer);
+            let view = match page {
+                Page::CashRegister(_) => {
+                    answer = self.client()?.post_step(PageName::CashRegister, &[]).await?;
+                    continue;
+                }
+                Page::PaymentOptionSelection(ctx) => {
+                    self.offered = Some(answer.clone());
+                    let known: Vec<KnownOption> = ctx
+                        .payment_options
+                        .iter()
+                        .map(|o| KnownOption {
+                            pk: o.pk.0.clone(),
+                            name: o.name.clone(),
+                            payment_type: o.payment_type.clone(),
+                        })
+                        .collect();
+                    self.remember(remembered::PAYMENT_OPTIONS, &known);
+                    View::PaymentOptions {
+                        options: ctx
+                            .payment_options
+                            .iter()
+                            .filter(|o| SCREEN_PAYMENT_TYPES.contains(&o.payment_type.as_str()))
+                            .map(|o| PaymentOptionItem {
+                                pk: o.pk.0.clone().into(),
+                                name: o.name.clone().into(),
+                                kind: o.payment_type.clone().into(),
+                                available: true,
+                            })
+                            .collect(),
+                        amount,
+                        error: String::new(),
+                    }
+                }
+                Page::CashRegisterInstallmentSelection(ctx) => {
+                    let mut banks = Vec::new();
+                    for card in &ctx.cards {
+                        let logo = match &card.bank.logo {
+                            Some(url) if !url.is_empty() => self.logo(url).await,
+                            _ => None,
+                        };
+                        banks.push((
+                            card.bank.name.clone(),
+                            logo,
+                            card.installments.iter().map(installment_item).collect(),
+                        ));
+                    }
+                    View::CashRegisterInstallments {
+                        banks,
+                        error: String::new(),
+                    }
+                }
+                Page::CashRegisterComplete(ctx) => {
+                    let (Some(number), Some(barcode)) = (ctx.number.clone(), ctx.barcode.clone()) else {
+                        // The reference's empty context: ask again for the barcode.
+                        answer = self.client()?.post_step(PageName::CashRegisterComplete, &[]).await?;
+                        continue;
+                    };
+                    let seconds = ctx.seconds.unwrap_or(5).clamp(1, 600);
+                    let image = base64_png(&barcode);
+                    if let Err(e) = &image {
+                        tracing::warn!(error = %e, "the barcode image is unreadable; showing the number only");
+                    }
+                    // The barcode first, then the poller's countdown over it.
+                    self.emit(Update::Show(View::CashRegisterBarcode {
+                        number: number.0.clone(),
+                        amount,
+                        barcode: image.ok(),
+                        seconds,
+                    }));
+                    let poller = self.start_poller(seconds)?;
+                    self.sale = Sale::Register {
+                        step: Step { answer, chosen },
+                        number: number.0,
+                        poller,
+                    };
+                    return Ok(());
+                }
+                Page::PayOnDeliveryPaymentChoice(ctx) => {
+                    let known: Vec<KnownChoice> = ctx
+                        .payment_choices
+                        .iter()
+                        .map(|c| KnownChoice {
+                            value: c.value.clone(),
+                            label: c.label.clone(),
+                            fee: c.price,
+                        })
+                        .collect();
+                    self.remember(remembered::PAY_ON_DELIVERY_CHOICES, &known);
+                    View::PayOnDelivery {
+                        choices: super::local::choice_items(&known),
+                        amount,
+                        error: String::new(),
+                    }
+                }
+                Page::SavedCardSelection(ctx) => {
+                    chosen.cards = ctx.cards.clone();
+                    View::SavedCardList {
+                        cards: ctx
+                            .cards
+                            .iter()
+                            .map(|c| CardItem {
+                                token: c.token.clone().into(),
+                                name: c.name.clone().into(),
+                                masked: c.masked_card_number.clone().into(),
+                            })
+                            .collect(),
+                        amount,
+                        error: String::new(),
+                    }
+                }
+                Page::SavedCardInstallmentSelection(ctx) => View::SavedCardInstallments {
+                    card_name: chosen.card_name.clone(),
+                    installments: ctx.installments.iter().map(installment_item).collect(),
+                    error: String::new(),
+                },
+                Page::SavedCardConfirmation(_) => {
+                    let installment = answer.pre_order.as_ref().and_then(|p| p.installment.clone());
+                    View::SavedCardConfirm {
+                        card: chosen.card_name.clone(),
+                        count: installment.as_ref().map(|i| i.installment_count as i32).unwrap_or(1),
+                        total: amount.clone(),
+                        amount,
+                        error: String::new(),
+                    }
+                }
+                Page::ThankYou(ctx) => {
+                    // The checkout is over: the step (and any register poller) ends.
+                    self.sale = Sale::Basket;
+                    let view = self.thank_you(&ctx, &chosen, amount).await?;
+                    self.show(Sale::ThankYou { local: None }, view);
+                    return Ok(());
+                }
+                other => return Err(Failure::Unsupported(other.name().to_string())),
+            };
+            self.show(Sale::Step(Step { answer, chosen }), view);
+            return Ok(());
+        }
+        Err(Failure::Other(
+            "the server kept answering steps that need no input".into(),
+        ))
+    }
+
+    /// The order placed: read back, its receipt printed, the basket shown empty.
+    async fn thank_you(
+        &mut self,
+        ctx: &crate::commerce::pages::ThankYouContext,
+        chosen: &Chosen,
+        amount: String,
+    ) -> Result<View, Failure> {
+        let order = self.client()?.completed_order(&ctx.redirect_url).await;
+        let (number, total) = match &order {
+            Ok(order) => (order.number.clone(), format_try(order.amount)),
+            Err(e) => {
+                tracing::warn!(error = %e, "order placed; reading it back failed");
+                (ctx.order_id.0.clone(), amount)
+            }
+        };
+        let method = chosen.option.as_ref().map(|o| o.name.clone()).unwrap_or_default();
+        tracing::info!(order = %number, %method, "sale completed");
+        if let Ok(order) = &order {
+            let link = self.client()?.url(&ctx.redirect_url).ok().map(|u| u.to_string());
+            let receipt = crate::devices::receipt::for_order(order, link, &self.config.receipt);
+            self.print(receipt);
+        }
+        if let Ok(basket) = self.client()?.basket().await {
+            self.emit_basket(&basket);
+        }
+        self.emit(Update::BasketNotice(Notice::Clear));
+        Ok(View::ThankYou {
+            order_number: number,
+            amount: total,
+            method,
+            reset_in: self.config.thank_you_seconds as i32,
+            pending: false,
+        })
+    }
+
+    /// A bank's logo, fetched once; a missing or unreadable logo leaves just the name.
+    async fn logo(&mut self, url: &str) -> Option<crate::ui::view::Pixels> {
+        if let Some(known) = self.logos.get(url) {
+            return known.clone();
+        }
+        let client = self.client.clone()?;
+        let logo = match client.fetch_asset(url).await {
+            Ok(bytes) => crate::ui::view::decode_image(&bytes)
+                .map_err(|e| tracing::warn!(url, error = %e, "unreadable logo"))
+                .ok(),
+            Err(e) => {
+                tracing::warn!(url, error = %e, "logo not fetched");
+                None
+            }
+        };
+        self.logos.insert(url.to_string(), logo.clone());
+        logo
+    }
+}
+
+/// The amount due as the server last said it.
+fn amount(answer: &CheckoutResponse) -> String {
+    let amount: Money = answer
+        .pre_order
+        .as_ref()
+        .and_then(|p| p.total_amount.or(p.unpaid_amount))
+        .unwrap_or_default();
+    format_try(amount)
+}
+
+fn flag(yes: bool) -> &'static str {
+    if yes {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+fn base64_png(text: &str) -> Result<crate::ui::view::Pixels, String> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .map_err(|e| e.to_string())?;
+    crate::ui::view::decode_image(&bytes)
+}

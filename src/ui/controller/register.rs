@@ -1,0 +1,76 @@
+//! The cash register's side of a sale: the poller that asks the server whether the
+//! register took the payment, and the demo's "pay at the register" button.
+//!
+//! Not here: the barcode screen itself (`online.rs` shows it when the server gives the
+//! number).
+
+use super::{Controller, Failure, Intent, Sale};
+use crate::commerce::pages::{Page, PageName};
+use crate::ui::view::Update;
+use std::time::{Duration, Instant};
+
+/// The running poller of a barcode on screen. Dropping it stops the task, so leaving
+/// `Sale::Register` in any way (cancel, thank-you, offline, a new barcode) ends it.
+pub(super) struct Poller(tokio::task::JoinHandle<()>);
+
+impl Drop for Poller {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Controller {
+    /// Asks the server every `seconds` whether the register took the payment: one
+    /// request at a time, through network failures, until the checkout moves on (then
+    /// `Intent::RegisterAnswer`) or the poller is dropped.
+    pub(super) fn start_poller(&self, seconds: u32) -> Result<Poller, Failure> {
+        let client = self.client()?.clone();
+        let sink = self.sink.clone();
+        let tx = self.tx.clone();
+        let call_staff_after = self.config.call_staff_after;
+        Ok(Poller(tokio::spawn(async move {
+            let started = Instant::now();
+            let mut reconnecting = false;
+            loop {
+                let call_staff = started.elapsed() >= call_staff_after;
+                for left in (1..=seconds).rev() {
+                    sink(Update::Register {
+                        seconds_left: left as i32,
+                        reconnecting,
+                        call_staff,
+                    });
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                match client.post_step(PageName::CashRegisterComplete, &[]).await {
+                    Ok(answer)
+                        if answer.errors.is_none()
+                            && matches!(answer.current(), Some(Page::CashRegisterComplete(_))) =>
+                    {
+                        reconnecting = false;
+                    }
+                    Ok(answer) => {
+                        let _ = tx.send(Intent::RegisterAnswer(Box::new(answer)));
+                        return;
+                    }
+                    Err(e) if e.is_connectivity() => {
+                        tracing::info!(error = %e, "register check failed; retrying");
+                        reconnecting = true;
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Intent::RegisterFailed(e.to_string()));
+                        return;
+                    }
+                }
+            }
+        })))
+    }
+
+    /// Demo mode: the simulated register takes the payment of the barcode on screen.
+    pub(super) fn pay_at_register(&self) {
+        if let (Some(sim), Sale::Register { number, .. }) = (&self.sim, self.sale.beneath()) {
+            if let Err(e) = sim.world().cash_register_pay(number) {
+                tracing::info!(error = %e, "demo register");
+            }
+        }
+    }
+}
