@@ -43,7 +43,10 @@ fn compare(before: &Path, after: &Path) -> Result<usize, String> {
     let mut differ = 0;
     for name in old.union(&new) {
         if !old.contains(name) || !new.contains(name) {
-            println!("{name}: only in {}", if old.contains(name) { "before" } else { "after" });
+            println!(
+                "{name}: only in {}",
+                if old.contains(name) { "before" } else { "after" }
+            );
             differ += 1;
             continue;
         }

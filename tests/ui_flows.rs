@@ -15,7 +15,8 @@ use instore_kiosk::sim::{Scenario, Simulator};
 use instore_kiosk::ui::controller::{self, ControllerHandle, Sink};
 use instore_kiosk::ui::view::{apply, Update};
 use instore_kiosk::ui::{
-    prepare_window, wire, BasketAdapter, CashRegisterAdapter, KioskAdapter, MainWindow, PaymentAdapter, Screen,
+    prepare_window, wire, BasketAdapter, CashRegisterAdapter, KioskAdapter, MainWindow, NoticeKind, PaymentAdapter,
+    PrinterProblem, RefusalKind, Screen,
 };
 use slint::{ComponentHandle, Model};
 use std::sync::mpsc;
@@ -216,7 +217,7 @@ fn cash_register_sale_in_demo_mode_with_installments() {
     // A code nobody sells: said under the field, the basket unchanged.
     k.type_code("123");
     k.wait("the not-found message", |w| {
-        w.global::<BasketAdapter>().get_notice_kind() != ""
+        w.global::<BasketAdapter>().get_notice_kind() != NoticeKind::None
     });
     assert_eq!(k.text("CodeEntry::message"), "No product has the code 123.");
     assert_eq!(basket_lines(&k), 0);
@@ -927,7 +928,7 @@ fn a_kiosk_that_starts_offline_sells_from_its_catalog_copy() {
     });
     k.type_code("999");
     k.wait("the not-found message", |w| {
-        w.global::<BasketAdapter>().get_notice_kind() == "not-found"
+        w.global::<BasketAdapter>().get_notice_kind() == NoticeKind::NotFound
     });
     k.type_code("8690000010059");
     k.wait("one line", |w| basket_lines_of(w) == 1);
@@ -986,7 +987,7 @@ fn an_offline_sale_over_the_limit_is_refused_and_nothing_is_queued() {
     k.tap("I have read and accept the sales agreement.");
     k.tap("Place order");
     k.wait("the refusal", |w| {
-        w.global::<instore_kiosk::ui::PayOnDeliveryAdapter>().get_refusal_kind() != ""
+        w.global::<instore_kiosk::ui::PayOnDeliveryAdapter>().get_refusal_kind() != RefusalKind::None
     });
     assert_eq!(k.screen(), Screen::PayOnDelivery, "the customer is not sent anywhere");
     assert!(k.exists(
@@ -1212,7 +1213,7 @@ fn a_printer_that_cannot_be_reached_is_shown_and_the_receipt_waits() {
     k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
     k.sell_socks_on_delivery();
     k.wait("the printer banner", |w| {
-        w.global::<KioskAdapter>().get_printer_problem() == "unreachable"
+        w.global::<KioskAdapter>().get_printer_problem() == PrinterProblem::Unreachable
     });
     assert_eq!(
         k.text("PrinterBanner::printer-banner"),

@@ -142,19 +142,6 @@ pub enum Problem {
     Storage(String),
 }
 
-impl Problem {
-    /// A short name for the screen, which composes the sentence.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Problem::Unreachable(_) => "unreachable",
-            Problem::PaperOut => "paper-out",
-            Problem::CoverOpen => "cover-open",
-            Problem::Offline => "offline",
-            Problem::Storage(_) => "storage",
-        }
-    }
-}
-
 /// The printer as the clerk should know it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {

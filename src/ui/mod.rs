@@ -281,7 +281,7 @@ fn drive_bench_sale(window: &MainWindow, handle: &ControllerHandle) {
                 let options = window.global::<PaymentAdapter>().get_options();
                 let cash = options
                     .iter()
-                    .find(|o| o.kind == "cash_register")
+                    .find(|o| o.kind == PaymentKind::CashRegister)
                     .map(|o| o.pk.to_string());
                 dispatch(&weak, &handle, Intent::ChooseOption(cash.unwrap_or_default()));
                 step.set(4);

@@ -5,9 +5,10 @@
 //! values only inside `apply`, on the UI thread.
 
 use super::{
-    BankInstallments, BasketAdapter, BasketLine, CardItem, CashRegisterAdapter, ChoiceItem, InstallmentItem,
-    KioskAdapter, MainWindow, OrdersAdapter, PayOnDeliveryAdapter, PaymentAdapter, PaymentOptionItem, QueuedOrderItem,
-    SavedCardAdapter, Screen, ThankYouAdapter,
+    BankInstallments, BasketAdapter, BasketLine, BusyKind, CardItem, CashRegisterAdapter, ChoiceItem, ErrorKind,
+    InstallmentItem, KioskAdapter, MainWindow, NoticeKind, OrderState, OrdersAdapter, PayOnDeliveryAdapter,
+    PaymentAdapter, PaymentKind, PaymentOptionItem, PrinterProblem, QueuedOrderItem, RefusalKind, SavedCardAdapter,
+    Screen, SetAsideKind, ThankYouAdapter,
 };
 use crate::commerce::money::format_try;
 use crate::commerce::pages::{Basket, Installment};
@@ -177,12 +178,32 @@ fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
 }
 
 /// The error screen's kind (which sentence the screen shows) and the detail for staff.
-fn trouble_parts(trouble: &Trouble) -> (&'static str, &str) {
+fn trouble_parts(trouble: &Trouble) -> (ErrorKind, &str) {
     match trouble {
-        Trouble::Network(detail) => ("network", detail),
-        Trouble::Login(detail) => ("login", detail),
-        Trouble::Unsupported(page) => ("unsupported", page),
-        Trouble::Other(detail) => ("other", detail),
+        Trouble::Network(detail) => (ErrorKind::Network, detail),
+        Trouble::Login(detail) => (ErrorKind::Login, detail),
+        Trouble::Unsupported(page) => (ErrorKind::Unsupported, page),
+        Trouble::Other(detail) => (ErrorKind::Other, detail),
+    }
+}
+
+/// A payment type of the reference as the screens know it; `Other` for the rest.
+pub fn payment_kind(payment_type: &str) -> PaymentKind {
+    match payment_type {
+        "funds_transfer" => PaymentKind::FundsTransfer,
+        "loyalty_money" => PaymentKind::LoyaltyMoney,
+        "pay_later" => PaymentKind::PayLater,
+        "pay_on_delivery" => PaymentKind::PayOnDelivery,
+        "redirection" => PaymentKind::Redirection,
+        "credit_payment" => PaymentKind::CreditPayment,
+        "cash_register" => PaymentKind::CashRegister,
+        "bkm_express" => PaymentKind::BkmExpress,
+        "gpay" => PaymentKind::Gpay,
+        "confirmation" => PaymentKind::Confirmation,
+        "saved_card" => PaymentKind::SavedCard,
+        "masterpass" => PaymentKind::Masterpass,
+        "mobilexpress" => PaymentKind::Mobilexpress,
+        _ => PaymentKind::Other,
     }
 }
 
@@ -191,14 +212,11 @@ pub fn apply(window: &MainWindow, update: Update) {
     let kiosk = window.global::<KioskAdapter>();
     match update {
         Update::Busy(busy) => {
-            kiosk.set_busy_kind(
-                if busy == Some(Busy::Connecting) {
-                    "connecting"
-                } else {
-                    "working"
-                }
-                .into(),
-            );
+            kiosk.set_busy_kind(if busy == Some(Busy::Connecting) {
+                BusyKind::Connecting
+            } else {
+                BusyKind::Working
+            });
             kiosk.set_busy(busy.is_some());
         }
         Update::Status { demo, server, user } => {
@@ -219,13 +237,13 @@ pub fn apply(window: &MainWindow, update: Update) {
             }
             let adapter = window.global::<BasketAdapter>();
             let (kind, text) = match notice {
-                Notice::Added(name) => ("added", name),
-                Notice::NotFound(code) => ("not-found", code),
-                Notice::Failed(detail) => ("failed", detail),
-                Notice::NoCatalog => ("no-catalog", String::new()),
-                Notice::Clear => ("", String::new()),
+                Notice::Added(name) => (NoticeKind::Added, name),
+                Notice::NotFound(code) => (NoticeKind::NotFound, code),
+                Notice::Failed(detail) => (NoticeKind::Failed, detail),
+                Notice::NoCatalog => (NoticeKind::NoCatalog, String::new()),
+                Notice::Clear => (NoticeKind::None, String::new()),
             };
-            adapter.set_notice_kind(kind.into());
+            adapter.set_notice_kind(kind);
             adapter.set_notice_text(text.into());
         }
         Update::StepError(text) => {
@@ -241,7 +259,7 @@ pub fn apply(window: &MainWindow, update: Update) {
                 }
                 _ => {
                     let adapter = window.global::<BasketAdapter>();
-                    adapter.set_notice_kind("server".into());
+                    adapter.set_notice_kind(NoticeKind::Server);
                     adapter.set_notice_text(text);
                 }
             }
@@ -269,26 +287,28 @@ pub fn apply(window: &MainWindow, update: Update) {
             use crate::offline::queue::Refusal;
             let adapter = window.global::<PayOnDeliveryAdapter>();
             let (kind, amount, limit, count) = match refusal {
-                Refusal::Empty => ("empty", None, None, 0),
-                Refusal::OrderOverLimit { amount, max } => ("order-over-limit", Some(amount), Some(max), 0),
-                Refusal::TooManyWaiting { count } => ("too-many-waiting", None, None, count as i32),
-                Refusal::WaitingOverLimit { total, max } => ("waiting-over-limit", Some(total), Some(max), 0),
-                Refusal::OldestTooOld { hours } => ("too-old", None, None, hours as i32),
+                Refusal::Empty => (RefusalKind::Empty, None, None, 0),
+                Refusal::OrderOverLimit { amount, max } => (RefusalKind::OrderOverLimit, Some(amount), Some(max), 0),
+                Refusal::TooManyWaiting { count } => (RefusalKind::TooManyWaiting, None, None, count as i32),
+                Refusal::WaitingOverLimit { total, max } => (RefusalKind::WaitingOverLimit, Some(total), Some(max), 0),
+                Refusal::OldestTooOld { hours } => (RefusalKind::TooOld, None, None, hours as i32),
             };
             adapter.set_refusal_amount(amount.map(format_try).unwrap_or_default().into());
             adapter.set_refusal_limit(limit.map(format_try).unwrap_or_default().into());
             adapter.set_refusal_count(count);
-            adapter.set_refusal_kind(kind.into());
+            adapter.set_refusal_kind(kind);
         }
         Update::Printer(report) => {
+            use crate::devices::printer::Problem;
             let (kind, detail) = match &report.problem {
-                Some(
-                    crate::devices::printer::Problem::Unreachable(d) | crate::devices::printer::Problem::Storage(d),
-                ) => (report.problem.as_ref().map(|p| p.kind()).unwrap_or_default(), d.clone()),
-                Some(problem) => (problem.kind(), String::new()),
-                None => ("", String::new()),
+                Some(Problem::Unreachable(detail)) => (PrinterProblem::Unreachable, detail.clone()),
+                Some(Problem::Storage(detail)) => (PrinterProblem::Storage, detail.clone()),
+                Some(Problem::PaperOut) => (PrinterProblem::PaperOut, String::new()),
+                Some(Problem::CoverOpen) => (PrinterProblem::CoverOpen, String::new()),
+                Some(Problem::Offline) => (PrinterProblem::Offline, String::new()),
+                None => (PrinterProblem::None, String::new()),
             };
-            kiosk.set_printer_problem(kind.into());
+            kiosk.set_printer_problem(kind);
             kiosk.set_printer_detail(detail.into());
             kiosk.set_print_jobs_waiting(report.waiting as i32);
         }
@@ -357,7 +377,7 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_choices(model(choices));
             adapter.set_amount(amount.into());
             adapter.set_step_error(error.into());
-            adapter.set_refusal_kind(SharedString::new());
+            adapter.set_refusal_kind(RefusalKind::None);
             Screen::PayOnDelivery
         }
         View::SavedCardList { cards, amount, error } => {
@@ -423,31 +443,43 @@ fn show(window: &MainWindow, view: View) {
                     use crate::offline::queue::SetAsideReason as Why;
                     let (kind, product, from, to, detail) = match &o.why {
                         Some(Why::Unavailable { product, message }) => (
-                            "unavailable",
+                            SetAsideKind::Unavailable,
                             product.clone(),
                             String::new(),
                             String::new(),
                             message.clone(),
                         ),
-                        Some(Why::Missing { product }) => {
-                            ("missing", product.clone(), String::new(), String::new(), String::new())
-                        }
+                        Some(Why::Missing { product }) => (
+                            SetAsideKind::Missing,
+                            product.clone(),
+                            String::new(),
+                            String::new(),
+                            String::new(),
+                        ),
                         Some(Why::PriceChanged { product, from, to }) => (
-                            "price-changed",
+                            SetAsideKind::PriceChanged,
                             product.clone(),
                             format_try(*from),
                             format_try(*to),
                             String::new(),
                         ),
-                        Some(Why::NotOffered { what }) => {
-                            ("not-offered", what.clone(), String::new(), String::new(), String::new())
-                        }
-                        Some(Why::Other { detail }) => {
-                            ("", String::new(), String::new(), String::new(), detail.clone())
-                        }
+                        Some(Why::NotOffered { what }) => (
+                            SetAsideKind::NotOffered,
+                            what.clone(),
+                            String::new(),
+                            String::new(),
+                            String::new(),
+                        ),
+                        Some(Why::Other { detail }) => (
+                            SetAsideKind::None,
+                            String::new(),
+                            String::new(),
+                            String::new(),
+                            detail.clone(),
+                        ),
                         // Sent: the server's number. Waiting: the last failure, for staff.
                         None => (
-                            "",
+                            SetAsideKind::None,
                             String::new(),
                             String::new(),
                             String::new(),
@@ -456,12 +488,18 @@ fn show(window: &MainWindow, view: View) {
                     };
                     QueuedOrderItem {
                         reference: o.reference.clone().into(),
-                        state: o.state.as_str().into(),
+                        state: match o.state {
+                            State::Waiting => OrderState::Waiting,
+                            State::Sending => OrderState::Sending,
+                            State::Sent => OrderState::Sent,
+                            State::SetAside => OrderState::SetAside,
+                        },
                         amount: format_try(o.amount).into(),
                         payment: o.order.option_name.clone().unwrap_or_default().into(),
+                        payment_kind: payment_kind(&o.order.payment_type),
                         payment_type: o.order.payment_type.clone().into(),
                         created: local_time(&o.created_at).into(),
-                        why: kind.into(),
+                        why: kind,
                         product: product.into(),
                         price_from: from.into(),
                         price_to: to.into(),
@@ -474,7 +512,7 @@ fn show(window: &MainWindow, view: View) {
         }
         View::Error { trouble, can_retry } => {
             let (kind, detail) = trouble_parts(&trouble);
-            kiosk.set_error_kind(kind.into());
+            kiosk.set_error_kind(kind);
             kiosk.set_error_detail(detail.into());
             kiosk.set_error_can_retry(can_retry);
             Screen::Error

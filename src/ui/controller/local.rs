@@ -166,7 +166,7 @@ pub fn option_items(options: &[KnownOption], offline_types: &[String]) -> Vec<Pa
         .map(|o| PaymentOptionItem {
             pk: o.pk.clone().into(),
             name: o.name.clone().into(),
-            kind: o.payment_type.clone().into(),
+            kind: crate::ui::view::payment_kind(&o.payment_type),
             available: offline_types.contains(&o.payment_type),
         })
         .collect()
@@ -493,6 +493,7 @@ impl Controller {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::PaymentKind;
 
     fn option(pk: &str, kind: &str) -> KnownOption {
         KnownOption {
@@ -513,13 +514,13 @@ mod tests {
         ];
         let options = offline_options(&known, screen, &offline);
         let items = option_items(&options, &offline);
-        let summary: Vec<(String, bool)> = items.iter().map(|i| (i.kind.to_string(), i.available)).collect();
+        let summary: Vec<(PaymentKind, bool)> = items.iter().map(|i| (i.kind, i.available)).collect();
         assert_eq!(
             summary,
             [
-                ("cash_register".to_string(), false),
-                ("saved_card".to_string(), false),
-                ("pay_on_delivery".to_string(), true)
+                (PaymentKind::CashRegister, false),
+                (PaymentKind::SavedCard, false),
+                (PaymentKind::PayOnDelivery, true)
             ]
         );
         // Without pay on delivery in the settings, nothing can be sold offline here.

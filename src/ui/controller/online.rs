@@ -290,7 +290,7 @@ impl Controller {
                             .map(|o| PaymentOptionItem {
                                 pk: o.pk.0.clone().into(),
                                 name: o.name.clone().into(),
-                                kind: o.payment_type.clone().into(),
+                                kind: crate::ui::view::payment_kind(&o.payment_type),
                                 available: true,
                             })
                             .collect(),
