@@ -4,9 +4,11 @@
 //! and writes them to the port, reading the printer's real-time status; `scanner.rs`
 //! reads codes from a scanner's port. `virtual_devices.rs` makes pseudo-terminal devices
 //! for demo mode, and `paper.rs` reads printer bytes back as text and a PNG preview.
+//! `check.rs` holds the technicians' checks: the serial ports found, a test print.
 //!
 //! Not here: screens (`crate::ui`) or the server (`crate::commerce`).
 
+pub mod check;
 pub mod paper;
 pub mod printer;
 pub mod receipt;

@@ -22,6 +22,63 @@ pub struct QueuedLine {
     pub unit_price: Money,
 }
 
+/// Adds one scanned unit of a product from the catalog copy to `lines`: a product
+/// already there gets one more, a new one a line of its own with the code it was
+/// scanned by.
+pub fn add_scanned(lines: &mut Vec<QueuedLine>, product: &super::catalog::LocalProduct, code: &str) {
+    match lines.iter_mut().find(|l| l.product == product.pk.0) {
+        Some(line) => line.quantity += 1,
+        None => lines.push(QueuedLine {
+            product: product.pk.0.clone(),
+            code: code.to_string(),
+            name: product.name.clone(),
+            quantity: 1,
+            unit_price: product.price,
+        }),
+    }
+}
+
+/// Why a sale could not be taken into the queue from a shell.
+#[derive(Debug, thiserror::Error)]
+pub enum OfflineSaleError {
+    #[error("{payment_type} cannot be taken offline; offline.payment_types allows {allowed:?}")]
+    NotAllowed { payment_type: String, allowed: Vec<String> },
+    #[error("no product has the code {0:?} in the local catalog (run 'catalog sync' while online)")]
+    UnknownCode(String),
+    #[error("the offline sale is refused: {0}")]
+    Refused(Refusal),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Takes a sale into the queue, each code priced from the catalog copy. `order.lines`
+/// is ignored: the lines come from `codes`.
+pub fn enqueue_codes(
+    store: &mut Store,
+    order: NewOrder,
+    codes: &[String],
+    allowed: &[String],
+    limits: &Limits,
+) -> Result<QueuedOrder, OfflineSaleError> {
+    if !allowed.contains(&order.payment_type) {
+        return Err(OfflineSaleError::NotAllowed {
+            payment_type: order.payment_type,
+            allowed: allowed.to_vec(),
+        });
+    }
+    let mut lines = Vec::new();
+    for code in codes {
+        let product =
+            super::catalog::lookup(store, code)?.ok_or_else(|| OfflineSaleError::UnknownCode(code.clone()))?;
+        add_scanned(&mut lines, &product, code);
+    }
+    match enqueue(store, &NewOrder { lines, ..order }, limits) {
+        Ok(queued) => Ok(queued),
+        Err(QueueError::Refused(why)) => Err(OfflineSaleError::Refused(why)),
+        Err(QueueError::Store(e)) => Err(e.into()),
+    }
+}
+
 /// An order to queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewOrder {

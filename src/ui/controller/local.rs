@@ -63,16 +63,7 @@ impl LocalSale {
     }
 
     pub fn add(&mut self, product: &LocalProduct, code: &str) {
-        match self.lines.iter_mut().find(|l| l.product == product.pk.0) {
-            Some(line) => line.quantity += 1,
-            None => self.lines.push(QueuedLine {
-                product: product.pk.0.clone(),
-                code: code.to_string(),
-                name: product.name.clone(),
-                quantity: 1,
-                unit_price: product.price,
-            }),
-        }
+        queue::add_scanned(&mut self.lines, product, code);
     }
 
     /// Changes a line's quantity; at zero the line goes.

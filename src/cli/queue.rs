@@ -1,0 +1,99 @@
+//! `instore-kiosk queue`: orders taken while the server was away.
+
+use super::{connect, ServerArgs};
+use clap::Subcommand;
+use instore_kiosk::settings::Settings;
+use std::path::Path;
+
+#[derive(Subcommand)]
+pub enum QueueCommand {
+    /// Every queued order: waiting, sent and set aside.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One order with its journal.
+    Show { reference: String },
+    /// Put a set-aside order back in the queue and send it now.
+    Retry {
+        reference: String,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// Everything, as JSON, for support.
+    Export,
+    /// Send every waiting order now; exits non-zero if any order is left unsent.
+    Drain(ServerArgs),
+}
+
+pub async fn run(settings: &Settings, command: QueueCommand, data_dir: &Path) -> anyhow::Result<()> {
+    use instore_kiosk::offline::{queue, replay};
+    let mut store = instore_kiosk::offline::Store::open(data_dir)?;
+    let tolerance = settings.offline.price_tolerance_percent;
+    let print_outcome = |reference: &str, outcome: &replay::Outcome| match outcome {
+        replay::Outcome::Sent { number } => println!("sent {reference} as order {number}"),
+        replay::Outcome::SetAside { reason } => println!("set aside {reference}: {reason}"),
+        replay::Outcome::Failed { error } => println!("not sent {reference}: {error}"),
+    };
+    match command {
+        QueueCommand::List { json } => {
+            let orders = queue::list(&store)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&orders)?);
+            } else {
+                for o in &orders {
+                    let note = o.order_number.as_deref().or(o.reason.as_deref()).unwrap_or("");
+                    println!(
+                        "{}  {:<9}  {:>10} TRY  {:<16} {}  {note}",
+                        o.reference,
+                        o.state.as_str(),
+                        o.amount,
+                        o.order.payment_type,
+                        o.created_at
+                    );
+                }
+                let (count, total) = queue::waiting(&store)?;
+                println!("{count} waiting, {total} TRY");
+            }
+        }
+        QueueCommand::Show { reference } => {
+            let order =
+                queue::show(&store, &reference)?.ok_or_else(|| anyhow::anyhow!("no queued order {reference}"))?;
+            let mut value = serde_json::to_value(&order)?;
+            value["journal"] = serde_json::to_value(queue::journal(&store, &reference)?)?;
+            println!("{}", serde_json::to_string_pretty(&value)?);
+        }
+        QueueCommand::Export => println!("{}", serde_json::to_string_pretty(&queue::export(&store)?)?),
+        QueueCommand::Retry { reference, server } => {
+            let order =
+                queue::show(&store, &reference)?.ok_or_else(|| anyhow::anyhow!("no queued order {reference}"))?;
+            if order.state == queue::State::SetAside {
+                queue::record(&mut store, &reference, queue::State::Waiting, "retry", None, None)?;
+            }
+            let client = connect(settings, &server).await?;
+            let outcome = replay::replay_one(&client, &mut store, &reference, tolerance).await?;
+            print_outcome(&reference, &outcome);
+            if !matches!(outcome, replay::Outcome::Sent { .. }) {
+                anyhow::bail!("{reference} was not sent");
+            }
+        }
+        QueueCommand::Drain(server) => {
+            let client = match connect(settings, &server).await {
+                Ok(client) => client,
+                Err(e) => {
+                    let (count, _) = queue::waiting(&store)?;
+                    anyhow::bail!("{e:#}; {count} orders wait");
+                }
+            };
+            let report = replay::drain(&client, &mut store, tolerance).await?;
+            for (reference, outcome) in &report.outcomes {
+                print_outcome(reference, outcome);
+            }
+            println!("{} waiting, {} set aside", report.waiting, report.set_aside);
+            if report.waiting + report.set_aside > 0 {
+                anyhow::bail!("{} orders are left unsent", report.waiting + report.set_aside);
+            }
+        }
+    }
+    Ok(())
+}
