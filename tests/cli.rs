@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::free_loopback_port;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -169,10 +170,7 @@ fn checkout_command_explains_an_unknown_code_and_an_unreachable_server() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("no product has the code \"0000000000000\""));
 
     // A port nobody listens on: the listener is bound, then dropped.
-    let free = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let free = free_loopback_port();
     let output = checkout_command(
         &format!("http://{free}/"),
         &["--scan", "SCK-030", "--pay", "cash_register"],

@@ -142,3 +142,11 @@ pub fn make_read_only(dir: &std::path::Path) {
     }
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
 }
+
+/// A loopback address nobody listens on: the listener is bound, then dropped.
+pub fn free_loopback_port() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}

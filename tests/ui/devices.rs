@@ -1,0 +1,187 @@
+//! The counter's devices: a serial scanner into the basket, receipts after each sale
+//! and reprint, and a printer that cannot be reached.
+
+use super::common::{self, EMAIL};
+use super::harness::*;
+use instore_kiosk::sim::{Scenario, Simulator};
+use instore_kiosk::ui::{BasketAdapter, KioskAdapter, PrinterProblem, Screen};
+use slint::ComponentHandle;
+use std::time::{Duration, Instant};
+
+#[test]
+fn a_code_from_the_serial_scanner_lands_in_the_basket_on_the_server_and_noise_changes_nothing() {
+    use std::io::Write;
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let (mut master, device) = serialport::TTYPort::pair().unwrap();
+    let path = serialport::SerialPort::name(&device).unwrap();
+    drop(device); // the kiosk locks the port, as it does a real one
+    let mut settings = settings_for(Some(sim.url()));
+    settings.scanner.port = path;
+    let k = Kiosk::start(rt, settings);
+    let server_lines = |sim: &Simulator| {
+        sim.world().basket_json(EMAIL)["basket"]["basketitem_set"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|l| {
+                        (
+                            l["product"]["sku"].as_str().unwrap_or("").to_string(),
+                            l["quantity"].as_u64().unwrap_or(0),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+
+    // Noise first: control bytes, a line too long, a line never finished.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while master.write_all(b"\x00\x1b\xfe\xff\r").is_err() {
+        assert!(Instant::now() < deadline, "the kiosk never opened the scanner's port");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    master.write_all(&[b'7'; 200]).unwrap();
+    master.write_all(b"\r869000").unwrap();
+    std::thread::sleep(Duration::from_millis(1600));
+    assert_eq!(basket_lines(&k.window), 0);
+    assert!(server_lines(&sim).is_empty(), "garbage changed nothing");
+
+    // A real code, twice within the repeat window: one T-shirt, on the server too.
+    master.write_all(b"8690000010011\r8690000010011\r").unwrap();
+    k.wait("the scanned line", |w| basket_lines(w) == 1);
+    assert_eq!(k.text("CodeEntry::message"), "Added: Pamuklu Tişört Beyaz");
+    std::thread::sleep(Duration::from_millis(500));
+    k.wait("settled", |_| true);
+    assert_eq!(server_lines(&sim), [("TSH-001".to_string(), 1)]);
+
+    // Past the window, the same code again is a second one.
+    std::thread::sleep(Duration::from_millis(1200));
+    master.write_all(b"8690000010011\r").unwrap();
+    k.wait("two of it", |w| w.global::<BasketAdapter>().get_total() == "499,80 ₺");
+    assert_eq!(server_lines(&sim), [("TSH-001".to_string(), 2)]);
+
+    // On the payment screen a scan is not taken: the sale is past the basket.
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    master.write_all(b"8690000010059\r").unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    k.wait("settled", |_| true);
+    assert_eq!(k.screen(), Screen::PaymentOptions);
+    assert_eq!(server_lines(&sim), [("TSH-001".to_string(), 2)]);
+}
+
+#[test]
+fn each_sale_prints_a_receipt_offline_slips_say_pending_and_the_clerk_can_reprint() {
+    use common::escpos::decode;
+    use common::printer::{answering, terminal, FakePrinter};
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let data = tempfile::tempdir().unwrap();
+    let (master, path) = terminal();
+    let printer = FakePrinter::start(master, answering());
+    let mut settings = settings_for(Some(sim.url()));
+    settings.printer.port = path;
+    settings.receipt.header = vec!["Kadıköy Şubesi".into()];
+    let k = Kiosk::launch_with(rt, settings, Some(data.path().to_path_buf()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    let receipts = || {
+        let bytes = printer.bytes();
+        let printed = decode(&bytes);
+        (printed.cuts, printed)
+    };
+
+    k.sell_socks_on_delivery();
+    let number = k.text("ThankYouPage::order-number");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while receipts().0 < 1 {
+        assert!(Instant::now() < deadline, "no receipt printed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (_, first) = receipts();
+    let text = first.text();
+    assert!(
+        text.contains("Kadıköy Şubesi") && text.contains("Çorap 3'lü Paket"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Hizmet bedeli") && text.contains("9,90 TL"),
+        "the fee: {text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("TOPLAM") && l.ends_with("129,89 TL")),
+        "{text}"
+    );
+    assert_eq!(
+        first.barcodes,
+        std::slice::from_ref(&number),
+        "the order number as a barcode"
+    );
+    assert_eq!(first.qr_codes.len(), 1);
+    assert!(first.qr_codes[0].starts_with(&sim.url()) && first.qr_codes[0].contains("/orders/completed/"));
+    assert!(!text.contains("BEKLEMEDE"));
+
+    // Offline: the slip carries the local reference and says it is pending.
+    k.tap("New sale");
+    k.wait("an empty basket", |w| {
+        kiosk_screen(w) == Screen::Basket && basket_lines(w) == 0
+    });
+    wait_for_catalog_copy(data.path());
+    sim.world().scenario.faults.drop_rate = 1.0;
+    k.sell_socks_on_delivery();
+    let reference = k.text("ThankYouPage::order-number");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while receipts().0 < 2 {
+        assert!(Instant::now() < deadline, "no slip printed offline");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (_, both) = receipts();
+    assert_eq!(both.barcodes, [number.clone(), reference.clone()]);
+    let slip = both.text();
+    let slip = &slip[slip.rfind("Kadıköy Şubesi").unwrap()..];
+    assert!(slip.contains("ÇEVRİMDIŞI, BEKLEMEDE"), "{slip}");
+    assert_eq!(
+        both.qr_codes.len(),
+        1,
+        "no receipt link before the server has the order"
+    );
+
+    // The clerk reprints the last one.
+    k.tap("New sale");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.tap("Orders");
+    k.wait("the orders", |w| kiosk_screen(w) == Screen::Orders);
+    k.tap("Reprint last receipt");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while receipts().0 < 3 {
+        assert!(Instant::now() < deadline, "no reprint");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(receipts().1.barcodes, [number, reference.clone(), reference]);
+}
+
+#[test]
+fn a_printer_that_cannot_be_reached_is_shown_and_the_receipt_waits() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let data = tempfile::tempdir().unwrap();
+    let mut settings = settings_for(Some(sim.url()));
+    settings.printer.port = data.path().join("no-printer-here").display().to_string();
+    let k = Kiosk::launch_with(rt, settings, Some(data.path().to_path_buf()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.sell_socks_on_delivery();
+    k.wait("the printer banner", |w| {
+        w.global::<KioskAdapter>().get_printer_problem() == PrinterProblem::Unreachable
+    });
+    assert_eq!(
+        k.text("PrinterBanner::printer-banner"),
+        "The receipt printer cannot be reached (unplugged or switched off?). Receipts waiting: 1. They print when it is back."
+    );
+    let store = instore_kiosk::offline::Store::open(data.path()).unwrap();
+    assert_eq!(
+        instore_kiosk::devices::printer::waiting(&store).unwrap(),
+        1,
+        "the receipt is kept"
+    );
+}

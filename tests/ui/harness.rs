@@ -1,0 +1,265 @@
+//! The harness: the kiosk's real window on Slint's testing backend, its controller
+//! against a simulator over real HTTP, and one helper for each thing the tests do.
+//!
+//! Each test owns its thread's Slint platform (`init_no_event_loop`); updates from the
+//! controller arrive on a channel and are applied on the test thread, as the window's
+//! event loop would apply them.
+
+use super::common::{self, start_sim, EMAIL, PASSWORD};
+use i_slint_backend_testing::ElementHandle;
+use instore_kiosk::settings::Settings;
+use instore_kiosk::sim::{Scenario, Simulator};
+use instore_kiosk::ui::controller::{self, ControllerHandle, Sink};
+use instore_kiosk::ui::view::{apply, Update};
+use instore_kiosk::ui::{prepare_window, wire, BasketAdapter, KioskAdapter, MainWindow, Screen};
+use slint::{ComponentHandle, Model};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// The kiosk's real window on Slint's testing backend, its controller on `runtime`.
+pub struct Kiosk {
+    pub window: MainWindow,
+    updates: mpsc::Receiver<Update>,
+    seen: std::cell::RefCell<Vec<Update>>,
+    _handle: ControllerHandle,
+    pub runtime: tokio::runtime::Runtime,
+}
+
+pub fn settings_for(url: Option<String>) -> Settings {
+    let mut settings = Settings::default();
+    settings.kiosk.language = "en".into();
+    settings.commerce.url = url;
+    settings.commerce.email = Some(EMAIL.into());
+    settings.commerce.password = Some(PASSWORD.into());
+    settings.commerce.request_timeout_ms = 3_000;
+    settings.commerce.connect_timeout_ms = 1_000;
+    settings.demo.cash_register_poll_seconds = 1;
+    settings.demo.cash_register_auto_pay_after_polls = 1_000;
+    settings
+}
+
+impl Kiosk {
+    /// Builds the window and starts the controller; nothing awaited yet.
+    pub fn launch(runtime: tokio::runtime::Runtime, settings: Settings) -> Kiosk {
+        Kiosk::launch_with(runtime, settings, None)
+    }
+
+    /// With a data directory for the offline queue, looked at every 300 ms.
+    pub fn launch_with(
+        runtime: tokio::runtime::Runtime,
+        settings: Settings,
+        data_dir: Option<std::path::PathBuf>,
+    ) -> Kiosk {
+        i_slint_backend_testing::init_no_event_loop();
+        let window = MainWindow::new().unwrap();
+        prepare_window(&window, &settings);
+        let (tx, updates) = mpsc::channel();
+        let sink: Sink = std::sync::Arc::new(move |update| {
+            let _ = tx.send(update);
+        });
+        let mut config = instore_kiosk::ui::controller_config(&settings, None);
+        config.data_dir = data_dir;
+        config.tick_every = Duration::from_millis(300);
+        let handle = {
+            let _guard = runtime.enter();
+            controller::spawn(config, sink)
+        };
+        wire(&window, &handle, &settings);
+        Kiosk {
+            window,
+            updates,
+            seen: Default::default(),
+            _handle: handle,
+            runtime,
+        }
+    }
+
+    pub fn start(runtime: tokio::runtime::Runtime, settings: Settings) -> Kiosk {
+        let kiosk = Kiosk::launch(runtime, settings);
+        // Connected once the header names the server.
+        kiosk.wait("the first screen after connecting", |w| {
+            !w.global::<KioskAdapter>().get_server().is_empty()
+        });
+        kiosk
+    }
+
+    /// Applies updates until `done` holds and the kiosk is not busy.
+    pub fn wait(&self, what: &str, done: impl Fn(&MainWindow) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            while let Ok(update) = self.updates.try_recv() {
+                self.seen.borrow_mut().push(update.clone());
+                apply(&self.window, update);
+            }
+            if done(&self.window) && !self.window.global::<KioskAdapter>().get_busy() {
+                return;
+            }
+            let kiosk = self.window.global::<KioskAdapter>();
+            assert!(
+                Instant::now() < deadline,
+                "waited 20 s for {what}; screen {:?}, busy {}, basket message {:?}, error {:?}",
+                kiosk_screen(&self.window),
+                kiosk.get_busy(),
+                self.window.global::<BasketAdapter>().get_notice_text(),
+                kiosk.get_error_detail()
+            );
+            if Instant::now() + Duration::from_secs(1) > deadline {
+                eprintln!(
+                    "updates so far: {:#?}",
+                    self.seen.borrow().iter().rev().take(8).collect::<Vec<_>>()
+                );
+            }
+            if let Ok(update) = self.updates.recv_timeout(Duration::from_millis(50)) {
+                self.seen.borrow_mut().push(update.clone());
+                apply(&self.window, update);
+            }
+        }
+    }
+
+    pub fn find(&self, label: &str) -> ElementHandle {
+        let found: Vec<ElementHandle> = ElementHandle::find_by_accessible_label(&self.window, label).collect();
+        assert!(
+            !found.is_empty(),
+            "nothing labelled {label:?} on {:?}",
+            kiosk_screen(&self.window)
+        );
+        found.into_iter().next().unwrap()
+    }
+
+    pub fn exists(&self, label: &str) -> bool {
+        ElementHandle::find_by_accessible_label(&self.window, label)
+            .next()
+            .is_some()
+    }
+
+    pub fn enabled(&self, label: &str) -> bool {
+        self.find(label).accessible_enabled().unwrap_or(true)
+    }
+
+    pub fn tap(&self, label: &str) {
+        let element = self.find(label);
+        assert!(element.accessible_enabled().unwrap_or(true), "{label:?} is disabled");
+        element.invoke_accessible_default_action();
+    }
+
+    /// What a text element shows, by its element id (`Component::id`).
+    pub fn text(&self, id: &str) -> String {
+        let element = ElementHandle::find_by_element_id(&self.window, id)
+            .next()
+            .unwrap_or_else(|| panic!("no element {id} on {:?}", kiosk_screen(&self.window)));
+        element.accessible_label().unwrap_or_default().to_string()
+    }
+
+    pub fn type_code(&self, code: &str) {
+        for digit in code.chars() {
+            // The keypad's key, not a basket line's quantity that reads the same.
+            let key = ElementHandle::find_by_accessible_label(&self.window, &digit.to_string())
+                .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
+                .unwrap_or_else(|| panic!("no key {digit}"));
+            key.invoke_accessible_default_action();
+        }
+        self.tap("Add");
+    }
+
+    pub fn screen(&self) -> Screen {
+        kiosk_screen(&self.window)
+    }
+
+    /// A whole sale from the basket screen: socks, pay on delivery in cash, to thank-you.
+    pub fn sell_socks_on_delivery(&self) {
+        self.type_code("8690000010059");
+        self.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
+        self.tap("Pay");
+        self.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+        self.tap("Pay on Delivery");
+        self.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+        self.tap("Kapıda nakit");
+        self.tap("I have read and accept the sales agreement.");
+        self.tap("Place order");
+        self.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    }
+}
+
+pub fn kiosk_screen(window: &MainWindow) -> Screen {
+    window.global::<KioskAdapter>().get_screen()
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+pub fn sim_in(runtime: &tokio::runtime::Runtime, scenario: Scenario) -> Simulator {
+    runtime.block_on(start_sim(scenario))
+}
+
+impl Kiosk {
+    pub fn start_expecting_error(runtime: tokio::runtime::Runtime, settings: Settings) -> Kiosk {
+        let kiosk = Kiosk::launch(runtime, settings);
+        kiosk.wait("the error screen", |w| kiosk_screen(w) == Screen::Error);
+        kiosk
+    }
+}
+
+pub fn queue_socks_sale(data: &std::path::Path) -> String {
+    use instore_kiosk::offline::queue;
+    let mut store = instore_kiosk::offline::Store::open(data).unwrap();
+    let order = queue::NewOrder {
+        payment_type: "pay_later".into(),
+        option_name: None,
+        choice: None,
+        contact: None,
+        lines: vec![queue::QueuedLine {
+            product: "105".into(),
+            code: "SCK-030".into(),
+            name: "Çorap 3'lü Paket".into(),
+            quantity: 1,
+            unit_price: "119.99".parse().unwrap(),
+        }],
+    };
+    let limits = Settings::default().offline.limits();
+    queue::enqueue(&mut store, &order, &limits).unwrap().reference
+}
+
+/// Fills a data directory's catalog copy from a simulator that is then stopped.
+pub fn catalog_copy_in(data: &std::path::Path) {
+    let rt = runtime();
+    rt.block_on(async {
+        let sim = start_sim(Scenario::default()).await;
+        let client = common::logged_in(&sim).await;
+        let mut store = instore_kiosk::offline::Store::open(data).unwrap();
+        assert_eq!(
+            instore_kiosk::offline::catalog::sync(&client, &mut store)
+                .await
+                .unwrap(),
+            12
+        );
+        sim.stop().await;
+    });
+}
+
+pub fn queued_orders(data: &std::path::Path) -> Vec<instore_kiosk::offline::queue::QueuedOrder> {
+    let store = instore_kiosk::offline::Store::open(data).unwrap();
+    instore_kiosk::offline::queue::list(&store).unwrap()
+}
+
+/// The kiosk copies the catalog by itself once online; offline sales need that copy.
+pub fn wait_for_catalog_copy(data: &std::path::Path) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while instore_kiosk::offline::catalog::summary(&instore_kiosk::offline::Store::open(data).unwrap())
+        .unwrap()
+        .0
+        < 12
+    {
+        assert!(Instant::now() < deadline, "the catalog copy was not made");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Lines in the basket on screen.
+pub fn basket_lines(w: &MainWindow) -> usize {
+    w.global::<BasketAdapter>().get_lines().row_count()
+}

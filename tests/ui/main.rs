@@ -1,0 +1,11 @@
+//! The touchscreen, driven through its real Slint components with Slint's testing
+//! backend, against the simulator over real HTTP, real SQLite files and real
+//! pseudo-terminals. One test binary: `harness` and a module per part of the product.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod devices;
+mod harness;
+mod offline;
+mod online;
