@@ -9,11 +9,11 @@
 //! Not here: which checkout step comes next (`crate::checkout`), or screens.
 
 use super::error::{CommerceError, Result};
-use super::money::{de_money, de_opt_money, Money};
-use super::pages::{Basket, CheckoutResponse, PageName, Pk, Product};
+use super::pages::{CheckoutResponse, PageName};
+use super::records::{Basket, OrderRecord, Pk, Product, User};
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::{Method, StatusCode};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -64,48 +64,6 @@ impl fmt::Debug for Credentials {
             .field("password", &"<hidden>")
             .finish()
     }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(default)]
-pub struct User {
-    pub pk: Pk,
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub phone: Option<String>,
-}
-
-/// A line of a completed order.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(default)]
-pub struct OrderLine {
-    pub sku: String,
-    pub name: String,
-    pub quantity: u32,
-    #[serde(deserialize_with = "de_money")]
-    pub unit_price: Money,
-    #[serde(deserialize_with = "de_money")]
-    pub total_amount: Money,
-}
-
-/// A completed order as the server reports it.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(default)]
-pub struct OrderRecord {
-    pub number: String,
-    #[serde(deserialize_with = "de_money")]
-    pub amount: Money,
-    pub payment_type: String,
-    /// The payment option's name.
-    pub payment_option: String,
-    pub installment_count: Option<u32>,
-    #[serde(deserialize_with = "de_opt_money")]
-    pub service_fee: Option<Money>,
-    pub items: Vec<OrderLine>,
-    pub notes: Option<String>,
-    pub status: String,
-    pub created_date: String,
 }
 
 enum Body {

@@ -5,8 +5,10 @@ pub mod client;
 pub mod error;
 pub mod money;
 pub mod pages;
+pub mod records;
 
-pub use client::{ClientConfig, CommerceClient, Credentials, OrderLine, OrderRecord, User};
+pub use client::{ClientConfig, CommerceClient, Credentials};
 pub use error::CommerceError;
 pub use money::Money;
-pub use pages::{CheckoutErrors, CheckoutResponse, Page, Pk};
+pub use pages::{CheckoutErrors, CheckoutResponse, Page};
+pub use records::{OrderLine, OrderRecord, Pk, User};

@@ -4,7 +4,7 @@
 //! A sync replaces the whole copy in one transaction: a sale never sees half a catalog.
 
 use super::store::{Result, Store};
-use crate::commerce::pages::{Pk, Product};
+use crate::commerce::records::{Pk, Product};
 use crate::commerce::{CommerceClient, CommerceError, Money};
 use rusqlite::{params, OptionalExtension};
 

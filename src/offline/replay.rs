@@ -10,7 +10,7 @@
 use super::queue::{self, QueuedOrder, SetAsideReason, State};
 use super::store::{Result as StoreResult, Store};
 use crate::checkout::{run_checkout, CheckoutError, Choices, ServiceAction};
-use crate::commerce::pages::Pk;
+use crate::commerce::records::Pk;
 use crate::commerce::{CommerceClient, CommerceError, Money};
 use std::time::Duration;
 

@@ -69,10 +69,10 @@ fn scratch_queue(dir: &Path) -> anyhow::Result<()> {
         references.push(queue::enqueue(&mut store, &order, &limits)?.reference);
     }
     // The catalog copy the offline screens sell from: the demo simulator's products.
-    let products: Vec<crate::commerce::pages::Product> = crate::sim::catalog::default_catalog()
+    let products: Vec<crate::commerce::records::Product> = crate::sim::catalog::default_catalog()
         .into_iter()
-        .map(|p| crate::commerce::pages::Product {
-            pk: crate::commerce::pages::Pk(p.pk.to_string()),
+        .map(|p| crate::commerce::records::Product {
+            pk: crate::commerce::records::Pk(p.pk.to_string()),
             sku: p.sku,
             name: p.name,
             price: p.price,

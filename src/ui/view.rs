@@ -11,7 +11,8 @@ use super::{
     Screen, SetAsideKind, ThankYouAdapter,
 };
 use crate::commerce::money::format_try;
-use crate::commerce::pages::{Basket, Installment};
+use crate::commerce::pages::Installment;
+use crate::commerce::records::Basket;
 use slint::{ComponentHandle, Model, ModelRc, SharedPixelBuffer, SharedString, VecModel};
 
 /// Why the kiosk is busy; each has its own sentence on the overlay.

@@ -8,7 +8,7 @@
 
 use super::{Backend, Controller, Failure, Intent, Sale};
 use crate::commerce::money::format_try;
-use crate::commerce::pages::Basket;
+use crate::commerce::records::Basket;
 use crate::commerce::CommerceError;
 use crate::commerce::Money;
 use crate::offline::catalog::LocalProduct;
@@ -438,7 +438,7 @@ impl Controller {
         client.clear_basket().await?;
         let mut refused = None;
         for line in &lines {
-            let product = crate::commerce::pages::Pk(line.product.clone());
+            let product = crate::commerce::records::Pk(line.product.clone());
             match client.add_to_basket(&product, line.quantity).await {
                 Ok(_) => {}
                 Err(CommerceError::Http { message, .. }) => {
@@ -523,7 +523,7 @@ mod tests {
     #[test]
     fn quantities_merge_and_reach_zero() {
         let socks = LocalProduct {
-            pk: crate::commerce::pages::Pk("5".into()),
+            pk: crate::commerce::records::Pk("5".into()),
             sku: "SOCK".into(),
             name: "Socks".into(),
             price: Money::new(11999, 2),

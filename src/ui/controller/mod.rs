@@ -21,7 +21,8 @@ mod printing;
 mod register;
 
 use super::view::{basket_update, Busy, Notice, Trouble, Update, View};
-use crate::commerce::pages::{Basket, CheckoutResponse, PaymentOption, SavedCard};
+use crate::commerce::pages::{CheckoutResponse, PaymentOption, SavedCard};
+use crate::commerce::records::Basket;
 use crate::commerce::{CommerceClient, CommerceError, Money};
 use crate::offline::queue::Limits;
 use crate::sim::Simulator;

@@ -1,0 +1,155 @@
+//! The records the server keeps, as the client reads them: keys, products, the basket,
+//! users and completed orders, with the lenient decoders their fields need (counts
+//! and flags that some servers send as strings).
+//!
+//! Not here: the checkout's pages (`pages.rs`) or money (`money.rs`).
+
+use super::money::{de_money, de_opt_money, Money};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+use std::fmt;
+
+/// A primary key or token as the server sent it (number or string), kept as text
+/// because it is only ever posted back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(transparent)]
+pub struct Pk(pub String);
+
+impl fmt::Display for Pk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Pk {
+    fn from(s: &str) -> Self {
+        Pk(s.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Pk {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(Pk(s)),
+            Value::Number(n) => Ok(Pk(n.to_string())),
+            Value::Null => Ok(Pk::default()),
+            other => Err(serde::de::Error::custom(format!("expected an id, found {other}"))),
+        }
+    }
+}
+
+/// A whole number that some servers send as a string.
+pub(super) fn de_count<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    Ok(de_opt_count(d)?.unwrap_or_default())
+}
+
+pub(super) fn de_opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::Number(n) => n
+            .as_u64()
+            .and_then(|v| u32::try_from(v).ok())
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a count"))),
+        Value::String(s) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("{s:?} is not a count"))),
+        other => Err(serde::de::Error::custom(format!("expected a count, found {other}"))),
+    }
+}
+
+/// `true`, `"true"`, `1`, `"on"` and friends.
+pub(super) fn de_flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Bool(b) => b,
+        Value::Number(n) => n.as_f64().is_some_and(|v| v != 0.0),
+        Value::String(s) => matches!(s.to_ascii_lowercase().as_str(), "true" | "1" | "on" | "yes"),
+        _ => false,
+    })
+}
+
+/// The basket line as the server reports it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct BasketItem {
+    pub pk: Pk,
+    pub product: Product,
+    #[serde(deserialize_with = "de_count")]
+    pub quantity: u32,
+    #[serde(deserialize_with = "de_money")]
+    pub unit_price: Money,
+    #[serde(deserialize_with = "de_money")]
+    pub total_amount: Money,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Basket {
+    pub pk: Pk,
+    pub basketitem_set: Vec<BasketItem>,
+    #[serde(deserialize_with = "de_money")]
+    pub total_amount: Money,
+    #[serde(deserialize_with = "de_count")]
+    pub total_quantity: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Product {
+    pub pk: Pk,
+    pub sku: String,
+    pub name: String,
+    #[serde(deserialize_with = "de_money")]
+    pub price: Money,
+    #[serde(deserialize_with = "de_opt_money")]
+    pub retail_price: Option<Money>,
+    pub stock: Option<i64>,
+    #[serde(deserialize_with = "de_flag")]
+    pub in_stock: bool,
+    /// The EAN-13 printed on the product (an extra attribute of the simulator's catalog).
+    pub barcode: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct User {
+    pub pk: Pk,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: Option<String>,
+}
+
+/// A line of a completed order.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OrderLine {
+    pub sku: String,
+    pub name: String,
+    pub quantity: u32,
+    #[serde(deserialize_with = "de_money")]
+    pub unit_price: Money,
+    #[serde(deserialize_with = "de_money")]
+    pub total_amount: Money,
+}
+
+/// A completed order as the server reports it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OrderRecord {
+    pub number: String,
+    #[serde(deserialize_with = "de_money")]
+    pub amount: Money,
+    pub payment_type: String,
+    /// The payment option's name.
+    pub payment_option: String,
+    pub installment_count: Option<u32>,
+    #[serde(deserialize_with = "de_opt_money")]
+    pub service_fee: Option<Money>,
+    pub items: Vec<OrderLine>,
+    pub notes: Option<String>,
+    pub status: String,
+    pub created_date: String,
+}
