@@ -1,8 +1,10 @@
 //! Instore kiosk: the checkout kiosk for Akinon Instore devices.
 //!
 //! See `ARCHITECTURE.md` for the code map. In short: `commerce` speaks the protocol,
-//! `checkout` drives a checkout from page to page, `sim` is the built-in commerce
-//! simulator, `settings` reads the settings file, and `ui` runs the Slint screens.
+//! `checkout` drives a checkout from page to page, `offline` is the kiosk's own disk
+//! (catalog copy, queued orders, replay), `devices` the receipt printer and the
+//! scanner, `barcode` the one CODE128 rule, `sim` the built-in commerce simulator,
+//! `settings` the settings file, and `ui` runs the Slint screens.
 
 pub mod barcode;
 pub mod checkout;

@@ -1,7 +1,8 @@
 //! The settings file: one TOML file, every field documented in README.md, validated on
 //! load with a message that names the field and what is wrong.
 //!
-//! Not here: command-line flags (they override settings in `main.rs`).
+//! Not here: command-line flags (they override settings in `cli/`), or the device rules
+//! a settings file must also meet (`crate::devices::check_settings`).
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -155,17 +156,6 @@ impl Default for OfflineSettings {
             max_age_hours: 72,
             price_tolerance_percent: rust_decimal::Decimal::new(5, 0),
             catalog_refresh_minutes: 30,
-        }
-    }
-}
-
-impl OfflineSettings {
-    pub fn limits(&self) -> crate::offline::queue::Limits {
-        crate::offline::queue::Limits {
-            max_order_amount: self.max_order_amount,
-            max_waiting_amount: self.max_waiting_amount,
-            max_waiting_count: self.max_waiting_count,
-            max_age: Duration::from_secs(self.max_age_hours * 3600),
         }
     }
 }

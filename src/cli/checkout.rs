@@ -145,7 +145,7 @@ fn queue_checkout(settings: &Settings, args: &CheckoutArgs, data_dir: &Path) -> 
         order,
         &args.scans,
         &settings.offline.payment_types,
-        &settings.offline.limits(),
+        &queue::Limits::from(&settings.offline),
     )?;
     println!("amount {} TRY, sent when the server is back", queued.amount);
     println!("queued {}", queued.reference);

@@ -79,6 +79,17 @@ pub fn enqueue_codes(
     }
 }
 
+impl From<&crate::settings::OfflineSettings> for Limits {
+    fn from(settings: &crate::settings::OfflineSettings) -> Limits {
+        Limits {
+            max_order_amount: settings.max_order_amount,
+            max_waiting_amount: settings.max_waiting_amount,
+            max_waiting_count: settings.max_waiting_count,
+            max_age: Duration::from_secs(settings.max_age_hours * 3600),
+        }
+    }
+}
+
 /// An order to queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewOrder {

@@ -2,7 +2,7 @@
 //! basket, the steps before payment and every page of every strategy of the reference.
 //!
 //! It lets a newcomer run the kiosk with one command (demo mode) and lets tests exercise
-//! the real client over real HTTP. Its rules live in `world.rs`, its HTTP in
+//! the real client over real HTTP. Its rules live in `world/`, its HTTP in
 //! `server.rs`, what it offers and how it misbehaves in `scenario.rs`.
 
 pub mod catalog;

@@ -45,7 +45,7 @@ pub fn controller_config(settings: &Settings, commerce_url: Option<String>) -> C
         price_tolerance_percent: settings.offline.price_tolerance_percent,
         catalog_every: Duration::from_secs(settings.offline.catalog_refresh_minutes.max(1) * 60),
         offline_payment_types: settings.offline.payment_types.clone(),
-        limits: settings.offline.limits(),
+        limits: crate::offline::queue::Limits::from(&settings.offline),
         printer: Some(settings.printer.clone()).filter(|p| !p.port.is_empty()),
         scanner: Some(settings.scanner.clone()).filter(|s| !s.port.is_empty()),
         receipt: settings.receipt.clone(),

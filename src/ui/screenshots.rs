@@ -52,7 +52,7 @@ fn scratch_queue(dir: &Path) -> anyhow::Result<()> {
         quantity,
         unit_price: price.parse().unwrap_or_default(),
     };
-    let limits = Settings::default().offline.limits();
+    let limits = crate::offline::queue::Limits::from(&Settings::default().offline);
     let mut references = Vec::new();
     for lines in [
         vec![line("8690000010059", "Çorap 3'lü Paket", "119.99", 2)],

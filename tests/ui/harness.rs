@@ -220,7 +220,7 @@ pub fn queue_socks_sale(data: &std::path::Path) -> String {
             unit_price: "119.99".parse().unwrap(),
         }],
     };
-    let limits = Settings::default().offline.limits();
+    let limits = instore_kiosk::offline::queue::Limits::from(&Settings::default().offline);
     queue::enqueue(&mut store, &order, &limits).unwrap().reference
 }
 
