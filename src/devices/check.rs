@@ -8,7 +8,7 @@ use super::printer::{self, Problem, Report};
 use super::receipt;
 use super::virtual_devices::VirtualPrinter;
 use crate::settings::{PrinterSettings, VIRTUAL_PORT};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// A serial port of this machine.
@@ -114,7 +114,7 @@ pub fn test_print(
 
 /// Queues `bytes` in a scratch store and runs the printer thread until the job is out.
 fn print_from(
-    scratch: &PathBuf,
+    scratch: &Path,
     settings: &PrinterSettings,
     reference: &str,
     bytes: &[u8],
@@ -127,7 +127,7 @@ fn print_from(
     let started = Instant::now();
     let _handle = printer::spawn(
         settings.clone(),
-        scratch.clone(),
+        scratch.to_path_buf(),
         std::sync::Arc::new(move |report| {
             let _ = tx.send(report);
         }),

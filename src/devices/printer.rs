@@ -187,7 +187,8 @@ enum Status {
     Ready,
     /// Nothing came back in time: this printer does not answer status.
     Silent,
-    Trouble(Problem),
+    /// It answered, and something keeps it from printing.
+    Blocked(Problem),
 }
 
 fn ask(port: &mut dyn SerialPort, request: RealTimeStatusRequest, wait: Duration) -> std::io::Result<Option<u8>> {
@@ -225,7 +226,7 @@ fn status(port: &mut dyn SerialPort, wait: Duration) -> std::io::Result<Status> 
             RealTimeStatusResponse::RollPaperEndSensorPaperPresent,
         ) == Some(false)
         {
-            return Ok(Status::Trouble(Problem::PaperOut));
+            return Ok(Status::Blocked(Problem::PaperOut));
         }
     }
     if flag(RealTimeStatusRequest::Printer, printer, RealTimeStatusResponse::Online) == Some(false) {
@@ -241,13 +242,13 @@ fn status(port: &mut dyn SerialPort, wait: Duration) -> std::io::Result<Status> 
                 RealTimeStatusResponse::PrintingStopsDueToPaperEnd,
             );
             if paper_end == Some(true) {
-                return Ok(Status::Trouble(Problem::PaperOut));
+                return Ok(Status::Blocked(Problem::PaperOut));
             }
             if closed == Some(false) {
-                return Ok(Status::Trouble(Problem::CoverOpen));
+                return Ok(Status::Blocked(Problem::CoverOpen));
             }
         }
-        return Ok(Status::Trouble(Problem::Offline));
+        return Ok(Status::Blocked(Problem::Offline));
     }
     Ok(Status::Ready)
 }
@@ -339,7 +340,7 @@ fn run(settings: PrinterSettings, data_dir: PathBuf, report: Reporter, wake: mps
         }
         let open = port.as_mut().expect("opened above");
         match status(open.as_mut(), wait) {
-            Ok(Status::Trouble(problem)) => {
+            Ok(Status::Blocked(problem)) => {
                 answers_status = true;
                 tell(Some(problem), &store);
                 if pause(&wake) {

@@ -7,7 +7,7 @@
 //! its own process (the command) or its own test binary.
 
 use super::controller::{self, ControllerHandle, Intent, Sink};
-use super::view::{apply, Trouble, Update, View};
+use super::view::{apply, ScreenError, Update, View};
 use super::{
     prepare_window, BasketAdapter, CashRegisterAdapter, KioskAdapter, MainWindow, PayOnDeliveryAdapter, PaymentAdapter,
     SavedCardAdapter, Screen,
@@ -337,7 +337,7 @@ fn render_set(
     apply(
         window,
         Update::Show(View::Error {
-            trouble: Trouble::Network(format!(
+            error: ScreenError::Network(format!(
                 "the commerce server at https://commerce.example.com/ cannot be reached ({})",
                 "Connection refused"
             )),

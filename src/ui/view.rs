@@ -22,9 +22,9 @@ pub enum Busy {
     Working,
 }
 
-/// What went wrong, in words chosen (and translated) on the UI side.
+/// What the error screen says went wrong, in words chosen (and translated) on the UI side.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Trouble {
+pub enum ScreenError {
     /// The server cannot be reached or failed; the detail is for staff.
     Network(String),
     /// The server refused the login.
@@ -97,7 +97,7 @@ pub enum View {
         pending: bool,
     },
     Error {
-        trouble: Trouble,
+        error: ScreenError,
         can_retry: bool,
     },
     /// The clerk's list of offline orders, oldest first.
@@ -179,12 +179,12 @@ fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
 }
 
 /// The error screen's kind (which sentence the screen shows) and the detail for staff.
-fn trouble_parts(trouble: &Trouble) -> (ErrorKind, &str) {
-    match trouble {
-        Trouble::Network(detail) => (ErrorKind::Network, detail),
-        Trouble::Login(detail) => (ErrorKind::Login, detail),
-        Trouble::Unsupported(page) => (ErrorKind::Unsupported, page),
-        Trouble::Other(detail) => (ErrorKind::Other, detail),
+fn error_parts(error: &ScreenError) -> (ErrorKind, &str) {
+    match error {
+        ScreenError::Network(detail) => (ErrorKind::Network, detail),
+        ScreenError::Login(detail) => (ErrorKind::Login, detail),
+        ScreenError::Unsupported(page) => (ErrorKind::Unsupported, page),
+        ScreenError::Other(detail) => (ErrorKind::Other, detail),
     }
 }
 
@@ -511,8 +511,8 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_orders(model(items));
             Screen::Orders
         }
-        View::Error { trouble, can_retry } => {
-            let (kind, detail) = trouble_parts(&trouble);
+        View::Error { error, can_retry } => {
+            let (kind, detail) = error_parts(&error);
             kiosk.set_error_kind(kind);
             kiosk.set_error_detail(detail.into());
             kiosk.set_error_can_retry(can_retry);

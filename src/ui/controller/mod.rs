@@ -20,7 +20,7 @@ mod online;
 mod printing;
 mod register;
 
-use super::view::{basket_update, Busy, Notice, Trouble, Update, View};
+use super::view::{basket_update, Busy, Notice, ScreenError, Update, View};
 use crate::commerce::pages::{CheckoutResponse, PaymentOption, SavedCard};
 use crate::commerce::records::Basket;
 use crate::commerce::{CommerceClient, CommerceError, Money};
@@ -447,9 +447,9 @@ impl Controller {
 
     /// Shows the error screen over the sale.
     fn fail(&mut self, intent: Intent, failure: Failure) {
-        let (trouble, retry) = match failure {
+        let (error, retry) = match failure {
             Failure::Commerce(CommerceError::LoginRejected(message)) => {
-                (Trouble::Login(message), Some(Intent::Connect))
+                (ScreenError::Login(message), Some(Intent::Connect))
             }
             Failure::Commerce(e) if e.is_connectivity() || self.client.is_none() => {
                 tracing::warn!(error = %e, "request failed");
@@ -464,14 +464,14 @@ impl Controller {
                     return;
                 }
                 let retry = if self.client.is_none() { Intent::Connect } else { intent };
-                (Trouble::Network(e.to_string()), Some(retry))
+                (ScreenError::Network(e.to_string()), Some(retry))
             }
             Failure::Commerce(e) => {
                 tracing::warn!(error = %e, "request refused");
-                (Trouble::Other(e.to_string()), Some(intent))
+                (ScreenError::Other(e.to_string()), Some(intent))
             }
-            Failure::Unsupported(page) => (Trouble::Unsupported(page), None),
-            Failure::Other(message) => (Trouble::Other(message), None),
+            Failure::Unsupported(page) => (ScreenError::Unsupported(page), None),
+            Failure::Other(message) => (ScreenError::Other(message), None),
         };
         let can_retry = retry.is_some();
         let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
@@ -480,7 +480,7 @@ impl Controller {
                 retry,
                 under: Box::new(under),
             },
-            View::Error { trouble, can_retry },
+            View::Error { error, can_retry },
         );
     }
 
