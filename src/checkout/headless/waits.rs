@@ -1,0 +1,153 @@
+//! The steps where a checkout waits for someone else: the cashier at the register, or
+//! the customer at a third-party payment service page.
+
+use super::{CheckoutError, Event, ServiceAction, Walk};
+use crate::commerce::pages::{CheckoutResponse, Page, PageName};
+use crate::commerce::CommerceError;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+impl Walk<'_> {
+    /// Shows the barcode and asks the server every `seconds` whether the register has
+    /// taken the payment; one request at a time, through short network failures.
+    pub(super) async fn wait_for_register(
+        &mut self,
+        number: Option<String>,
+        seconds: Option<u32>,
+    ) -> Result<CheckoutResponse, CheckoutError> {
+        let mut number = number;
+        let mut seconds = seconds.unwrap_or(5).max(1);
+        if let Some(n) = &number {
+            (self.events)(Event::Barcode {
+                number: n.clone(),
+                seconds,
+            });
+        }
+        let waiting_since = Instant::now();
+        let mut polls = 0u32;
+        loop {
+            if waiting_since.elapsed() > self.choices.wait_limit {
+                return Err(CheckoutError::GaveUp(
+                    self.choices.wait_limit,
+                    "the register has not taken the payment".into(),
+                ));
+            }
+            // Without a number (an empty context) ask at once; otherwise wait the server's interval.
+            if number.is_some() {
+                tokio::time::sleep(Duration::from_secs(u64::from(seconds))).await;
+            }
+            polls += 1;
+            let response = match self.client.post_step(PageName::CashRegisterComplete, &[]).await {
+                Ok(response) => response,
+                Err(e) if e.is_connectivity() => {
+                    (self.events)(Event::Reconnecting(e.to_string()));
+                    if number.is_none() {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if let Some(errors) = &response.errors {
+                return Err(CheckoutError::Rejected {
+                    page: PageName::CashRegisterComplete.to_string(),
+                    message: errors.summary(),
+                });
+            }
+            match response.current() {
+                Some(Page::CashRegisterComplete(ctx)) => {
+                    if let (None, Some(n)) = (&number, &ctx.number) {
+                        seconds = ctx.seconds.unwrap_or(seconds).max(1);
+                        number = Some(n.0.clone());
+                        (self.events)(Event::Barcode {
+                            number: n.0.clone(),
+                            seconds,
+                        });
+                    } else {
+                        (self.events)(Event::Polling { polls });
+                    }
+                }
+                _ => return Ok(response),
+            }
+        }
+    }
+
+    /// A payment finished at a third-party service, then confirmed on `complete_page`.
+    pub(super) async fn third_party(
+        &mut self,
+        url: Option<&str>,
+        complete_page: PageName,
+    ) -> Result<CheckoutResponse, CheckoutError> {
+        let url = url.ok_or_else(|| CheckoutError::Rejected {
+            page: complete_page.to_string(),
+            message: "the server gave no payment address".into(),
+        })?;
+        let url = self.client.url(url)?.to_string();
+        (self.events)(Event::Service { url: url.clone() });
+        let gpay_fields: Vec<(String, String)> = if complete_page == PageName::GPayComplete {
+            vec![("gpay".into(), "true".into()), ("success".into(), "true".into())]
+        } else {
+            vec![]
+        };
+        match self.choices.service {
+            ServiceAction::Approve | ServiceAction::Decline => {
+                let approve = self.choices.service == ServiceAction::Approve;
+                let fields = decide_at_service(&url, approve).await?;
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                match self.post(complete_page, &fields).await {
+                    Err(CheckoutError::Rejected { message, .. }) if !approve => Err(CheckoutError::Declined(message)),
+                    other => other,
+                }
+            }
+            ServiceAction::Wait => {
+                let since = Instant::now();
+                let fields: Vec<(&str, &str)> = gpay_fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                loop {
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    match self.client.post_step(complete_page, &fields).await {
+                        Ok(response) if response.errors.is_none() => return Ok(response),
+                        Ok(_) => {}
+                        Err(e) if e.is_connectivity() => (self.events)(Event::Reconnecting(e.to_string())),
+                        Err(e) => return Err(e.into()),
+                    }
+                    if since.elapsed() > self.choices.wait_limit {
+                        return Err(CheckoutError::GaveUp(
+                            self.choices.wait_limit,
+                            "the payment service has not confirmed".into(),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Plays the customer at a payment service page: posts the decision and returns the
+/// fields the service sends back to the checkout.
+async fn decide_at_service(url: &str, approve: bool) -> Result<Vec<(String, String)>, CheckoutError> {
+    let unreachable = |e: reqwest::Error| {
+        CheckoutError::Commerce(CommerceError::Unreachable {
+            url: url.to_string(),
+            detail: e.to_string(),
+        })
+    };
+    let answer: Value = reqwest::Client::new()
+        .post(url)
+        .header("Accept", "application/json")
+        .form(&[("decision", if approve { "approve" } else { "decline" })])
+        .send()
+        .await
+        .map_err(unreachable)?
+        .json()
+        .await
+        .map_err(unreachable)?;
+    let form = answer
+        .get("return_form")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    Ok(form
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+        .collect())
+}
