@@ -409,3 +409,95 @@ fn a_read_only_database_is_reported_and_the_kiosk_still_sells_online() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(data.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+/// Once the register's barcode is on screen the register may take the money at any
+/// moment: with the line down, Cancel must not turn the sale into an offline order
+/// that the customer pays a second time. The sale waits for the server's answer.
+#[test]
+fn a_sale_whose_barcode_was_shown_never_goes_to_the_queue() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let data = tempfile::tempdir().unwrap();
+    let k = Kiosk::launch_with(rt, settings_for(Some(sim.url())), Some(data.path().to_path_buf()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    // One sale online, so the kiosk could sell offline: options, fees, catalog copy.
+    k.sell_socks_on_delivery();
+    k.tap("New sale");
+    k.wait("an empty basket", |w| {
+        kiosk_screen(w) == Screen::Basket && basket_lines(w) == 0
+    });
+    wait_for_catalog_copy(data.path());
+
+    k.type_code("8690000010011");
+    k.wait("one line", |w| basket_lines(w) == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Cash Register");
+    k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
+    let number = k.text("CashRegisterBarcodePage::number");
+
+    sim.world().scenario.faults.drop_rate = 1.0;
+    k.tap("Cancel");
+    k.wait("the error screen", |w| kiosk_screen(w) == Screen::Error);
+    assert_eq!(k.text("ErrorPage::error-title"), "No connection to the store server");
+    k.tap("Back to basket");
+    k.wait("the error screen still", |w| kiosk_screen(w) == Screen::Error);
+    assert!(queued_orders(data.path()).is_empty(), "nothing was queued");
+    assert!(!k.exists("Place order"), "no offline pay-on-delivery screen");
+
+    // The line returns: Retry reads where the server is, the same barcode.
+    sim.world().scenario.faults.drop_rate = 0.0;
+    k.tap("Try again");
+    k.wait("the barcode again", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
+    assert_eq!(k.text("CashRegisterBarcodePage::number"), number);
+    k.tap("Cancel");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    assert!(queued_orders(data.path()).is_empty());
+    assert_eq!(sim.world().all_orders().len(), 1, "only the first sale");
+}
+
+/// A card payment whose answer was lost may have gone through: "Back to basket" with the
+/// line down must not turn it into an offline order. When the line returns, Retry reads
+/// the checkout and shows the order the server placed, once.
+#[test]
+fn a_card_payment_whose_answer_was_lost_is_read_back_not_sold_again() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let data = tempfile::tempdir().unwrap();
+    let k = Kiosk::launch_with(rt, settings_for(Some(sim.url())), Some(data.path().to_path_buf()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.sell_socks_on_delivery();
+    k.tap("New sale");
+    k.wait("an empty basket", |w| {
+        kiosk_screen(w) == Screen::Basket && basket_lines(w) == 0
+    });
+    wait_for_catalog_copy(data.path());
+
+    k.type_code("8690000010035");
+    k.wait("one line", |w| basket_lines(w) == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Saved Card");
+    k.wait("the saved cards", |w| kiosk_screen(w) == Screen::SavedCardList);
+    k.tap("My Visa Card");
+    k.wait("installments", |w| kiosk_screen(w) == Screen::SavedCardInstallments);
+    k.tap("6 Installments");
+    k.wait("the confirmation", |w| kiosk_screen(w) == Screen::SavedCardConfirm);
+    k.tap("I have read and accept the sales agreement.");
+
+    // The server takes the payment; its answers are lost on the way back.
+    sim.world().scenario.faults.lose_answer_rate = 1.0;
+    k.tap("Pay 979,91 ₺");
+    k.wait("the error screen", |w| kiosk_screen(w) == Screen::Error);
+    assert_eq!(sim.world().all_orders().len(), 2, "the card payment went through");
+    k.tap("Back to basket");
+    k.wait("the error screen still", |w| kiosk_screen(w) == Screen::Error);
+    assert!(queued_orders(data.path()).is_empty(), "nothing was queued");
+
+    sim.world().scenario.faults.lose_answer_rate = 0.0;
+    k.tap("Try again");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    assert_eq!(k.text("ThankYouPage::order-summary"), "979,91 ₺  ·  Saved Card");
+    assert_eq!(sim.world().all_orders().len(), 2, "placed once");
+    assert!(queued_orders(data.path()).is_empty());
+}

@@ -164,13 +164,6 @@ pub fn option_items(options: &[KnownOption], offline_types: &[String]) -> Vec<Pa
 }
 
 impl Sale {
-    fn beneath_mut(&mut self) -> &mut Sale {
-        match self {
-            Sale::Failed { under, .. } | Sale::Orders { under } => under.beneath_mut(),
-            sale => sale,
-        }
-    }
-
     /// The local sale, under any error screen and through its thank-you screen.
     fn local_mut(&mut self) -> Option<&mut LocalSale> {
         match self.beneath_mut() {
@@ -195,6 +188,12 @@ impl Controller {
         let starting = matches!(intent, Intent::Connect | Intent::Retry) && self.client.is_none();
         if self.sale.is_local() || !(intent.sells_offline() || starting) || self.config.offline_payment_types.is_empty()
         {
+            return false;
+        }
+        if self.sale.payment_step_sent() {
+            // The order may exist on the server (the register may have taken the money):
+            // only the server's answer, read when the line is back, ends this sale.
+            tracing::warn!("a payment step was sent; the sale waits for the server instead of going offline");
             return false;
         }
         self.open_store();

@@ -239,6 +239,8 @@ struct Chosen {
     /// The saved cards listed, and the chosen one's name for the next screens.
     cards: Vec<SavedCard>,
     card_name: String,
+    /// A step that can place the order was sent (see [`Sale::payment_step_sent`]).
+    payment_sent: bool,
 }
 
 impl Sale {
@@ -246,6 +248,13 @@ impl Sale {
     fn beneath(&self) -> &Sale {
         match self {
             Sale::Failed { under, .. } | Sale::Orders { under } => under.beneath(),
+            sale => sale,
+        }
+    }
+
+    fn beneath_mut(&mut self) -> &mut Sale {
+        match self {
+            Sale::Failed { under, .. } | Sale::Orders { under } => under.beneath_mut(),
             sale => sale,
         }
     }
@@ -262,6 +271,35 @@ impl Sale {
         match self.beneath() {
             Sale::Step(step) | Sale::Register { step, .. } => Some(step),
             _ => None,
+        }
+    }
+
+    /// A step that can place the order was sent (a barcode issued to the register, an
+    /// agreement or a card confirmation posted): the order may exist on the server, so
+    /// the sale can end only by the server's answer, never in the offline queue.
+    fn payment_step_sent(&self) -> bool {
+        match self.beneath() {
+            Sale::Register { .. } => true,
+            Sale::Step(step) => step.chosen.payment_sent,
+            _ => false,
+        }
+    }
+
+    /// Stops a register poller and keeps what is known of the step, for a request that
+    /// leaves the barcode screen: until the server answers, the sale is still at it.
+    fn stop_register(&mut self) {
+        let sale = self.beneath_mut();
+        if !matches!(sale, Sale::Register { .. }) {
+            return;
+        }
+        if let Sale::Register { step, .. } = std::mem::replace(sale, Sale::Basket) {
+            *sale = Sale::Step(Step {
+                answer: step.answer,
+                chosen: Chosen {
+                    payment_sent: true,
+                    ..step.chosen
+                },
+            });
         }
     }
 

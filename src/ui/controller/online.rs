@@ -169,6 +169,7 @@ impl Controller {
             let chosen = self.chosen();
             self.sale = Sale::Step(Step { answer, chosen });
         }
+        self.payment_sent();
         self.post(PageName::PayOnDelivery, &[("agreement", flag(agreed))]).await
     }
 
@@ -191,13 +192,14 @@ impl Controller {
     }
 
     pub(super) async fn saved_card_confirm(&mut self, agreed: bool) -> Result<(), Failure> {
+        self.payment_sent();
         self.post(PageName::SavedCardConfirmation, &[("agreement", flag(agreed))])
             .await
     }
 
-    /// Back to the basket; the step (and a register poller) ends here.
+    /// Back to the basket once the server answers; a register poller stops at once.
     pub(super) async fn cancel(&mut self) -> Result<(), Failure> {
-        self.sale = Sale::Basket;
+        self.leave_step();
         let basket = self.client()?.basket().await?;
         self.emit_basket(&basket);
         self.show(Sale::Basket, View::Basket);
@@ -205,7 +207,7 @@ impl Controller {
     }
 
     pub(super) async fn new_sale(&mut self) -> Result<(), Failure> {
-        self.sale = Sale::Basket;
+        self.leave_step();
         let basket = self.client()?.clear_basket().await?;
         self.offered = None;
         self.emit_basket(&basket);
@@ -235,6 +237,23 @@ impl Controller {
                 self.show(Sale::Basket, View::Basket);
                 Ok(())
             }
+        }
+    }
+
+    /// Leaves the step for a request that ends it. A step that can have placed the order
+    /// stays known (its poller stopped) until the server answers, so that a failure
+    /// shows Retry, which reads the checkout; any other step is left at once.
+    fn leave_step(&mut self) {
+        self.sale.stop_register();
+        if !self.sale.payment_step_sent() {
+            self.sale = Sale::Basket;
+        }
+    }
+
+    /// Marks the step about to be posted as one that can place the order.
+    fn payment_sent(&mut self) {
+        if let Sale::Step(step) = self.sale.beneath_mut() {
+            step.chosen.payment_sent = true;
         }
     }
 
