@@ -187,6 +187,55 @@ async fn lost_answers_never_make_a_second_order() {
     assert!(found, "the lost-answer path was exercised");
 }
 
+/// An order whose answer was lost may be far down a busy account's order list: the
+/// lookup reads the pages the server gives (`next`) until it finds it, and the order
+/// is not placed a second time.
+#[tokio::test]
+async fn an_attempted_order_is_found_on_a_later_page_of_a_busy_account() {
+    use instore_kiosk::checkout::{run_checkout, Choices};
+    let sim = start_sim(quick_scenario()).await;
+    sim.world().restock(100);
+    let client = logged_in(&sim).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let reference = queue::enqueue(&mut store, &socks_order("pay_later", 1), &limits())
+        .unwrap()
+        .reference;
+    // An attempt placed it on the server, with the reference in its note, and its
+    // answer was lost; the account then sold 25 more orders.
+    queue::record(&mut store, &reference, State::Sending, "attempt", None, None).unwrap();
+    let with_note = Choices {
+        notes: Some(reference.clone()),
+        ..Choices::pay("pay_later")
+    };
+    fill_basket(&client, &["SCK-030"]).await;
+    run_checkout(&client, &with_note, &mut |_| {}).await.unwrap();
+    for _ in 0..25 {
+        fill_basket(&client, &["SCK-030"]).await;
+        run_checkout(&client, &Choices::pay("pay_later"), &mut |_| {})
+            .await
+            .unwrap();
+    }
+    let first_page = client.orders().await.unwrap();
+    assert_eq!(first_page.len(), 10, "the server pages its order list");
+    assert!(!first_page
+        .iter()
+        .any(|o| o.notes.as_deref().is_some_and(|n| n.contains(&reference))));
+
+    let report = replay::drain(&client, &mut store, money("5")).await.unwrap();
+    assert_eq!(report.waiting, 0);
+    let order = queue::show(&store, &reference).unwrap().unwrap();
+    assert_eq!(order.state, State::Sent);
+    let by_note = server_orders_by_note(&sim);
+    assert_eq!(by_note[&reference].len(), 1, "placed once");
+    assert_eq!(order.order_number.as_deref(), Some(by_note[&reference][0].as_str()));
+    assert!(queue::journal(&store, &reference)
+        .unwrap()
+        .iter()
+        .any(|e| e.step == "found"));
+    assert_eq!(sim.world().all_orders().len(), 26);
+}
+
 fn kiosk(data: &std::path::Path, args: &[&str]) -> Command {
     let mut command = Command::new(BIN);
     command

@@ -66,6 +66,15 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// A page of the user's orders.
+#[derive(Debug, Clone, Default)]
+pub struct OrdersPage {
+    /// Newest first.
+    pub results: Vec<OrderRecord>,
+    /// Where the next (older) page is; `None` on the last.
+    pub next: Option<String>,
+}
+
 enum Body {
     Empty,
     Json(Value),
@@ -373,14 +382,38 @@ impl CommerceClient {
 
     /// The logged-in user's orders, newest first.
     pub async fn orders(&self) -> Result<Vec<OrderRecord>> {
-        let body = self
-            .call(Method::GET, "users/orders/", Body::Empty, "order list")
-            .await?;
+        Ok(self.orders_page(None).await?.results)
+    }
+
+    /// One page of the user's orders, newest first: the first (`next = None`) or the
+    /// page an earlier one named as its `next`. A `next` on another server is refused:
+    /// the session cookie goes to the commerce server only.
+    pub async fn orders_page(&self, next: Option<&str>) -> Result<OrdersPage> {
+        let path = match next {
+            None => "users/orders/".to_string(),
+            Some(next) => {
+                let url = self.url(next)?;
+                if url.origin() != self.base_url().origin() {
+                    return Err(CommerceError::BadUrl(
+                        next.to_string(),
+                        "the next page of orders is not on the commerce server".into(),
+                    ));
+                }
+                url.to_string()
+            }
+        };
+        let body = self.call(Method::GET, &path, Body::Empty, "order list").await?;
         #[derive(Deserialize)]
         struct Envelope {
             results: Vec<OrderRecord>,
+            #[serde(default)]
+            next: Option<String>,
         }
-        Ok(parse_json::<Envelope>(&body, "order list")?.results)
+        let page = parse_json::<Envelope>(&body, "order list")?;
+        Ok(OrdersPage {
+            results: page.results,
+            next: page.next.filter(|n| !n.is_empty()),
+        })
     }
 
     /// A plain request that must succeed with 2xx; used for everything but checkout.

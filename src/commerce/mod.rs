@@ -7,7 +7,7 @@ pub mod money;
 pub mod pages;
 pub mod records;
 
-pub use client::{ClientConfig, CommerceClient, Credentials};
+pub use client::{ClientConfig, CommerceClient, Credentials, OrdersPage};
 pub use error::CommerceError;
 pub use money::Money;
 pub use pages::{CheckoutErrors, CheckoutResponse, Page};

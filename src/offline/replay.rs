@@ -30,13 +30,53 @@ pub enum Outcome {
     },
 }
 
-/// The order the server holds with this reference in its notes.
-pub async fn find_by_reference(client: &CommerceClient, reference: &str) -> Result<Option<String>, CommerceError> {
-    let orders = client.orders().await?;
-    Ok(orders
-        .into_iter()
-        .find(|o| o.notes.as_deref().is_some_and(|n| n.contains(reference)))
-        .map(|o| o.number))
+/// How many pages of the user's orders a lookup reads at the most.
+const LOOKUP_PAGES: usize = 100;
+
+/// How far before the order's creation (by the kiosk's clock) a lookup still reads: the
+/// server's clock may disagree with the kiosk's.
+const CLOCK_SLACK_HOURS: i64 = 24;
+
+/// The order the server holds with this reference in its notes. It reads the user's
+/// orders page by page, newest first, until one older than `created_at` (less a day of
+/// clock slack) or the last page; a list too long to reach that point is an error, so
+/// that an order that may exist is never posted again.
+pub async fn find_by_reference(
+    client: &CommerceClient,
+    reference: &str,
+    created_at: &str,
+) -> Result<Option<String>, CommerceError> {
+    let since = chrono::DateTime::parse_from_rfc3339(created_at)
+        .ok()
+        .map(|t| t - chrono::Duration::hours(CLOCK_SLACK_HOURS));
+    let mut next = None;
+    for _ in 0..LOOKUP_PAGES {
+        let page = client.orders_page(next.as_deref()).await?;
+        if let Some(order) = page
+            .results
+            .iter()
+            .find(|o| o.notes.as_deref().is_some_and(|n| n.contains(reference)))
+        {
+            return Ok(Some(order.number.clone()));
+        }
+        let past_creation = since.is_some_and(|since| {
+            page.results
+                .last()
+                .and_then(|o| chrono::DateTime::parse_from_rfc3339(&o.created_date).ok())
+                .is_some_and(|oldest| oldest < since)
+        });
+        match page.next {
+            Some(url) if !past_creation && !page.results.is_empty() => next = Some(url),
+            _ => return Ok(None),
+        }
+    }
+    Err(CommerceError::Malformed {
+        what: "order list".into(),
+        detail: format!(
+            "{LOOKUP_PAGES} pages of orders were read without reaching the order's creation; \
+             it is not sent again until it can be looked up"
+        ),
+    })
 }
 
 enum AttemptError {
@@ -100,7 +140,7 @@ async fn attempt(
         Ok(done) => match done.order {
             Some(placed) => Ok(placed.number),
             // Placed, but the receipt could not be read: the reference finds it.
-            None => match find_by_reference(client, &order.reference).await {
+            None => match find_by_reference(client, &order.reference, &order.created_at).await {
                 Ok(Some(number)) => Ok(number),
                 Ok(None) => Ok(done.thank_you.order_id.0),
                 Err(e) => Err(commerce(e)),
@@ -133,7 +173,7 @@ pub async fn replay_one(
     }
     // An earlier attempt may have placed it with its answer lost: look before posting.
     if order.attempts > 0 || order.state == State::Sending {
-        match find_by_reference(client, reference).await {
+        match find_by_reference(client, reference, &order.created_at).await {
             Ok(Some(number)) => {
                 queue::record(store, reference, State::Sent, "found", Some(&number), Some(&number))?;
                 return Ok(Outcome::Sent { number });

@@ -353,14 +353,39 @@ async fn completed_order(
     .into_response()
 }
 
-async fn user_orders(State(shared): State<Shared>, method: Method, headers: HeaderMap) -> Response {
+/// `GET /users/orders/?page=N&limit=L`: the user's orders newest first, `limit` (10 by
+/// default) a page, with `next` and `previous` addresses as a paginating server gives.
+async fn user_orders(
+    State(shared): State<Shared>,
+    method: Method,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     let mut world = shared.lock();
     let email = match authenticate(&mut world, &method, &headers) {
         Ok(email) => email,
         Err(r) => return r,
     };
-    let results: Vec<Value> = world.orders_of(&email).iter().map(|o| o.json()).collect();
-    Json(json!({"count": results.len(), "next": null, "previous": null, "results": results})).into_response()
+    let number = |key: &str, default: usize| {
+        query
+            .get(key)
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(default)
+    };
+    let (page, limit) = (number("page", 1), number("limit", 10).min(100));
+    let orders = world.orders_of(&email);
+    let count = orders.len();
+    let results: Vec<Value> = orders
+        .iter()
+        .skip((page - 1) * limit)
+        .take(limit)
+        .map(|o| o.json())
+        .collect();
+    let address = |page: usize| format!("{}/users/orders/?page={page}&limit={limit}", world.base_url);
+    let next = (page * limit < count).then(|| address(page + 1));
+    let previous = (page > 1).then(|| address(page - 1));
+    Json(json!({"count": count, "next": next, "previous": previous, "results": results})).into_response()
 }
 
 async fn all_orders(State(shared): State<Shared>) -> Response {
