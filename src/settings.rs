@@ -46,7 +46,7 @@ pub enum Mode {
     SelfService,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CommerceSettings {
     /// The commerce server; none means demo mode against the built-in simulator.
@@ -55,6 +55,80 @@ pub struct CommerceSettings {
     pub password: Option<String>,
     pub connect_timeout_ms: u64,
     pub request_timeout_ms: u64,
+}
+
+/// Never shows the password, so settings can be logged.
+impl std::fmt::Debug for CommerceSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommerceSettings")
+            .field("url", &self.url)
+            .field("email", &self.email)
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .field("connect_timeout_ms", &self.connect_timeout_ms)
+            .field("request_timeout_ms", &self.request_timeout_ms)
+            .finish()
+    }
+}
+
+/// A TOML error as one line. toml's own text quotes the offending line of the file; when
+/// that line holds a password (a kiosk restarting under systemd would print it every few
+/// seconds) only the key and the line number are told.
+fn toml_error(text: &str, error: &toml::de::Error) -> String {
+    let told = error.to_string().trim().replace('\n', " ");
+    let Some(span) = error.span() else { return told };
+    let start = span.start.min(text.len());
+    let line_number = text[..start].matches('\n').count() + 1;
+    let line = text.lines().nth(line_number - 1).unwrap_or_default();
+    let key = line.split('=').next().unwrap_or_default().trim();
+    if line.contains('=') && key.to_ascii_lowercase().contains("password") {
+        format!("{key} on line {line_number} cannot be read (its value is not shown: it is a password); write it as password = \"…\"")
+    } else {
+        told
+    }
+}
+
+/// A settings file that holds the password must be readable by its owner only.
+fn private_if_secret(path: &Path, settings: &Settings) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    if settings.commerce.password.is_none() {
+        return Ok(());
+    }
+    let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0);
+    if mode & 0o077 != 0 {
+        return Err(format!(
+            "commerce.password: the file can be read by others (mode {:o}); run chmod 600 {}",
+            mode & 0o777,
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+/// A commerce server's address as the kiosk may use it: https://, or plain http:// to a
+/// server on this machine only (the password would cross the network unencrypted).
+/// Settings and the `--commerce-url` flags are checked alike.
+pub fn check_server_url(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("{url:?} is not a URL ({e})"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("{url:?} must start with https:// (or http://)"));
+    }
+    if parsed.scheme() == "http" && !is_loopback(&parsed) {
+        return Err(format!(
+            "{url:?} would send the password unencrypted; use https:// (plain http:// is only for a \
+             server on this machine)"
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a server address is this machine: the only place plain http:// may go.
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 impl Default for CommerceSettings {
@@ -302,12 +376,13 @@ impl Settings {
         })?;
         Self::parse(&text)
             .and_then(|settings| check(&settings).map(|()| settings))
+            .and_then(|settings| private_if_secret(&path, &settings).map(|()| settings))
             .map_err(|message| SettingsError::Invalid { path, message })
     }
 
     /// Parses and validates settings text.
     pub fn parse(text: &str) -> Result<Settings, String> {
-        let settings: Settings = toml::from_str(text).map_err(|e| e.to_string().trim().replace('\n', " "))?;
+        let settings: Settings = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         settings.validate()?;
         Ok(settings)
     }
@@ -315,10 +390,7 @@ impl Settings {
     pub fn validate(&self) -> Result<(), String> {
         let c = &self.commerce;
         if let Some(url) = &c.url {
-            let parsed = url::Url::parse(url).map_err(|e| format!("commerce.url: {url:?} is not a URL ({e})"))?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(format!("commerce.url: {url:?} must start with https:// (or http://)"));
-            }
+            check_server_url(url).map_err(|e| format!("commerce.url: {e}"))?;
             if c.email.as_deref().unwrap_or("").is_empty() {
                 return Err("commerce.email: required when commerce.url is set".into());
             }
@@ -440,5 +512,56 @@ mod tests {
         assert!(e.contains("colour"), "{e}");
         let e = Settings::parse("this is [not toml").unwrap_err();
         assert!(!e.is_empty());
+    }
+
+    #[test]
+    fn a_password_is_never_shown() {
+        let text = "[commerce]\nurl = \"https://shop.example\"\nemail = \"a@b\"\npassword = \"Gizli-Parola-99\"\n";
+        let settings = Settings::parse(text).unwrap();
+        assert!(
+            !format!("{settings:?}").contains("Gizli-Parola-99"),
+            "Debug shows the password"
+        );
+        for broken in [
+            "password = \"Gizli-Parola-99\n",
+            "password = Gizli-Parola-99\n",
+            "password = 99887766\n",
+        ] {
+            let e = Settings::parse(&format!("[commerce]\n{broken}")).unwrap_err();
+            assert!(!e.contains("Gizli") && !e.contains("99887766"), "{e}");
+            assert!(e.contains("password") && e.contains("line 2"), "{e}");
+        }
+    }
+
+    #[test]
+    fn plain_http_is_for_this_machine_only() {
+        let with = |url: &str| format!("[commerce]\nurl = \"{url}\"\nemail = \"a@b\"\npassword = \"p\"\n");
+        let e = Settings::parse(&with("http://shop.example/")).unwrap_err();
+        assert!(e.starts_with("commerce.url:") && e.contains("https://"), "{e}");
+        for local in [
+            "http://127.0.0.1:8800/",
+            "http://localhost:8800/",
+            "http://[::1]:8800/",
+            "https://shop.example/",
+        ] {
+            assert!(Settings::parse(&with(local)).is_ok(), "{local}");
+        }
+    }
+
+    #[test]
+    fn a_password_in_a_file_others_can_read_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(
+            &path,
+            "[commerce]\nurl = \"https://shop.example\"\nemail = \"a@b\"\npassword = \"p\"\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = Settings::load(Some(&path), |_| Ok(())).unwrap_err().to_string();
+        assert!(e.contains("chmod 600"), "{e}");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(Settings::load(Some(&path), |_| Ok(())).is_ok());
     }
 }

@@ -288,3 +288,37 @@ fn a_read_only_database_is_named_and_nothing_is_taken_offline() {
     }
     let _ = std::fs::remove_dir_all(&data);
 }
+
+/// The password reaches neither a log nor an error, and never crosses the network in
+/// plain http://: a broken password line names the key and the line, not the value; a
+/// remote http:// server is refused before any request.
+#[test]
+fn the_password_stays_on_the_device() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.toml");
+    std::fs::write(
+        &path,
+        "[commerce]\nurl = \"https://shop.example\"\nemail = \"a@b.c\"\npassword = 99887766\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let output = Command::new(BIN)
+        .args(["--config", path.to_str().unwrap(), "queue", "list"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("password on line 4"), "{stderr}");
+    assert!(!stderr.contains("99887766"), "the password is in the error: {stderr}");
+
+    let output = checkout_command("http://shop.example/", &["--scan", "SCK-030", "--pay", "cash_register"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("--commerce-url") && stderr.contains("https://"),
+        "{stderr}"
+    );
+}

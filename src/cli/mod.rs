@@ -70,6 +70,7 @@ pub async fn connect(settings: &Settings, server: &ServerArgs) -> anyhow::Result
         .ok_or_else(|| {
             anyhow::anyhow!("no commerce server: pass --commerce-url or set commerce.url in the settings file")
         })?;
+    instore_kiosk::settings::check_server_url(&url).map_err(|e| anyhow::anyhow!("--commerce-url: {e}"))?;
     let email = server
         .email
         .clone()

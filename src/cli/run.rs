@@ -24,5 +24,8 @@ pub fn run(settings: Settings, args: RunArgs, data_dir: PathBuf) -> anyhow::Resu
         (_, true) => instore_kiosk::ui::Measure::Sale,
         _ => instore_kiosk::ui::Measure::Nothing,
     };
+    if let Some(url) = &args.commerce_url {
+        instore_kiosk::settings::check_server_url(url).map_err(|e| anyhow::anyhow!("--commerce-url: {e}"))?;
+    }
     instore_kiosk::ui::run_kiosk(settings, args.commerce_url, Some(data_dir), measure)
 }

@@ -362,7 +362,14 @@ impl From<CommerceError> for Failure {
 impl Controller {
     async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Intent>) {
         while let Some(intent) = rx.recv().await {
-            tracing::debug!(?intent, "intent");
+            match &intent {
+                // A card token and a whole checkout answer stay out of the logs.
+                Intent::SavedCard(_) => tracing::debug!("intent SavedCard(…)"),
+                Intent::RegisterAnswer(answer) => {
+                    tracing::debug!(page = ?answer.current_kind(), "intent RegisterAnswer")
+                }
+                intent => tracing::debug!(?intent, "intent"),
+            }
             let quiet = intent.is_quiet();
             if !quiet {
                 self.emit(Update::Busy(Some(if matches!(intent, Intent::Connect) {
