@@ -86,17 +86,17 @@ pub fn test_print(
     }
     let sample = receipt::sample("tr");
     let bytes = receipt::encode(&sample, &settings).map_err(anyhow::Error::msg)?;
-    let scratch = std::env::temp_dir().join(format!("instore-test-print-{}", std::process::id()));
-    let outcome = print_from(
-        &scratch,
+    // A private scratch queue, removed when dropped: a predictable /tmp path could be a
+    // link another user planted.
+    let scratch = tempfile::Builder::new().prefix("instore-test-print-").tempdir()?;
+    let elapsed = print_from(
+        scratch.path(),
         &settings,
         &sample.order_number,
         &bytes,
         timeout,
         &mut on_problem,
-    );
-    let _ = std::fs::remove_dir_all(&scratch);
-    let elapsed = outcome?;
+    )?;
     // The virtual printer draws the preview on its own thread: let it finish.
     if virtual_printer.is_some() {
         let drawn = Instant::now() + Duration::from_secs(10);

@@ -101,11 +101,16 @@ pub fn read(bytes: &[u8]) -> (Vec<Paper>, usize) {
                         i += 3;
                     }
                     Some(b'V') => {
+                        // `GS V 65 n` and `GS V 66 n` are four bytes: a read may end inside.
+                        let length = if matches!(arg, 65 | 66) { 4 } else { 3 };
+                        if !need(length) {
+                            break;
+                        }
                         if !line.is_empty() {
                             flush!();
                         }
                         papers.push(std::mem::take(&mut paper));
-                        i += if matches!(arg, 65 | 66) { 4 } else { 3 };
+                        i += length;
                         consumed = i;
                     }
                     Some(b'k') if arg >= 65 => {
@@ -362,6 +367,20 @@ fn draw_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_read_that_ends_inside_a_cut_waits_for_the_rest() {
+        let whole = b"\x1b@Merhaba\n\x1dVA\x03";
+        for cut in 0..=whole.len() {
+            let (papers, consumed) = read(&whole[..cut]);
+            assert!(consumed <= cut, "consumed {consumed} of {cut} bytes");
+            if cut < whole.len() {
+                assert!(papers.is_empty(), "a receipt before its cut is complete ({cut} bytes)");
+            }
+        }
+        let (papers, consumed) = read(whole);
+        assert_eq!((papers.len(), consumed), (1, whole.len()));
+    }
 
     #[test]
     fn the_sample_receipt_reads_back_and_renders() {
