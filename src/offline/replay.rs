@@ -193,7 +193,16 @@ pub async fn replay_one(
         }
     }
     queue::record(store, reference, State::Sending, "attempt", None, None)?;
-    Ok(match attempt(client, &order, tolerance_percent).await {
+    let outcome = attempt(client, &order, tolerance_percent).await;
+    if outcome.is_err() {
+        // The attempt stopped with the order's lines in the account's basket: empty it,
+        // so the kiosk's next sale (or a retry) never starts on them. If the line is
+        // down this fails too; the kiosk empties the basket before its next sale.
+        if let Err(e) = client.clear_basket().await {
+            tracing::info!(reference, error = %e, "the basket could not be emptied after a stopped attempt");
+        }
+    }
+    Ok(match outcome {
         Ok(number) => {
             queue::record(store, reference, State::Sent, "sent", Some(&number), Some(&number))?;
             Outcome::Sent { number }

@@ -368,3 +368,21 @@ fn self_service_starts_at_welcome_asks_if_still_there_and_clears_the_sale() {
     k.wait("Welcome again", |w| kiosk_screen(w) == Screen::Welcome);
     assert_eq!(sim.world().all_orders().len(), 1);
 }
+
+/// The account's basket may hold lines this kiosk did not put there (a replay cut short,
+/// a sale a restart interrupted): the first sale does not start on them.
+#[test]
+fn the_first_sale_starts_on_an_empty_basket() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    rt.block_on(async {
+        let client = super::common::logged_in(&sim).await;
+        super::common::fill_basket(&client, &["8690000010011", "8690000010059"]).await;
+    });
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    assert_eq!(basket_lines(&k.window), 0);
+    k.type_code("8690000010035");
+    k.wait("one line", |w| basket_lines(w) == 1);
+    assert_eq!(k.text("TotalAndPay::total"), "899,00 ₺");
+}

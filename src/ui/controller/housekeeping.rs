@@ -62,6 +62,13 @@ impl Controller {
                     Err(e) => tracing::error!(error = %e, "the offline queue could not be read"),
                 }
             }
+            // Replay used the account's basket; the next sale starts on an empty one.
+            if !self.line_down && !self.sale.is_local() {
+                match client.clear_basket().await {
+                    Ok(basket) => self.emit_basket(&basket),
+                    Err(e) => tracing::info!(error = %e, "the basket could not be emptied after sending orders"),
+                }
+            }
         }
         if self.line_down {
             Found::LineDown

@@ -43,18 +43,25 @@ impl Controller {
         config.request_timeout = self.config.request_timeout;
         let client = CommerceClient::new(config)?;
         client.login(&email, &password).await?;
-        let basket = client.basket().await?;
+        // A sale starts on a basket this kiosk built: what the account's basket holds
+        // now (a replay cut short, a sale a restart interrupted) is emptied first. A sale
+        // carried on locally keeps its lines; they go to the server at its Pay.
+        let basket = if self.sale.is_local() {
+            None
+        } else {
+            Some(client.clear_basket().await?)
+        };
         self.client = Some(client);
         self.emit(Update::Status {
             demo,
             server: url.trim_end_matches('/').to_string(),
             user: email,
         });
-        if self.sale.is_local() {
+        let Some(basket) = basket else {
             // Back after selling offline: the sale on screen stays the customer's.
             self.line_down = false;
             return self.leave_local().await;
-        }
+        };
         self.emit_basket(&basket);
         let home = self.home();
         self.show(Sale::Basket, home);
