@@ -256,6 +256,34 @@ async fn a_replay_that_stops_leaves_the_basket_empty() {
     );
 }
 
+/// One order the server answers badly must not hold up the rest of the queue: only a
+/// failure of the line or the account stops a drain. Every order still reaches the
+/// server exactly once.
+#[tokio::test]
+async fn a_bad_answer_for_one_order_does_not_stall_the_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let sim = start_sim(quick_scenario()).await;
+    let client = logged_in(&sim).await;
+    let references: Vec<String> = (0..3)
+        .map(|_| {
+            queue::enqueue(&mut store, &socks_order("pay_later", 1), &limits())
+                .unwrap()
+                .reference
+        })
+        .collect();
+    sim.world().scenario.faults.malformed_rate = 1.0;
+    let report = replay::drain(&client, &mut store, money("5")).await.unwrap();
+    assert_eq!(report.outcomes.len(), 3, "every order was tried: {:?}", report.outcomes);
+    sim.world().scenario.faults.malformed_rate = 0.0;
+    let report = replay::drain(&client, &mut store, money("5")).await.unwrap();
+    assert_eq!(report.waiting, 0, "{:?}", report.outcomes);
+    let by_note = server_orders_by_note(&sim);
+    for reference in &references {
+        assert_eq!(by_note.get(reference).map(Vec::len), Some(1), "{reference} once");
+    }
+}
+
 fn kiosk(data: &std::path::Path, args: &[&str]) -> Command {
     let mut command = Command::new(BIN);
     command

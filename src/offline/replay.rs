@@ -213,6 +213,19 @@ pub async fn replay_one(
                 reason: why.to_string(),
             }
         }
+        // The server refused this order outright (not the line, not the account): a
+        // clerk looks at it, and the orders behind it go on.
+        Err(AttemptError::Commerce(error @ CommerceError::Http { status, .. }))
+            if (400..500).contains(&status) && !matches!(status, 401 | 403 | 408 | 429) =>
+        {
+            let why = SetAsideReason::Other {
+                detail: error.to_string(),
+            };
+            queue::set_aside(store, reference, &why)?;
+            Outcome::SetAside {
+                reason: why.to_string(),
+            }
+        }
         Err(AttemptError::Commerce(error)) => {
             queue::record(
                 store,
@@ -236,7 +249,18 @@ pub struct DrainReport {
     pub set_aside: usize,
 }
 
-/// Sends every waiting order, oldest first, until none is left or the line fails.
+/// Whether a failure stops a drain: the line or the account failed, so the orders
+/// behind this one would fail the same way. Anything else is this order's alone.
+fn stops_the_drain(error: &CommerceError) -> bool {
+    error.is_connectivity()
+        || matches!(
+            error,
+            CommerceError::LoginRejected(_) | CommerceError::SessionExpired | CommerceError::BadUrl(..)
+        )
+}
+
+/// Sends every waiting order, oldest first, until none is left or the line fails. An
+/// order refused or answered badly does not hold up the ones behind it.
 pub async fn drain(client: &CommerceClient, store: &mut Store, tolerance_percent: Money) -> StoreResult<DrainReport> {
     let mut report = DrainReport::default();
     let pending: Vec<String> = queue::list(store)?
@@ -246,7 +270,7 @@ pub async fn drain(client: &CommerceClient, store: &mut Store, tolerance_percent
         .collect();
     for reference in pending {
         let outcome = replay_one(client, store, &reference, tolerance_percent).await?;
-        let stop = matches!(&outcome, Outcome::Failed { .. });
+        let stop = matches!(&outcome, Outcome::Failed { error } if stops_the_drain(error));
         report.outcomes.push((reference, outcome));
         if stop {
             break;
