@@ -284,6 +284,65 @@ async fn a_bad_answer_for_one_order_does_not_stall_the_queue() {
     }
 }
 
+/// While one process drives the account's basket (the kiosk selling), `queue drain`
+/// from a shell says who holds it and sends nothing; once it is free, the order goes.
+#[test]
+fn a_second_drainer_is_told_who_holds_the_account_and_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sim = runtime.block_on(start_sim(quick_scenario()));
+    let url = sim.url();
+    let mut store = Store::open(&data).unwrap();
+    let reference = queue::enqueue(&mut store, &socks_order("pay_later", 1), &limits())
+        .unwrap()
+        .reference;
+    let server = ["--commerce-url", url.as_str(), "--email", EMAIL, "--password", PASSWORD];
+
+    let held = instore_kiosk::offline::lock::lock_account(&data, "the kiosk").unwrap();
+    let output = kiosk(&data, &["queue", "drain"]).args(server).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("the kiosk (pid") && stderr.contains("account.lock"),
+        "{stderr}"
+    );
+    assert!(sim.world().all_orders().is_empty(), "nothing was sent");
+    assert_eq!(queue::show(&store, &reference).unwrap().unwrap().attempts, 0);
+
+    drop(held);
+    let output = kiosk(&data, &["queue", "drain"]).args(server).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(server_orders_by_note(&sim)[&reference].len(), 1);
+}
+
+/// Two processes taking orders at once cannot both take the last place the limits
+/// allow: the check and the insert are one transaction.
+#[test]
+fn two_writers_never_pass_the_queue_limits_together() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open(dir.path()).unwrap());
+    let tight = Limits {
+        max_waiting_count: 6,
+        ..limits()
+    };
+    let writers: Vec<_> = (0..3)
+        .map(|_| {
+            let (path, tight) = (dir.path().to_path_buf(), tight.clone());
+            std::thread::spawn(move || {
+                let mut store = Store::open(&path).unwrap();
+                (0..6)
+                    .filter(|_| queue::enqueue(&mut store, &socks_order("pay_later", 1), &tight).is_ok())
+                    .count()
+            })
+        })
+        .collect();
+    let taken: usize = writers.into_iter().map(|w| w.join().unwrap()).sum();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(queue::waiting(&store).unwrap().0, 6);
+    assert_eq!(taken, 6);
+}
+
 fn kiosk(data: &std::path::Path, args: &[&str]) -> Command {
     let mut command = Command::new(BIN);
     command

@@ -62,6 +62,7 @@ pub async fn run(settings: Settings, args: CheckoutArgs, data_dir: &Path) -> any
     if args.queue {
         return queue_checkout(&settings, &args, data_dir);
     }
+    let _account = instore_kiosk::offline::lock::lock_account(data_dir, "instore-kiosk checkout")?;
     let client = match connect(&settings, &args.server).await {
         Ok(client) => client,
         // The line is down: strategies that need no payment network are sold offline.

@@ -2,6 +2,7 @@
 
 use super::{connect, ServerArgs};
 use clap::Subcommand;
+use instore_kiosk::offline::lock::lock_account;
 use instore_kiosk::settings::Settings;
 use std::path::Path;
 
@@ -65,6 +66,7 @@ pub async fn run(settings: &Settings, command: QueueCommand, data_dir: &Path) ->
         }
         QueueCommand::Export => println!("{}", serde_json::to_string_pretty(&queue::export(&store)?)?),
         QueueCommand::Retry { reference, server } => {
+            let _account = lock_account(data_dir, "instore-kiosk queue retry")?;
             let order =
                 queue::show(&store, &reference)?.ok_or_else(|| anyhow::anyhow!("no queued order {reference}"))?;
             if order.state == queue::State::SetAside {
@@ -78,6 +80,7 @@ pub async fn run(settings: &Settings, command: QueueCommand, data_dir: &Path) ->
             }
         }
         QueueCommand::Drain(server) => {
+            let _account = lock_account(data_dir, "instore-kiosk queue drain")?;
             let client = match connect(settings, &server).await {
                 Ok(client) => client,
                 Err(e) => {

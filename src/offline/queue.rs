@@ -224,15 +224,49 @@ fn new_reference() -> String {
 
 /// The number and amount of orders waiting to be sent.
 pub fn waiting(store: &Store) -> StoreResult<(u32, Money)> {
-    let amounts: Vec<String> = store.read(|db| {
-        let mut query = db.prepare("SELECT amount FROM orders WHERE state IN ('waiting', 'sending')")?;
-        let rows = query.query_map([], |row| row.get(0))?;
-        rows.collect()
-    })?;
+    store.read(waiting_in)
+}
+
+fn waiting_in(db: &rusqlite::Connection) -> rusqlite::Result<(u32, Money)> {
+    let mut query = db.prepare("SELECT amount FROM orders WHERE state IN ('waiting', 'sending')")?;
+    let amounts: Vec<String> = query
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     Ok((
         amounts.len() as u32,
         amounts.iter().filter_map(|a| a.parse::<Money>().ok()).sum(),
     ))
+}
+
+/// Why the queue as it stands cannot take `amount` more, if it cannot.
+fn over_limits(db: &rusqlite::Connection, amount: Money, limits: &Limits) -> rusqlite::Result<Option<Refusal>> {
+    let (count, total) = waiting_in(db)?;
+    if count >= limits.max_waiting_count {
+        return Ok(Some(Refusal::TooManyWaiting { count }));
+    }
+    if total + amount > limits.max_waiting_amount {
+        return Ok(Some(Refusal::WaitingOverLimit {
+            total: total + amount,
+            max: limits.max_waiting_amount,
+        }));
+    }
+    let oldest: Option<String> = db.query_row(
+        "SELECT MIN(created_at) FROM orders WHERE state IN ('waiting', 'sending')",
+        [],
+        |row| row.get(0),
+    )?;
+    if let Some(oldest) = oldest.and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok()) {
+        let age = chrono::Utc::now()
+            .signed_duration_since(oldest)
+            .to_std()
+            .unwrap_or_default();
+        if age > limits.max_age {
+            return Ok(Some(Refusal::OldestTooOld {
+                hours: age.as_secs() / 3600,
+            }));
+        }
+    }
+    Ok(None)
 }
 
 /// Checks the limits and commits the order; it is durable when this returns.
@@ -247,64 +281,43 @@ pub fn enqueue(store: &mut Store, order: &NewOrder, limits: &Limits) -> Result<Q
             max: limits.max_order_amount,
         }));
     }
-    let (count, total) = waiting(store)?;
-    if count >= limits.max_waiting_count {
-        return Err(QueueError::Refused(Refusal::TooManyWaiting { count }));
-    }
-    if total + amount > limits.max_waiting_amount {
-        return Err(QueueError::Refused(Refusal::WaitingOverLimit {
-            total: total + amount,
-            max: limits.max_waiting_amount,
-        }));
-    }
-    let oldest: Option<String> = store.read(|db| {
-        db.query_row(
-            "SELECT MIN(created_at) FROM orders WHERE state IN ('waiting', 'sending')",
-            [],
-            |row| row.get(0),
-        )
-    })?;
-    if let Some(oldest) = oldest.and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok()) {
-        let age = chrono::Utc::now()
-            .signed_duration_since(oldest)
-            .to_std()
-            .unwrap_or_default();
-        if age > limits.max_age {
-            return Err(QueueError::Refused(Refusal::OldestTooOld {
-                hours: age.as_secs() / 3600,
-            }));
-        }
-    }
     let lines = serde_json::to_string(&order.lines).expect("plain data serialises");
     let stamp = now();
-    let reference = store.write(|tx| {
-        // A reference is random; on the rare clash, draw again.
-        for _ in 0..10 {
-            let reference = new_reference();
-            let inserted = tx.execute(
-                "INSERT OR IGNORE INTO orders (reference, state, payment_type, option_name, choice, lines, amount,
-                    contact, created_at, updated_at) VALUES (?1, 'waiting', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-                params![
-                    reference,
-                    order.payment_type,
-                    order.option_name,
-                    order.choice,
-                    lines,
-                    wire(amount),
-                    order.contact,
-                    stamp
-                ],
-            )?;
-            if inserted == 1 {
-                tx.execute(
-                    "INSERT INTO journal (reference, at, step, detail) VALUES (?1, ?2, 'queued', ?3)",
-                    params![reference, stamp, format!("{} {}", order.payment_type, wire(amount))],
-                )?;
-                return Ok(reference);
+    let reference = store
+        .write(|tx| {
+            // The limits are checked in the transaction that inserts: two kiosks (or a kiosk
+            // and a shell) cannot both pass them with the last place in the queue.
+            if let Some(refusal) = over_limits(tx, amount, limits)? {
+                return Ok(Err(refusal));
             }
-        }
-        Err(rusqlite::Error::QueryReturnedNoRows)
-    })?;
+            // A reference is random; on the rare clash, draw again.
+            for _ in 0..10 {
+                let reference = new_reference();
+                let inserted = tx.execute(
+                    "INSERT OR IGNORE INTO orders (reference, state, payment_type, option_name, choice, lines, amount,
+                    contact, created_at, updated_at) VALUES (?1, 'waiting', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                    params![
+                        reference,
+                        order.payment_type,
+                        order.option_name,
+                        order.choice,
+                        lines,
+                        wire(amount),
+                        order.contact,
+                        stamp
+                    ],
+                )?;
+                if inserted == 1 {
+                    tx.execute(
+                        "INSERT INTO journal (reference, at, step, detail) VALUES (?1, ?2, 'queued', ?3)",
+                        params![reference, stamp, format!("{} {}", order.payment_type, wire(amount))],
+                    )?;
+                    return Ok(Ok(reference));
+                }
+            }
+            Err(rusqlite::Error::QueryReturnedNoRows)
+        })?
+        .map_err(QueueError::Refused)?;
     Ok(show(store, &reference)?.expect("just inserted"))
 }
 
@@ -388,6 +401,27 @@ pub fn record(
             params![reference, stamp, step, detail],
         )?;
         Ok(())
+    })
+}
+
+/// Claims an order for an attempt: moves it to `sending` and journals the attempt, only
+/// if it is still waiting or sending. `false` when another process sent it or set it
+/// aside since it was listed.
+pub fn claim(store: &mut Store, reference: &str) -> StoreResult<bool> {
+    let stamp = now();
+    store.write(|tx| {
+        let claimed = tx.execute(
+            "UPDATE orders SET state = 'sending', updated_at = ?2, attempts = attempts + 1, why = NULL
+             WHERE reference = ?1 AND state IN ('waiting', 'sending')",
+            params![reference, stamp],
+        )? == 1;
+        if claimed {
+            tx.execute(
+                "INSERT INTO journal (reference, at, step, detail) VALUES (?1, ?2, 'attempt', NULL)",
+                params![reference, stamp],
+            )?;
+        }
+        Ok(claimed)
     })
 }
 

@@ -192,7 +192,22 @@ pub async fn replay_one(
             }
         }
     }
-    queue::record(store, reference, State::Sending, "attempt", None, None)?;
+    if !queue::claim(store, reference)? {
+        // Sent or set aside by another process since it was read: nothing to do here.
+        let now = queue::show(store, reference)?;
+        return Ok(match now {
+            Some(QueuedOrder {
+                order_number: Some(number),
+                state: State::Sent,
+                ..
+            }) => Outcome::Sent { number },
+            other => Outcome::SetAside {
+                reason: other
+                    .and_then(|o| o.reason)
+                    .unwrap_or_else(|| format!("{reference} is no longer waiting")),
+            },
+        });
+    }
     let outcome = attempt(client, &order, tolerance_percent).await;
     if outcome.is_err() {
         // The attempt stopped with the order's lines in the account's basket: empty it,

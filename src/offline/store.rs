@@ -194,11 +194,16 @@ impl Store {
         &self.path
     }
 
-    /// Runs `work` in one transaction; nothing of it is kept unless it all succeeds.
+    /// Runs `work` in one transaction; nothing of it is kept unless it all succeeds. The
+    /// transaction holds the write lock from its start, so what `work` reads stays true
+    /// until it commits, whichever process writes the same file.
     pub fn write<T>(&mut self, work: impl FnOnce(&rusqlite::Transaction) -> rusqlite::Result<T>) -> Result<T> {
         let path = self.path.clone();
         let fail = |e| StoreError::from_sqlite(&path, e);
-        let tx = self.connection.transaction().map_err(fail)?;
+        let tx = self
+            .connection
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(fail)?;
         let value = work(&tx).map_err(fail)?;
         tx.commit().map_err(fail)?;
         Ok(value)

@@ -316,6 +316,12 @@ pub fn run_kiosk(
     measure: Measure,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
+    // The kiosk sells on the account's basket: no `queue drain` from a shell, and no
+    // second kiosk on the same data, may use it meanwhile.
+    let _account = match &data_dir {
+        Some(dir) => Some(crate::offline::lock::lock_account(dir, "the kiosk")?),
+        None => None,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
