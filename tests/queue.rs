@@ -146,7 +146,7 @@ async fn lost_answers_never_make_a_second_order() {
     // A seed whose lost answers include one after an order was placed (asserted below).
     scenario.seed = 12;
     let sim = start_sim(scenario).await;
-    let client = client_for(&sim, Duration::from_secs(2));
+    let client = client_for(&sim, Duration::from_secs(1));
     client.login(EMAIL, PASSWORD).await.unwrap();
     let mut references = Vec::new();
     for _ in 0..8 {
@@ -163,6 +163,9 @@ async fn lost_answers_never_make_a_second_order() {
         if report.waiting == 0 {
             break;
         }
+        // An order whose answer was lost is looked up once the server's time to answer
+        // (the client's 1 s timeout) has passed.
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
     sim.world().scenario.faults.lose_answer_rate = 0.0;
     let by_note = server_orders_by_note(&sim);
@@ -264,7 +267,8 @@ async fn a_bad_answer_for_one_order_does_not_stall_the_queue() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     let sim = start_sim(quick_scenario()).await;
-    let client = logged_in(&sim).await;
+    let client = client_for(&sim, Duration::from_millis(300));
+    client.login(EMAIL, PASSWORD).await.unwrap();
     let references: Vec<String> = (0..3)
         .map(|_| {
             queue::enqueue(&mut store, &socks_order("pay_later", 1), &limits())
@@ -276,6 +280,8 @@ async fn a_bad_answer_for_one_order_does_not_stall_the_queue() {
     let report = replay::drain(&client, &mut store, money("5")).await.unwrap();
     assert_eq!(report.outcomes.len(), 3, "every order was tried: {:?}", report.outcomes);
     sim.world().scenario.faults.malformed_rate = 0.0;
+    // A bad answer may hide a placed order: each is looked up after the 300 ms timeout.
+    tokio::time::sleep(Duration::from_millis(400)).await;
     let report = replay::drain(&client, &mut store, money("5")).await.unwrap();
     assert_eq!(report.waiting, 0, "{:?}", report.outcomes);
     let by_note = server_orders_by_note(&sim);
@@ -341,6 +347,76 @@ fn two_writers_never_pass_the_queue_limits_together() {
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(queue::waiting(&store).unwrap().0, 6);
     assert_eq!(taken, 6);
+}
+
+/// A step the server completes after the client gave up: the next drain must not look
+/// (and post again) while the server may still be acting; once the server's time to
+/// answer has passed, the order is found and recorded, never sent twice.
+#[tokio::test]
+async fn a_step_answered_after_the_client_gave_up_is_looked_up_before_any_new_attempt() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let sim = start_sim(quick_scenario()).await;
+    let client = client_for(&sim, Duration::from_millis(800));
+    client.login(EMAIL, PASSWORD).await.unwrap();
+    let reference = queue::enqueue(&mut store, &socks_order("pay_later", 1), &limits())
+        .unwrap()
+        .reference;
+    {
+        let mut world = sim.world();
+        world.scenario.faults.late_page = Some("PayLaterCompletePage".into());
+        world.scenario.faults.late_ms = 1_200;
+    }
+    let report = replay::drain(&client, &mut store, money("5")).await.unwrap();
+    assert!(
+        matches!(&report.outcomes[..], [(_, Outcome::Failed { error })] if error.may_have_been_processed()),
+        "{:?}",
+        report.outcomes
+    );
+    sim.world().scenario.faults.late_page = None;
+
+    // At once, as the kiosk's next tick would: the server is still at it.
+    let report = replay::drain(&client, &mut store, money("5")).await.unwrap();
+    assert!(
+        matches!(&report.outcomes[..], [(_, Outcome::Settling { .. })]),
+        "{:?}",
+        report.outcomes
+    );
+    let attempts = |store: &Store| {
+        queue::journal(store, &reference)
+            .unwrap()
+            .iter()
+            .filter(|e| e.step == "attempt")
+            .count()
+    };
+    assert_eq!(
+        attempts(&store),
+        1,
+        "not attempted again while the server may be acting"
+    );
+
+    // Once the server's time to answer has passed: looked up first, then (the late step
+    // found the basket emptied after the stopped attempt, and placed nothing) sent.
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let report = replay::drain(&client, &mut store, money("5")).await.unwrap();
+    assert_eq!(report.waiting, 0, "{:?}", report.outcomes);
+    let order = queue::show(&store, &reference).unwrap().unwrap();
+    assert_eq!(
+        server_orders_by_note(&sim)[&reference],
+        vec![order.order_number.unwrap()],
+        "placed once"
+    );
+    let steps: Vec<String> = queue::journal(&store, &reference)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.step)
+        .collect();
+    let unanswered = steps.iter().position(|s| s == "unanswered").unwrap();
+    assert_eq!(
+        steps[unanswered + 1],
+        "not-found",
+        "looked up before any new attempt: {steps:?}"
+    );
 }
 
 fn kiosk(data: &std::path::Path, args: &[&str]) -> Command {
@@ -456,7 +532,21 @@ fn killed_at_random_points_the_queue_still_sends_every_accepted_order_exactly_on
     scenario.faults.lose_answer_rate = 0.15;
     let sim = runtime.block_on(start_sim(scenario));
     let url = sim.url();
-    let server = ["--commerce-url", url.as_str(), "--email", EMAIL, "--password", PASSWORD];
+    // A short request timeout: an order whose answer was lost waits that long before
+    // it is looked up.
+    let config = dir.path().join("settings.toml");
+    std::fs::write(&config, "[commerce]\nrequest_timeout_ms = 1000\n").unwrap();
+    let config = config.to_str().unwrap().to_string();
+    let server = [
+        "--commerce-url",
+        url.as_str(),
+        "--email",
+        EMAIL,
+        "--password",
+        PASSWORD,
+        "--config",
+        config.as_str(),
+    ];
     sim.world().scenario.faults.lose_answer_rate = 0.0;
     assert!(kiosk(&data, &["catalog", "sync"])
         .args(server)
@@ -538,6 +628,8 @@ fn killed_at_random_points_the_queue_still_sends_every_accepted_order_exactly_on
             drained = true;
             break;
         }
+        // Orders whose last answer was lost wait out the 1 s request timeout.
+        std::thread::sleep(Duration::from_millis(600));
     }
     let store = Store::open(&data).unwrap();
     let orders = queue::list(&store).unwrap();

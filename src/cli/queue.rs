@@ -35,6 +35,10 @@ pub async fn run(settings: &Settings, command: QueueCommand, data_dir: &Path) ->
         replay::Outcome::Sent { number } => println!("sent {reference} as order {number}"),
         replay::Outcome::SetAside { reason } => println!("set aside {reference}: {reason}"),
         replay::Outcome::Failed { error } => println!("not sent {reference}: {error}"),
+        replay::Outcome::Settling { wait } => println!(
+            "not sent {reference}: its last attempt went unanswered; it is looked up again in {} s",
+            wait.as_secs().max(1)
+        ),
     };
     match command {
         QueueCommand::List { json } => {

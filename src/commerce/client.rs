@@ -132,6 +132,11 @@ impl CommerceClient {
             .map_err(|e| CommerceError::BadUrl(path.to_string(), e.to_string()))
     }
 
+    /// How long a request may take before the client gives up on it.
+    pub fn request_timeout(&self) -> Duration {
+        self.inner.config.request_timeout
+    }
+
     /// Logs in and remembers the account, so an expired session can be renewed.
     pub async fn login(&self, email: &str, password: &str) -> Result<()> {
         let credentials = Credentials {

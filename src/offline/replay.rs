@@ -28,6 +28,29 @@ pub enum Outcome {
     Failed {
         error: CommerceError,
     },
+    /// Its last attempt went unanswered and the server may still be acting on it: it is
+    /// looked up again (never posted) once the server's time to answer has passed.
+    Settling {
+        wait: Duration,
+    },
+}
+
+/// How much longer an order whose last attempt went unanswered must wait before it is
+/// looked up: a request the client gave up on may still complete on the server, so the
+/// lookup waits one more request timeout after the failure, and would miss it sooner.
+fn settling(store: &Store, reference: &str, timeout: Duration) -> StoreResult<Option<Duration>> {
+    let last = queue::journal(store, reference)?.pop();
+    let Some(last) = last.filter(|entry| entry.step == "unanswered") else {
+        return Ok(None);
+    };
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(&last.at) else {
+        return Ok(None);
+    };
+    let since = chrono::Utc::now()
+        .signed_duration_since(at)
+        .to_std()
+        .unwrap_or_default();
+    Ok(timeout.checked_sub(since).filter(|left| !left.is_zero()))
 }
 
 /// How many pages of the user's orders a lookup reads at the most.
@@ -171,7 +194,11 @@ pub async fn replay_one(
     if let (State::Sent, Some(number)) = (order.state, &order.order_number) {
         return Ok(Outcome::Sent { number: number.clone() });
     }
-    // An earlier attempt may have placed it with its answer lost: look before posting.
+    // An earlier attempt may have placed it with its answer lost: look before posting,
+    // once the server has had the time to finish what it was doing.
+    if let Some(wait) = settling(store, reference, client.request_timeout())? {
+        return Ok(Outcome::Settling { wait });
+    }
     if order.attempts > 0 || order.state == State::Sending {
         match find_by_reference(client, reference, &order.created_at).await {
             Ok(Some(number)) => {
@@ -246,7 +273,11 @@ pub async fn replay_one(
                 store,
                 reference,
                 State::Sending,
-                "failed",
+                if error.may_have_been_processed() {
+                    "unanswered"
+                } else {
+                    "failed"
+                },
                 Some(&error.to_string()),
                 None,
             )?;

@@ -78,6 +78,10 @@ pub struct Faults {
     pub lose_answer_rate: f64,
     /// A session ends after this many requests (the next one gets 401).
     pub session_expiry_after: Option<u32>,
+    /// Checkout steps posted to this page are processed only after `late_ms`, whether
+    /// or not the client still waits: a server that answers after the client gave up.
+    pub late_page: Option<String>,
+    pub late_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -128,6 +128,26 @@ async fn faults(State(shared): State<Shared>, request: Request, next: Next) -> R
     }
     let killer = request.extensions().get::<ConnectionKiller>().cloned();
     let _in_flight = InFlight::enter(&shared);
+    let late = {
+        let world = shared.lock();
+        let f = &world.scenario.faults;
+        let page = request
+            .uri()
+            .query()
+            .and_then(|q| serde_urlencoded::from_str::<HashMap<String, String>>(q).ok())
+            .and_then(|q| q.get("page").cloned());
+        (request.method() == Method::POST && page.is_some() && page == f.late_page).then_some(f.late_ms)
+    };
+    if let Some(ms) = late {
+        // Processed in a task of its own, which goes on when the client hangs up.
+        let step = tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            next.run(request).await
+        });
+        return step
+            .await
+            .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    }
     let (latency, drop, fail, malformed, lose) = {
         let mut world = shared.lock();
         let f = world.scenario.faults.clone();
