@@ -32,7 +32,7 @@ frames=()
 walls=()
 for _ in $(seq "$RUNS"); do
     start=$(date +%s%N)
-    ms=$("$bin" --config "$config" --data-dir "$data" run --exit-after-first-frame | awk '/first-frame-ms/ {print $2}')
+    ms=$("$bin" --config "$config" --data-dir "$data" demo --exit-after-first-frame | awk '/first-frame-ms/ {print $2}')
     end=$(date +%s%N)
     frames+=("$ms")
     walls+=("$(( (end - start) / 1000000 ))")
@@ -40,4 +40,4 @@ done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "first frame (ms, in-process): median $(median "${frames[@]}") over $RUNS runs: ${frames[*]}"
 echo "process start to exit after first frame (ms, wall): median $(median "${walls[@]}")"
-"$bin" --config "$config" --data-dir "$data" run --bench-sale
+"$bin" --config "$config" --data-dir "$data" demo --bench-sale

@@ -23,8 +23,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Open the kiosk (the default). Without a commerce server it runs in demo mode.
+    /// Open the kiosk (the default) on the settings' commerce server. With no settings
+    /// file at all (a developer's first run) it opens demo mode.
     Run(cli::run::RunArgs),
+    /// Open the kiosk in demo mode: the built-in simulator, demo data kept apart.
+    Demo(cli::run::MeasureArgs),
     /// Run the commerce simulator until interrupted.
     Sim(cli::sim::SimArgs),
     /// Run a whole checkout from the command line and print the order number.
@@ -48,7 +51,12 @@ enum Command {
 fn main() -> ExitCode {
     let args = Cli::parse();
     cli::init_logging();
-    let settings = match Settings::load(args.config.as_deref(), instore_kiosk::devices::check_settings) {
+    // The settings file in use, if any: named, or found in the default place.
+    let settings_file = args
+        .config
+        .clone()
+        .or_else(|| Settings::default_path().filter(|p| p.exists()));
+    let settings = match Settings::load(settings_file.as_deref(), instore_kiosk::devices::check_settings) {
         Ok(settings) => settings,
         Err(e) => {
             eprintln!("error: {e}");
@@ -57,7 +65,8 @@ fn main() -> ExitCode {
     };
     let data_dir = args.data_dir.clone().unwrap_or_else(cli::default_data_dir);
     let outcome = match args.command.unwrap_or(Command::Run(Default::default())) {
-        Command::Run(args) => cli::run::run(settings, args, data_dir),
+        Command::Run(run) => cli::run::run(settings, run, data_dir, settings_file.as_deref()),
+        Command::Demo(measure) => cli::run::demo(settings, measure, &data_dir),
         Command::Sim(args) => cli::runtime().and_then(|rt| rt.block_on(cli::sim::run(args))),
         Command::Checkout(args) => {
             cli::runtime().and_then(|rt| rt.block_on(cli::checkout::run(settings, args, &data_dir)))

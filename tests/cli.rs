@@ -322,3 +322,32 @@ fn the_password_stays_on_the_device() {
         "{stderr}"
     );
 }
+
+/// A device whose settings name no commerce server does not quietly become a demo kiosk
+/// (whose simulator would take the device's queued orders): it says what is missing.
+#[test]
+fn a_settings_file_without_a_server_never_starts_demo_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.toml");
+    std::fs::write(&path, "[kiosk]\nlanguage = \"en\"\n").unwrap();
+    let output = Command::new(BIN)
+        .args(["--config", path.to_str().unwrap(), "--data-dir"])
+        .arg(dir.path().join("data"))
+        .arg("run")
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains(path.to_str().unwrap())
+            && stderr.contains("commerce.url is not set")
+            && stderr.contains("instore-kiosk demo"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("simulator listening"), "{stderr}");
+    assert!(
+        !dir.path().join("data").join("kiosk.db").exists(),
+        "the device's data is untouched"
+    );
+}
