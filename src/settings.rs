@@ -411,6 +411,19 @@ impl Settings {
                 return Err(format!("{name}: {ms} is out of range; use 100 to 600000 milliseconds"));
             }
         }
+        let o = &self.offline;
+        for (name, value, max) in [
+            ("offline.max_age_hours", o.max_age_hours, 24 * 365),
+            (
+                "offline.catalog_refresh_minutes",
+                o.catalog_refresh_minutes,
+                7 * 24 * 60,
+            ),
+        ] {
+            if !(1..=max).contains(&value) {
+                return Err(format!("{name}: {value} is out of range; use 1 to {max}"));
+            }
+        }
         if !matches!(self.kiosk.language.as_str(), "tr" | "en") {
             return Err(format!(
                 "kiosk.language: {:?} is not offered; use \"tr\" or \"en\"",
@@ -531,6 +544,14 @@ mod tests {
             assert!(!e.contains("Gizli") && !e.contains("99887766"), "{e}");
             assert!(e.contains("password") && e.contains("line 2"), "{e}");
         }
+    }
+
+    #[test]
+    fn durations_stay_in_range() {
+        let e = Settings::parse("[offline]\nmax_age_hours = 18446744073709551615\n").unwrap_err();
+        assert!(e.starts_with("offline.max_age_hours:"), "{e}");
+        let e = Settings::parse("[offline]\ncatalog_refresh_minutes = 0\n").unwrap_err();
+        assert!(e.starts_with("offline.catalog_refresh_minutes:"), "{e}");
     }
 
     #[test]

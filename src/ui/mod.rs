@@ -49,6 +49,7 @@ pub fn controller_config(settings: &Settings, commerce_url: Option<String>) -> C
         printer: Some(settings.printer.clone()).filter(|p| !p.port.is_empty()),
         scanner: Some(settings.scanner.clone()).filter(|s| !s.port.is_empty()),
         receipt: settings.receipt.clone(),
+        exit_on_panic: false,
     }
 }
 
@@ -332,6 +333,7 @@ pub fn run_kiosk(
         window.window().set_fullscreen(true);
     }
     let mut config = controller_config(&settings, commerce_url);
+    config.exit_on_panic = true;
     let demo = matches!(config.backend, Backend::Demo(_));
     if demo {
         tracing::info!("no commerce server configured: demo mode against the built-in simulator");

@@ -129,6 +129,8 @@ pub enum Update {
     },
     /// The receipt printer's state, after each change.
     Printer(crate::devices::printer::Report),
+    /// The sale controller failed; the kiosk is restarting.
+    Restarting,
     /// The offline queue refused the sale; the screen says why in its language.
     OfflineRefused(crate::offline::queue::Refusal),
     /// The offline banner: orders waiting, whether the line is down, a storage problem.
@@ -314,6 +316,7 @@ pub fn apply(window: &MainWindow, update: Update) {
             kiosk.set_print_jobs_waiting(report.waiting as i32);
         }
         Update::Show(view) => show(window, view),
+        Update::Restarting => kiosk.set_restarting(true),
     }
 }
 

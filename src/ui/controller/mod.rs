@@ -128,6 +128,9 @@ pub struct ControllerConfig {
     pub printer: Option<crate::settings::PrinterSettings>,
     pub scanner: Option<crate::settings::ScannerSettings>,
     pub receipt: crate::settings::ReceiptSettings,
+    /// End the process when the controller fails, so the device's service manager
+    /// starts the kiosk again (the kiosk's own run; tests and screenshots keep going).
+    pub exit_on_panic: bool,
 }
 
 /// Sends updates to the screen. On a real window it hops to the UI thread; in tests
@@ -174,6 +177,7 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
             }),
         );
     }
+    let (sink_for_panic, exit_on_panic) = (sink.clone(), config.exit_on_panic);
     let controller = Controller {
         printer,
         config,
@@ -190,9 +194,25 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         line_down: false,
         catalog_synced: None,
     };
-    tokio::spawn(controller.run(rx));
+    tokio::spawn(supervise(controller.run(rx), sink_for_panic, exit_on_panic));
     handle.send(Intent::Connect);
     handle
+}
+
+/// Runs the controller. If it panics, the screen says the kiosk is restarting (never a
+/// frozen "please wait") and, on a device, the process ends a moment later so that its
+/// service manager starts it again.
+async fn supervise(run: impl std::future::Future<Output = ()> + Send + 'static, sink: Sink, exit: bool) {
+    let Err(failure) = tokio::spawn(run).await else { return };
+    if !failure.is_panic() {
+        return;
+    }
+    tracing::error!("the sale controller failed; the kiosk restarts");
+    sink(Update::Restarting);
+    if exit {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        std::process::exit(70);
+    }
 }
 
 /// Where the sale in progress stands. One value at a time, so that a poller without its
@@ -541,5 +561,21 @@ impl Controller {
         } else {
             View::Basket
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_controller_that_panics_says_the_kiosk_is_restarting() {
+        let said = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let heard = said.clone();
+        let sink: Sink = Arc::new(move |update| heard.lock().unwrap().push(update));
+        supervise(async { panic!("a bug") }, sink.clone(), false).await;
+        assert!(matches!(said.lock().unwrap()[..], [Update::Restarting]));
+        supervise(async {}, sink, false).await;
+        assert_eq!(said.lock().unwrap().len(), 1, "a controller that ends says nothing");
     }
 }
