@@ -143,3 +143,31 @@ fn connections_opening_a_new_database_at_once_all_succeed() {
         }
     }
 }
+
+/// The catalog copy keeps what the server said of stock: a product sold out at the last
+/// sync is refused by `checkout --queue` too, naming it.
+#[tokio::test]
+async fn a_product_sold_out_at_the_last_sync_cannot_be_queued() {
+    use instore_kiosk::offline::queue::{self, NewOrder, OfflineSaleError};
+    let sim = start_sim(quick_scenario()).await;
+    assert!(sim.world().set_stock("SCK-030", 0));
+    let client = logged_in(&sim).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    catalog::sync(&client, &mut store).await.unwrap();
+    assert!(catalog::lookup(&store, "SCK-030").unwrap().unwrap().sold_out);
+    assert!(!catalog::lookup(&store, "8690000010011").unwrap().unwrap().sold_out);
+    let order = NewOrder {
+        payment_type: "pay_on_delivery".into(),
+        option_name: None,
+        choice: None,
+        contact: None,
+        lines: Vec::new(),
+    };
+    let allowed = vec!["pay_on_delivery".to_string()];
+    let limits = queue::Limits::from(&instore_kiosk::settings::Settings::default().offline);
+    let e = queue::enqueue_codes(&mut store, order, &["SCK-030".to_string()], &allowed, &limits).unwrap_err();
+    assert!(matches!(e, OfflineSaleError::SoldOut { .. }), "{e}");
+    assert!(e.to_string().contains("sold out"), "{e}");
+    assert_eq!(queue::waiting(&store).unwrap().0, 0);
+}

@@ -1,5 +1,6 @@
-//! The local copy of the catalog: code, product, name and price, as last seen on the
-//! server, so a scanned code is found and priced while the server is away.
+//! The local copy of the catalog: code, product, name, price and whether it was sold
+//! out, as last seen on the server, so a scanned code is found and priced while the
+//! server is away, and a product the server said was sold out is not sold offline.
 //!
 //! A sync replaces the whole copy in one transaction: a sale never sees half a catalog.
 
@@ -15,6 +16,8 @@ pub struct LocalProduct {
     pub sku: String,
     pub name: String,
     pub price: Money,
+    /// The server said it was out of stock at the last sync.
+    pub sold_out: bool,
     /// When the server last said this (RFC 3339, UTC).
     pub synced_at: String,
 }
@@ -25,10 +28,12 @@ pub fn replace(store: &mut Store, products: &[Product]) -> Result<usize> {
     store.write(|tx| {
         tx.execute("DELETE FROM catalog", [])?;
         let mut insert = tx.prepare(
-            "INSERT OR REPLACE INTO catalog (code, pk, sku, name, price, synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT OR REPLACE INTO catalog (code, pk, sku, name, price, sold_out, synced_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for product in products {
             let price = crate::commerce::money::wire(product.price);
+            let sold_out = !product.in_stock || product.stock.is_some_and(|units| units <= 0);
             let codes = product.barcode.iter().chain(std::iter::once(&product.sku));
             for code in codes.filter(|c| !c.trim().is_empty()) {
                 insert.execute(params![
@@ -37,6 +42,7 @@ pub fn replace(store: &mut Store, products: &[Product]) -> Result<usize> {
                     product.sku,
                     product.name,
                     price,
+                    sold_out,
                     now
                 ])?;
             }
@@ -49,7 +55,7 @@ pub fn replace(store: &mut Store, products: &[Product]) -> Result<usize> {
 pub fn lookup(store: &Store, code: &str) -> Result<Option<LocalProduct>> {
     store.read(|db| {
         db.query_row(
-            "SELECT pk, sku, name, price, synced_at FROM catalog WHERE code = ?1",
+            "SELECT pk, sku, name, price, sold_out, synced_at FROM catalog WHERE code = ?1",
             params![code.trim()],
             |row| {
                 let price: String = row.get(3)?;
@@ -58,7 +64,8 @@ pub fn lookup(store: &Store, code: &str) -> Result<Option<LocalProduct>> {
                     sku: row.get(1)?,
                     name: row.get(2)?,
                     price: price.parse().unwrap_or_default(),
-                    synced_at: row.get(4)?,
+                    sold_out: row.get(4)?,
+                    synced_at: row.get(5)?,
                 })
             },
         )

@@ -45,6 +45,8 @@ pub enum OfflineSaleError {
     NotAllowed { payment_type: String, allowed: Vec<String> },
     #[error("no product has the code {0:?} in the local catalog (run 'catalog sync' while online)")]
     UnknownCode(String),
+    #[error("{name} ({code}) was sold out when the catalog was last synced; it cannot be sold offline")]
+    SoldOut { code: String, name: String },
     #[error("the offline sale is refused: {0}")]
     Refused(Refusal),
     #[error(transparent)]
@@ -70,6 +72,12 @@ pub fn enqueue_codes(
     for code in codes {
         let product =
             super::catalog::lookup(store, code)?.ok_or_else(|| OfflineSaleError::UnknownCode(code.clone()))?;
+        if product.sold_out {
+            return Err(OfflineSaleError::SoldOut {
+                code: code.clone(),
+                name: product.name,
+            });
+        }
         add_scanned(&mut lines, &product, code);
     }
     match enqueue(store, &NewOrder { lines, ..order }, limits) {

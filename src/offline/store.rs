@@ -103,6 +103,9 @@ const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE orders ADD COLUMN why TEXT;  -- JSON: the facts of a set-aside reason
 ",
+    "
+    ALTER TABLE catalog ADD COLUMN sold_out INTEGER NOT NULL DEFAULT 0;  -- at the last sync
+",
 ];
 
 /// An open database.

@@ -43,6 +43,8 @@ pub enum Notice {
     Failed(String),
     /// Offline, and the kiosk has no catalog copy to price a scan from.
     NoCatalog,
+    /// Offline, and the product was sold out at the last sync: not sold.
+    SoldOut(String),
     Clear,
 }
 
@@ -244,6 +246,7 @@ pub fn apply(window: &MainWindow, update: Update) {
                 Notice::NotFound(code) => (NoticeKind::NotFound, code),
                 Notice::Failed(detail) => (NoticeKind::Failed, detail),
                 Notice::NoCatalog => (NoticeKind::NoCatalog, String::new()),
+                Notice::SoldOut(name) => (NoticeKind::SoldOut, name),
                 Notice::Clear => (NoticeKind::None, String::new()),
             };
             adapter.set_notice_kind(kind);

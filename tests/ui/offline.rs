@@ -501,3 +501,29 @@ fn a_card_payment_whose_answer_was_lost_is_read_back_not_sold_again() {
     assert_eq!(sim.world().all_orders().len(), 2, "placed once");
     assert!(queued_orders(data.path()).is_empty());
 }
+
+/// A product the server said was sold out at the last catalog sync is not sold offline:
+/// the order would be set aside later, after the customer left believing it was taken.
+#[test]
+fn a_product_sold_out_at_the_last_sync_is_not_sold_offline() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    assert!(sim.world().set_stock("SCK-030", 0));
+    let data = tempfile::tempdir().unwrap();
+    let k = Kiosk::launch_with(rt, settings_for(Some(sim.url())), Some(data.path().to_path_buf()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    wait_for_catalog_copy(data.path());
+
+    sim.world().scenario.faults.drop_rate = 1.0;
+    k.type_code("8690000010011");
+    k.wait("one line, priced offline", |w| basket_lines(w) == 1);
+    k.type_code("8690000010059");
+    k.wait("the notice", |w| {
+        w.global::<BasketAdapter>().get_notice_kind() == NoticeKind::SoldOut
+    });
+    assert_eq!(
+        k.text("CodeEntry::message"),
+        "Çorap 3'lü Paket was sold out when this kiosk last heard from the store server, so it cannot be sold while offline."
+    );
+    assert_eq!(basket_lines(&k.window), 1, "not added");
+}

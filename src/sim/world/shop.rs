@@ -95,6 +95,17 @@ impl World {
         }
     }
 
+    /// Sets one product's stock, as a store's back office would; `false` for an unknown SKU.
+    pub fn set_stock(&mut self, sku: &str, units: i64) -> bool {
+        match self.catalog.iter_mut().find(|p| p.sku == sku) {
+            Some(product) => {
+                product.stock = units;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Changes a product's price, as a store's back office would.
     pub fn set_price(&mut self, sku: &str, price: Money) -> bool {
         match self.catalog.iter_mut().find(|p| p.sku == sku) {

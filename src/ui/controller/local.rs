@@ -284,6 +284,9 @@ impl Controller {
                     .as_ref()
                     .ok_or_else(|| Failure::Other("no offline store".into()))?;
                 let notice = match crate::offline::catalog::lookup(store, code) {
+                    // The server said it was sold out: an offline order for it would be
+                    // set aside later, after the customer left believing it was taken.
+                    Ok(Some(product)) if product.sold_out => Notice::SoldOut(product.name),
                     Ok(Some(product)) => {
                         if let Some(sale) = self.sale.local_mut() {
                             sale.add(&product, code);
@@ -526,6 +529,7 @@ mod tests {
             sku: "SOCK".into(),
             name: "Socks".into(),
             price: Money::new(11999, 2),
+            sold_out: false,
             synced_at: String::new(),
         };
         let mut sale = LocalSale::default();
