@@ -33,7 +33,11 @@ pub fn replace(store: &mut Store, products: &[Product]) -> Result<usize> {
         )?;
         for product in products {
             let price = crate::commerce::money::wire(product.price);
-            let sold_out = !product.in_stock || product.stock.is_some_and(|units| units <= 0);
+            // The count where the server gives one; else its in-stock flag.
+            let sold_out = match product.stock {
+                Some(units) => units <= 0,
+                None => !product.in_stock,
+            };
             let codes = product.barcode.iter().chain(std::iter::once(&product.sku));
             for code in codes.filter(|c| !c.trim().is_empty()) {
                 insert.execute(params![

@@ -77,6 +77,8 @@ fn scratch_queue(dir: &Path) -> anyhow::Result<()> {
             name: p.name,
             price: p.price,
             barcode: Some(p.barcode),
+            stock: Some(p.stock),
+            in_stock: p.stock > 0,
             ..Default::default()
         })
         .collect();
