@@ -445,3 +445,36 @@ async fn the_cashier_cannot_pay_an_unknown_number() {
         reqwest::StatusCode::NOT_FOUND
     );
 }
+
+/// An answer too large to be a commerce answer (a misconfigured proxy, a download) is
+/// an error naming its size, read in bounded memory, never a kiosk out of memory.
+#[tokio::test]
+async fn an_endless_answer_is_refused_at_its_size_limit() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = [0u8; 4096];
+        let _ = socket.read(&mut request).await;
+        // No length: the client only learns the size by reading.
+        let _ = socket
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n")
+            .await;
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..40 {
+            if socket.write_all(&chunk).await.is_err() {
+                break;
+            }
+        }
+    });
+    let client =
+        instore_kiosk::commerce::CommerceClient::new(instore_kiosk::commerce::ClientConfig::new(&url).unwrap())
+            .unwrap();
+    let error = client.basket().await.unwrap_err();
+    assert!(
+        matches!(error, CommerceError::Malformed { .. }) && error.to_string().contains("larger than 16 MiB"),
+        "{error}"
+    );
+    server.abort();
+}

@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 use url::Url;
 
 /// Where the server is and how long to wait for it.
+/// The largest answer the client reads (a whole catalog page is a few hundred KiB).
+const MAX_ANSWER_BYTES: usize = 16 << 20;
+
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     pub base_url: Url,
@@ -489,11 +492,25 @@ impl CommerceClient {
     }
 
     async fn execute(&self, builder: reqwest::RequestBuilder, what: &str) -> Result<(StatusCode, Vec<u8>)> {
-        let response = builder.send().await.map_err(|e| self.transport_error(e))?;
+        let mut response = builder.send().await.map_err(|e| self.transport_error(e))?;
         let status = response.status();
-        let bytes = response.bytes().await.map_err(|e| self.transport_error(e))?;
+        let too_large = || CommerceError::Malformed {
+            what: what.to_string(),
+            detail: format!("the answer is larger than {} MiB", MAX_ANSWER_BYTES >> 20),
+        };
+        if response.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
+            return Err(too_large());
+        }
+        // Read in chunks, so an answer without a length cannot fill the memory either.
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport_error(e))? {
+            if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         tracing::trace!(what, status = status.as_u16(), bytes = bytes.len(), "answer");
-        Ok((status, bytes.to_vec()))
+        Ok((status, bytes))
     }
 
     fn transport_error(&self, e: reqwest::Error) -> CommerceError {

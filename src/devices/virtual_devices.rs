@@ -75,6 +75,7 @@ impl VirtualPrinter {
                         Err(e) => tracing::warn!(error = %e, "the virtual printer could not draw the receipt"),
                     }
                     tracing::info!(file = %stem.with_extension("txt").display(), "virtual printer: receipt printed");
+                    keep_newest(&dir, RECEIPTS_KEPT);
                 }
             }
         })?;
@@ -82,6 +83,35 @@ impl VirtualPrinter {
             path,
             out_dir: out_dir.to_path_buf(),
         })
+    }
+}
+
+/// How many receipts the virtual printer keeps (as text and PNG); older ones go.
+const RECEIPTS_KEPT: u64 = 200;
+
+/// Removes the virtual printer's receipts older than the newest `kept`, so a demo kiosk
+/// left running for months does not fill its disk.
+fn keep_newest(dir: &Path, kept: u64) {
+    let number = |path: &Path| {
+        path.file_stem()?
+            .to_str()?
+            .strip_prefix("receipt-")?
+            .parse::<u64>()
+            .ok()
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let receipts: Vec<(u64, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter_map(|path| number(&path).map(|n| (n, path)))
+        .collect();
+    let Some(newest) = receipts.iter().map(|(n, _)| *n).max() else {
+        return;
+    };
+    for (n, path) in receipts {
+        if n + kept <= newest {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -170,5 +200,37 @@ pub fn attach(
                 scanner.port.clear();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_the_newest_receipts_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in 1..=10 {
+            for ext in ["txt", "png"] {
+                std::fs::write(dir.path().join(format!("receipt-{n:04}.{ext}")), b"x").unwrap();
+            }
+        }
+        std::fs::write(dir.path().join("notes.txt"), b"kept").unwrap();
+        super::keep_newest(dir.path(), 3);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                "notes.txt",
+                "receipt-0008.png",
+                "receipt-0008.txt",
+                "receipt-0009.png",
+                "receipt-0009.txt",
+                "receipt-0010.png",
+                "receipt-0010.txt"
+            ]
+        );
     }
 }

@@ -538,10 +538,42 @@ fn local_time(rfc3339: &str) -> String {
 /// Decoded pixels: width, height, RGBA bytes. Plain data, so it can cross threads.
 pub type Pixels = (u32, u32, Vec<u8>);
 
-/// Decodes a PNG or JPEG (the cash-register barcode, a bank's logo) for the screen.
+/// Decodes a PNG or JPEG (the cash-register barcode, a bank's logo) for the screen. A
+/// picture larger than any screen is refused before it is decoded: a few KiB of PNG can
+/// declare gigabytes of pixels.
 pub fn decode_image(bytes: &[u8]) -> Result<Pixels, String> {
-    let image = image::load_from_memory(bytes).map_err(|e| e.to_string())?.to_rgba8();
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(4096);
+    limits.max_image_height = Some(4096);
+    limits.max_alloc = Some(64 << 20);
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    reader.limits(limits);
+    let image = reader.decode().map_err(|e| e.to_string())?.to_rgba8();
     Ok((image.width(), image.height(), image.into_raw()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_picture_larger_than_a_screen_is_refused_before_decoding() {
+        let png = |width: u32, height: u32| {
+            let mut out = Vec::new();
+            let mut encoder = png::Encoder::new(&mut out, width, height);
+            encoder.set_color(png::ColorType::Grayscale);
+            let mut writer = encoder.write_header().unwrap();
+            writer.write_image_data(&vec![0; (width * height) as usize]).unwrap();
+            drop(writer);
+            out
+        };
+        assert_eq!(decode_image(&png(3, 2)).unwrap().0, 3);
+        let tall = png(1, 5000);
+        assert!(tall.len() < 10_000, "a small file");
+        assert!(decode_image(&tall).is_err());
+    }
 }
 
 fn to_slint_image((width, height, rgba): &Pixels) -> slint::Image {

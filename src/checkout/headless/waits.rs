@@ -131,7 +131,13 @@ async fn decide_at_service(url: &str, approve: bool) -> Result<Vec<(String, Stri
             detail: e.to_string(),
         })
     };
-    let answer: Value = reqwest::Client::new()
+    // Like every request the kiosk makes, this one gives up in bounded time.
+    let client = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(unreachable)?;
+    let answer: Value = client
         .post(url)
         .header("Accept", "application/json")
         .form(&[("decision", if approve { "approve" } else { "decline" })])
