@@ -554,6 +554,13 @@ pub fn decode_image(bytes: &[u8]) -> Result<Pixels, String> {
     Ok((image.width(), image.height(), image.into_raw()))
 }
 
+
+fn to_slint_image((width, height, rgba): &Pixels) -> slint::Image {
+    slint::Image::from_rgba8(SharedPixelBuffer::<slint::Rgba8Pixel>::clone_from_slice(
+        rgba, *width, *height,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,10 +581,4 @@ mod tests {
         assert!(tall.len() < 10_000, "a small file");
         assert!(decode_image(&tall).is_err());
     }
-}
-
-fn to_slint_image((width, height, rgba): &Pixels) -> slint::Image {
-    slint::Image::from_rgba8(SharedPixelBuffer::<slint::Rgba8Pixel>::clone_from_slice(
-        rgba, *width, *height,
-    ))
 }
