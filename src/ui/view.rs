@@ -554,7 +554,6 @@ pub fn decode_image(bytes: &[u8]) -> Result<Pixels, String> {
     Ok((image.width(), image.height(), image.into_raw()))
 }
 
-
 fn to_slint_image((width, height, rgba): &Pixels) -> slint::Image {
     slint::Image::from_rgba8(SharedPixelBuffer::<slint::Rgba8Pixel>::clone_from_slice(
         rgba, *width, *height,
