@@ -82,6 +82,8 @@ pub struct Faults {
     /// or not the client still waits: a server that answers after the client gave up.
     pub late_page: Option<String>,
     pub late_ms: u64,
+    /// Requests whose path starts with one of these are answered 503, unprocessed.
+    pub unavailable_paths: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -151,10 +151,11 @@ async fn faults(State(shared): State<Shared>, request: Request, next: Next) -> R
     let (latency, drop, fail, malformed, lose) = {
         let mut world = shared.lock();
         let f = world.scenario.faults.clone();
+        let path = request.uri().path();
         (
             world.scenario.latency_ms,
             world.roll(f.drop_rate),
-            world.roll(f.server_error_rate),
+            world.roll(f.server_error_rate) || f.unavailable_paths.iter().any(|p| path.starts_with(p.as_str())),
             world.roll(f.malformed_rate),
             world.roll(f.lose_answer_rate),
         )

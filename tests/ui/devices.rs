@@ -185,3 +185,51 @@ fn a_printer_that_cannot_be_reached_is_shown_and_the_receipt_waits() {
         "the receipt is kept"
     );
 }
+
+/// The order is placed but its record cannot be read back: the slip is still printed,
+/// from what the kiosk knows, so "Reprint last receipt" gives this customer's slip and
+/// not the previous customer's.
+#[test]
+fn a_sale_whose_order_cannot_be_read_back_still_prints_its_slip() {
+    use common::escpos::decode;
+    use common::printer::{answering, terminal, FakePrinter};
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let data = tempfile::tempdir().unwrap();
+    let (master, path) = terminal();
+    let printer = FakePrinter::start(master, answering());
+    let mut settings = settings_for(Some(sim.url()));
+    settings.printer.port = path;
+    let k = Kiosk::launch_with(rt, settings, Some(data.path().to_path_buf()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    let cuts = || decode(&printer.bytes()).cuts;
+    let wait_for = |n: usize, what: &str| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while cuts() < n {
+            assert!(Instant::now() < deadline, "{what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+
+    sim.world().scenario.faults.unavailable_paths = vec!["/orders/completed/".into()];
+    k.sell_socks_on_delivery();
+    let number = k.text("ThankYouPage::order-number");
+    wait_for(1, "no slip for an order that could not be read back");
+    let printed = decode(&printer.bytes());
+    let text = printed.text();
+    assert!(text.contains("Çorap 3'lü Paket"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("TOPLAM") && l.ends_with("129,89 TL")),
+        "{text}"
+    );
+    assert_eq!(printed.barcodes, [number.clone()]);
+
+    k.tap("New sale");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.tap("Orders");
+    k.wait("the orders", |w| kiosk_screen(w) == Screen::Orders);
+    k.tap("Reprint last receipt");
+    wait_for(2, "no reprint");
+    assert_eq!(decode(&printer.bytes()).barcodes, [number.clone(), number]);
+}

@@ -278,6 +278,9 @@ impl Controller {
     /// customer are answered at once.
     pub(super) async fn show_answer(&mut self, mut answer: CheckoutResponse) -> Result<(), Failure> {
         let mut chosen = self.chosen();
+        // What the customer agreed to pay on the step just answered; the thank-you
+        // answer's pre_order already describes the emptied basket.
+        let agreed = self.sale.step().and_then(|s| due(&s.answer));
         for _ in 0..8 {
             if let Some(errors) = &answer.errors {
                 tracing::info!(errors = %errors.summary(), "the server refused the step");
@@ -419,7 +422,7 @@ impl Controller {
                 Page::ThankYou(ctx) => {
                     // The checkout is over: the step (and any register poller) ends.
                     self.sale = Sale::Basket;
-                    let view = self.thank_you(&ctx, &chosen, amount).await?;
+                    let view = self.thank_you(&ctx, &chosen, &answer, agreed).await?;
                     self.show(Sale::ThankYou { local: None }, view);
                     return Ok(());
                 }
@@ -438,23 +441,24 @@ impl Controller {
         &mut self,
         ctx: &crate::commerce::pages::ThankYouContext,
         chosen: &Chosen,
-        amount: String,
+        answer: &CheckoutResponse,
+        agreed: Option<Money>,
     ) -> Result<View, Failure> {
-        let order = self.client()?.completed_order(&ctx.redirect_url).await;
-        let (number, total) = match &order {
-            Ok(order) => (order.number.clone(), format_try(order.amount)),
+        let order = match self.client()?.completed_order(&ctx.redirect_url).await {
+            Ok(order) => order,
             Err(e) => {
+                // The order is placed: its slip is printed from what the kiosk knows,
+                // never skipped (a reprint would then give the previous customer's).
                 tracing::warn!(error = %e, "order placed; reading it back failed");
-                (ctx.order_id.0.clone(), amount)
+                self.known_order(ctx, chosen, answer, agreed)
             }
         };
+        let (number, total) = (order.number.clone(), format_try(order.amount));
         let method = chosen.option.as_ref().map(|o| o.name.clone()).unwrap_or_default();
         tracing::info!(order = %number, %method, "sale completed");
-        if let Ok(order) = &order {
-            let link = self.client()?.url(&ctx.redirect_url).ok().map(|u| u.to_string());
-            let receipt = crate::devices::receipt::for_order(order, link, &self.config.receipt);
-            self.print(receipt);
-        }
+        let link = self.client()?.url(&ctx.redirect_url).ok().map(|u| u.to_string());
+        let receipt = crate::devices::receipt::for_order(&order, link, &self.config.receipt);
+        self.print(receipt);
         if let Ok(basket) = self.client()?.basket().await {
             self.emit_basket(&basket);
         }
@@ -466,6 +470,46 @@ impl Controller {
             reset_in: self.config.thank_you_seconds as i32,
             pending: false,
         })
+    }
+
+    /// The order as the kiosk knows it when the server's record cannot be read: the
+    /// basket it paid for, the amount the server last said, the option chosen.
+    fn known_order(
+        &self,
+        ctx: &crate::commerce::pages::ThankYouContext,
+        chosen: &Chosen,
+        answer: &CheckoutResponse,
+        agreed: Option<Money>,
+    ) -> crate::commerce::OrderRecord {
+        let pre_order = answer.pre_order.as_ref();
+        let items = self
+            .server_basket
+            .iter()
+            .flat_map(|b| &b.basketitem_set)
+            .map(|item| crate::commerce::OrderLine {
+                sku: item.product.sku.clone(),
+                name: item.product.name.clone(),
+                quantity: item.quantity,
+                unit_price: item.unit_price,
+                total_amount: item.total_amount,
+            })
+            .collect();
+        crate::commerce::OrderRecord {
+            number: ctx.order_id.0.clone(),
+            amount: agreed.or_else(|| due(answer)).unwrap_or_default(),
+            payment_type: chosen
+                .option
+                .as_ref()
+                .map(|o| o.payment_type.clone())
+                .unwrap_or_default(),
+            payment_option: chosen.option.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+            installment_count: pre_order
+                .and_then(|p| p.installment.as_ref())
+                .map(|i| i.installment_count),
+            items,
+            created_date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ..Default::default()
+        }
     }
 
     /// A bank's logo, fetched once; a missing or unreadable logo leaves just the name.
@@ -489,13 +533,16 @@ impl Controller {
 }
 
 /// The amount due as the server last said it.
-fn amount(answer: &CheckoutResponse) -> String {
-    let amount: Money = answer
+fn due(answer: &CheckoutResponse) -> Option<Money> {
+    answer
         .pre_order
         .as_ref()
         .and_then(|p| p.total_amount.or(p.unpaid_amount))
-        .unwrap_or_default();
-    format_try(amount)
+}
+
+/// The amount due as the server last said it, for the screen.
+fn amount(answer: &CheckoutResponse) -> String {
+    format_try(due(answer).unwrap_or_default())
 }
 
 fn flag(yes: bool) -> &'static str {
