@@ -223,7 +223,7 @@ fn a_sale_whose_order_cannot_be_read_back_still_prints_its_slip() {
             .any(|l| l.starts_with("TOPLAM") && l.ends_with("129,89 TL")),
         "{text}"
     );
-    assert_eq!(printed.barcodes, [number.clone()]);
+    assert_eq!(printed.barcodes, std::slice::from_ref(&number));
 
     k.tap("New sale");
     k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
