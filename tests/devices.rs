@@ -181,6 +181,41 @@ fn out_of_paper_keeps_the_job_tells_the_clerk_and_prints_when_paper_is_back() {
     });
 }
 
+/// Paper runs out in the middle of a receipt: the status after the job says so, so the
+/// job is not done; with paper back it prints again, whole, from its first byte.
+#[test]
+fn paper_running_out_mid_receipt_prints_the_receipt_again_whole() {
+    let data = tempfile::tempdir().unwrap();
+    queue_sample(data.path());
+    let (master, path) = terminal();
+    let device = FakePrinter::start(
+        master,
+        Behaviour {
+            paper_out_after: Some(200),
+            ..answering()
+        },
+    );
+    let (reporter, seen) = reports();
+    let _printer = printer::spawn(settings(&path), data.path().to_path_buf(), reporter);
+    wait_for("the paper-out report", 10, || {
+        seen.lock()
+            .unwrap()
+            .iter()
+            .any(|r| r.problem == Some(Problem::PaperOut) && r.waiting == 1)
+    });
+    assert_eq!(waiting_jobs(data.path()), 1, "half a receipt is not a printed receipt");
+    assert_eq!(decode(&device.bytes()).cuts, 0);
+
+    {
+        let mut behaviour = device.behaviour.lock().unwrap();
+        behaviour.paper_out_after = None;
+        behaviour.paper = Some(PAPER_PRESENT);
+    }
+    wait_for("the job printed", 10, || waiting_jobs(data.path()) == 0);
+    let printed = decode(&device.bytes());
+    assert_eq!(printed.cuts, 1, "the whole receipt, once");
+}
+
 #[test]
 fn a_printer_that_never_answers_status_still_gets_the_receipt() {
     let data = tempfile::tempdir().unwrap();
@@ -192,6 +227,7 @@ fn a_printer_that_never_answers_status_still_gets_the_receipt() {
             printer: None,
             paper: None,
             hang_up_after: None,
+            paper_out_after: None,
         },
     );
     let (reporter, _seen) = reports();

@@ -358,25 +358,35 @@ fn run(settings: PrinterSettings, data_dir: PathBuf, report: Reporter, wake: mps
         }
         let started = Instant::now();
         let sent = send(open.as_mut(), &job.bytes).and_then(|()| {
-            // The answer to a status question comes after every byte before it.
+            // The answer to a status question comes after every byte before it; what it
+            // says counts too: paper that ran out mid-receipt means half a receipt.
             if answers_status {
-                match ask(
-                    open.as_mut(),
-                    RealTimeStatusRequest::Printer,
-                    wait.max(Duration::from_secs(2)),
-                )? {
-                    Some(_) => Ok(()),
-                    None => Err(std::io::Error::new(
+                match status(open.as_mut(), wait.max(Duration::from_secs(2)))? {
+                    Status::Ready => Ok(None),
+                    Status::Blocked(problem) => Ok(Some(problem)),
+                    Status::Silent => Err(std::io::Error::new(
                         std::io::ErrorKind::TimedOut,
                         "the printer did not confirm the job",
                     )),
                 }
             } else {
-                Ok(())
+                Ok(None)
             }
         });
         match sent {
-            Ok(()) => {
+            Ok(Some(problem)) => {
+                tracing::warn!(
+                    job = job.id,
+                    ?problem,
+                    "the printer stopped during the job; it prints again whole"
+                );
+                let _ = mark_failed(&mut store, job.id, &format!("{problem:?} during the job"));
+                tell(Some(problem), &store);
+                if pause(&wake) {
+                    return;
+                }
+            }
+            Ok(None) => {
                 tracing::info!(
                     job = job.id,
                     reference = %job.reference,

@@ -13,6 +13,9 @@ pub struct Behaviour {
     pub paper: Option<u8>,
     /// Hangs up after receiving this many job bytes.
     pub hang_up_after: Option<usize>,
+    /// Runs out of paper after receiving this many job bytes: the paper answer turns
+    /// to paper end, and the bytes after it are not printed.
+    pub paper_out_after: Option<usize>,
 }
 
 pub const ONLINE: u8 = 0b0001_0010;
@@ -64,6 +67,12 @@ impl FakePrinter {
                         continue;
                     }
                     let mut got = r.lock().unwrap();
+                    let paper_out_after = b.lock().unwrap().paper_out_after;
+                    if paper_out_after.is_some_and(|l| got.len() >= l) {
+                        b.lock().unwrap().paper = Some(PAPER_END);
+                        i += 1;
+                        continue;
+                    }
                     got.push(pending[i]);
                     let limit = b.lock().unwrap().hang_up_after;
                     if limit.is_some_and(|l| got.len() >= l) {
@@ -92,6 +101,7 @@ pub fn answering() -> Behaviour {
         printer: Some(ONLINE),
         paper: Some(PAPER_PRESENT),
         hang_up_after: None,
+        paper_out_after: None,
     }
 }
 
