@@ -218,6 +218,8 @@ pub struct OfflineSettings {
     pub price_tolerance_percent: rust_decimal::Decimal,
     /// The local catalog copy is refreshed this often while online.
     pub catalog_refresh_minutes: u64,
+    /// Orders sent longer ago than this leave the queue, with their journal.
+    pub retention_days: u64,
 }
 
 impl Default for OfflineSettings {
@@ -230,6 +232,7 @@ impl Default for OfflineSettings {
             max_age_hours: 72,
             price_tolerance_percent: rust_decimal::Decimal::new(5, 0),
             catalog_refresh_minutes: 30,
+            retention_days: 30,
         }
     }
 }
@@ -414,6 +417,7 @@ impl Settings {
         let o = &self.offline;
         for (name, value, max) in [
             ("offline.max_age_hours", o.max_age_hours, 24 * 365),
+            ("offline.retention_days", o.retention_days, 3650),
             (
                 "offline.catalog_refresh_minutes",
                 o.catalog_refresh_minutes,

@@ -419,6 +419,54 @@ async fn a_step_answered_after_the_client_gave_up_is_looked_up_before_any_new_at
     );
 }
 
+/// Sent orders past the retention period leave the queue with their journal; waiting
+/// and set-aside orders stay, however old.
+#[test]
+fn sent_orders_past_their_retention_are_pruned_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut take = || {
+        queue::enqueue(&mut store, &socks_order("pay_later", 1), &limits())
+            .unwrap()
+            .reference
+    };
+    let (old_sent, new_sent, old_waiting, old_aside) = (take(), take(), take(), take());
+    queue::record(&mut store, &old_sent, State::Sent, "sent", Some("1001"), Some("1001")).unwrap();
+    queue::record(&mut store, &new_sent, State::Sent, "sent", Some("1002"), Some("1002")).unwrap();
+    queue::set_aside(
+        &mut store,
+        &old_aside,
+        &queue::SetAsideReason::Other {
+            detail: "a clerk looks".into(),
+        },
+    )
+    .unwrap();
+    let long_ago = (chrono::Utc::now() - chrono::Duration::days(40)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    store
+        .write(|tx| {
+            for reference in [&old_sent, &old_waiting, &old_aside] {
+                tx.execute(
+                    "UPDATE orders SET created_at = ?2, updated_at = ?2 WHERE reference = ?1",
+                    rusqlite::params![reference, long_ago],
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+
+    let removed = queue::prune_sent(&mut store, Duration::from_secs(30 * 24 * 3600)).unwrap();
+    assert_eq!(removed, 1);
+    let left: Vec<String> = queue::list(&store).unwrap().into_iter().map(|o| o.reference).collect();
+    assert!(!left.contains(&old_sent));
+    for kept in [&new_sent, &old_waiting, &old_aside] {
+        assert!(left.contains(kept), "{kept} was removed");
+    }
+    assert!(
+        queue::journal(&store, &old_sent).unwrap().is_empty(),
+        "its journal went too"
+    );
+}
+
 fn kiosk(data: &std::path::Path, args: &[&str]) -> Command {
     let mut command = Command::new(BIN);
     command

@@ -433,6 +433,25 @@ pub fn claim(store: &mut Store, reference: &str) -> StoreResult<bool> {
     })
 }
 
+/// Removes the orders sent longer than `older_than` ago, with their journal, so the
+/// database does not grow forever; waiting and set-aside orders are never removed.
+/// Returns how many orders went.
+pub fn prune_sent(store: &mut Store, older_than: Duration) -> StoreResult<usize> {
+    let cutoff = chrono::Utc::now() - chrono::Duration::from_std(older_than).unwrap_or(chrono::Duration::MAX);
+    let cutoff = cutoff.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    store.write(|tx| {
+        tx.execute(
+            "DELETE FROM journal WHERE reference IN
+                (SELECT reference FROM orders WHERE state = 'sent' AND updated_at < ?1)",
+            params![cutoff],
+        )?;
+        tx.execute(
+            "DELETE FROM orders WHERE state = 'sent' AND updated_at < ?1",
+            params![cutoff],
+        )
+    })
+}
+
 /// Sets an order aside for a clerk, with its reason as words and as facts.
 pub fn set_aside(store: &mut Store, reference: &str, why: &SetAsideReason) -> StoreResult<()> {
     let sentence = why.to_string();

@@ -44,6 +44,7 @@ pub fn controller_config(settings: &Settings, commerce_url: Option<String>) -> C
         tick_every: Duration::from_secs(10),
         price_tolerance_percent: settings.offline.price_tolerance_percent,
         catalog_every: Duration::from_secs(settings.offline.catalog_refresh_minutes.max(1) * 60),
+        retention: Duration::from_secs(settings.offline.retention_days * 24 * 3600),
         offline_payment_types: settings.offline.payment_types.clone(),
         limits: crate::offline::queue::Limits::from(&settings.offline),
         printer: Some(settings.printer.clone()).filter(|p| !p.port.is_empty()),

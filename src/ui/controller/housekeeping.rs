@@ -25,6 +25,7 @@ pub(super) enum Found {
 impl Controller {
     pub(super) async fn housekeeping(&mut self) -> Found {
         self.open_store();
+        self.prune();
         let Some(client) = self.client.clone() else {
             return Found::SignedOut;
         };
@@ -75,6 +76,21 @@ impl Controller {
         } else {
             Found::LineUp
         }
+    }
+
+    /// Once a day: sent orders past their retention leave the queue.
+    fn prune(&mut self) {
+        const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+        if self.pruned.is_some_and(|at| at.elapsed() < DAY) {
+            return;
+        }
+        let Some(store) = self.store.as_mut() else { return };
+        match crate::offline::queue::prune_sent(store, self.config.retention) {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "sent orders past their retention removed"),
+            Err(e) => tracing::warn!(error = %e, "sent orders could not be pruned"),
+        }
+        self.pruned = Some(Instant::now());
     }
 
     /// No sale is in progress: no step open and an empty basket on screen.

@@ -121,6 +121,8 @@ pub struct ControllerConfig {
     pub price_tolerance_percent: Money,
     /// How often the local catalog copy is refreshed while online.
     pub catalog_every: Duration,
+    /// Sent orders older than this leave the queue (checked once a day).
+    pub retention: Duration,
     /// Strategies that may be sold while the server cannot be reached.
     pub offline_payment_types: Vec<String>,
     pub limits: Limits,
@@ -193,6 +195,7 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         store_problem: None,
         line_down: false,
         catalog_synced: None,
+        pruned: None,
     };
     tokio::spawn(supervise(controller.run(rx), sink_for_panic, exit_on_panic));
     handle.send(Intent::Connect);
@@ -363,6 +366,8 @@ struct Controller {
     line_down: bool,
     /// When the local catalog copy was last refreshed by this kiosk.
     catalog_synced: Option<Instant>,
+    /// When sent orders past their retention were last removed.
+    pruned: Option<Instant>,
     printer: Option<crate::devices::printer::PrinterHandle>,
 }
 
