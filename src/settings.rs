@@ -415,6 +415,12 @@ impl Settings {
             }
         }
         let o = &self.offline;
+        if !(rust_decimal::Decimal::ZERO..=rust_decimal::Decimal::ONE_HUNDRED).contains(&o.price_tolerance_percent) {
+            return Err(format!(
+                "offline.price_tolerance_percent: {} is out of range; use 0 to 100",
+                o.price_tolerance_percent
+            ));
+        }
         for (name, value, max) in [
             ("offline.max_age_hours", o.max_age_hours, 24 * 365),
             ("offline.retention_days", o.retention_days, 3650),

@@ -40,6 +40,16 @@ fn parse_money_text(text: &str) -> Result<Decimal, String> {
 }
 
 /// Formats an amount for the wire and for logs: two decimal places, dot separator.
+/// The largest price the kiosk computes with: a trillion lira. A line's total and a
+/// basket's sum of prices this size stay far inside what `Decimal` holds, so the
+/// kiosk's own arithmetic on them cannot overflow (and panic).
+pub const MAX_PRICE: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+
+/// A price the kiosk can sell at: not negative, at most [`MAX_PRICE`].
+pub fn plausible_price(price: Decimal) -> bool {
+    price >= Decimal::ZERO && price <= MAX_PRICE
+}
+
 pub fn wire(amount: Decimal) -> String {
     format!("{:.2}", round_cents(amount))
 }
@@ -68,6 +78,16 @@ pub fn format_try(amount: Decimal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_largest_price_is_a_trillion_lira() {
+        assert_eq!(MAX_PRICE, Decimal::new(1_000_000_000_000, 0));
+        assert!(plausible_price(MAX_PRICE) && !plausible_price(MAX_PRICE + Decimal::ONE));
+        assert!(!plausible_price(Decimal::NEGATIVE_ONE) && plausible_price(Decimal::ZERO));
+        // A basket of the largest prices in the largest quantities still adds up.
+        let line = MAX_PRICE.checked_mul(Decimal::from(u32::MAX)).unwrap();
+        assert!(line.checked_mul(Decimal::from(1000)).is_some());
+    }
     use rust_decimal_macros_free::dec;
 
     mod rust_decimal_macros_free {

@@ -32,6 +32,11 @@ pub fn replace(store: &mut Store, products: &[Product]) -> Result<usize> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for product in products {
+            if !crate::commerce::money::plausible_price(product.price) {
+                // Sold offline, it would overflow the kiosk's own sums.
+                tracing::warn!(sku = %product.sku, price = %product.price, "not copied: an implausible price");
+                continue;
+            }
             let price = crate::commerce::money::wire(product.price);
             // The count where the server gives one; else its in-stock flag.
             let sold_out = match product.stock {
@@ -100,4 +105,28 @@ pub enum SyncError {
 pub async fn sync(client: &CommerceClient, store: &mut Store) -> std::result::Result<usize, SyncError> {
     let products = client.all_products().await?;
     Ok(replace(store, &products)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_product_with_an_implausible_price_is_not_copied() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let product = |sku: &str, price: Money| Product {
+            pk: Pk(sku.into()),
+            sku: sku.into(),
+            name: sku.into(),
+            price,
+            stock: Some(3),
+            in_stock: true,
+            ..Default::default()
+        };
+        let products = [product("SOCKS", Money::new(11999, 2)), product("ABSURD", Money::MAX)];
+        replace(&mut store, &products).unwrap();
+        assert!(lookup(&store, "SOCKS").unwrap().is_some());
+        assert!(lookup(&store, "ABSURD").unwrap().is_none());
+    }
 }

@@ -143,7 +143,13 @@ async fn attempt(
             }));
         };
         let allowed = line.unit_price * tolerance_percent / Money::ONE_HUNDRED;
-        if (item.unit_price - line.unit_price).abs() > allowed {
+        // Checked: the server's price may be anything; a difference too large to compute
+        // is a changed price like any other.
+        let changed = item
+            .unit_price
+            .checked_sub(line.unit_price)
+            .is_none_or(|difference| difference.abs() > allowed);
+        if changed {
             return Err(AttemptError::SetAside(SetAsideReason::PriceChanged {
                 product: line.name.clone(),
                 from: line.unit_price,

@@ -375,6 +375,8 @@ impl Controller {
                     let known: Vec<KnownChoice> = ctx
                         .payment_choices
                         .iter()
+                        // A fee the kiosk could not add to a total is never offered.
+                        .filter(|c| crate::commerce::money::plausible_price(c.price))
                         .map(|c| KnownChoice {
                             value: c.value.clone(),
                             label: c.label.clone(),
