@@ -478,3 +478,37 @@ async fn an_endless_answer_is_refused_at_its_size_limit() {
     );
     server.abort();
 }
+
+/// A server that pages its catalog without saying how many pages there are: the kiosk
+/// reads on to the first empty page, never taking the first page for the whole.
+#[tokio::test]
+async fn a_catalog_without_a_page_count_is_read_to_its_end() {
+    use axum::extract::Query;
+    use std::collections::HashMap;
+    let app = axum::Router::new().route(
+        "/list/",
+        axum::routing::get(|Query(query): Query<HashMap<String, String>>| async move {
+            let page: u32 = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            let products: Vec<serde_json::Value> = if page <= 3 {
+                (0..10)
+                    .map(|i| {
+                        let n = page * 100 + i;
+                        serde_json::json!({"pk": n, "sku": format!("SKU-{n}"), "name": format!("Product {n}"), "price": "10.00"})
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            axum::Json(serde_json::json!({"products": products, "pagination": {}}))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let client =
+        instore_kiosk::commerce::CommerceClient::new(instore_kiosk::commerce::ClientConfig::new(&url).unwrap())
+            .unwrap();
+    let products = client.all_products().await.unwrap();
+    assert_eq!(products.len(), 30, "all three pages");
+    server.abort();
+}

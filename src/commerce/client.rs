@@ -221,20 +221,27 @@ impl CommerceClient {
     }
 
     /// The whole catalog, every page of it.
+    /// The whole catalog, page by page: to the page count the server gives, or, where it
+    /// gives none, to the first empty page. A catalog that does not end within 1,000
+    /// pages is an error, never a part of it taken for the whole.
     pub async fn all_products(&self) -> Result<Vec<Product>> {
+        const MAX_PAGES: u32 = 1000;
         let mut products = Vec::new();
-        for page in 1..=1000u32 {
+        for page in 1..=MAX_PAGES {
             let body = self
                 .call(Method::GET, &format!("list/?page={page}"), Body::Empty, "catalog")
                 .await?;
             let list: ProductList = parse_json(&body, "catalog")?;
-            let last = list.pagination.num_pages.unwrap_or(1) <= page || list.products.is_empty();
+            let last = list.products.is_empty() || list.pagination.num_pages.is_some_and(|pages| page >= pages);
             products.extend(list.products);
             if last {
-                break;
+                return Ok(products);
             }
         }
-        Ok(products)
+        Err(CommerceError::Malformed {
+            what: "catalog".into(),
+            detail: format!("it did not end within {MAX_PAGES} pages"),
+        })
     }
 
     pub async fn basket(&self) -> Result<Basket> {
