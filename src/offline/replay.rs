@@ -314,6 +314,17 @@ fn stops_the_drain(error: &CommerceError) -> bool {
 /// Sends every waiting order, oldest first, until none is left or the line fails. An
 /// order refused or answered badly does not hold up the ones behind it.
 pub async fn drain(client: &CommerceClient, store: &mut Store, tolerance_percent: Money) -> StoreResult<DrainReport> {
+    drain_while(client, store, tolerance_percent, || true).await
+}
+
+/// [`drain`], asking `go_on` before each order: a drain the kiosk runs between sales
+/// stops after the order in hand when a customer starts one.
+pub async fn drain_while(
+    client: &CommerceClient,
+    store: &mut Store,
+    tolerance_percent: Money,
+    go_on: impl Fn() -> bool,
+) -> StoreResult<DrainReport> {
     let mut report = DrainReport::default();
     let pending: Vec<String> = queue::list(store)?
         .into_iter()
@@ -321,6 +332,9 @@ pub async fn drain(client: &CommerceClient, store: &mut Store, tolerance_percent
         .map(|o| o.reference)
         .collect();
     for reference in pending {
+        if !go_on() {
+            break;
+        }
         let outcome = replay_one(client, store, &reference, tolerance_percent).await?;
         let stop = matches!(&outcome, Outcome::Failed { error } if stops_the_drain(error));
         report.outcomes.push((reference, outcome));

@@ -2,7 +2,7 @@
 //! a line that drops mid-sale, a kiosk that starts offline, the queue's limits, and a
 //! database that is damaged or read-only.
 
-use super::common::{self, free_loopback_port};
+use super::common::{self, free_loopback_port, EMAIL};
 use super::harness::*;
 use instore_kiosk::sim::{Scenario, Simulator};
 use instore_kiosk::ui::{BasketAdapter, KioskAdapter, NoticeKind, PaymentAdapter, RefusalKind, Screen};
@@ -526,4 +526,60 @@ fn a_product_sold_out_at_the_last_sync_is_not_sold_offline() {
         "Çorap 3'lü Paket was sold out when this kiosk last heard from the store server, so it cannot be sold while offline."
     );
     assert_eq!(basket_lines(&k.window), 1, "not added");
+}
+
+/// Sending a long queue never makes a customer wait for all of it: the kiosk sends on a
+/// task of its own, a tap stops it after the order in hand, and the sale has the
+/// account's basket to itself. Once the basket is empty again the queue goes on, each
+/// order sent once.
+#[test]
+fn a_tap_during_a_long_drain_waits_for_one_order_not_all() {
+    let rt = runtime();
+    let scenario = Scenario {
+        latency_ms: 40,
+        ..Scenario::default()
+    };
+    let sim = sim_in(&rt, scenario);
+    sim.world().restock(1000);
+    let data = tempfile::tempdir().unwrap();
+    let references: Vec<String> = (0..20).map(|_| queue_socks_sale(data.path())).collect();
+    let k = Kiosk::launch_with(rt, settings_for(Some(sim.url())), Some(data.path().to_path_buf()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while sim.world().all_orders().is_empty() {
+        assert!(Instant::now() < deadline, "the kiosk did not start sending");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    k.type_code("8690000010011");
+    k.wait("the customer's line", |w| basket_lines(w) == 1);
+    let unsent = || {
+        queued_orders(data.path())
+            .iter()
+            .filter(|o| o.state != instore_kiosk::offline::queue::State::Sent)
+            .count()
+    };
+    assert!(unsent() > 0, "the tap waited for the whole queue");
+    let lines = sim.world().basket_json(EMAIL)["basket"]["basketitem_set"].clone();
+    assert_eq!(
+        lines.as_array().map(Vec::len),
+        Some(1),
+        "only the customer's line: {lines}"
+    );
+
+    k.tap("Remove Pamuklu Tişört Beyaz");
+    k.wait("an empty basket", |w| basket_lines(w) == 0);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while unsent() > 0 {
+        assert!(Instant::now() < deadline, "the queue did not go on after the sale");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let orders = sim.world().all_orders().to_vec();
+    for reference in &references {
+        let placed = orders
+            .iter()
+            .filter(|o| o.notes.as_deref() == Some(reference.as_str()))
+            .count();
+        assert_eq!(placed, 1, "{reference}");
+    }
 }

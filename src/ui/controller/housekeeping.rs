@@ -6,10 +6,13 @@
 //! Not here: how orders are sent (`crate::offline::replay`) or what a reconnect does to
 //! the sale on screen.
 
-use super::{Controller, Sale};
+use super::{Controller, Drain, Intent, Sale};
+use crate::commerce::CommerceClient;
 use crate::offline::remembered;
 use crate::offline::replay::Outcome;
 use crate::ui::view::Update;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// What housekeeping found.
@@ -37,44 +40,107 @@ impl Controller {
         let stale = self
             .catalog_synced
             .is_none_or(|at| at.elapsed() >= self.config.catalog_every);
-        if stale && !self.line_down {
-            if let Some(store) = self.store.as_mut() {
-                match crate::offline::catalog::sync(&client, store).await {
-                    Ok(count) => {
-                        tracing::info!(count, "catalog copy refreshed");
-                        self.catalog_synced = Some(Instant::now());
-                    }
-                    Err(e) => tracing::warn!(error = %e, "catalog copy not refreshed"),
-                }
-            }
+        if stale && !self.line_down && self.catalog_refresh.is_none() {
+            self.catalog_refresh = self.start_catalog_refresh(client.clone());
         }
-        if waiting > 0 && idle {
-            if let Some(store) = self.store.as_mut() {
-                match crate::offline::replay::drain(&client, store, self.config.price_tolerance_percent).await {
-                    Ok(report) => {
-                        for (reference, outcome) in &report.outcomes {
-                            tracing::info!(reference, ?outcome, "queued order");
-                        }
-                        self.line_down = report
-                            .outcomes
-                            .iter()
-                            .any(|(_, o)| matches!(o, Outcome::Failed { error } if error.is_connectivity()));
-                    }
-                    Err(e) => tracing::error!(error = %e, "the offline queue could not be read"),
+        if waiting > 0 && idle && self.drain.is_none() {
+            self.drain = self.start_drain(client);
+        }
+        if self.line_down {
+            Found::LineDown
+        } else {
+            Found::LineUp
+        }
+    }
+
+    /// Refreshes the catalog copy on a task of its own (up to 1,000 pages of catalog: a
+    /// tap never waits behind it); its end comes back as `Intent::CatalogRefreshed`.
+    fn start_catalog_refresh(&self, client: CommerceClient) -> Option<tokio::task::JoinHandle<()>> {
+        let dir = self.config.data_dir.clone().filter(|_| self.store.is_some())?;
+        let tx = self.tx.clone();
+        Some(tokio::spawn(async move {
+            let refreshed = match crate::offline::Store::open(&dir) {
+                Ok(mut store) => crate::offline::catalog::sync(&client, &mut store)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            let _ = tx.send(Intent::CatalogRefreshed(refreshed));
+        }))
+    }
+
+    /// Sends waiting orders on a task of its own, between sales; a tap that starts a
+    /// sale stops it after the order in hand (`stop_drain`). Its end comes back as
+    /// `Intent::Drained`.
+    fn start_drain(&self, client: CommerceClient) -> Option<Drain> {
+        let dir = self.config.data_dir.clone().filter(|_| self.store.is_some())?;
+        let (tx, tolerance) = (self.tx.clone(), self.config.price_tolerance_percent);
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let task = tokio::spawn(async move {
+            let drained = match crate::offline::Store::open(&dir) {
+                Ok(mut store) => {
+                    crate::offline::replay::drain_while(&client, &mut store, tolerance, || {
+                        !stopped.load(Ordering::SeqCst)
+                    })
+                    .await
                 }
-            }
-            // Replay used the account's basket; the next sale starts on an empty one.
-            if !self.line_down && !self.sale.is_local() {
+                Err(e) => Err(e),
+            };
+            let line_down = match drained {
+                Ok(report) => {
+                    for (reference, outcome) in &report.outcomes {
+                        tracing::info!(reference, ?outcome, "queued order");
+                    }
+                    report
+                        .outcomes
+                        .iter()
+                        .any(|(_, o)| matches!(o, Outcome::Failed { error } if error.is_connectivity()))
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "the offline queue could not be read");
+                    false
+                }
+            };
+            let _ = tx.send(Intent::Drained { line_down });
+        });
+        Some(Drain { stop, task })
+    }
+
+    /// Before a tap is handled: a running drain stops after the order in hand, and the
+    /// tap waits for that one order, never for the whole queue.
+    pub(super) async fn stop_drain(&mut self) {
+        if let Some(drain) = self.drain.take() {
+            drain.stop.store(true, Ordering::SeqCst);
+            let _ = drain.task.await;
+        }
+    }
+
+    /// A drain ended: the line as it found it, and an empty basket for the next sale
+    /// (replay used the account's basket) when no sale has started meanwhile.
+    pub(super) async fn drained(&mut self, line_down: bool) {
+        self.drain = None;
+        self.line_down |= line_down;
+        if !self.line_down && self.is_idle() && !self.sale.is_local() {
+            if let Some(client) = self.client.clone() {
                 match client.clear_basket().await {
                     Ok(basket) => self.emit_basket(&basket),
                     Err(e) => tracing::info!(error = %e, "the basket could not be emptied after sending orders"),
                 }
             }
         }
-        if self.line_down {
-            Found::LineDown
-        } else {
-            Found::LineUp
+        self.emit_queue();
+    }
+
+    /// A catalog refresh ended.
+    pub(super) fn catalog_refreshed(&mut self, refreshed: Result<usize, String>) {
+        self.catalog_refresh = None;
+        match refreshed {
+            Ok(count) => {
+                tracing::info!(count, "catalog copy refreshed");
+                self.catalog_synced = Some(Instant::now());
+            }
+            Err(e) => tracing::warn!(error = %e, "catalog copy not refreshed"),
         }
     }
 

@@ -67,6 +67,12 @@ pub enum Intent {
     Scanned(String),
     /// The clerk asks for the last receipt again.
     ReprintLast,
+    /// The background drain ended; whether it found the line down.
+    Drained {
+        line_down: bool,
+    },
+    /// The background catalog refresh ended: how many products, or why not.
+    CatalogRefreshed(Result<usize, String>),
 }
 
 impl Intent {
@@ -89,7 +95,12 @@ impl Intent {
     fn is_quiet(&self) -> bool {
         matches!(
             self,
-            Intent::RegisterAnswer(_) | Intent::RegisterFailed(_) | Intent::PayAtRegister | Intent::Tick
+            Intent::RegisterAnswer(_)
+                | Intent::RegisterFailed(_)
+                | Intent::PayAtRegister
+                | Intent::Tick
+                | Intent::Drained { .. }
+                | Intent::CatalogRefreshed(_)
         )
     }
 }
@@ -196,6 +207,8 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         line_down: false,
         catalog_synced: None,
         pruned: None,
+        drain: None,
+        catalog_refresh: None,
     };
     tokio::spawn(supervise(controller.run(rx), sink_for_panic, exit_on_panic));
     handle.send(Intent::Connect);
@@ -368,7 +381,17 @@ struct Controller {
     catalog_synced: Option<Instant>,
     /// When sent orders past their retention were last removed.
     pruned: Option<Instant>,
+    /// Queued orders being sent in the background, between sales.
+    drain: Option<Drain>,
+    /// The catalog copy being refreshed in the background.
+    catalog_refresh: Option<tokio::task::JoinHandle<()>>,
     printer: Option<crate::devices::printer::PrinterHandle>,
+}
+
+/// The background drain: its stop flag (read before each order) and its task.
+struct Drain {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
 }
 
 /// How an intent ended when it did not end well.
@@ -397,6 +420,8 @@ impl Controller {
             }
             let quiet = intent.is_quiet();
             if !quiet {
+                // A tap may use the account's basket: a background drain stops first.
+                self.stop_drain().await;
                 self.emit(Update::Busy(Some(if matches!(intent, Intent::Connect) {
                     Busy::Connecting
                 } else {
@@ -452,6 +477,14 @@ impl Controller {
             Intent::RegisterFailed(message) => Err(Failure::Other(message)),
             Intent::Tick => {
                 self.tick().await;
+                Ok(())
+            }
+            Intent::Drained { line_down } => {
+                self.drained(line_down).await;
+                Ok(())
+            }
+            Intent::CatalogRefreshed(refreshed) => {
+                self.catalog_refreshed(refreshed);
                 Ok(())
             }
             Intent::Scanned(code) => {
