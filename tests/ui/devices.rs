@@ -74,17 +74,7 @@ fn a_code_from_the_serial_scanner_lands_in_the_basket_on_the_server_and_noise_ch
 #[test]
 fn each_sale_prints_a_receipt_offline_slips_say_pending_and_the_clerk_can_reprint() {
     use common::escpos::decode;
-    use common::printer::{answering, terminal, FakePrinter};
-    let rt = runtime();
-    let sim = sim_in(&rt, Scenario::default());
-    let data = tempfile::tempdir().unwrap();
-    let (master, path) = terminal();
-    let printer = FakePrinter::start(master, answering());
-    let mut settings = settings_for(Some(sim.url()));
-    settings.printer.port = path;
-    settings.receipt.header = vec!["Kadıköy Şubesi".into()];
-    let k = Kiosk::launch_with(rt, settings, Some(data.path().to_path_buf()));
-    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    let (k, sim, printer, data) = with_a_printer(&["Kadıköy Şubesi"]);
     let receipts = || {
         let bytes = printer.bytes();
         let printed = decode(&bytes);
@@ -192,16 +182,7 @@ fn a_printer_that_cannot_be_reached_is_shown_and_the_receipt_waits() {
 #[test]
 fn a_sale_whose_order_cannot_be_read_back_still_prints_its_slip() {
     use common::escpos::decode;
-    use common::printer::{answering, terminal, FakePrinter};
-    let rt = runtime();
-    let sim = sim_in(&rt, Scenario::default());
-    let data = tempfile::tempdir().unwrap();
-    let (master, path) = terminal();
-    let printer = FakePrinter::start(master, answering());
-    let mut settings = settings_for(Some(sim.url()));
-    settings.printer.port = path;
-    let k = Kiosk::launch_with(rt, settings, Some(data.path().to_path_buf()));
-    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    let (k, sim, printer, _data) = with_a_printer(&[]);
     let cuts = || decode(&printer.bytes()).cuts;
     let wait_for = |n: usize, what: &str| {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -232,4 +213,23 @@ fn a_sale_whose_order_cannot_be_read_back_still_prints_its_slip() {
     k.tap("Reprint last receipt");
     wait_for(2, "no reprint");
     assert_eq!(decode(&printer.bytes()).barcodes, [number.clone(), number]);
+}
+
+/// A kiosk selling on the simulator with a pretend receipt printer on a real
+/// pseudo-terminal (the receipt's header lines given, else the default), at the basket.
+fn with_a_printer(header: &[&str]) -> (Kiosk, Simulator, common::printer::FakePrinter, tempfile::TempDir) {
+    use common::printer::{answering, terminal, FakePrinter};
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let data = tempfile::tempdir().unwrap();
+    let (master, path) = terminal();
+    let printer = FakePrinter::start(master, answering());
+    let mut settings = settings_for(Some(sim.url()));
+    settings.printer.port = path;
+    if !header.is_empty() {
+        settings.receipt.header = header.iter().map(|line| line.to_string()).collect();
+    }
+    let k = Kiosk::launch_with(rt, settings, Some(data.path().to_path_buf()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    (k, sim, printer, data)
 }

@@ -263,3 +263,21 @@ pub fn wait_for_catalog_copy(data: &std::path::Path) {
 pub fn basket_lines(w: &MainWindow) -> usize {
     w.global::<BasketAdapter>().get_lines().row_count()
 }
+
+/// A kiosk with a data directory that has sold once online (pay on delivery), so it
+/// could sell offline: it knows the payment options and the pay-on-delivery fees, and
+/// holds a catalog copy. Back on an empty basket.
+pub fn sold_once_online() -> (Kiosk, Simulator, tempfile::TempDir) {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let data = tempfile::tempdir().unwrap();
+    let k = Kiosk::launch_with(rt, settings_for(Some(sim.url())), Some(data.path().to_path_buf()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.sell_socks_on_delivery();
+    k.tap("New sale");
+    k.wait("an empty basket", |w| {
+        kiosk_screen(w) == Screen::Basket && basket_lines(w) == 0
+    });
+    wait_for_catalog_copy(data.path());
+    (k, sim, data)
+}

@@ -160,19 +160,7 @@ fn the_clerk_sees_waiting_sent_and_set_aside_orders() {
 
 #[test]
 fn the_line_drops_mid_sale_and_the_customer_still_pays_on_delivery() {
-    let rt = runtime();
-    let sim = sim_in(&rt, Scenario::default());
-    let data = tempfile::tempdir().unwrap();
-    let k = Kiosk::launch_with(rt, settings_for(Some(sim.url())), Some(data.path().to_path_buf()));
-    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
-    // One sale online: the kiosk learns the options and the pay-on-delivery fees, and
-    // copies the catalog by itself.
-    k.sell_socks_on_delivery();
-    k.tap("New sale");
-    k.wait("an empty basket", |w| {
-        kiosk_screen(w) == Screen::Basket && basket_lines(w) == 0
-    });
-    wait_for_catalog_copy(data.path());
+    let (k, sim, data) = sold_once_online();
 
     // A line in the basket, then the line to the server goes.
     k.type_code("8690000010011");
@@ -415,18 +403,7 @@ fn a_read_only_database_is_reported_and_the_kiosk_still_sells_online() {
 /// that the customer pays a second time. The sale waits for the server's answer.
 #[test]
 fn a_sale_whose_barcode_was_shown_never_goes_to_the_queue() {
-    let rt = runtime();
-    let sim = sim_in(&rt, Scenario::default());
-    let data = tempfile::tempdir().unwrap();
-    let k = Kiosk::launch_with(rt, settings_for(Some(sim.url())), Some(data.path().to_path_buf()));
-    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
-    // One sale online, so the kiosk could sell offline: options, fees, catalog copy.
-    k.sell_socks_on_delivery();
-    k.tap("New sale");
-    k.wait("an empty basket", |w| {
-        kiosk_screen(w) == Screen::Basket && basket_lines(w) == 0
-    });
-    wait_for_catalog_copy(data.path());
+    let (k, sim, data) = sold_once_online();
 
     k.type_code("8690000010011");
     k.wait("one line", |w| basket_lines(w) == 1);
@@ -461,17 +438,7 @@ fn a_sale_whose_barcode_was_shown_never_goes_to_the_queue() {
 /// the checkout and shows the order the server placed, once.
 #[test]
 fn a_card_payment_whose_answer_was_lost_is_read_back_not_sold_again() {
-    let rt = runtime();
-    let sim = sim_in(&rt, Scenario::default());
-    let data = tempfile::tempdir().unwrap();
-    let k = Kiosk::launch_with(rt, settings_for(Some(sim.url())), Some(data.path().to_path_buf()));
-    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
-    k.sell_socks_on_delivery();
-    k.tap("New sale");
-    k.wait("an empty basket", |w| {
-        kiosk_screen(w) == Screen::Basket && basket_lines(w) == 0
-    });
-    wait_for_catalog_copy(data.path());
+    let (k, sim, data) = sold_once_online();
 
     k.type_code("8690000010035");
     k.wait("one line", |w| basket_lines(w) == 1);
