@@ -233,3 +233,30 @@ fn with_a_printer(header: &[&str]) -> (Kiosk, Simulator, common::printer::FakePr
     k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
     (k, sim, printer, data)
 }
+
+/// A receipt that cannot be kept as a print job (here it cannot even be made: a code
+/// page without Turkish letters, which a settings file would refuse) is shown to the
+/// clerk on the printer's banner, not only written to the log.
+#[test]
+fn a_receipt_that_cannot_be_kept_is_shown_to_the_clerk() {
+    use common::printer::{answering, terminal, FakePrinter};
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let data = tempfile::tempdir().unwrap();
+    let (master, path) = terminal();
+    let _printer = FakePrinter::start(master, answering());
+    let mut settings = settings_for(Some(sim.url()));
+    settings.printer.port = path;
+    settings.printer.code_page = "PC437".into();
+    let k = Kiosk::launch_with(rt, settings, Some(data.path().to_path_buf()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.sell_socks_on_delivery();
+    k.wait("the printer banner", |w| {
+        w.global::<KioskAdapter>().get_printer_problem() == PrinterProblem::Storage
+    });
+    let banner = k.text("PrinterBanner::printer-banner");
+    assert!(
+        banner.starts_with("Receipts cannot be kept: the receipt of ") && banner.contains("could not be made"),
+        "{banner}"
+    );
+}

@@ -37,15 +37,38 @@ impl Controller {
             Ok(bytes) => bytes,
             Err(e) => {
                 tracing::error!(error = %e, "the receipt could not be made");
-                return;
+                return self.unprinted(format!(
+                    "the receipt of {} could not be made ({e})",
+                    receipt.order_number
+                ));
             }
         };
         self.open_store();
-        let Some(store) = self.store.as_mut() else { return };
+        let Some(store) = self.store.as_mut() else {
+            let why = self.store_problem.clone().unwrap_or_default();
+            return self.unprinted(format!("the receipt of {} was not kept: {why}", receipt.order_number));
+        };
         match printer::enqueue(store, "receipt", &receipt.order_number, &bytes) {
             Ok(_) => printer.nudge(),
-            Err(e) => tracing::error!(error = %e, "the receipt could not be queued for printing"),
+            Err(e) => {
+                tracing::error!(error = %e, "the receipt could not be queued for printing");
+                self.unprinted(format!("the receipt of {} was not kept: {e}", receipt.order_number));
+            }
         }
+    }
+
+    /// A receipt that will not print is shown to the clerk on the printer's banner, not
+    /// only written to the log.
+    fn unprinted(&self, detail: String) {
+        let waiting = self
+            .store
+            .as_ref()
+            .and_then(|store| printer::waiting(store).ok())
+            .unwrap_or(0);
+        self.emit(Update::Printer(printer::Report {
+            problem: Some(printer::Problem::Storage(detail)),
+            waiting,
+        }));
     }
 
     /// The clerk's "reprint last receipt".
