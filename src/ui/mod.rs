@@ -114,6 +114,8 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     on!(KioskAdapter, on_new_sale, [] => Intent::NewSale);
     on!(KioskAdapter, on_cancel, [] => Intent::Cancel);
     on!(KioskAdapter, on_retry, [] => Intent::Retry);
+    on!(UnconfirmedAdapter, on_check, [] => Intent::Retry);
+    on!(UnconfirmedAdapter, on_end_sale, [] => Intent::EndUnconfirmed);
     on!(BasketAdapter, on_change_quantity, [product, delta] => {
         Intent::ChangeQuantity(product.to_string(), delta)
     });
@@ -204,8 +206,12 @@ fn start_timers(window: &MainWindow, handle: &ControllerHandle, settings: &Setti
             }
             return;
         }
-        // Nobody resets a sale that waits for the register or sits on the start screen.
-        if matches!(screen, Screen::Welcome | Screen::CashRegisterBarcode) {
+        // Nobody resets a sale that waits for the register or for a payment's answer, or
+        // that sits on the start screen.
+        if matches!(
+            screen,
+            Screen::Welcome | Screen::CashRegisterBarcode | Screen::Unconfirmed
+        ) {
             idle_seconds.set(0);
             kiosk.set_idle_prompt(false);
             return;

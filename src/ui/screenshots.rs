@@ -33,6 +33,7 @@ pub const SCREENS: &[&str] = &[
     "saved-card-confirm",
     "thank-you",
     "error",
+    "unconfirmed",
     "orders",
     "printer-problem",
     "offline-basket",
@@ -347,6 +348,15 @@ fn render_set(
         }),
     );
     shot("error")?;
+    apply(
+        window,
+        Update::Show(View::Unconfirmed {
+            sent: crate::ui::view::Sent::Register("4640860600984".into()),
+            amount: "1.730,93 ₺".into(),
+            detail: "the commerce server at https://commerce.example.com/ cannot be reached (timed out)".into(),
+        }),
+    );
+    shot("unconfirmed")?;
     s.send_and_wait(Intent::ShowOrders, Screen::Orders)?;
     shot("orders")?;
     use crate::devices::printer::{Problem, Report};

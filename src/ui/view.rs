@@ -8,7 +8,7 @@ use super::{
     BankInstallments, BasketAdapter, BasketLine, BusyKind, CardItem, CashRegisterAdapter, ChoiceItem, ErrorKind,
     InstallmentItem, KioskAdapter, MainWindow, NoticeKind, OrderState, OrdersAdapter, PayOnDeliveryAdapter,
     PaymentAdapter, PaymentKind, PaymentOptionItem, PrinterProblem, QueuedOrderItem, RefusalKind, SavedCardAdapter,
-    Screen, SetAsideKind, ThankYouAdapter,
+    Screen, SentKind, SetAsideKind, ThankYouAdapter, UnconfirmedAdapter,
 };
 use crate::commerce::money::format_try;
 use crate::commerce::pages::Installment;
@@ -33,6 +33,17 @@ pub enum ScreenError {
     Unsupported(String),
     /// Anything else, with the server's or client's words.
     Other(String),
+}
+
+/// The payment step that was sent and not answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sent {
+    /// The cash register was given this number (and its barcode).
+    Register(String),
+    /// This saved card's payment was confirmed.
+    Card(String),
+    /// An order was agreed (pay on delivery and the like).
+    Agreement,
 }
 
 /// A line under the code field after a scan.
@@ -101,6 +112,13 @@ pub enum View {
     Error {
         error: ScreenError,
         can_retry: bool,
+    },
+    /// A payment step was sent and never answered: what the kiosk knows of it.
+    Unconfirmed {
+        sent: Sent,
+        amount: String,
+        /// Why no answer came, for staff.
+        detail: String,
     },
     /// The clerk's list of offline orders, oldest first.
     Orders(Vec<crate::offline::queue::QueuedOrder>),
@@ -516,6 +534,20 @@ fn show(window: &MainWindow, view: View) {
                 .collect();
             adapter.set_orders(model(items));
             Screen::Orders
+        }
+        View::Unconfirmed { sent, amount, detail } => {
+            let adapter = window.global::<UnconfirmedAdapter>();
+            let (kind, number, card) = match sent {
+                Sent::Register(number) => (SentKind::Register, number, String::new()),
+                Sent::Card(card) => (SentKind::Card, String::new(), card),
+                Sent::Agreement => (SentKind::Agreement, String::new(), String::new()),
+            };
+            adapter.set_kind(kind);
+            adapter.set_number(number.into());
+            adapter.set_card(card.into());
+            adapter.set_amount(amount.into());
+            adapter.set_detail(detail.into());
+            Screen::Unconfirmed
         }
         View::Error { error, can_retry } => {
             let (kind, detail) = error_parts(&error);

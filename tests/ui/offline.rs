@@ -400,42 +400,53 @@ fn a_read_only_database_is_reported_and_the_kiosk_still_sells_online() {
 
 /// Once the register's barcode is on screen the register may take the money at any
 /// moment: with the line down, Cancel must not turn the sale into an offline order
-/// that the customer pays a second time. The sale waits for the server's answer.
+/// that the customer pays a second time. A screen says what is known; when the line
+/// returns, the kiosk asks the server with no touch and carries out the Cancel.
 #[test]
 fn a_sale_whose_barcode_was_shown_never_goes_to_the_queue() {
     let (k, sim, data) = sold_once_online();
+    let number = barcode_for_socks(&k);
 
+    sim.world().scenario.faults.drop_rate = 1.0;
+    k.tap("Cancel");
+    k.wait("the unconfirmed screen", |w| kiosk_screen(w) == Screen::Unconfirmed);
+    assert_eq!(
+        k.text("UnconfirmedPage::known"),
+        format!(
+            "Barcode {number} for 249,90 ₺ was given to the cash register. The store server has not said \
+             whether the register took the payment."
+        )
+    );
+    k.tap("Check again");
+    k.wait("the unconfirmed screen still", |w| {
+        kiosk_screen(w) == Screen::Unconfirmed
+    });
+    assert!(queued_orders(data.path()).is_empty(), "nothing was queued");
+    assert!(!k.exists("Place order"), "no offline pay-on-delivery screen");
+
+    // The line returns: the kiosk reads where the server is (not paid) and leaves the
+    // sale as the customer asked, with no touch.
+    sim.world().scenario.faults.drop_rate = 0.0;
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    assert_eq!(basket_lines(&k.window), 1, "the customer's basket, not paid");
+    assert!(queued_orders(data.path()).is_empty());
+    assert_eq!(sim.world().all_orders().len(), 1, "only the first sale");
+}
+
+/// Puts socks in the basket and chooses the cash register: the barcode's number.
+fn barcode_for_socks(k: &Kiosk) -> String {
     k.type_code("8690000010011");
     k.wait("one line", |w| basket_lines(w) == 1);
     k.tap("Pay");
     k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
     k.tap("Cash Register");
     k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
-    let number = k.text("CashRegisterBarcodePage::number");
-
-    sim.world().scenario.faults.drop_rate = 1.0;
-    k.tap("Cancel");
-    k.wait("the error screen", |w| kiosk_screen(w) == Screen::Error);
-    assert_eq!(k.text("ErrorPage::error-title"), "No connection to the store server");
-    k.tap("Back to basket");
-    k.wait("the error screen still", |w| kiosk_screen(w) == Screen::Error);
-    assert!(queued_orders(data.path()).is_empty(), "nothing was queued");
-    assert!(!k.exists("Place order"), "no offline pay-on-delivery screen");
-
-    // The line returns: Retry reads where the server is, the same barcode.
-    sim.world().scenario.faults.drop_rate = 0.0;
-    k.tap("Try again");
-    k.wait("the barcode again", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
-    assert_eq!(k.text("CashRegisterBarcodePage::number"), number);
-    k.tap("Cancel");
-    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
-    assert!(queued_orders(data.path()).is_empty());
-    assert_eq!(sim.world().all_orders().len(), 1, "only the first sale");
+    k.text("CashRegisterBarcodePage::number")
 }
 
-/// A card payment whose answer was lost may have gone through: "Back to basket" with the
-/// line down must not turn it into an offline order. When the line returns, Retry reads
-/// the checkout and shows the order the server placed, once.
+/// A card payment whose answer was lost may have gone through: nothing may turn it into
+/// an offline order. When the line returns, the kiosk reads the checkout by itself and
+/// shows the order the server placed, once.
 #[test]
 fn a_card_payment_whose_answer_was_lost_is_read_back_not_sold_again() {
     let (k, sim, data) = sold_once_online();
@@ -455,18 +466,52 @@ fn a_card_payment_whose_answer_was_lost_is_read_back_not_sold_again() {
     // The server takes the payment; its answers are lost on the way back.
     sim.world().scenario.faults.lose_answer_rate = 1.0;
     k.tap("Pay 979,91 ₺");
-    k.wait("the error screen", |w| kiosk_screen(w) == Screen::Error);
+    k.wait("the unconfirmed screen", |w| kiosk_screen(w) == Screen::Unconfirmed);
+    let known = k.text("UnconfirmedPage::known");
+    assert!(
+        known.starts_with("The payment of 979,91 ₺ with the card My Visa Card 4355 08** **** **17 was sent."),
+        "{known}"
+    );
     assert_eq!(sim.world().all_orders().len(), 2, "the card payment went through");
-    k.tap("Back to basket");
-    k.wait("the error screen still", |w| kiosk_screen(w) == Screen::Error);
     assert!(queued_orders(data.path()).is_empty(), "nothing was queued");
 
     sim.world().scenario.faults.lose_answer_rate = 0.0;
-    k.tap("Try again");
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
     assert_eq!(k.text("ThankYouPage::order-summary"), "979,91 ₺  ·  Saved Card");
     assert_eq!(sim.world().all_orders().len(), 2, "placed once");
     assert!(queued_orders(data.path()).is_empty());
+}
+
+/// The clerk asked at the register: the customer did not pay. "End this sale" with the
+/// line still down ends it without an order (none queued); the next customer starts on
+/// an empty basket, and when the line returns the account's basket is emptied before
+/// it is used again.
+#[test]
+fn staff_end_a_sale_whose_payment_is_unconfirmed() {
+    let (k, sim, data) = sold_once_online();
+    barcode_for_socks(&k);
+
+    sim.world().scenario.faults.drop_rate = 1.0;
+    k.tap("Cancel");
+    k.wait("the unconfirmed screen", |w| kiosk_screen(w) == Screen::Unconfirmed);
+    k.tap("End this sale");
+    k.wait("an empty basket", |w| {
+        kiosk_screen(w) == Screen::Basket && basket_lines(w) == 0
+    });
+    assert!(queued_orders(data.path()).is_empty(), "nothing was queued");
+
+    sim.world().scenario.faults.drop_rate = 0.0;
+    k.wait("back online", |w| !w.global::<KioskAdapter>().get_offline());
+    let basket = k.runtime.block_on(async {
+        let client = instore_kiosk::commerce::CommerceClient::new(
+            instore_kiosk::commerce::ClientConfig::new(&sim.url()).unwrap(),
+        )
+        .unwrap();
+        client.login(EMAIL, common::PASSWORD).await.unwrap();
+        client.basket().await.unwrap()
+    });
+    assert!(basket.basketitem_set.is_empty(), "the account's basket was emptied");
+    assert_eq!(sim.world().all_orders().len(), 1, "only the first sale");
 }
 
 /// A product the server said was sold out at the last catalog sync is not sold offline:

@@ -20,7 +20,7 @@ mod online;
 mod printing;
 mod register;
 
-use super::view::{basket_update, Busy, Notice, ScreenError, Update, View};
+use super::view::{basket_update, Busy, Notice, ScreenError, Sent, Update, View};
 use crate::commerce::pages::{CheckoutResponse, PaymentOption, SavedCard};
 use crate::commerce::records::Basket;
 use crate::commerce::{CommerceClient, CommerceError, Money};
@@ -54,6 +54,9 @@ pub enum Intent {
     Cancel,
     NewSale,
     Retry,
+    /// A person ends a sale whose payment step was never answered (the unconfirmed
+    /// screen), after the server was asked once more.
+    EndUnconfirmed,
     /// Demo mode: the simulated register takes the payment now.
     PayAtRegister,
     /// The register poller saw the checkout move on.
@@ -321,6 +324,24 @@ impl Sale {
         }
     }
 
+    /// What was sent, where a payment step was sent: what the unconfirmed screen says.
+    fn unconfirmed(&self) -> Option<Sent> {
+        if !self.payment_step_sent() {
+            return None;
+        }
+        let step = self.step()?;
+        Some(match (self.beneath(), step.answer.current()) {
+            (Sale::Register { number, .. }, _) => Sent::Register(number.clone()),
+            (_, Some(crate::commerce::pages::Page::CashRegisterComplete(ctx))) => {
+                Sent::Register(ctx.number.as_ref().map(|n| n.0.clone()).unwrap_or_default())
+            }
+            (_, Some(crate::commerce::pages::Page::SavedCardConfirmation(_))) => {
+                Sent::Card(step.chosen.card_name.clone())
+            }
+            _ => Sent::Agreement,
+        })
+    }
+
     /// Stops a register poller and keeps what is known of the step, for a request that
     /// leaves the barcode screen: until the server answers, the sale is still at it.
     fn stop_register(&mut self) {
@@ -469,6 +490,7 @@ impl Controller {
             Intent::Cancel => self.cancel().await,
             Intent::NewSale => self.new_sale().await,
             Intent::Retry => self.retry().await,
+            Intent::EndUnconfirmed => self.end_unconfirmed().await,
             Intent::PayAtRegister => {
                 self.pay_at_register();
                 Ok(())
@@ -522,6 +544,14 @@ impl Controller {
                     self.line_down = false;
                 }
             }
+            // The line is back under the unconfirmed screen: the server's answer ends it.
+            housekeeping::Found::LineUp
+                if matches!(self.sale, Sale::Failed { .. }) && self.sale.payment_step_sent() =>
+            {
+                if let Err(Failure::Commerce(e)) = self.retry().await {
+                    tracing::info!(error = %e, "the payment is still unconfirmed");
+                }
+            }
             housekeeping::Found::LineUp if self.sale.is_local() => {
                 if let Err(Failure::Commerce(e)) = self.leave_local().await {
                     tracing::info!(error = %e, "not back yet");
@@ -548,8 +578,46 @@ impl Controller {
             .ok_or(Failure::Commerce(CommerceError::SessionExpired))
     }
 
-    /// Shows the error screen over the sale.
+    /// Shows the error screen over the sale; over a sale whose payment step was sent and
+    /// not answered, the unconfirmed screen, which says what is known.
     fn fail(&mut self, intent: Intent, failure: Failure) {
+        // A Retry that failed keeps what the error screen would do again.
+        let intent = match (&intent, &self.sale) {
+            (
+                Intent::Retry,
+                Sale::Failed {
+                    retry: Some(before), ..
+                },
+            ) => before.clone(),
+            _ => intent,
+        };
+        if let Some(sent) = self.sale.unconfirmed() {
+            let detail = match &failure {
+                Failure::Commerce(CommerceError::LoginRejected(_)) | Failure::Unsupported(_) => None,
+                Failure::Commerce(e) => {
+                    if e.is_connectivity() {
+                        self.line_down = true;
+                        self.emit_queue();
+                    }
+                    Some(e.to_string())
+                }
+                Failure::Other(message) => Some(message.clone()),
+            };
+            if let Some(detail) = detail {
+                tracing::warn!(error = %detail, ?sent, "a payment step is unconfirmed");
+                let amount = self.sale.step().map(|s| online::amount(&s.answer)).unwrap_or_default();
+                let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
+                let retry = Some(intent);
+                self.show(
+                    Sale::Failed {
+                        retry,
+                        under: Box::new(under),
+                    },
+                    View::Unconfirmed { sent, amount, detail },
+                );
+                return;
+            }
+        }
         let (error, retry) = match failure {
             Failure::Commerce(CommerceError::LoginRejected(message)) => {
                 (ScreenError::Login(message), Some(Intent::Connect))

@@ -207,6 +207,10 @@ impl Controller {
     /// Back to the basket once the server answers; a register poller stops at once.
     pub(super) async fn cancel(&mut self) -> Result<(), Failure> {
         self.leave_step();
+        if self.placed_meanwhile().await? {
+            return Ok(());
+        }
+        self.sale = Sale::Basket;
         let basket = self.client()?.basket().await?;
         self.emit_basket(&basket);
         self.show(Sale::Basket, View::Basket);
@@ -215,6 +219,10 @@ impl Controller {
 
     pub(super) async fn new_sale(&mut self) -> Result<(), Failure> {
         self.leave_step();
+        if self.placed_meanwhile().await? {
+            return Ok(());
+        }
+        self.sale = Sale::Basket;
         let basket = self.client()?.clear_basket().await?;
         self.offered = None;
         self.emit_basket(&basket);
@@ -225,7 +233,8 @@ impl Controller {
     }
 
     /// Retry on the error screen. Never resends a step blindly: where a step was sent,
-    /// it reads where the server is and shows that.
+    /// it reads where the server is and shows that. A person who was leaving the sale
+    /// (Cancel, New sale) leaves it, unless the server says the order was placed.
     pub(super) async fn retry(&mut self) -> Result<(), Failure> {
         let retry = match &self.sale {
             Sale::Failed { retry, .. } => retry.clone(),
@@ -233,6 +242,10 @@ impl Controller {
         };
         match retry {
             None | Some(super::Intent::Connect) if self.client.is_none() => self.connect().await,
+            Some(super::Intent::Cancel) if self.sale.step().is_some() => self.cancel().await,
+            Some(super::Intent::NewSale | super::Intent::EndUnconfirmed) if self.sale.step().is_some() => {
+                self.new_sale().await
+            }
             _ if self.sale.step().is_some() => {
                 let answer = self.client()?.checkout().await?;
                 self.show_answer(answer).await
@@ -244,6 +257,45 @@ impl Controller {
                 self.show(Sale::Basket, View::Basket);
                 Ok(())
             }
+        }
+    }
+
+    /// Where a payment step was sent, the server's answer decides how the sale ends: an
+    /// order placed meanwhile shows its thank-you screen (true) instead of what was asked.
+    async fn placed_meanwhile(&mut self) -> Result<bool, Failure> {
+        if !self.sale.payment_step_sent() {
+            return Ok(false);
+        }
+        let answer = self.client()?.checkout().await?;
+        if answer.current_kind() == Some(PageName::ThankYou) {
+            self.show_answer(answer).await?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// A person ends a sale whose payment step was never answered. The server is asked
+    /// once more; when it still cannot say, the person's decision stands: the sale ends
+    /// without an order on this kiosk (never in the offline queue), and the kiosk signs
+    /// in again, which empties the account's basket before the next sale uses it.
+    pub(super) async fn end_unconfirmed(&mut self) -> Result<(), Failure> {
+        self.sale.stop_register();
+        match self.new_sale().await {
+            Err(Failure::Commerce(e)) if self.sale.payment_step_sent() => {
+                let sent = self.sale.unconfirmed();
+                tracing::warn!(?sent, error = %e, "staff ended a sale whose payment is unconfirmed");
+                self.sale = Sale::Basket;
+                self.client = None;
+                self.server_basket = None;
+                self.offered = None;
+                self.emit(crate::ui::view::basket_update(&Default::default()));
+                self.emit(Update::BasketNotice(Notice::Clear));
+                let home = self.home();
+                self.show(Sale::Basket, home);
+                let _ = self.tx.send(super::Intent::Connect);
+                Ok(())
+            }
+            other => other,
         }
     }
 
@@ -543,7 +595,7 @@ fn due(answer: &CheckoutResponse) -> Option<Money> {
 }
 
 /// The amount due as the server last said it, for the screen.
-fn amount(answer: &CheckoutResponse) -> String {
+pub(super) fn amount(answer: &CheckoutResponse) -> String {
     format_try(due(answer).unwrap_or_default())
 }
 
