@@ -363,6 +363,57 @@ pub fn list(store: &Store) -> StoreResult<Vec<QueuedOrder>> {
     })
 }
 
+/// One page of the clerk's list: newest first, with the counts of the whole queue.
+#[derive(Debug, Clone, Default)]
+pub struct ListPage {
+    pub orders: Vec<QueuedOrder>,
+    /// This page's number, from 0 (the newest orders).
+    pub number: usize,
+    /// How many pages the queue fills (at least 1).
+    pub pages: usize,
+    /// Orders waiting or being sent, sent, and set aside, in the whole queue.
+    pub waiting: usize,
+    pub sent: usize,
+    pub set_aside: usize,
+}
+
+/// Orders on a screen page: a month of a busy kiosk's offline orders stays readable.
+pub const PAGE_SIZE: usize = 20;
+
+/// Page `number` of the queue, newest first, `size` orders per page. A number past
+/// the end gives the last page.
+pub fn page(store: &Store, number: usize, size: usize) -> StoreResult<ListPage> {
+    let size = size.max(1);
+    store.read(|db| {
+        let (mut waiting, mut sent, mut set_aside) = (0usize, 0usize, 0usize);
+        let mut counts = db.prepare("SELECT state, COUNT(*) FROM orders GROUP BY state")?;
+        let mut rows = counts.query([])?;
+        while let Some(row) = rows.next()? {
+            let n = row.get::<_, i64>(1)?.max(0) as usize;
+            match State::parse(&row.get::<_, String>(0)?) {
+                State::Waiting | State::Sending => waiting += n,
+                State::Sent => sent += n,
+                State::SetAside => set_aside += n,
+            }
+        }
+        let total = waiting + sent + set_aside;
+        let pages = total.div_ceil(size).max(1);
+        let number = number.min(pages - 1);
+        let mut query = db.prepare("SELECT * FROM orders ORDER BY created_at DESC, rowid DESC LIMIT ?1 OFFSET ?2")?;
+        let orders = query
+            .query_map([size as i64, (number * size) as i64], row_to_order)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ListPage {
+            orders,
+            number,
+            pages,
+            waiting,
+            sent,
+            set_aside,
+        })
+    })
+}
+
 pub fn show(store: &Store, reference: &str) -> StoreResult<Option<QueuedOrder>> {
     store.read(|db| {
         db.query_row("SELECT * FROM orders WHERE reference = ?1", [reference], row_to_order)

@@ -124,6 +124,7 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     ));
     on!(BasketAdapter, on_pay, [] => Intent::Pay);
     on!(OrdersAdapter, on_open, [] => Intent::ShowOrders);
+    on!(OrdersAdapter, on_show_page, [number] => Intent::OrdersPage(number.max(0) as usize));
     on!(OrdersAdapter, on_reprint, [] => Intent::ReprintLast);
     on!(PaymentAdapter, on_choose, [pk] => Intent::ChooseOption(
         pk.to_string()

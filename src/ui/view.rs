@@ -120,8 +120,8 @@ pub enum View {
         /// Why no answer came, for staff.
         detail: String,
     },
-    /// The clerk's list of offline orders, oldest first.
-    Orders(Vec<crate::offline::queue::QueuedOrder>),
+    /// A page of the clerk's list of offline orders, newest first.
+    Orders(crate::offline::queue::ListPage),
 }
 
 /// A change to what is on screen.
@@ -454,16 +454,18 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_reset_in(reset_in);
             Screen::ThankYou
         }
-        View::Orders(orders) => {
+        View::Orders(page) => {
             use crate::offline::queue::State;
             let adapter = window.global::<OrdersAdapter>();
-            let count = |state: &[State]| orders.iter().filter(|o| state.contains(&o.state)).count() as i32;
-            adapter.set_waiting(count(&[State::Waiting, State::Sending]));
-            adapter.set_sent(count(&[State::Sent]));
-            adapter.set_set_aside(count(&[State::SetAside]));
-            let items: Vec<QueuedOrderItem> = orders
+            let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+            adapter.set_waiting(count(page.waiting));
+            adapter.set_sent(count(page.sent));
+            adapter.set_set_aside(count(page.set_aside));
+            adapter.set_page(count(page.number));
+            adapter.set_pages(count(page.pages));
+            let items: Vec<QueuedOrderItem> = page
+                .orders
                 .iter()
-                .rev()
                 .map(|o| {
                     use crate::offline::queue::SetAsideReason as Why;
                     let (kind, product, from, to, detail) = match &o.why {

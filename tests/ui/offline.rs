@@ -398,6 +398,57 @@ fn a_read_only_database_is_reported_and_the_kiosk_still_sells_online() {
     std::fs::set_permissions(data.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
+/// A month of offline orders stays readable: the clerk's list shows a page at a time,
+/// newest first, with the whole queue's counts, and pages back to the oldest.
+#[test]
+fn the_clerk_pages_through_a_long_queue() {
+    let data = tempfile::tempdir().unwrap();
+    let queued: Vec<String> = (0..45).map(|_| queue_socks_sale(data.path())).collect();
+    let free = free_loopback_port();
+    let k = Kiosk::launch_with(
+        runtime(),
+        settings_for(Some(format!("http://{free}/"))),
+        Some(data.path().to_path_buf()),
+    );
+    k.wait("the error screen", |w| kiosk_screen(w) == Screen::Error);
+    k.tap("Orders");
+    k.wait("the orders", |w| kiosk_screen(w) == Screen::Orders);
+    let listed = |k: &Kiosk| -> Vec<String> {
+        k.window
+            .global::<instore_kiosk::ui::OrdersAdapter>()
+            .get_orders()
+            .iter()
+            .map(|o| o.reference.to_string())
+            .collect()
+    };
+    assert!(k.exists("45 waiting, 0 sent, 0 set aside"), "the whole queue's counts");
+    assert_eq!(k.text("OrdersPage::page-of"), "Page 1 of 3");
+    assert!(!k.enabled("Newer"), "nothing newer than the first page");
+    let newest: Vec<String> = queued.iter().rev().take(20).cloned().collect();
+    assert_eq!(listed(&k), newest, "the 20 newest, newest first");
+
+    k.tap("Older");
+    k.wait("page 2", |w| {
+        w.global::<instore_kiosk::ui::OrdersAdapter>().get_page() == 1
+    });
+    assert_eq!(
+        listed(&k),
+        queued.iter().rev().skip(20).take(20).cloned().collect::<Vec<_>>()
+    );
+    k.tap("Older");
+    k.wait("page 3", |w| {
+        w.global::<instore_kiosk::ui::OrdersAdapter>().get_page() == 2
+    });
+    assert_eq!(k.text("OrdersPage::page-of"), "Page 3 of 3");
+    assert!(!k.enabled("Older"), "nothing older than the last page");
+    assert_eq!(listed(&k).last(), queued.first(), "the oldest order last");
+    assert_eq!(listed(&k).len(), 5);
+    k.tap("Newer");
+    k.wait("page 2 again", |w| {
+        w.global::<instore_kiosk::ui::OrdersAdapter>().get_page() == 1
+    });
+}
+
 /// Once the register's barcode is on screen the register may take the money at any
 /// moment: with the line down, Cancel must not turn the sale into an offline order
 /// that the customer pays a second time. A screen says what is known; when the line

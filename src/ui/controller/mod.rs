@@ -64,8 +64,10 @@ pub enum Intent {
     RegisterFailed(String),
     /// Time to look at the line and the offline queue.
     Tick,
-    /// The clerk's list of offline orders.
+    /// The clerk's list of offline orders, from its newest page.
     ShowOrders,
+    /// Another page of that list (0 is the newest).
+    OrdersPage(usize),
     /// A code from the barcode scanner: added to the basket when the basket is up.
     Scanned(String),
     /// The clerk asks for the last receipt again.
@@ -523,17 +525,22 @@ impl Controller {
                 self.add_code(code.trim()).await
             }
             Intent::ReprintLast => self.reprint_last(),
-            Intent::ShowOrders => {
-                self.open_store();
-                let orders = match &self.store {
-                    Some(store) => crate::offline::queue::list(store).map_err(|e| Failure::Other(e.to_string()))?,
-                    None => Vec::new(),
-                };
-                let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
-                self.show(Sale::Orders { under: Box::new(under) }, View::Orders(orders));
-                Ok(())
-            }
+            Intent::ShowOrders => self.show_orders(0),
+            Intent::OrdersPage(number) => self.show_orders(number),
         }
+    }
+
+    /// A page of the clerk's list of offline orders, over the sale (which is kept).
+    fn show_orders(&mut self, number: usize) -> Result<(), Failure> {
+        self.open_store();
+        let page = match &self.store {
+            Some(store) => crate::offline::queue::page(store, number, crate::offline::queue::PAGE_SIZE)
+                .map_err(|e| Failure::Other(e.to_string()))?,
+            None => Default::default(),
+        };
+        let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
+        self.show(Sale::Orders { under: Box::new(under) }, View::Orders(page));
+        Ok(())
     }
 
     /// Housekeeping found what it found; the sale acts on it here.
