@@ -235,6 +235,32 @@ async fn run_example(example: &Example, option: &str) -> Option<Value> {
         );
     }
 
+    // The wallets' scripts run at the service: the customer's phone approves there, and
+    // BKM Express's nonce is the one the service issued (read from its status).
+    let mut issued_nonce = None;
+    let wallet_txn = match example.page.as_str() {
+        "BexNoncePage" => seen.iter().find_map(|p| match p {
+            Page::BexBinNumber(c) => Some(c.transaction_id.clone()),
+            _ => None,
+        }),
+        "MasterpassCompletePage" => match at.current() {
+            Some(Page::MasterpassComplete(ctx)) => Some(ctx.token.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(txn) = wallet_txn {
+        let url = format!("{}/_sim/pay/{txn}/", sim.url().trim_end_matches('/'));
+        approve_at_service(&url).await;
+        let status: Value = reqwest::get(format!("{url}?format=json"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        issued_nonce = status["return_form"]["order_id"].as_str().map(str::to_string);
+    }
+
     // Values the reference shows as placeholders are the session's own.
     let mut payload = example.payload.clone();
     for (key, value) in payload.iter_mut() {
@@ -248,6 +274,7 @@ async fn run_example(example: &Example, option: &str) -> Option<Value> {
                     })
                     .unwrap()
             }
+            ("BexNoncePage", "order_id") => *value = issued_nonce.clone().expect("a nonce the service issued"),
             (_, "phone_number") if value.contains('X') => *value = "5554443322".into(),
             (_, "card_token") => match at.current() {
                 Some(Page::MobilExpressCardList(c)) => *value = c.cards[0].card_id.clone(),
@@ -255,12 +282,6 @@ async fn run_example(example: &Example, option: &str) -> Option<Value> {
             },
             _ => {}
         }
-    }
-    if example.page == "MasterpassCompletePage" {
-        let Some(Page::MasterpassComplete(ctx)) = at.current() else {
-            panic!("not on Masterpass completion")
-        };
-        payload.push(("token".into(), ctx.token.clone()));
     }
     let fields: Vec<(&str, &str)> = payload.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     Some(

@@ -290,3 +290,122 @@ async fn basket_add_change_remove_clear_and_out_of_stock() {
         "the whole catalog lists"
     );
 }
+
+/// Walks a wallet's checkout to `stop` (not posted), with the option named `option`.
+async fn walk_to(
+    sim: &instore_kiosk::sim::Simulator,
+    payment_type: &str,
+    stop: PageName,
+) -> instore_kiosk::commerce::CommerceClient {
+    let client = logged_in(sim).await;
+    fill_basket(&client, &[SOCKS]).await;
+    let choices = Choices {
+        otp: Some("5544".into()),
+        ..Choices::pay(payment_type)
+    };
+    let walked = instore_kiosk::checkout::run_checkout_until(&client, &choices, &mut |_| {}, Some(stop))
+        .await
+        .unwrap();
+    assert!(matches!(walked, instore_kiosk::checkout::Walked::Stopped(_)));
+    client
+}
+
+fn refusal(answer: &instore_kiosk::commerce::pages::CheckoutResponse) -> String {
+    answer.errors.as_ref().map(|e| e.summary()).unwrap_or_default()
+}
+
+/// The service's status as the kiosk reads it.
+async fn service_status(url: &str) -> serde_json::Value {
+    reqwest::get(format!("{url}?format=json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// BKM Express: the nonce comes from the service, for that transaction. A nonce the
+/// service did not issue, or a completion before the customer approved, is refused.
+#[tokio::test]
+async fn bkm_express_takes_only_the_nonce_its_service_issued() {
+    let sim = start_sim(quick_scenario()).await;
+    let client = walk_to(&sim, "bkm_express", PageName::BexNonce).await;
+    let txn = sim.world().checkout_txn(common::EMAIL).expect("a BKM transaction");
+    let data = r#"{"status": "ok", "paymentPurchased": true}"#;
+    let made_up = [("order_id", "kiosk"), ("transaction_id", txn.as_str()), ("data", data)];
+    let early = client.post_step(PageName::BexNonce, &made_up).await.unwrap();
+    assert!(refusal(&early).contains("has not confirmed"), "{}", refusal(&early));
+
+    let url = format!("{}/_sim/pay/{txn}/", sim.url().trim_end_matches('/'));
+    assert!(service_status(&url).await["decision"].is_null());
+    reqwest::Client::new()
+        .post(&url)
+        .form(&[("decision", "approve")])
+        .send()
+        .await
+        .unwrap();
+    let made_up = client.post_step(PageName::BexNonce, &made_up).await.unwrap();
+    assert!(refusal(&made_up).contains("did not issue"), "{}", refusal(&made_up));
+
+    let status = service_status(&url).await;
+    assert_eq!(status["decision"], "approve");
+    let given: Vec<(String, String)> = instore_kiosk::checkout::handoff::return_form(&status);
+    let fields: Vec<(&str, &str)> = given.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let answer = client.post_step(PageName::BexNonce, &fields).await.unwrap();
+    assert!(answer.errors.is_none(), "{}", refusal(&answer));
+    assert_eq!(answer.current_kind(), Some(PageName::BexComplete));
+}
+
+/// Garanti Pay: a completion that says `success=true` before the service approved is
+/// refused; Masterpass completes on the reference's empty payload only after approval.
+#[tokio::test]
+async fn garanti_pay_and_masterpass_complete_only_after_the_service_approved() {
+    let sim = start_sim(quick_scenario()).await;
+    let client = walk_to(&sim, "gpay", PageName::GPayComplete).await;
+    let answer = client
+        .post_step(PageName::GPayComplete, &[("gpay", "true"), ("success", "true")])
+        .await
+        .unwrap();
+    assert!(refusal(&answer).contains("has not confirmed"), "{}", refusal(&answer));
+
+    let sim = start_sim(quick_scenario()).await;
+    let client = walk_to(&sim, "masterpass", PageName::MasterpassComplete).await;
+    let early = client.post_step(PageName::MasterpassComplete, &[]).await.unwrap();
+    assert!(refusal(&early).contains("has not confirmed"), "{}", refusal(&early));
+    let token = match client.checkout().await.unwrap().current() {
+        Some(Page::MasterpassComplete(ctx)) => ctx.token.clone(),
+        other => panic!("not at Masterpass: {other:?}"),
+    };
+    let url = format!("{}/_sim/pay/{token}/", sim.url().trim_end_matches('/'));
+    reqwest::Client::new()
+        .post(&url)
+        .form(&[("decision", "approve")])
+        .send()
+        .await
+        .unwrap();
+    let done = client.post_step(PageName::MasterpassComplete, &[]).await.unwrap();
+    assert_eq!(done.current_kind(), Some(PageName::ThankYou), "{}", refusal(&done));
+}
+
+/// The `checkout` driver never posts a verdict of its own: against a service nobody
+/// approves, it waits and then gives up, and no order exists.
+#[tokio::test]
+async fn checkout_without_an_approval_waits_then_fails() {
+    for payment_type in ["gpay", "bkm_express", "masterpass", "redirection"] {
+        let sim = start_sim(quick_scenario()).await;
+        let client = logged_in(&sim).await;
+        fill_basket(&client, &[SOCKS]).await;
+        let choices = Choices {
+            service: ServiceAction::Wait,
+            wait_limit: std::time::Duration::from_secs(3),
+            ..Choices::pay(payment_type)
+        };
+        let outcome = instore_kiosk::checkout::run_checkout(&client, &choices, &mut |_| {}).await;
+        assert!(
+            matches!(outcome, Err(instore_kiosk::checkout::CheckoutError::GaveUp(..))),
+            "{payment_type}: {:?}",
+            outcome.map(|d| d.thank_you.order_id)
+        );
+        assert!(sim.world().all_orders().is_empty(), "{payment_type}: no order");
+    }
+}

@@ -44,6 +44,8 @@ pub struct Choices {
     pub service: ServiceAction,
     /// How long to wait for a register or a payment service before giving up.
     pub wait_limit: Duration,
+    /// Hand-off page addresses of the wallets (BKM Express, Masterpass).
+    pub handoff: super::handoff::Templates,
 }
 
 impl Choices {
@@ -59,6 +61,7 @@ impl Choices {
             notes: None,
             service: ServiceAction::Wait,
             wait_limit: Duration::from_secs(300),
+            handoff: Default::default(),
         }
     }
 }
@@ -111,7 +114,8 @@ struct Walk<'a> {
     events: &'a mut (dyn FnMut(Event) + Send),
     option: Option<PaymentOption>,
     noted: bool,
-    bex_transaction: Option<String>,
+    /// What the wallets' pages gave that their hand-off address needs.
+    wallet: super::handoff::WalletContext,
     started: Instant,
     last: Option<CheckoutResponse>,
 }
@@ -193,7 +197,7 @@ async fn walk(
         events,
         option: None,
         noted: false,
-        bex_transaction: None,
+        wallet: Default::default(),
         started: Instant::now(),
         last: None,
     };
@@ -228,6 +232,7 @@ async fn walk(
                 order,
             }));
         }
+        walk.wallet.learn(&page);
         walk.last = Some(response);
         response = walk.step(&page).await?;
     }
@@ -381,10 +386,7 @@ impl Walk<'_> {
                 self.post(PageName::RedirectionPaymentSelected, &[("agreement", "true")])
                     .await
             }
-            Page::RedirectionPageComplete(ctx) => {
-                self.third_party(ctx.redirect_url.as_deref(), PageName::RedirectionPageComplete)
-                    .await
-            }
+            Page::RedirectionPageComplete(_) => self.third_party(page).await,
             Page::CreditPaymentSelection(ctx) => {
                 let option = c
                     .choice
@@ -399,7 +401,7 @@ impl Walk<'_> {
                     self.post(PageName::CreditPaymentConfirmation, &[("agreement", "true")])
                         .await
                 }
-                Some(url) => self.third_party(Some(url), PageName::CreditPaymentComplete).await,
+                Some(_) => self.third_party(page).await,
             },
             Page::CreditPaymentComplete(_) => self.post(PageName::CreditPaymentComplete, &[]).await,
             Page::CashRegister(_) => self.post(PageName::CashRegister, &[]).await,
@@ -421,8 +423,7 @@ impl Walk<'_> {
                     .await
             }
             Page::BexSelection(_) => self.post(PageName::BexSelection, &[]).await,
-            Page::BexBinNumber(ctx) => {
-                self.bex_transaction = Some(ctx.transaction_id.clone());
+            Page::BexBinNumber(_) => {
                 let bin = c.card.clone().unwrap_or_else(|| "435508".into());
                 self.post(PageName::BexBinNumber, &[("bin_number", &bin)]).await
             }
@@ -431,27 +432,12 @@ impl Walk<'_> {
                 self.post(PageName::BexInstallmentSelection, &[("installment", &pk)])
                     .await
             }
-            Page::BexNonce(_) => {
-                // The BKM Express client library posts this after the customer pays in its popup.
-                let transaction_id = self.require(&self.bex_transaction, "a BKM Express ticket")?;
-                let data = r#"{"status": "ok", "paymentPurchased": true}"#;
-                self.post(
-                    PageName::BexNonce,
-                    &[
-                        ("order_id", "kiosk"),
-                        ("transaction_id", &transaction_id),
-                        ("data", data),
-                    ],
-                )
-                .await
-            }
+            // BKM Express's script runs at the service: the nonce comes from there.
+            Page::BexNonce(_) => self.third_party(page).await,
             Page::BexComplete(_) => self.post(PageName::BexComplete, &[]).await,
             Page::GPaySelection(_) => self.post(PageName::GPaySelection, &[]).await,
             Page::GPayRedirect(_) => self.post(PageName::GPayRedirect, &[]).await,
-            Page::GPayComplete(ctx) => {
-                self.third_party(ctx.redirect_url.as_deref(), PageName::GPayComplete)
-                    .await
-            }
+            Page::GPayComplete(_) => self.third_party(page).await,
             Page::ConfirmationPaymentAgreementCheck(_) => {
                 self.post(PageName::ConfirmationPaymentAgreementCheck, &[]).await
             }
@@ -499,11 +485,8 @@ impl Walk<'_> {
                     .await
             }
             Page::MasterpassOrderNo(_) => self.post(PageName::MasterpassOrderNo, &[]).await,
-            Page::MasterpassComplete(ctx) => {
-                // Masterpass's own client completes the purchase and posts back its token.
-                let token = ctx.token.clone();
-                self.post(PageName::MasterpassComplete, &[("token", &token)]).await
-            }
+            // Masterpass's script runs at the service; the page is posted empty after.
+            Page::MasterpassComplete(_) => self.third_party(page).await,
             Page::MobilExpressSelection(_) => self.post(PageName::MobilExpressSelection, &[("clear", "false")]).await,
             Page::MobilExpressCardFoundOtpRequiredPhone(ctx) => {
                 let phone = c.phone.clone().unwrap_or_else(|| ctx.phone_number.clone());

@@ -5,6 +5,7 @@
 //! same requests one tap at a time. Neither knows how the requests travel
 //! (`crate::commerce`) or how a screen looks.
 
+pub mod handoff;
 pub mod headless;
 
 pub use headless::{

@@ -103,6 +103,7 @@ pub async fn run(settings: Settings, args: CheckoutArgs, data_dir: &Path) -> any
             ServiceArg::Wait => ServiceAction::Wait,
         },
         wait_limit: Duration::from_secs(args.wait_limit),
+        handoff: settings.handoff.clone(),
         ..Choices::pay(&args.pay)
     };
     let mut print = |event: Event| match event {

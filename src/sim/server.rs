@@ -445,16 +445,44 @@ fn html_escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The third-party payment service as a person sees it: approve or decline.
-async fn service_page(State(shared): State<Shared>, Path(txn): Path<String>) -> Response {
+/// The third-party payment service as a person sees it: approve or decline. With
+/// `?format=json` (a kiosk watching the customer's phone), its state: the decision, and
+/// once decided where the customer goes back and with which fields.
+async fn service_page(
+    State(shared): State<Shared>,
+    Path(txn): Path<String>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     let world = shared.lock();
     let Some(service) = world.service(&txn) else {
+        if wants_json(&headers, &query) {
+            return json_error(
+                StatusCode::NOT_FOUND,
+                json!({"non_field_errors": "This payment is unknown."}),
+            );
+        }
         return (
             StatusCode::NOT_FOUND,
             Html("<p>This payment is unknown.</p>".to_string()),
         )
             .into_response();
     };
+    if wants_json(&headers, &query) {
+        let back = world.service_return(&txn);
+        let fields: serde_json::Map<String, Value> = back
+            .iter()
+            .flat_map(|b| &b.form)
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
+        return Json(json!({
+            "decision": service.decision.map(|approve| if approve { "approve" } else { "decline" }),
+            "amount": crate::commerce::money::wire(service.amount),
+            "return_url": back.as_ref().map(|b| b.return_url.clone()),
+            "return_form": fields,
+        }))
+        .into_response();
+    }
     let state = match service.decision {
         None => "waiting for your decision",
         Some(true) => "approved",

@@ -2,9 +2,9 @@
 //! the customer at a third-party payment service page.
 
 use super::{CheckoutError, Event, ServiceAction, Walk};
+use crate::checkout::handoff;
 use crate::commerce::pages::{CheckoutResponse, Page, PageName};
 use crate::commerce::CommerceError;
-use serde_json::Value;
 use std::time::{Duration, Instant};
 
 impl Walk<'_> {
@@ -72,59 +72,70 @@ impl Walk<'_> {
         }
     }
 
-    /// A payment finished at a third-party service, then confirmed on `complete_page`.
-    pub(super) async fn third_party(
-        &mut self,
-        url: Option<&str>,
-        complete_page: PageName,
-    ) -> Result<CheckoutResponse, CheckoutError> {
-        let url = url.ok_or_else(|| CheckoutError::Rejected {
-            page: complete_page.to_string(),
-            message: "the server gave no payment address".into(),
+    /// A payment finished at a payment service, then confirmed on the checkout with
+    /// only the fields the service gave back.
+    pub(super) async fn third_party(&mut self, page: &Page) -> Result<CheckoutResponse, CheckoutError> {
+        let base = self.client.url("/")?.to_string();
+        let handoff = handoff::handoff(page, &base, &self.choices.handoff, &self.wallet).ok_or_else(|| {
+            CheckoutError::Rejected {
+                page: page.name().to_string(),
+                message: "the server gave no payment address".into(),
+            }
         })?;
-        let url = self.client.url(url)?.to_string();
+        let (url, complete_page) = (handoff.url, handoff.complete);
         (self.events)(Event::Service { url: url.clone() });
-        let gpay_fields: Vec<(String, String)> = if complete_page == PageName::GPayComplete {
-            vec![("gpay".into(), "true".into()), ("success".into(), "true".into())]
-        } else {
-            vec![]
-        };
-        match self.choices.service {
-            ServiceAction::Approve | ServiceAction::Decline => {
-                let approve = self.choices.service == ServiceAction::Approve;
-                let fields = decide_at_service(&url, approve).await?;
-                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                match self.post(complete_page, &fields).await {
-                    Err(CheckoutError::Rejected { message, .. }) if !approve => Err(CheckoutError::Declined(message)),
-                    other => other,
+        if self.choices.service != ServiceAction::Wait {
+            let approve = self.choices.service == ServiceAction::Approve;
+            decide_at_service(&url, approve).await?;
+        }
+        // Learn the outcome from the service, as the kiosk does: its status, or where it
+        // says nothing, posting the completion page until the server accepts it.
+        let http = handoff::http_client();
+        let since = Instant::now();
+        let mut first = true;
+        loop {
+            if !first {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+            first = false;
+            let fields = match handoff::status(&http, &url).await {
+                Ok(handoff::Status::Waiting) => None,
+                Ok(handoff::Status::Decided { approved: false, form }) => {
+                    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    return match self.post(complete_page, &fields).await {
+                        Err(CheckoutError::Rejected { message, .. }) => Err(CheckoutError::Declined(message)),
+                        Ok(_) => Err(CheckoutError::Declined("the payment service declined".into())),
+                        Err(e) => Err(e),
+                    };
+                }
+                Ok(handoff::Status::Decided { approved: true, form }) => Some(form),
+                Ok(handoff::Status::Silent) => Some(Vec::new()),
+                Err(e) => {
+                    (self.events)(Event::Reconnecting(e));
+                    None
+                }
+            };
+            if let Some(form) = fields {
+                let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                match self.client.post_step(complete_page, &fields).await {
+                    Ok(response) if response.errors.is_none() => return Ok(response),
+                    Ok(_) => {}
+                    Err(e) if e.is_connectivity() => (self.events)(Event::Reconnecting(e.to_string())),
+                    Err(e) => return Err(e.into()),
                 }
             }
-            ServiceAction::Wait => {
-                let since = Instant::now();
-                let fields: Vec<(&str, &str)> = gpay_fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                loop {
-                    tokio::time::sleep(Duration::from_secs(2)).await;
-                    match self.client.post_step(complete_page, &fields).await {
-                        Ok(response) if response.errors.is_none() => return Ok(response),
-                        Ok(_) => {}
-                        Err(e) if e.is_connectivity() => (self.events)(Event::Reconnecting(e.to_string())),
-                        Err(e) => return Err(e.into()),
-                    }
-                    if since.elapsed() > self.choices.wait_limit {
-                        return Err(CheckoutError::GaveUp(
-                            self.choices.wait_limit,
-                            "the payment service has not confirmed".into(),
-                        ));
-                    }
-                }
+            if since.elapsed() > self.choices.wait_limit {
+                return Err(CheckoutError::GaveUp(
+                    self.choices.wait_limit,
+                    "the payment service has not confirmed".into(),
+                ));
             }
         }
     }
 }
 
-/// Plays the customer at a payment service page: posts the decision and returns the
-/// fields the service sends back to the checkout.
-async fn decide_at_service(url: &str, approve: bool) -> Result<Vec<(String, String)>, CheckoutError> {
+/// Plays the customer's phone at a payment service page: posts the decision there.
+async fn decide_at_service(url: &str, approve: bool) -> Result<(), CheckoutError> {
     let unreachable = |e: reqwest::Error| {
         CheckoutError::Commerce(CommerceError::Unreachable {
             url: url.to_string(),
@@ -137,23 +148,14 @@ async fn decide_at_service(url: &str, approve: bool) -> Result<Vec<(String, Stri
         .timeout(Duration::from_secs(30))
         .build()
         .map_err(unreachable)?;
-    let answer: Value = client
+    client
         .post(url)
         .header("Accept", "application/json")
         .form(&[("decision", if approve { "approve" } else { "decline" })])
         .send()
         .await
         .map_err(unreachable)?
-        .json()
-        .await
+        .error_for_status()
         .map_err(unreachable)?;
-    let form = answer
-        .get("return_form")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    Ok(form
-        .into_iter()
-        .map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
-        .collect())
+    Ok(())
 }

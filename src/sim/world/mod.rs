@@ -525,6 +525,12 @@ impl World {
         self.orders.iter().rev().filter(|o| o.email == email).collect()
     }
 
+    /// The payment-service transaction of an account's checkout (BKM Express, the
+    /// redirecting strategies), as its service page knows it: for tests playing the phone.
+    pub fn checkout_txn(&self, email: &str) -> Option<String> {
+        self.checkouts.get(email).and_then(|ck| ck.txn.clone())
+    }
+
     pub fn all_orders(&self) -> &[Order] {
         &self.orders
     }

@@ -1,5 +1,8 @@
-//! Payments made at a third-party service page: redirection, credit payment and
-//! Garanti Pay. The service page (`/_sim/pay/`) records the customer's decision here.
+//! Payments made at a third-party service page: redirection, credit payment, Garanti
+//! Pay, and the wallets' scripts (BKM Express, Masterpass). The service page
+//! (`/_sim/pay/<txn>/`) records the customer's decision here, and says it as JSON
+//! (`?format=json`) with the fields the service sends back to the checkout: the kiosk
+//! posts only those, never a verdict of its own.
 
 use super::{agreed, field_error, required, step_error, Checkout, Form, Next, World};
 use crate::commerce::pages::PageName as P;
@@ -11,6 +14,10 @@ pub enum ServiceKind {
     Redirection,
     Credit,
     GarantiPay,
+    /// BKM Express's script: approval issues the `order_id` (nonce) BexNoncePage takes.
+    BkmExpress,
+    /// Masterpass's script: approval lets the empty MasterpassCompletePage complete.
+    Masterpass,
 }
 
 /// A payment waiting at a third-party service page.
@@ -20,6 +27,8 @@ pub struct ThirdParty {
     pub email: String,
     pub amount: Money,
     pub decision: Option<bool>,
+    /// What the service sends back once decided (BKM Express: the nonce it issued).
+    pub issued: Option<String>,
 }
 
 /// What the service page tells the customer's browser after a decision.
@@ -117,20 +126,26 @@ impl World {
 
     fn new_service(&mut self, email: &str, ck: &Checkout, kind: ServiceKind) -> String {
         let txn = self.token(16);
+        self.open_service(email, ck, kind, &txn);
+        txn
+    }
+
+    /// Opens a payment at the service under `txn` (a wallet's own transaction id).
+    pub(super) fn open_service(&mut self, email: &str, ck: &Checkout, kind: ServiceKind, txn: &str) {
         let amount = self.amount_due(email, ck);
         self.services.insert(
-            txn.clone(),
+            txn.to_string(),
             ThirdParty {
                 kind,
                 email: email.to_string(),
                 amount,
                 decision: None,
+                issued: None,
             },
         );
-        txn
     }
 
-    fn service_decision(&self, ck: &Checkout) -> Option<bool> {
+    pub(super) fn service_decision(&self, ck: &Checkout) -> Option<bool> {
         ck.txn
             .as_ref()
             .and_then(|t| self.services.get(t))
@@ -143,11 +158,22 @@ impl World {
 
     /// The customer approves or declines on the service page.
     pub fn service_decide(&mut self, txn: &str, approve: bool) -> Result<ServiceReturn, String> {
+        let nonce = self.token(20);
         let service = self.services.get_mut(txn).ok_or("this payment is unknown")?;
         if service.decision.is_some() {
             return Err("this payment has already been decided".into());
         }
         service.decision = Some(approve);
+        if approve && service.kind == ServiceKind::BkmExpress {
+            service.issued = Some(nonce);
+        }
+        self.service_return(txn).ok_or_else(|| "this payment is unknown".into())
+    }
+
+    /// Where the service sends the customer back, and with what, once decided.
+    pub fn service_return(&self, txn: &str) -> Option<ServiceReturn> {
+        let service = self.services.get(txn)?;
+        let approve = service.decision?;
         let (page, form) = match service.kind {
             ServiceKind::Redirection => (P::RedirectionPageComplete, vec![]),
             ServiceKind::Credit => (P::CreditPaymentComplete, vec![]),
@@ -159,8 +185,20 @@ impl World {
                     ("gpinstallment".to_string(), "1".to_string()),
                 ],
             ),
+            ServiceKind::BkmExpress => (
+                P::BexNonce,
+                vec![
+                    ("order_id".to_string(), service.issued.clone().unwrap_or_default()),
+                    ("transaction_id".to_string(), txn.to_string()),
+                    (
+                        "data".to_string(),
+                        json!({"status": if approve {"ok"} else {"fail"}, "paymentPurchased": approve}).to_string(),
+                    ),
+                ],
+            ),
+            ServiceKind::Masterpass => (P::MasterpassComplete, vec![]),
         };
-        Ok(ServiceReturn {
+        Some(ServiceReturn {
             return_url: format!("/orders/checkout/?page={page}"),
             form,
         })

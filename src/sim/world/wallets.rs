@@ -1,6 +1,10 @@
 //! Card wallets run by a payment service's script: BKM Express and Masterpass (card
-//! BIN, installments, the service's tokens).
+//! BIN, installments, the service's tokens). The script's part is played by the
+//! service page (`services.rs`): BexNoncePage takes only the nonce it issued for the
+//! transaction, and MasterpassCompletePage (an empty post, as the reference sends it)
+//! completes only after the service approved.
 
+use super::services::ServiceKind;
 use super::{field_error, required, step_error, Checkout, Form, Next, World};
 use crate::commerce::pages::PageName as P;
 use serde_json::{json, Value};
@@ -49,15 +53,28 @@ impl World {
             }
             P::BexInstallmentSelection => {
                 self.installment_step(email, ck, form, &[1])?;
+                let txn = ck.txn.clone().unwrap_or_default();
+                self.open_service(email, ck, ServiceKind::BkmExpress, &txn);
                 Ok(Next::to(P::BexNonce))
             }
             P::BexNonce => {
-                required(form, "order_id")?;
+                let nonce = required(form, "order_id")?;
                 if Some(required(form, "transaction_id")?) != ck.txn.as_deref() {
                     return Err(field_error(
                         "transaction_id",
                         "The BKM Express transaction does not match.",
                     ));
+                }
+                let service = ck.txn.as_deref().and_then(|t| self.service(t));
+                match service.map(|s| (s.decision, s.issued.as_deref())) {
+                    Some((Some(false), _)) => {
+                        return Err(step_error(
+                            "BKM Express declined the payment. Choose another payment option.",
+                        ))
+                    }
+                    Some((Some(true), Some(issued))) if issued == nonce => {}
+                    Some((None, _)) => return Err(step_error("BKM Express has not confirmed this payment yet.")),
+                    _ => return Err(field_error("order_id", "BKM Express did not issue this nonce.")),
                 }
                 if let Some(data) = form.get("data").filter(|d| !d.trim().is_empty()) {
                     let parsed: Value =
@@ -74,14 +91,23 @@ impl World {
                 Ok(Next::to(P::MasterpassOrderNo))
             }
             P::MasterpassOrderNo => {
-                ck.txn = Some(self.token(24));
+                let txn = self.token(24);
+                ck.txn = Some(txn.clone());
                 ck.bex_token = Some(self.token(24));
                 ck.cash_number = Some(self.new_order_number());
+                self.open_service(email, ck, ServiceKind::Masterpass, &txn);
                 Ok(Next::to(P::MasterpassComplete))
             }
             P::MasterpassComplete => {
-                if Some(required(form, "token")?) != ck.txn.as_deref() {
-                    return Err(field_error("token", "The Masterpass token does not match."));
+                // The reference posts nothing here: only the service's approval counts.
+                match self.service_decision(ck) {
+                    Some(true) => {}
+                    Some(false) => {
+                        return Err(step_error(
+                            "Masterpass declined the payment. Choose another payment option.",
+                        ))
+                    }
+                    None => return Err(step_error("Masterpass has not confirmed this payment yet.")),
                 }
                 ck.cash_number = None;
                 self.complete(email, ck)
