@@ -168,6 +168,11 @@ pub struct KioskSettings {
     pub idle_reset_after_seconds: u64,
     /// Self-service: seconds the thank-you screen stays before a new sale starts.
     pub thank_you_seconds: u64,
+    /// Self-service: the payment types customers may choose, in this order; the other
+    /// options stay on screen, greyed, for staff. Empty: every option.
+    pub payment_types: Vec<String>,
+    /// Seconds the kiosk waits for a payment on the customer's phone (a hand-off).
+    pub handoff_wait_seconds: u64,
 }
 
 impl Default for KioskSettings {
@@ -181,6 +186,8 @@ impl Default for KioskSettings {
             idle_prompt_after_seconds: 90,
             idle_reset_after_seconds: 20,
             thank_you_seconds: 15,
+            payment_types: Vec::new(),
+            handoff_wait_seconds: 300,
         }
     }
 }
@@ -472,6 +479,12 @@ impl Settings {
             if value == 0 {
                 return Err(format!("{name}: must be at least 1 second"));
             }
+        }
+        if !(10..=3_600).contains(&k.handoff_wait_seconds) {
+            return Err(format!(
+                "kiosk.handoff_wait_seconds: {} is out of range; use 10 to 3600",
+                k.handoff_wait_seconds
+            ));
         }
         if self.demo.cash_register_poll_seconds == 0 {
             return Err("demo.cash_register_poll_seconds: must be at least 1".into());

@@ -221,7 +221,8 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-fn new_reference() -> String {
+/// A kiosk's own reference for an order: `K<date>-<six letters or digits>`.
+pub fn new_reference() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
     let tail: String = (0..6)

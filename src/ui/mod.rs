@@ -46,6 +46,9 @@ pub fn controller_config(settings: &Settings, commerce_url: Option<String>) -> C
         catalog_every: Duration::from_secs(settings.offline.catalog_refresh_minutes.max(1) * 60),
         retention: Duration::from_secs(settings.offline.retention_days * 24 * 3600),
         offline_payment_types: settings.offline.payment_types.clone(),
+        self_service_payment_types: settings.kiosk.payment_types.clone(),
+        handoff: settings.handoff.clone(),
+        handoff_wait: Duration::from_secs(settings.kiosk.handoff_wait_seconds),
         limits: crate::offline::queue::Limits::from(&settings.offline),
         printer: Some(settings.printer.clone()).filter(|p| !p.port.is_empty()),
         scanner: Some(settings.scanner.clone()).filter(|s| !s.port.is_empty()),
@@ -66,6 +69,13 @@ pub fn prepare_window(window: &MainWindow, settings: &Settings) {
         Screen::Basket
     });
     set_language(window, &settings.kiosk.language);
+    let step = window.global::<StepAdapter>();
+    step.on_shown(|digits, kind| view::shown_digits(&digits, kind).into());
+    step.on_without_last(|digits| {
+        let mut digits = digits.to_string();
+        digits.pop();
+        digits.into()
+    });
     let (width, height) = settings.kiosk.layout.size();
     window
         .window()
@@ -115,6 +125,9 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     on!(KioskAdapter, on_cancel, [] => Intent::Cancel);
     on!(KioskAdapter, on_retry, [] => Intent::Retry);
     on!(UnconfirmedAdapter, on_check, [] => Intent::Retry);
+    on!(StepAdapter, on_choose, [key] => Intent::Choose(key.to_string()));
+    on!(StepAdapter, on_confirm, [agreed] => Intent::Confirm { agreed });
+    on!(StepAdapter, on_submit, [digits] => Intent::Number(digits.to_string()));
     on!(UnconfirmedAdapter, on_end_sale, [] => Intent::EndUnconfirmed);
     on!(BasketAdapter, on_change_quantity, [product, delta] => {
         Intent::ChangeQuantity(product.to_string(), delta)
@@ -162,6 +175,10 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     window
         .global::<CashRegisterAdapter>()
         .on_pay_at_register(move || h.send(Intent::PayAtRegister));
+    let h = handle.clone();
+    window
+        .global::<HandoffAdapter>()
+        .on_demo_approve(move || h.send(Intent::ApproveOnPhone));
     let w = weak.clone();
     window.global::<KioskAdapter>().on_set_language(move |language| {
         if let Some(window) = w.upgrade() {

@@ -10,6 +10,7 @@ use super::{
     PaymentAdapter, PaymentKind, PaymentOptionItem, PrinterProblem, QueuedOrderItem, RefusalKind, SavedCardAdapter,
     Screen, SentKind, SetAsideKind, ThankYouAdapter, UnconfirmedAdapter,
 };
+use super::{ChoiceKind, ChoiceRow, ConfirmKind, EntryKind, Fact, FactKind, HandoffAdapter, StepAdapter};
 use crate::commerce::money::format_try;
 use crate::commerce::pages::Installment;
 use crate::commerce::records::Basket;
@@ -35,6 +36,18 @@ pub enum ScreenError {
     Other(String),
 }
 
+/// One row of a choice list.
+#[derive(Debug, Clone, Default)]
+pub struct Choice {
+    /// What is posted when it is chosen.
+    pub key: String,
+    pub title: String,
+    pub detail: String,
+    /// Large digits (an IBAN grouped in fours); empty for none.
+    pub extra: String,
+    pub logo: Option<Pixels>,
+}
+
 /// The payment step that was sent and not answered.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Sent {
@@ -44,6 +57,8 @@ pub enum Sent {
     Card(String),
     /// An order was agreed (pay on delivery and the like).
     Agreement,
+    /// The customer was sent to pay on their phone at this service.
+    Phone(String),
 }
 
 /// A line under the code field after a scan.
@@ -113,6 +128,42 @@ pub enum View {
         error: ScreenError,
         can_retry: bool,
     },
+    /// A step that picks one thing (a bank account, a credit option, a card).
+    Choices {
+        kind: ChoiceKind,
+        rows: Vec<Choice>,
+        amount: String,
+        error: String,
+    },
+    /// The last look before a strategy pays: facts, the agreement (with its text).
+    Confirm {
+        kind: ConfirmKind,
+        facts: Vec<(FactKind, String)>,
+        /// The agreement's title and text, where the server gives them.
+        terms: Option<(String, String)>,
+        needs_agreement: bool,
+        amount: String,
+        error: String,
+    },
+    /// A number on the keypad: a phone, a code, a card's first digits.
+    NumberEntry {
+        kind: EntryKind,
+        min_digits: i32,
+        max_digits: i32,
+        /// For a code: how many more tries before the kiosk gives up; 0 for none.
+        tries_left: i32,
+        amount: String,
+        error: String,
+    },
+    /// The customer pays on their phone at a payment service.
+    Handoff {
+        kind: PaymentKind,
+        name: String,
+        url: String,
+        qr: Pixels,
+        amount: String,
+        seconds: u32,
+    },
     /// A payment step was sent and never answered: what the kiosk knows of it.
     Unconfirmed {
         sent: Sent,
@@ -146,6 +197,13 @@ pub enum Update {
         seconds_left: i32,
         reconnecting: bool,
         call_staff: bool,
+    },
+    /// The kiosk's own word on the payment options, in the screen's language.
+    OptionsNotice(super::OptionsNotice),
+    /// The hand-off's countdown.
+    Handoff {
+        seconds_left: i32,
+        reconnecting: bool,
     },
     /// The receipt printer's state, after each change.
     Printer(crate::devices::printer::Report),
@@ -278,6 +336,9 @@ pub fn apply(window: &MainWindow, update: Update) {
                     window.global::<CashRegisterAdapter>().set_step_error(text)
                 }
                 Screen::PayOnDelivery => window.global::<PayOnDeliveryAdapter>().set_step_error(text),
+                Screen::ChoiceList | Screen::Confirm | Screen::NumberEntry | Screen::Handoff => {
+                    window.global::<StepAdapter>().set_step_error(text)
+                }
                 Screen::SavedCardList | Screen::SavedCardInstallments | Screen::SavedCardConfirm => {
                     window.global::<SavedCardAdapter>().set_step_error(text)
                 }
@@ -287,6 +348,15 @@ pub fn apply(window: &MainWindow, update: Update) {
                     adapter.set_notice_text(text);
                 }
             }
+        }
+        Update::OptionsNotice(notice) => window.global::<PaymentAdapter>().set_notice(notice),
+        Update::Handoff {
+            seconds_left,
+            reconnecting,
+        } => {
+            let adapter = window.global::<HandoffAdapter>();
+            adapter.set_seconds_left(seconds_left);
+            adapter.set_reconnecting(reconnecting);
         }
         Update::Register {
             seconds_left,
@@ -351,6 +421,7 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_options(model(options));
             adapter.set_amount(amount.into());
             adapter.set_step_error(error.into());
+            adapter.set_notice(super::OptionsNotice::None);
             Screen::PaymentOptions
         }
         View::CashRegisterInstallments { banks, error } => {
@@ -537,12 +608,100 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_orders(model(items));
             Screen::Orders
         }
+        View::Choices {
+            kind,
+            rows,
+            amount,
+            error,
+        } => {
+            let adapter = window.global::<StepAdapter>();
+            adapter.set_choice_kind(kind);
+            let rows: Vec<ChoiceRow> = rows
+                .iter()
+                .map(|row| ChoiceRow {
+                    key: row.key.clone().into(),
+                    title: row.title.clone().into(),
+                    detail: row.detail.clone().into(),
+                    extra: row.extra.clone().into(),
+                    has_logo: row.logo.is_some(),
+                    logo: row.logo.as_ref().map(to_slint_image).unwrap_or_default(),
+                })
+                .collect();
+            adapter.set_choices(model(rows));
+            adapter.set_amount(amount.into());
+            adapter.set_step_error(error.into());
+            Screen::ChoiceList
+        }
+        View::Confirm {
+            kind,
+            facts,
+            terms,
+            needs_agreement,
+            amount,
+            error,
+        } => {
+            let adapter = window.global::<StepAdapter>();
+            adapter.set_confirm_kind(kind);
+            let facts: Vec<Fact> = facts
+                .into_iter()
+                .map(|(kind, value)| Fact {
+                    kind,
+                    value: value.into(),
+                })
+                .collect();
+            adapter.set_facts(model(facts));
+            let (title, text) = terms.unwrap_or_default();
+            adapter.set_terms_title(title.into());
+            adapter.set_terms_text(text.into());
+            adapter.set_needs_agreement(needs_agreement);
+            adapter.set_agreed(false);
+            adapter.set_amount(amount.into());
+            adapter.set_step_error(error.into());
+            Screen::Confirm
+        }
+        View::NumberEntry {
+            kind,
+            min_digits,
+            max_digits,
+            tries_left,
+            amount,
+            error,
+        } => {
+            let adapter = window.global::<StepAdapter>();
+            adapter.set_entry_kind(kind);
+            adapter.set_min_digits(min_digits);
+            adapter.set_max_digits(max_digits);
+            adapter.set_tries_left(tries_left);
+            adapter.set_digits(SharedString::new());
+            adapter.set_amount(amount.into());
+            adapter.set_step_error(error.into());
+            Screen::NumberEntry
+        }
+        View::Handoff {
+            kind,
+            name,
+            url,
+            qr,
+            amount,
+            seconds,
+        } => {
+            let adapter = window.global::<HandoffAdapter>();
+            adapter.set_kind(kind);
+            adapter.set_name(name.into());
+            adapter.set_url(url.into());
+            adapter.set_qr(to_slint_image(&qr));
+            adapter.set_amount(amount.into());
+            adapter.set_seconds_left(seconds as i32);
+            adapter.set_reconnecting(false);
+            Screen::Handoff
+        }
         View::Unconfirmed { sent, amount, detail } => {
             let adapter = window.global::<UnconfirmedAdapter>();
             let (kind, number, card) = match sent {
                 Sent::Register(number) => (SentKind::Register, number, String::new()),
                 Sent::Card(card) => (SentKind::Card, String::new(), card),
                 Sent::Agreement => (SentKind::Agreement, String::new(), String::new()),
+                Sent::Phone(service) => (SentKind::Phone, String::new(), service),
             };
             adapter.set_kind(kind);
             adapter.set_number(number.into());
@@ -567,6 +726,62 @@ fn local_time(rfc3339: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
         .map(|t| t.with_timezone(&chrono::Local).format("%d.%m.%Y %H:%M").to_string())
         .unwrap_or_else(|_| rfc3339.to_string())
+}
+
+/// A QR code of `text` as pixels, dark on white with a quiet zone, `scale` pixels a
+/// module: what a phone's camera reads off the screen.
+pub fn qr_pixels(text: &str, scale: u32) -> Result<Pixels, String> {
+    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| e.to_string())?;
+    let modules = code.width() as u32;
+    let quiet = 4;
+    let side = (modules + 2 * quiet) * scale;
+    let colors = code.to_colors();
+    let mut rgba = vec![255u8; (side * side * 4) as usize];
+    for (i, color) in colors.iter().enumerate() {
+        if *color != qrcode::Color::Dark {
+            continue;
+        }
+        let (mx, my) = (i as u32 % modules, i as u32 / modules);
+        for dy in 0..scale {
+            for dx in 0..scale {
+                let (x, y) = ((mx + quiet) * scale + dx, (my + quiet) * scale + dy);
+                let at = ((y * side + x) * 4) as usize;
+                rgba[at..at + 3].copy_from_slice(&[0, 0, 0]);
+            }
+        }
+    }
+    Ok((side, side, rgba))
+}
+
+/// How the keypad's digits look: a phone grouped as `5XX XXX XX XX`, a code masked, a
+/// card's first digits as typed.
+pub fn shown_digits(digits: &str, kind: EntryKind) -> String {
+    match kind {
+        EntryKind::Otp => "•".repeat(digits.chars().count()),
+        EntryKind::Phone => {
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if matches!(i, 3 | 6 | 8) {
+                    out.push(' ');
+                }
+                out.push(c);
+            }
+            out
+        }
+        EntryKind::Bin => digits.to_string(),
+    }
+}
+
+/// An IBAN in groups of four, as printed on a bank's papers.
+pub fn grouped_iban(iban: &str) -> String {
+    let compact: String = iban.chars().filter(|c| !c.is_whitespace()).collect();
+    compact
+        .chars()
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Decoded pixels: width, height, RGBA bytes. Plain data, so it can cross threads.

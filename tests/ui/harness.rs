@@ -50,7 +50,11 @@ impl Kiosk {
         settings: Settings,
         data_dir: Option<std::path::PathBuf>,
     ) -> Kiosk {
-        i_slint_backend_testing::init_no_event_loop();
+        // Once per thread: a test may start a second kiosk after the first.
+        thread_local!(static PLATFORM: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+        if !PLATFORM.with(|p| p.replace(true)) {
+            i_slint_backend_testing::init_no_event_loop();
+        }
         let window = MainWindow::new().unwrap();
         prepare_window(&window, &settings);
         let (tx, updates) = mpsc::channel();

@@ -9,3 +9,4 @@ mod devices;
 mod harness;
 mod offline;
 mod online;
+mod strategies;

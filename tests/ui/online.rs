@@ -44,9 +44,10 @@ fn cash_register_sale_in_demo_mode_with_installments() {
         .iter()
         .map(|o| o.name.to_string())
         .collect();
-    // Only what this kiosk can run is offered.
+    // Every option the server offers, in its order.
+    assert_eq!(names.len(), 16);
     assert_eq!(
-        names,
+        names[..4],
         [
             "Cash Register",
             "Cash Register (installments)",
@@ -54,7 +55,7 @@ fn cash_register_sale_in_demo_mode_with_installments() {
             "Saved Card"
         ]
     );
-    assert!(!k.exists("Garanti Pay"));
+    assert!(k.enabled("Garanti Pay"), "a wallet is on screen too");
 
     k.tap("Cash Register (installments)");
     k.wait("the installment picker", |w| {

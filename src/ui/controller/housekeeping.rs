@@ -166,7 +166,11 @@ impl Controller {
             Sale::Basket | Sale::ThankYou { local: None } => server_basket_empty(),
             Sale::Local { sale, .. } => sale.lines.is_empty(),
             Sale::ThankYou { local: Some(_) } => true,
-            Sale::Step(_) | Sale::Register { .. } | Sale::Failed { .. } | Sale::Orders { .. } => false,
+            Sale::Step(_)
+            | Sale::Register { .. }
+            | Sale::Handoff { .. }
+            | Sale::Failed { .. }
+            | Sale::Orders { .. } => false,
         }
     }
 

@@ -159,6 +159,11 @@ pub fn option_items(options: &[KnownOption], offline_types: &[String]) -> Vec<Pa
             name: o.name.clone().into(),
             kind: crate::ui::view::payment_kind(&o.payment_type),
             available: offline_types.contains(&o.payment_type),
+            why: if offline_types.contains(&o.payment_type) {
+                crate::ui::Unavailable::None
+            } else {
+                crate::ui::Unavailable::Offline
+            },
         })
         .collect()
 }

@@ -19,6 +19,7 @@ mod local;
 mod online;
 mod printing;
 mod register;
+mod strategies;
 
 use super::view::{basket_update, Busy, Notice, ScreenError, Sent, Update, View};
 use crate::commerce::pages::{CheckoutResponse, PaymentOption, SavedCard};
@@ -57,6 +58,20 @@ pub enum Intent {
     /// A person ends a sale whose payment step was never answered (the unconfirmed
     /// screen), after the server was asked once more.
     EndUnconfirmed,
+    /// A row of a choice list (a bank account, a credit option, a MobilExpress card).
+    Choose(String),
+    /// The confirmation screen's button, with the agreement as ticked.
+    Confirm {
+        agreed: bool,
+    },
+    /// The keypad's number: a phone, a code sent by SMS, a card's first digits.
+    Number(String),
+    /// Demo mode: the simulated payment service approves, as the customer's phone would.
+    ApproveOnPhone,
+    /// The hand-off watcher saw the checkout move on.
+    HandoffAnswer(Box<CheckoutResponse>),
+    /// The hand-off ended without an order: declined, timed out, or failed.
+    HandoffEnded(strategies::HandoffEnd),
     /// Demo mode: the simulated register takes the payment now.
     PayAtRegister,
     /// The register poller saw the checkout move on.
@@ -103,6 +118,9 @@ impl Intent {
             Intent::RegisterAnswer(_)
                 | Intent::RegisterFailed(_)
                 | Intent::PayAtRegister
+                | Intent::ApproveOnPhone
+                | Intent::HandoffAnswer(_)
+                | Intent::HandoffEnded(_)
                 | Intent::Tick
                 | Intent::Drained { .. }
                 | Intent::CatalogRefreshed(_)
@@ -141,6 +159,12 @@ pub struct ControllerConfig {
     pub retention: Duration,
     /// Strategies that may be sold while the server cannot be reached.
     pub offline_payment_types: Vec<String>,
+    /// Self-service: the payment types customers may choose, in this order (empty: all).
+    pub self_service_payment_types: Vec<String>,
+    /// Hand-off page addresses of the wallets (BKM Express, Masterpass).
+    pub handoff: crate::settings::HandoffSettings,
+    /// How long the kiosk waits for a payment on the customer's phone.
+    pub handoff_wait: Duration,
     pub limits: Limits,
     /// The receipt printer; `None` prints nothing. Needs `data_dir` (jobs live there).
     pub printer: Option<crate::settings::PrinterSettings>,
@@ -244,6 +268,15 @@ enum Sale {
     Basket,
     /// At a server checkout step, shown on screen.
     Step(Step),
+    /// The customer pays on their phone: the QR is up; dropping the watcher stops it.
+    Handoff {
+        step: Step,
+        /// Held for its `Drop`, which stops the task.
+        #[allow(dead_code)]
+        watcher: register::Poller,
+        /// The service's page, for the demo's approval.
+        url: String,
+    },
     /// The cash-register barcode is up; dropping the poller stops it.
     Register {
         step: Step,
@@ -282,6 +315,16 @@ struct Chosen {
     card_name: String,
     /// A step that can place the order was sent (see [`Sale::payment_step_sent`]).
     payment_sent: bool,
+    /// What the wallets' pages gave that their hand-off address needs.
+    wallet: crate::checkout::handoff::WalletContext,
+    /// Funds transfer: the accounts listed, the one chosen, the reference to quote.
+    banks: Vec<crate::commerce::pages::BankAccount>,
+    bank: Option<crate::commerce::pages::BankAccount>,
+    reference: Option<String>,
+    /// MobilExpress: the cards registered to the phone.
+    phone_cards: Vec<crate::commerce::pages::MobilExpressCard>,
+    /// Wrong codes typed on this step.
+    wrong_codes: u32,
 }
 
 impl Sale {
@@ -310,7 +353,7 @@ impl Sale {
     /// The server step the sale is at, under any error screen.
     fn step(&self) -> Option<&Step> {
         match self.beneath() {
-            Sale::Step(step) | Sale::Register { step, .. } => Some(step),
+            Sale::Step(step) | Sale::Register { step, .. } | Sale::Handoff { step, .. } => Some(step),
             _ => None,
         }
     }
@@ -320,7 +363,7 @@ impl Sale {
     /// the sale can end only by the server's answer, never in the offline queue.
     fn payment_step_sent(&self) -> bool {
         match self.beneath() {
-            Sale::Register { .. } => true,
+            Sale::Register { .. } | Sale::Handoff { .. } => true,
             Sale::Step(step) => step.chosen.payment_sent,
             _ => false,
         }
@@ -332,6 +375,10 @@ impl Sale {
             return None;
         }
         let step = self.step()?;
+        let service = || step.chosen.option.as_ref().map(|o| o.name.clone()).unwrap_or_default();
+        if matches!(self.beneath(), Sale::Handoff { .. }) || step.answer.current().is_some_and(strategies::is_handoff) {
+            return Some(Sent::Phone(service()));
+        }
         Some(match (self.beneath(), step.answer.current()) {
             (Sale::Register { number, .. }, _) => Sent::Register(number.clone()),
             (_, Some(crate::commerce::pages::Page::CashRegisterComplete(ctx))) => {
@@ -348,10 +395,10 @@ impl Sale {
     /// leaves the barcode screen: until the server answers, the sale is still at it.
     fn stop_register(&mut self) {
         let sale = self.beneath_mut();
-        if !matches!(sale, Sale::Register { .. }) {
+        if !matches!(sale, Sale::Register { .. } | Sale::Handoff { .. }) {
             return;
         }
-        if let Sale::Register { step, .. } = std::mem::replace(sale, Sale::Basket) {
+        if let Sale::Register { step, .. } | Sale::Handoff { step, .. } = std::mem::replace(sale, Sale::Basket) {
             *sale = Sale::Step(Step {
                 answer: step.answer,
                 chosen: Chosen {
@@ -434,10 +481,12 @@ impl Controller {
     async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Intent>) {
         while let Some(intent) = rx.recv().await {
             match &intent {
-                // A card token and a whole checkout answer stay out of the logs.
+                // A card token, a phone number, a code and a whole checkout answer stay
+                // out of the logs.
                 Intent::SavedCard(_) => tracing::debug!("intent SavedCard(…)"),
-                Intent::RegisterAnswer(answer) => {
-                    tracing::debug!(page = ?answer.current_kind(), "intent RegisterAnswer")
+                Intent::Number(_) => tracing::debug!("intent Number(…)"),
+                Intent::RegisterAnswer(answer) | Intent::HandoffAnswer(answer) => {
+                    tracing::debug!(page = ?answer.current_kind(), "intent answer")
                 }
                 intent => tracing::debug!(?intent, "intent"),
             }
@@ -497,6 +546,20 @@ impl Controller {
                 self.pay_at_register();
                 Ok(())
             }
+            Intent::Choose(key) => self.choose(&key).await,
+            Intent::Confirm { agreed } => self.confirm(agreed).await,
+            Intent::Number(digits) => self.number(&digits).await,
+            Intent::ApproveOnPhone => {
+                self.approve_on_phone();
+                Ok(())
+            }
+            Intent::HandoffAnswer(answer) => {
+                if !matches!(self.sale, Sale::Handoff { .. }) {
+                    return Ok(());
+                }
+                self.show_answer(*answer).await
+            }
+            Intent::HandoffEnded(end) => self.handoff_ended(end).await,
             Intent::RegisterAnswer(answer) => self.show_answer(*answer).await,
             Intent::RegisterFailed(message) => Err(Failure::Other(message)),
             Intent::Tick => {

@@ -4,6 +4,7 @@
 //! Not here: the sale without the server (`local.rs`) or the register's poller
 //! (`register.rs`).
 
+use super::strategies::Next;
 use super::{Chosen, Controller, Failure, Sale, Step};
 use crate::checkout::walk_to_payment;
 use crate::commerce::money::format_try;
@@ -14,8 +15,22 @@ use crate::sim::Simulator;
 use crate::ui::view::{installment_item, Notice, Update, View};
 use crate::ui::{CardItem, PaymentOptionItem};
 
-/// The payment types the touchscreen can run; other options are not shown.
-pub const SCREEN_PAYMENT_TYPES: &[&str] = &["cash_register", "pay_on_delivery", "saved_card"];
+/// The payment types of the reference: the touchscreen runs every one.
+pub const SCREEN_PAYMENT_TYPES: &[&str] = &[
+    "cash_register",
+    "pay_on_delivery",
+    "saved_card",
+    "funds_transfer",
+    "loyalty_money",
+    "pay_later",
+    "redirection",
+    "credit_payment",
+    "bkm_express",
+    "gpay",
+    "confirmation",
+    "masterpass",
+    "mobilexpress",
+];
 
 impl Controller {
     pub(super) async fn connect(&mut self) -> Result<(), Failure> {
@@ -176,7 +191,7 @@ impl Controller {
             let chosen = self.chosen();
             self.sale = Sale::Step(Step { answer, chosen });
         }
-        self.payment_sent();
+        self.mark_payment_sent();
         self.post(PageName::PayOnDelivery, &[("agreement", flag(agreed))]).await
     }
 
@@ -193,13 +208,20 @@ impl Controller {
         self.post(PageName::SavedCardSelection, &[("card", token)]).await
     }
 
+    /// An installment plan of a card: a saved card's, or a wallet's (BKM Express,
+    /// Masterpass, MobilExpress), which share the screen.
     pub(super) async fn saved_card_installment(&mut self, pk: &str) -> Result<(), Failure> {
-        self.post(PageName::SavedCardInstallmentSelection, &[("installment", pk)])
-            .await
+        let page = self
+            .sale
+            .step()
+            .and_then(|s| s.answer.current_kind())
+            .filter(|p| super::strategies::installment_page(*p))
+            .unwrap_or(PageName::SavedCardInstallmentSelection);
+        self.post(page, &[("installment", pk)]).await
     }
 
     pub(super) async fn saved_card_confirm(&mut self, agreed: bool) -> Result<(), Failure> {
-        self.payment_sent();
+        self.mark_payment_sent();
         self.post(PageName::SavedCardConfirmation, &[("agreement", flag(agreed))])
             .await
     }
@@ -262,7 +284,7 @@ impl Controller {
 
     /// Where a payment step was sent, the server's answer decides how the sale ends: an
     /// order placed meanwhile shows its thank-you screen (true) instead of what was asked.
-    async fn placed_meanwhile(&mut self) -> Result<bool, Failure> {
+    pub(super) async fn placed_meanwhile(&mut self) -> Result<bool, Failure> {
         if !self.sale.payment_step_sent() {
             return Ok(false);
         }
@@ -310,7 +332,7 @@ impl Controller {
     }
 
     /// Marks the step about to be posted as one that can place the order.
-    fn payment_sent(&mut self) {
+    pub(super) fn mark_payment_sent(&mut self) {
         if let Sale::Step(step) = self.sale.beneath_mut() {
             step.chosen.payment_sent = true;
         }
@@ -364,17 +386,11 @@ impl Controller {
                         .collect();
                     self.remember(remembered::PAYMENT_OPTIONS, &known);
                     View::PaymentOptions {
-                        options: ctx
-                            .payment_options
-                            .iter()
-                            .filter(|o| SCREEN_PAYMENT_TYPES.contains(&o.payment_type.as_str()))
-                            .map(|o| PaymentOptionItem {
-                                pk: o.pk.0.clone().into(),
-                                name: o.name.clone().into(),
-                                kind: crate::ui::view::payment_kind(&o.payment_type),
-                                available: true,
-                            })
-                            .collect(),
+                        options: online_options(
+                            &known,
+                            self.config.self_service,
+                            &self.config.self_service_payment_types,
+                        ),
                         amount,
                         error: String::new(),
                     }
@@ -480,7 +496,20 @@ impl Controller {
                     self.show(Sale::ThankYou { local: None }, view);
                     return Ok(());
                 }
-                other => return Err(Failure::Unsupported(other.name().to_string())),
+                other => match self.strategy_page(&other, &answer, &mut chosen, &amount).await? {
+                    Some(Next::Show(view)) => view,
+                    Some(Next::Post(page, fields)) => {
+                        if super::strategies::places_order(page) {
+                            chosen.payment_sent = true;
+                            self.mark_payment_sent();
+                        }
+                        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        answer = self.client()?.post_step(page, &fields).await?;
+                        continue;
+                    }
+                    Some(Next::Handoff(handoff)) => return self.start_handoff(handoff, answer, chosen, amount),
+                    None => return Err(Failure::Unsupported(other.name().to_string())),
+                },
             };
             self.show(Sale::Step(Step { answer, chosen }), view);
             return Ok(());
@@ -567,7 +596,7 @@ impl Controller {
     }
 
     /// A bank's logo, fetched once; a missing or unreadable logo leaves just the name.
-    async fn logo(&mut self, url: &str) -> Option<crate::ui::view::Pixels> {
+    pub(super) async fn logo(&mut self, url: &str) -> Option<crate::ui::view::Pixels> {
         if let Some(known) = self.logos.get(url) {
             return known.clone();
         }
@@ -586,6 +615,57 @@ impl Controller {
     }
 }
 
+/// The options a customer sees online, in the server's order: every option, greyed with
+/// the reason where it cannot be chosen here. At a self-service kiosk with
+/// `kiosk.payment_types`, those come first in that order and the rest are for staff.
+pub fn online_options(options: &[KnownOption], self_service: bool, kiosk_types: &[String]) -> Vec<PaymentOptionItem> {
+    use crate::ui::Unavailable;
+    let item = |o: &KnownOption, why: Unavailable| PaymentOptionItem {
+        pk: o.pk.clone().into(),
+        name: o.name.clone().into(),
+        kind: crate::ui::view::payment_kind(&o.payment_type),
+        available: why == Unavailable::None,
+        why,
+    };
+    let known = |o: &KnownOption| SCREEN_PAYMENT_TYPES.contains(&o.payment_type.as_str());
+    if !self_service || kiosk_types.is_empty() {
+        return options
+            .iter()
+            .map(|o| {
+                item(
+                    o,
+                    if known(o) {
+                        Unavailable::None
+                    } else {
+                        Unavailable::Unsupported
+                    },
+                )
+            })
+            .collect();
+    }
+    let mut items: Vec<PaymentOptionItem> = kiosk_types
+        .iter()
+        .flat_map(|t| options.iter().filter(move |o| &o.payment_type == t))
+        .map(|o| {
+            item(
+                o,
+                if known(o) {
+                    Unavailable::None
+                } else {
+                    Unavailable::Unsupported
+                },
+            )
+        })
+        .collect();
+    items.extend(
+        options
+            .iter()
+            .filter(|o| !kiosk_types.contains(&o.payment_type))
+            .map(|o| item(o, Unavailable::StaffOnly)),
+    );
+    items
+}
+
 /// The amount due as the server last said it.
 fn due(answer: &CheckoutResponse) -> Option<Money> {
     answer
@@ -599,7 +679,7 @@ pub(super) fn amount(answer: &CheckoutResponse) -> String {
     format_try(due(answer).unwrap_or_default())
 }
 
-fn flag(yes: bool) -> &'static str {
+pub(super) fn flag(yes: bool) -> &'static str {
     if yes {
         "true"
     } else {

@@ -13,6 +13,13 @@ use std::time::{Duration, Instant};
 /// `Sale::Register` in any way (cancel, thank-you, offline, a new barcode) ends it.
 pub(super) struct Poller(tokio::task::JoinHandle<()>);
 
+impl Poller {
+    /// Runs `work` on a task that ends when the returned value is dropped.
+    pub(super) fn spawn(work: impl std::future::Future<Output = ()> + Send + 'static) -> Poller {
+        Poller(tokio::spawn(work))
+    }
+}
+
 impl Drop for Poller {
     fn drop(&mut self) {
         self.0.abort();

@@ -1,0 +1,578 @@
+//! The strategies beyond the cash register, pay on delivery and saved cards, on screen.
+//! Each page of the reference picks one of four screen families: a choice list, a
+//! confirmation (facts, the agreement and its text), a keypad, or a hand-off to the
+//! customer's phone; pages that need nothing from the customer are answered at once.
+//! Each family's tap posts to the page the sale is at, with that page's field names
+//! (`fields`): the screens know no page names.
+//!
+//! Not here: what a hand-off's address is and how a service's answer is read
+//! (`crate::checkout::handoff`, shared with the `checkout` command).
+
+use super::{Controller, Failure, Intent, Sale, Step};
+use crate::checkout::handoff::{self, Handoff};
+use crate::commerce::pages::{CheckoutResponse, Page, PageName};
+use crate::ui::view::{grouped_iban, installment_item, qr_pixels, Choice, Update, View};
+use crate::ui::{ChoiceKind, ConfirmKind, EntryKind, FactKind, OptionsNotice};
+use std::time::{Duration, Instant};
+
+/// Wrong codes a customer may type on one step before the kiosk goes back to the options.
+pub const CODE_TRIES: u32 = 3;
+
+/// What a strategy page needs.
+pub(super) enum Next {
+    /// Nothing from the customer: post this at once.
+    Post(PageName, Vec<(&'static str, String)>),
+    /// A screen.
+    Show(View),
+    /// The customer pays on their phone.
+    Handoff(Handoff),
+}
+
+/// How a hand-off ended without an order.
+#[derive(Debug, Clone)]
+pub enum HandoffEnd {
+    /// The service declined, in the server's words.
+    Declined(String),
+    /// The wait limit passed.
+    Expired,
+    /// The checkout refused in a way the kiosk cannot go on from.
+    Failed(String),
+}
+
+/// The pages where the customer finishes at a payment service.
+pub fn is_handoff(page: &Page) -> bool {
+    matches!(
+        page,
+        Page::RedirectionPageComplete(_) | Page::GPayComplete(_) | Page::BexNonce(_) | Page::MasterpassComplete(_)
+    ) || matches!(page, Page::CreditPaymentConfirmation(ctx) if ctx.redirect_url.is_some())
+}
+
+/// Pages whose post can place the order: once one is sent, the sale ends only by the
+/// server's answer (see `Sale::payment_step_sent`).
+pub fn places_order(page: PageName) -> bool {
+    use PageName as P;
+    matches!(
+        page,
+        P::FundsTransfer
+            | P::LoyaltyMoney
+            | P::PayLaterComplete
+            | P::PayOnDelivery
+            | P::SavedCardConfirmation
+            | P::CashRegisterComplete
+            | P::RedirectionPageComplete
+            | P::CreditPaymentComplete
+            | P::GPayComplete
+            | P::BexNonce
+            | P::BexComplete
+            | P::MasterpassComplete
+            | P::ConfirmationPaymentComplete
+            | P::MobilExpressTryPayment
+    )
+}
+
+/// The card's installment pages, which share the saved card's installment screen.
+pub fn installment_page(page: PageName) -> bool {
+    matches!(
+        page,
+        PageName::SavedCardInstallmentSelection
+            | PageName::BexInstallmentSelection
+            | PageName::MasterpassInstallment
+            | PageName::MobilExpressInstallmentSelection
+    )
+}
+
+fn entry(kind: EntryKind, tries_left: u32, amount: &str, error: String) -> View {
+    let (min, max) = match kind {
+        EntryKind::Phone => (10, 10),
+        EntryKind::Bin => (6, 6),
+        EntryKind::Otp => (4, 8),
+    };
+    View::NumberEntry {
+        kind,
+        min_digits: min,
+        max_digits: max,
+        tries_left: tries_left as i32,
+        amount: amount.to_string(),
+        error,
+    }
+}
+
+fn confirm(kind: ConfirmKind, facts: Vec<(FactKind, String)>, amount: &str) -> View {
+    View::Confirm {
+        kind,
+        facts,
+        terms: None,
+        needs_agreement: true,
+        amount: amount.to_string(),
+        error: String::new(),
+    }
+}
+
+/// A mobile number as the customer typed it is ten digits starting with 5.
+pub fn valid_mobile(digits: &str) -> bool {
+    digits.len() == 10 && digits.starts_with('5') && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The title and text of an agreement the server gives (`terms_and_conditions`): an
+/// object with `title` and `text` (or `content`), or plain text.
+fn terms_of(value: &serde_json::Value) -> Option<(String, String)> {
+    match value {
+        serde_json::Value::String(text) if !text.trim().is_empty() => Some((String::new(), text.clone())),
+        serde_json::Value::Object(o) => {
+            let text = o.get("text").or_else(|| o.get("content")).and_then(|t| t.as_str())?;
+            let title = o.get("title").and_then(|t| t.as_str()).unwrap_or_default();
+            Some((title.to_string(), text.to_string()))
+        }
+        _ => None,
+    }
+}
+
+impl Controller {
+    /// The screen (or request, or hand-off) of a strategy page; `None` for a page this
+    /// module does not run.
+    pub(super) async fn strategy_page(
+        &mut self,
+        page: &Page,
+        answer: &CheckoutResponse,
+        chosen: &mut super::Chosen,
+        amount: &str,
+    ) -> Result<Option<Next>, Failure> {
+        use PageName as P;
+        chosen.wallet.learn(page);
+        let post = |page: PageName| Ok(Some(Next::Post(page, Vec::new())));
+        let view = match page {
+            Page::BexSelection(_) => return post(P::BexSelection),
+            Page::GPaySelection(_) => return post(P::GPaySelection),
+            Page::GPayRedirect(_) => return post(P::GPayRedirect),
+            Page::ConfirmationPaymentAgreementCheck(_) => return post(P::ConfirmationPaymentAgreementCheck),
+            Page::ConfirmationPaymentComplete(_) => return post(P::ConfirmationPaymentComplete),
+            Page::MasterpassOrderNo(_) => return post(P::MasterpassOrderNo),
+            Page::BexComplete(_) => return post(P::BexComplete),
+            Page::CreditPaymentComplete(_) => return post(P::CreditPaymentComplete),
+            Page::MobilExpressSelection(_) => {
+                return Ok(Some(Next::Post(
+                    P::MobilExpressSelection,
+                    vec![("clear", "false".into())],
+                )))
+            }
+            page if is_handoff(page) => {
+                let base = self.client()?.url("/").map(|u| u.to_string()).unwrap_or_default();
+                let handoff = handoff::handoff(page, &base, &self.config.handoff, &chosen.wallet)
+                    .ok_or_else(|| Failure::Other("the server gave no payment address".into()))?;
+                return Ok(Some(Next::Handoff(handoff)));
+            }
+            Page::FundsTransferChoice(ctx) => {
+                let mut banks = ctx.bank_accounts.clone();
+                if banks.is_empty() {
+                    // The reference lists them with the payment options.
+                    banks = self
+                        .offered
+                        .as_ref()
+                        .and_then(|o| o.payment_options())
+                        .map(|p| p.bank_accounts.clone())
+                        .unwrap_or_default();
+                }
+                let mut rows = Vec::new();
+                for account in &banks {
+                    let logo = match &account.bank.logo {
+                        Some(url) if !url.is_empty() => self.logo(url).await,
+                        _ => None,
+                    };
+                    rows.push(Choice {
+                        key: account.pk.0.clone(),
+                        title: account.bank.name.clone(),
+                        detail: account.holder_name.clone(),
+                        extra: grouped_iban(&account.iban),
+                        logo,
+                    });
+                }
+                chosen.banks = banks;
+                View::Choices {
+                    kind: ChoiceKind::BankAccount,
+                    rows,
+                    amount: amount.to_string(),
+                    error: String::new(),
+                }
+            }
+            Page::FundsTransfer(_) => {
+                let reference = chosen
+                    .reference
+                    .get_or_insert_with(crate::offline::queue::new_reference)
+                    .clone();
+                let mut facts = Vec::new();
+                if let Some(bank) = &chosen.bank {
+                    facts.push((FactKind::Bank, bank.bank.name.clone()));
+                    facts.push((FactKind::Iban, grouped_iban(&bank.iban)));
+                    facts.push((FactKind::Holder, bank.holder_name.clone()));
+                }
+                facts.push((FactKind::Reference, reference));
+                confirm(ConfirmKind::FundsTransfer, facts, amount)
+            }
+            Page::LoyaltyMoney(_) => confirm(ConfirmKind::LoyaltyMoney, Vec::new(), amount),
+            Page::PayLaterComplete(_) => confirm(ConfirmKind::PayLater, Vec::new(), amount),
+            Page::RedirectionPaymentSelected(_) => confirm(ConfirmKind::Redirection, Vec::new(), amount),
+            Page::CreditPaymentSelection(ctx) => View::Choices {
+                kind: ChoiceKind::CreditOption,
+                rows: ctx
+                    .credit_payment_options
+                    .iter()
+                    .map(|o| Choice {
+                        key: o.pk.0.clone(),
+                        title: o.name.clone(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                amount: amount.to_string(),
+                error: String::new(),
+            },
+            Page::CreditPaymentConfirmation(_) => confirm(ConfirmKind::CreditPayment, Vec::new(), amount),
+            Page::ConfirmationPaymentAgreementConfirm(ctx) => View::Confirm {
+                kind: ConfirmKind::PaycellTerms,
+                facts: Vec::new(),
+                terms: terms_of(&ctx.terms_and_conditions),
+                needs_agreement: true,
+                amount: amount.to_string(),
+                error: String::new(),
+            },
+            Page::ConfirmationPaymentSelected(_) => confirm(ConfirmKind::Paycell, Vec::new(), amount),
+            Page::ConfirmationPaymentQuery(_) | Page::MobilExpressCardFoundOtpRequiredOtp(_) => {
+                entry(EntryKind::Otp, CODE_TRIES - chosen.wrong_codes, amount, String::new())
+            }
+            Page::MobilExpressCardFoundOtpRequiredPhone(_) => entry(EntryKind::Phone, 0, amount, String::new()),
+            Page::BexBinNumber(_) | Page::MasterpassBinNumber(_) => entry(EntryKind::Bin, 0, amount, String::new()),
+            Page::MobilExpressCardList(ctx) => {
+                chosen.phone_cards = ctx.cards.clone();
+                View::Choices {
+                    kind: ChoiceKind::MobilexpressCard,
+                    rows: ctx
+                        .cards
+                        .iter()
+                        .filter(|c| !c.is_expired)
+                        .map(|c| Choice {
+                            key: c.card_id.clone(),
+                            title: c.alias.clone(),
+                            detail: c.masked_card_no.clone(),
+                            ..Default::default()
+                        })
+                        .collect(),
+                    amount: amount.to_string(),
+                    error: String::new(),
+                }
+            }
+            Page::BexInstallmentSelection(ctx)
+            | Page::MasterpassInstallment(ctx)
+            | Page::MobilExpressInstallmentSelection(ctx) => View::SavedCardInstallments {
+                card_name: if chosen.card_name.is_empty() {
+                    chosen.option.as_ref().map(|o| o.name.clone()).unwrap_or_default()
+                } else {
+                    chosen.card_name.clone()
+                },
+                installments: ctx.installments.iter().map(installment_item).collect(),
+                error: String::new(),
+            },
+            Page::MobilExpressTryPayment(_) => {
+                let mut facts = vec![(FactKind::Card, chosen.card_name.clone())];
+                if let Some(plan) = answer.pre_order.as_ref().and_then(|p| p.installment.as_ref()) {
+                    facts.push((FactKind::Installments, plan.installment_count.to_string()));
+                }
+                confirm(ConfirmKind::Mobilexpress, facts, amount)
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(Next::Show(view)))
+    }
+
+    /// A row of a choice list was tapped.
+    pub(super) async fn choose(&mut self, key: &str) -> Result<(), Failure> {
+        let Some(step) = self.sale.step() else { return Ok(()) };
+        let page = step.answer.current_kind();
+        let (page, fields): (PageName, Vec<(&str, String)>) = match page {
+            Some(PageName::FundsTransferChoice) => {
+                let bank = step.chosen.banks.iter().find(|b| b.pk.0 == key).cloned();
+                if let Sale::Step(step) = &mut self.sale {
+                    step.chosen.bank = bank;
+                }
+                (PageName::FundsTransferChoice, vec![("bank_account", key.to_string())])
+            }
+            Some(PageName::CreditPaymentSelection) => (
+                PageName::CreditPaymentSelection,
+                vec![("credit_payment_option", key.to_string())],
+            ),
+            Some(PageName::MobilExpressCardList) => {
+                let card = step.chosen.phone_cards.iter().find(|c| c.card_id == key).cloned();
+                let masked = card.as_ref().map(|c| c.masked_card_no.clone()).unwrap_or_default();
+                if let (Sale::Step(step), Some(card)) = (&mut self.sale, &card) {
+                    step.chosen.card_name = format!("{} {}", card.alias, card.masked_card_no);
+                }
+                (
+                    PageName::MobilExpressCardList,
+                    vec![("card_token", key.to_string()), ("masked_card_number", masked)],
+                )
+            }
+            _ => return Ok(()),
+        };
+        self.post_fields(page, &fields).await
+    }
+
+    /// The confirmation screen's button.
+    pub(super) async fn confirm(&mut self, agreed: bool) -> Result<(), Failure> {
+        let Some(step) = self.sale.step() else { return Ok(()) };
+        let Some(page) = step.answer.current_kind() else {
+            return Ok(());
+        };
+        if page == PageName::FundsTransfer {
+            // The reference the customer quotes in the transfer goes into the order.
+            if let Some(reference) = step.chosen.reference.clone() {
+                let noted = self
+                    .client()?
+                    .post_step(PageName::OrderNote, &[("notes", &reference)])
+                    .await?;
+                if noted.errors.is_some() {
+                    return self.show_answer(noted).await;
+                }
+            }
+        }
+        self.post_fields(page, &[("agreement", super::online::flag(agreed).to_string())])
+            .await
+    }
+
+    /// The keypad's number.
+    pub(super) async fn number(&mut self, digits: &str) -> Result<(), Failure> {
+        let Some(step) = self.sale.step() else { return Ok(()) };
+        let Some(page) = step.answer.current_kind() else {
+            return Ok(());
+        };
+        let amount = super::online::amount(&step.answer);
+        let digits = digits.trim();
+        let fields: Vec<(&str, String)> = match page {
+            PageName::MobilExpressCardFoundOtpRequiredPhone => {
+                if !valid_mobile(digits) {
+                    // Checked before sending: a customer's typo costs no request.
+                    self.emit(Update::Show(entry(EntryKind::Phone, 0, &amount, String::new())));
+                    self.emit(Update::StepError(String::new()));
+                    return Ok(());
+                }
+                vec![("phone_number", digits.to_string())]
+            }
+            PageName::ConfirmationPaymentQuery | PageName::MobilExpressCardFoundOtpRequiredOtp => {
+                vec![("otp", digits.to_string())]
+            }
+            PageName::BexBinNumber => vec![("bin_number", digits.to_string())],
+            PageName::MasterpassBinNumber => vec![
+                ("is_masterpass_stored_card", "true".to_string()),
+                ("bin_number", digits.to_string()),
+            ],
+            _ => return Ok(()),
+        };
+        let is_code = matches!(
+            page,
+            PageName::ConfirmationPaymentQuery | PageName::MobilExpressCardFoundOtpRequiredOtp
+        );
+        let answer = self.client()?.post_step(page, &refs(&fields)).await?;
+        let Some(errors) = answer.errors.as_ref().filter(|_| is_code) else {
+            return self.show_answer(answer).await;
+        };
+        // A wrong code stays on the step with the server's words, a few times.
+        let message = errors.messages();
+        let wrong = match &mut self.sale {
+            Sale::Step(step) => {
+                step.chosen.wrong_codes += 1;
+                step.chosen.wrong_codes
+            }
+            _ => CODE_TRIES,
+        };
+        tracing::info!(wrong, "a wrong code");
+        if wrong >= CODE_TRIES {
+            self.pay().await?;
+            self.emit(Update::OptionsNotice(OptionsNotice::TooManyCodes));
+            return Ok(());
+        }
+        self.emit(Update::Show(entry(
+            EntryKind::Otp,
+            CODE_TRIES - wrong,
+            &amount,
+            message,
+        )));
+        Ok(())
+    }
+
+    /// Posts a strategy step; a step that can place the order is marked first.
+    async fn post_fields(&mut self, page: PageName, fields: &[(&str, String)]) -> Result<(), Failure> {
+        if places_order(page) {
+            self.mark_payment_sent();
+        }
+        let answer = self.client()?.post_step(page, &refs(fields)).await?;
+        self.show_answer(answer).await
+    }
+
+    /// Shows the hand-off and starts watching the service.
+    pub(super) fn start_handoff(
+        &mut self,
+        handoff: Handoff,
+        answer: CheckoutResponse,
+        mut chosen: super::Chosen,
+        amount: String,
+    ) -> Result<(), Failure> {
+        let qr = qr_pixels(&handoff.url, 8).map_err(|e| Failure::Other(format!("the QR code: {e}")))?;
+        let option = chosen.option.clone().unwrap_or_default();
+        let seconds = self.config.handoff_wait.as_secs() as u32;
+        self.emit(Update::Show(View::Handoff {
+            kind: crate::ui::view::payment_kind(&option.payment_type),
+            name: option.name,
+            url: handoff.url.clone(),
+            qr,
+            amount,
+            seconds,
+        }));
+        let watcher = self.watch(handoff.clone())?;
+        // The customer may pay on the phone at any moment now.
+        chosen.payment_sent = true;
+        self.sale = Sale::Handoff {
+            step: Step { answer, chosen },
+            watcher,
+            url: handoff.url,
+        };
+        Ok(())
+    }
+
+    /// Watches the payment service, one request in flight: the countdown every second,
+    /// the service's status every two. Its end comes back as an intent.
+    fn watch(&self, handoff: Handoff) -> Result<super::register::Poller, Failure> {
+        let client = self.client()?.clone();
+        let (sink, tx, limit) = (self.sink.clone(), self.tx.clone(), self.config.handoff_wait);
+        Ok(super::register::Poller::spawn(async move {
+            let http = handoff::http_client();
+            let started = Instant::now();
+            let mut reconnecting = false;
+            // After a completion whose answer was lost, the checkout is read first.
+            let mut unanswered = false;
+            loop {
+                for _ in 0..2 {
+                    let left = limit.saturating_sub(started.elapsed()).as_secs() as i32;
+                    sink(Update::Handoff {
+                        seconds_left: left,
+                        reconnecting,
+                    });
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                if unanswered {
+                    match client.checkout().await {
+                        Ok(answer) if answer.current_kind() == Some(PageName::ThankYou) => {
+                            let _ = tx.send(Intent::HandoffAnswer(Box::new(answer)));
+                            return;
+                        }
+                        Ok(_) => unanswered = false,
+                        Err(_) => continue,
+                    }
+                }
+                if started.elapsed() >= limit {
+                    let _ = tx.send(Intent::HandoffEnded(HandoffEnd::Expired));
+                    return;
+                }
+                let (approved, form) = match handoff::status(&http, &handoff.url).await {
+                    Ok(handoff::Status::Waiting) => {
+                        reconnecting = false;
+                        continue;
+                    }
+                    Ok(handoff::Status::Decided { approved, form }) => (Some(approved), form),
+                    Ok(handoff::Status::Silent) => (None, Vec::new()),
+                    Err(e) => {
+                        tracing::info!(error = %e, "the payment service did not answer; trying again");
+                        reconnecting = true;
+                        continue;
+                    }
+                };
+                reconnecting = false;
+                let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                match client.post_step(handoff.complete, &fields).await {
+                    Ok(answer) if answer.errors.is_none() => {
+                        let _ = tx.send(Intent::HandoffAnswer(Box::new(answer)));
+                        return;
+                    }
+                    // A service that says nothing: the checkout refuses until it is paid.
+                    Ok(_) if approved.is_none() => {}
+                    Ok(answer) => {
+                        let why = answer.errors.map(|e| e.messages()).unwrap_or_default();
+                        let _ = tx.send(Intent::HandoffEnded(HandoffEnd::Declined(why)));
+                        return;
+                    }
+                    Err(e) if e.is_connectivity() => {
+                        reconnecting = true;
+                        unanswered = true;
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Intent::HandoffEnded(HandoffEnd::Failed(e.to_string())));
+                        return;
+                    }
+                }
+            }
+        }))
+    }
+
+    /// The hand-off ended without an order: back to the options, with the reason.
+    pub(super) async fn handoff_ended(&mut self, end: HandoffEnd) -> Result<(), Failure> {
+        if !matches!(self.sale, Sale::Handoff { .. }) {
+            return Ok(());
+        }
+        self.sale.stop_register();
+        match end {
+            HandoffEnd::Declined(why) => {
+                tracing::info!(%why, "the payment service declined");
+                self.sale = Sale::Basket;
+                self.pay().await?;
+                self.emit(Update::StepError(why));
+                Ok(())
+            }
+            HandoffEnd::Expired => {
+                // The server decides: an order placed at the last moment is shown.
+                if self.placed_meanwhile().await? {
+                    return Ok(());
+                }
+                self.sale = Sale::Basket;
+                self.pay().await?;
+                self.emit(Update::OptionsNotice(OptionsNotice::PhoneTimedOut));
+                Ok(())
+            }
+            HandoffEnd::Failed(why) => Err(Failure::Other(why)),
+        }
+    }
+
+    /// Demo mode: the simulated service approves the payment on screen.
+    pub(super) fn approve_on_phone(&self) {
+        let (Some(sim), Sale::Handoff { url, .. }) = (&self.sim, self.sale.beneath()) else {
+            return;
+        };
+        let txn = url.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+        if let Err(e) = sim.world().service_decide(txn, true) {
+            tracing::info!(error = %e, "demo payment service");
+        }
+    }
+}
+
+fn refs<'a>(fields: &'a [(&'a str, String)]) -> Vec<(&'a str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mobile_number_is_ten_digits_starting_with_5() {
+        assert!(valid_mobile("5321234567"));
+        assert!(!valid_mobile("532123456"), "nine digits");
+        assert!(!valid_mobile("4321234567"), "not a mobile");
+        assert!(!valid_mobile("53212345a7"));
+    }
+
+    #[test]
+    fn terms_come_as_an_object_or_as_text() {
+        let object = serde_json::json!({"title": "Koşullar", "text": "Kabul ediyorum."});
+        assert_eq!(terms_of(&object), Some(("Koşullar".into(), "Kabul ediyorum.".into())));
+        assert_eq!(
+            terms_of(&serde_json::json!("Metin")),
+            Some((String::new(), "Metin".into()))
+        );
+        assert_eq!(terms_of(&serde_json::json!({})), None);
+    }
+}
