@@ -49,4 +49,14 @@ fn every_screen_renders_at_both_sizes_in_both_languages_and_the_barcode_scans() 
             .unwrap_or_else(|e| panic!("no barcode read from {}: {e}", path.display()));
         assert_eq!(read.getText(), number, "{}", path.display());
     }
+
+    // The hand-off's QR code reads, from the pixels, as the address under it.
+    assert_eq!(rendered.handoff_urls.len(), 4);
+    for (path, url) in &rendered.handoff_urls {
+        assert!(url.starts_with("http://127.0.0.1:"), "the screen showed {url:?}");
+        let (luma, width, height) = luma_of_png(path);
+        let read = rxing::helpers::detect_in_luma(luma, width, height, Some(rxing::BarcodeFormat::QR_CODE))
+            .unwrap_or_else(|e| panic!("no QR code read from {}: {e}", path.display()));
+        assert_eq!(read.getText(), url, "{}", path.display());
+    }
 }

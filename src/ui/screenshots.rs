@@ -32,6 +32,18 @@ pub const SCREENS: &[&str] = &[
     "saved-card-installments",
     "saved-card-confirm",
     "thank-you",
+    "funds-transfer-accounts",
+    "funds-transfer-details",
+    "loyalty-money",
+    "pay-later",
+    "credit-payment-options",
+    "paycell-terms",
+    "paycell-otp",
+    "mobilexpress-phone",
+    "mobilexpress-otp",
+    "mobilexpress-cards",
+    "mobilexpress-installments",
+    "handoff",
     "error",
     "unconfirmed",
     "orders",
@@ -200,6 +212,8 @@ pub struct Rendered {
     pub files: Vec<PathBuf>,
     /// For each `cash-register-barcode` file, the number the screen showed under the bars.
     pub barcode_numbers: Vec<(PathBuf, String)>,
+    /// For each `handoff` file, the address the screen showed under the QR code.
+    pub handoff_urls: Vec<(PathBuf, String)>,
 }
 
 /// Renders every screen for one layout and language into `out`.
@@ -258,6 +272,10 @@ fn render_set(
         if name == "cash-register-barcode" {
             let number = window.global::<CashRegisterAdapter>().get_number().to_string();
             rendered.barcode_numbers.push((path.clone(), number));
+        }
+        if name == "handoff" {
+            let url = window.global::<super::HandoffAdapter>().get_url().to_string();
+            rendered.handoff_urls.push((path.clone(), url));
         }
         rendered.files.push(path);
         Ok(())
@@ -336,6 +354,58 @@ fn render_set(
     shot("saved-card-confirm")?;
     s.send_and_wait(Intent::SavedCardConfirm { agreed: true }, Screen::ThankYou)?;
     shot("thank-you")?;
+
+    // The other strategies' screens, each left with Cancel.
+    s.send_and_wait(Intent::NewSale, Screen::Basket)?;
+    s.handle.send(Intent::AddCode("8690000010059".into()));
+    s.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1)?;
+    let step = window.global::<super::StepAdapter>();
+    let first_choice = || {
+        step.get_choices()
+            .row_data(0)
+            .map(|r| r.key.to_string())
+            .unwrap_or_default()
+    };
+    let option = |name: &str, screen: Screen| -> anyhow::Result<()> {
+        s.send_and_wait(Intent::Cancel, Screen::Basket)?;
+        s.send_and_wait(Intent::Pay, Screen::PaymentOptions)?;
+        s.send_and_wait(Intent::ChooseOption(s.option_pk(name)?), screen)
+    };
+    option("Funds Transfer", Screen::ChoiceList)?;
+    shot("funds-transfer-accounts")?;
+    s.send_and_wait(Intent::Choose(first_choice()), Screen::Confirm)?;
+    step.set_agreed(true);
+    shot("funds-transfer-details")?;
+    option("Loyalty Money", Screen::Confirm)?;
+    shot("loyalty-money")?;
+    option("Pay Later", Screen::Confirm)?;
+    shot("pay-later")?;
+    option("Shopping Credit", Screen::ChoiceList)?;
+    shot("credit-payment-options")?;
+    option("Paycell (with agreement)", Screen::Confirm)?;
+    shot("paycell-terms")?;
+    s.handle.send(Intent::Confirm { agreed: true });
+    s.wait("the SMS confirmation", |w| {
+        w.global::<super::StepAdapter>().get_terms_text().is_empty()
+    })?;
+    s.send_and_wait(Intent::Confirm { agreed: true }, Screen::NumberEntry)?;
+    step.set_digits("55".into());
+    shot("paycell-otp")?;
+    option("MobilExpress (phone verification)", Screen::NumberEntry)?;
+    step.set_digits("532123".into());
+    shot("mobilexpress-phone")?;
+    s.handle.send(Intent::Number("5321234567".into()));
+    s.wait("the code", |w| w.global::<super::StepAdapter>().get_max_digits() == 8)?;
+    step.set_digits("554".into());
+    shot("mobilexpress-otp")?;
+    s.send_and_wait(Intent::Number("5544".into()), Screen::ChoiceList)?;
+    shot("mobilexpress-cards")?;
+    s.send_and_wait(Intent::Choose(first_choice()), Screen::SavedCardInstallments)?;
+    shot("mobilexpress-installments")?;
+    option("Redirection", Screen::Confirm)?;
+    s.send_and_wait(Intent::Confirm { agreed: true }, Screen::Handoff)?;
+    shot("handoff")?;
+    s.send_and_wait(Intent::Cancel, Screen::Basket)?;
 
     apply(
         window,
