@@ -27,16 +27,40 @@ pub struct ReceiptLine {
     pub total: Money,
 }
 
+/// How an order was paid, for the thank-you screen and the receipt: the card (name and
+/// masked number), the installments, or the account a transfer goes to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Paid {
+    pub card: String,
+    pub installments: u32,
+    /// Funds transfer: the bank, the IBAN (grouped) and the reference to quote.
+    pub bank: String,
+    pub iban: String,
+    pub reference: String,
+}
+
 /// What a receipt says.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Receipt {
     pub header: Vec<String>,
     pub lines: Vec<ReceiptLine>,
     pub service_fee: Option<Money>,
+    /// Installment interest: what the plan adds to the goods and the fee.
+    #[serde(default)]
+    pub interest: Option<Money>,
+    /// Anything else in the total (shipping, a discount), so the lines add up to it.
+    #[serde(default)]
+    pub other: Option<Money>,
     pub total: Money,
     /// The payment option's name.
     pub payment: String,
     pub installments: Option<u32>,
+    /// The card paid with (name and masked number), where one was.
+    #[serde(default)]
+    pub card: Option<String>,
+    /// A funds transfer: the bank, the IBAN to transfer to and the reference to quote.
+    #[serde(default)]
+    pub transfer: Option<(String, String, String)>,
     /// The server's order number, or the kiosk's reference for an order taken offline.
     pub order_number: String,
     /// The order's receipt page, printed as a QR code.
@@ -53,6 +77,10 @@ pub struct Receipt {
 struct Words {
     quantity_each: &'static str,
     service_fee: &'static str,
+    interest: &'static str,
+    other: &'static str,
+    transfer: &'static str,
+    reference: &'static str,
     total: &'static str,
     payment: &'static str,
     installments: &'static str,
@@ -68,6 +96,10 @@ fn words(language: &str) -> Words {
         Words {
             quantity_each: "x",
             service_fee: "Service fee",
+            interest: "Installment interest",
+            other: "Other",
+            transfer: "Transfer to",
+            reference: "Write in the description:",
             total: "TOTAL",
             payment: "Payment",
             installments: "installments",
@@ -81,6 +113,10 @@ fn words(language: &str) -> Words {
         Words {
             quantity_each: "x",
             service_fee: "Hizmet bedeli",
+            interest: "Vade farkı",
+            other: "Diğer",
+            transfer: "Havale yapılacak hesap",
+            reference: "Açıklamaya yazın:",
             total: "TOPLAM",
             payment: "Ödeme",
             installments: "taksit",
@@ -296,6 +332,12 @@ pub fn encode(receipt: &Receipt, printer: &PrinterSettings) -> Result<Vec<u8>, S
     if let Some(fee) = receipt.service_fee.filter(|f| !f.is_zero()) {
         putln(&mut p, &t(&two_columns(w.service_fee, &money(fee), width))).map_err(e)?;
     }
+    if let Some(interest) = receipt.interest.filter(|f| !f.is_zero()) {
+        putln(&mut p, &t(&two_columns(w.interest, &money(interest), width))).map_err(e)?;
+    }
+    if let Some(other) = receipt.other.filter(|f| !f.is_zero()) {
+        putln(&mut p, &t(&two_columns(w.other, &money(other), width))).map_err(e)?;
+    }
     p.bold(true).map_err(e)?;
     putln(&mut p, &t(&two_columns(w.total, &money(receipt.total), width))).map_err(e)?;
     p.bold(false).map_err(e)?;
@@ -304,6 +346,14 @@ pub fn encode(receipt: &Receipt, printer: &PrinterSettings) -> Result<Vec<u8>, S
         _ => w.single_payment.to_string(),
     };
     putln(&mut p, &t(&format!("{}: {} ({plan})", w.payment, receipt.payment))).map_err(e)?;
+    if let Some(card) = &receipt.card {
+        putln(&mut p, &t(card)).map_err(e)?;
+    }
+    if let Some((bank, iban, reference)) = &receipt.transfer {
+        putln(&mut p, &t(&format!("{}: {bank}", w.transfer))).map_err(e)?;
+        putln(&mut p, &t(iban)).map_err(e)?;
+        putln(&mut p, &t(&format!("{} {reference}", w.reference))).map_err(e)?;
+    }
     p.feed().map_err(e)?;
     p.justify(JustifyMode::CENTER).map_err(e)?;
     putln(&mut p, &t(w.order)).map_err(e)?;
@@ -333,12 +383,23 @@ fn printed_now() -> String {
 }
 
 /// The receipt of an order the server placed.
+/// The receipt of an order the server placed. Its lines add up to the total: what the
+/// goods and the service fee leave is installment interest when paid in installments,
+/// and "other" (shipping, a discount) otherwise.
 pub fn for_order(
     order: &crate::commerce::OrderRecord,
     link: Option<String>,
     settings: &crate::settings::ReceiptSettings,
+    paid: &Paid,
 ) -> Receipt {
+    let goods: Money = order.items.iter().map(|i| i.total_amount).sum();
+    let rest = order.amount - goods - order.service_fee.unwrap_or_default();
+    let in_installments = order.installment_count.is_some_and(|n| n > 1);
     Receipt {
+        interest: Some(rest).filter(|r| in_installments && !r.is_zero()),
+        other: Some(rest).filter(|r| !in_installments && !r.is_zero()),
+        card: Some(paid.card.clone()).filter(|c| !c.is_empty()),
+        transfer: Some((paid.bank.clone(), paid.iban.clone(), paid.reference.clone())).filter(|t| !t.1.is_empty()),
         header: settings.header.clone(),
         lines: order
             .items
@@ -383,6 +444,10 @@ pub fn for_queued(
             })
             .collect(),
         service_fee: Some(fee).filter(|f| !f.is_zero()),
+        interest: None,
+        other: None,
+        card: None,
+        transfer: None,
         total: order.amount + fee,
         payment: order
             .order
@@ -420,6 +485,10 @@ pub fn sample(language: &str) -> Receipt {
         total: lines.iter().map(|l| l.total).sum(),
         lines,
         service_fee: None,
+        interest: None,
+        other: None,
+        card: None,
+        transfer: None,
         payment: "Kapıda ödeme".into(),
         installments: None,
         order_number: "2026112700042".into(),

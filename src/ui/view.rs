@@ -36,6 +36,9 @@ pub enum ScreenError {
     Other(String),
 }
 
+/// How an order was paid: the receipt's words for it, shown on the thank-you screen.
+pub use crate::devices::receipt::Paid;
+
 /// One row of a choice list.
 #[derive(Debug, Clone, Default)]
 pub struct Choice {
@@ -123,6 +126,8 @@ pub enum View {
         reset_in: i32,
         /// Taken offline: the number is the kiosk's own reference, sent later.
         pending: bool,
+        /// How it was paid, beyond the option's name.
+        paid: Paid,
     },
     Error {
         error: ScreenError,
@@ -516,9 +521,14 @@ fn show(window: &MainWindow, view: View) {
             method,
             reset_in,
             pending,
+            paid,
         } => {
             let adapter = window.global::<ThankYouAdapter>();
             adapter.set_pending(pending);
+            adapter.set_card(if paid.bank.is_empty() { paid.card } else { paid.bank }.into());
+            adapter.set_installments(paid.installments as i32);
+            adapter.set_iban(paid.iban.into());
+            adapter.set_reference(paid.reference.into());
             adapter.set_order_number(order_number.into());
             adapter.set_amount(amount.into());
             adapter.set_method(method.into());

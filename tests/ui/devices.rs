@@ -260,3 +260,82 @@ fn a_receipt_that_cannot_be_kept_is_shown_to_the_clerk() {
         "{banner}"
     );
 }
+
+/// A receipt's lines add up to TOPLAM: a 3-installment sale prints the installment
+/// interest on a line of its own. A funds transfer prints the bank, the IBAN and the
+/// reference to quote; the thank-you screen says the same.
+#[test]
+fn receipts_itemize_the_total_and_say_how_it_was_paid() {
+    use common::escpos::decode;
+    let (k, sim, printer, _data) = with_a_printer(&[]);
+    let wait_for = |n: usize| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while decode(&printer.bytes()).cuts < n {
+            assert!(Instant::now() < deadline, "receipt {n} not printed");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let amount = |line: &str| -> rust_decimal::Decimal {
+        let figure = line.rsplit(' ').nth(1).unwrap_or_default();
+        figure
+            .replace('.', "")
+            .replace(',', ".")
+            .parse()
+            .unwrap_or_else(|_| panic!("{line}"))
+    };
+    k.type_code("8690000010011");
+    k.wait("one line", |w| basket_lines(w) == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Cash Register (installments)");
+    k.wait("installments", |w| kiosk_screen(w) == Screen::CashRegisterInstallments);
+    k.find("3 Installments").invoke_accessible_default_action();
+    k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
+    let number = k.text("CashRegisterBarcodePage::number");
+    sim.world().cash_register_pay(&number).unwrap();
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    assert_eq!(k.text("ThankYouPage::paid-with"), "3 installments");
+    wait_for(1);
+    let text = decode(&printer.bytes()).text();
+    let lines: Vec<&str> = text.lines().collect();
+    let total = lines
+        .iter()
+        .find(|l| l.starts_with("TOPLAM"))
+        .map(|l| amount(l))
+        .unwrap();
+    let goods = lines
+        .iter()
+        .find(|l| l.starts_with("  1 x"))
+        .map(|l| amount(l))
+        .unwrap();
+    let interest = lines.iter().find(|l| l.starts_with("Vade farkı")).map(|l| amount(l));
+    assert!(interest.is_some(), "an interest line: {text}");
+    assert_eq!(goods + interest.unwrap(), total, "the lines add up: {text}");
+
+    k.tap("New sale");
+    k.wait("the basket", |w| {
+        kiosk_screen(w) == Screen::Basket && basket_lines(w) == 0
+    });
+    k.type_code("8690000010059");
+    k.wait("one line", |w| basket_lines(w) == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Funds Transfer");
+    k.wait("the banks", |w| kiosk_screen(w) == Screen::ChoiceList);
+    k.tap("Akbank");
+    k.wait("the details", |w| kiosk_screen(w) == Screen::Confirm);
+    k.tap("I have read and accept the sales agreement.");
+    k.tap("Place order");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    let said = k.text("ThankYouPage::paid-with");
+    assert!(
+        said.starts_with("Transfer to Akbank, IBAN TR33 0001 0000 0000 0000 0000 01, and write K"),
+        "{said}"
+    );
+    wait_for(2);
+    let text = decode(&printer.bytes()).text();
+    let second = text.rsplit("TOPLAM").next().unwrap_or_default();
+    assert!(second.contains("Havale yapılacak hesap: Akbank"), "{text}");
+    assert!(second.contains("TR33 0001 0000 0000 0000 0000 01"), "{text}");
+    assert!(second.contains("Açıklamaya yazın: K"), "{text}");
+}

@@ -423,6 +423,7 @@ impl Controller {
                     method: option_name.unwrap_or_default(),
                     reset_in: self.config.thank_you_seconds as i32,
                     pending: true,
+                    paid: Default::default(),
                 }));
             }
             Err(QueueError::Refused(refusal)) => {

@@ -540,7 +540,22 @@ impl Controller {
         let method = chosen.option.as_ref().map(|o| o.name.clone()).unwrap_or_default();
         tracing::info!(order = %number, %method, "sale completed");
         let link = self.client()?.url(&ctx.redirect_url).ok().map(|u| u.to_string());
-        let receipt = crate::devices::receipt::for_order(&order, link, &self.config.receipt);
+        let paid = crate::ui::view::Paid {
+            card: chosen.card_name.clone(),
+            installments: order.installment_count.unwrap_or(1),
+            bank: chosen.bank.as_ref().map(|b| b.bank.name.clone()).unwrap_or_default(),
+            iban: chosen
+                .bank
+                .as_ref()
+                .map(|b| crate::ui::view::grouped_iban(&b.iban))
+                .unwrap_or_default(),
+            reference: chosen
+                .reference
+                .clone()
+                .filter(|_| chosen.bank.is_some())
+                .unwrap_or_default(),
+        };
+        let receipt = crate::devices::receipt::for_order(&order, link, &self.config.receipt, &paid);
         self.print(receipt);
         if let Ok(basket) = self.client()?.basket().await {
             self.emit_basket(&basket);
@@ -552,6 +567,7 @@ impl Controller {
             method,
             reset_in: self.config.thank_you_seconds as i32,
             pending: false,
+            paid,
         })
     }
 
