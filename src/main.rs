@@ -32,6 +32,9 @@ enum Command {
     Sim(cli::sim::SimArgs),
     /// Run a whole checkout from the command line and print the order number.
     Checkout(cli::checkout::CheckoutArgs),
+    /// Play the store's cash register: read the order of a barcode's number, and with
+    /// `--pay` confirm its payment (to test a register integration on the simulator).
+    Register(cli::register::RegisterArgs),
     /// The local copy of the catalog, for selling while the server is away.
     #[command(subcommand)]
     Catalog(cli::catalog::CatalogCommand),
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Run(run) => cli::run::run(settings, run, data_dir, settings_file.as_deref()),
         Command::Demo(measure) => cli::run::demo(settings, measure, &data_dir),
         Command::Sim(args) => cli::runtime().and_then(|rt| rt.block_on(cli::sim::run(args))),
+        Command::Register(args) => cli::runtime().and_then(|rt| rt.block_on(cli::register::run(args))),
         Command::Checkout(args) => {
             cli::runtime().and_then(|rt| rt.block_on(cli::checkout::run(settings, args, &data_dir)))
         }

@@ -89,15 +89,25 @@ fn checkout_command_pays_at_the_register_and_prints_the_order_number() {
     let mut lines = Vec::new();
     let mut paid = None;
     while let Ok(line) = rx.recv_timeout(Duration::from_secs(30)) {
-        // The cashier scans the barcode number the kiosk shows.
+        // The cashier scans the barcode number the kiosk shows: the register reads the
+        // order, then confirms the payment, with the register command's real calls.
         if let Some(rest) = line.strip_prefix("barcode ") {
             let number = rest.split_whitespace().next().unwrap().to_string();
-            let status = reqwest::blocking::Client::new()
-                .post(format!("{url}_sim/cash-register/{number}/pay"))
-                .send()
-                .unwrap()
-                .status();
-            assert!(status.is_success());
+            let register = |pay: bool| {
+                let mut command = Command::new(BIN);
+                command.args(["register", "--commerce-url", &url, "--order-number", &number]);
+                if pay {
+                    command.arg("--pay");
+                }
+                let output = command.env("INSTORE_LOG", "warn").output().unwrap();
+                assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+                String::from_utf8(output.stdout).unwrap()
+            };
+            let read = register(false);
+            assert!(read.contains("1 x SCK-030 Çorap 3'lü Paket  119,99 ₺"), "{read}");
+            assert!(read.contains("amount due 369,89 ₺"), "{read}");
+            let paid_at = register(true);
+            assert!(paid_at.contains("paid 369,89 ₺"), "{paid_at}");
             paid = Some(number);
         }
         lines.push(line);

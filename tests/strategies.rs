@@ -409,3 +409,66 @@ async fn checkout_without_an_approval_waits_then_fails() {
         assert!(sim.world().all_orders().is_empty(), "{payment_type}: no order");
     }
 }
+
+/// The register's own calls: reading the order of a number (with integration
+/// credentials, refusals as HTTP 200 with `error_code`), and confirming the exact amount
+/// due. The `/_sim/` shortcut follows the same rules: a basket changed after the number
+/// was issued is refused (402) everywhere.
+#[tokio::test]
+async fn the_register_reads_the_order_and_confirms_only_the_amount_due() {
+    use instore_kiosk::commerce::register::RegisterClient;
+    let sim = start_sim(quick_scenario()).await;
+    let client = walk_to(&sim, "cash_register", PageName::CashRegisterComplete).await;
+    let number = match client.checkout().await.unwrap().current() {
+        Some(Page::CashRegisterComplete(ctx)) => ctx.number.clone().unwrap().0,
+        other => panic!("no barcode: {other:?}"),
+    };
+    let register = RegisterClient::new(&sim.url(), "register", "register-secret").unwrap();
+    let code = |r: Result<(), instore_kiosk::commerce::register::Refusal>| r.err().map(|e| e.code).unwrap_or_default();
+
+    let intruder = RegisterClient::new(&sim.url(), "register", "guess").unwrap();
+    assert_eq!(intruder.pre_order(&number).await.unwrap().unwrap_err().code, "403");
+    assert_eq!(register.pre_order("").await.unwrap().unwrap_err().code, "409");
+    assert_eq!(register.pre_order("999").await.unwrap().unwrap_err().code, "410");
+
+    let pre_order = register.pre_order(&number).await.unwrap().unwrap();
+    let due = pre_order.unpaid_amount.unwrap();
+    assert_eq!(due, money("119.99"));
+    assert_eq!(pre_order.basket.unwrap().basketitem_set.len(), 1);
+    assert_eq!(
+        code(register.confirm(&number, "T-1", money("100.00"), None).await.unwrap()),
+        "412"
+    );
+
+    // The basket changes after the number was issued: refused, shortcut included.
+    client.add_to_basket(&"105".into(), 1).await.unwrap();
+    assert_eq!(register.pre_order(&number).await.unwrap().unwrap_err().code, "402");
+    assert_eq!(code(register.confirm(&number, "T-1", due, None).await.unwrap()), "402");
+    assert_eq!(
+        pay_at_register(&sim.url(), &number).await,
+        reqwest::StatusCode::CONFLICT
+    );
+    assert!(sim.world().all_orders().is_empty());
+
+    // A new number for the new basket is paid by the register, then the poll completes.
+    let client = walk_to(&sim, "cash_register", PageName::CashRegisterComplete).await;
+    let number = match client.checkout().await.unwrap().current() {
+        Some(Page::CashRegisterComplete(ctx)) => ctx.number.clone().unwrap().0,
+        other => panic!("no barcode: {other:?}"),
+    };
+    let due = register
+        .pre_order(&number)
+        .await
+        .unwrap()
+        .unwrap()
+        .unpaid_amount
+        .unwrap();
+    register
+        .confirm(&number, "T-2", due, Some("POS-7"))
+        .await
+        .unwrap()
+        .unwrap();
+    let done = client.post_step(PageName::CashRegisterComplete, &[]).await.unwrap();
+    assert_eq!(done.current_kind(), Some(PageName::ThankYou));
+    assert_eq!(sim.world().all_orders().len(), 1);
+}

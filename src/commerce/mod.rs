@@ -6,6 +6,7 @@ pub mod error;
 pub mod money;
 pub mod pages;
 pub mod records;
+pub mod register;
 
 pub use client::{ClientConfig, CommerceClient, Credentials, OrdersPage};
 pub use error::CommerceError;

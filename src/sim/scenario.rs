@@ -105,6 +105,9 @@ pub struct Scenario {
     pub seed: u64,
     pub demo_email: String,
     pub demo_password: String,
+    /// The cash register's integration credentials (`/hooks/cash_register/…`).
+    pub register_username: String,
+    pub register_password: String,
 }
 
 impl Default for Scenario {
@@ -159,6 +162,8 @@ impl Default for Scenario {
             seed: 7,
             demo_email: "demo@instore.test".into(),
             demo_password: "demo1234".into(),
+            register_username: "register".into(),
+            register_password: "register-secret".into(),
         }
     }
 }

@@ -48,6 +48,8 @@ pub fn router(shared: Shared) -> Router {
         .route("/orders/checkout/", get(checkout).post(checkout))
         .route("/orders/completed/{token}/", get(completed_order))
         .route("/users/orders/", get(user_orders))
+        .route("/hooks/cash_register/pre_order/", post(register_pre_order))
+        .route("/hooks/cash_register/complete/", post(register_complete))
         .route("/_sim/pay/{txn}/", get(service_page).post(service_decision))
         .route("/_sim/cash-register/{number}/pay", post(cash_register_pay))
         .route("/_sim/orders", get(all_orders))
@@ -423,13 +425,71 @@ async fn all_orders(State(shared): State<Shared>) -> Response {
     Json(json!({"count": results.len(), "results": results})).into_response()
 }
 
+/// The `/_sim/` shortcut: the cashier takes the payment, through the register's rules.
 async fn cash_register_pay(State(shared): State<Shared>, Path(number): Path<String>) -> Response {
     match shared.lock().cash_register_pay(&number) {
         Ok(()) => Json(json!({"result": "0", "number": number})).into_response(),
-        Err(message) => json_error(
-            StatusCode::NOT_FOUND,
-            json!({"result": "410", "error_message": message}),
-        ),
+        Err(message) => {
+            let code = message.split(' ').next().unwrap_or("410").to_string();
+            json_error(StatusCode::CONFLICT, json!({"result": code, "error_message": message}))
+        }
+    }
+}
+
+/// What the register sends: JSON with its integration credentials and the number.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct RegisterCall {
+    username: String,
+    password: String,
+    order_number: Value,
+    transaction_id: String,
+    amount: Value,
+    terminal_id: Option<String>,
+}
+
+/// A JSON string or number as text (registers send both).
+fn text_of(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn register_refusal(refusal: crate::sim::world::RegisterRefusal) -> Response {
+    // Failures come with HTTP 200, as the platform's register integration documents.
+    Json(json!({"result": refusal.code, "error_code": refusal.code, "error_message": refusal.message})).into_response()
+}
+
+/// `POST /hooks/cash_register/pre_order/`: the register reads the order of a number.
+async fn register_pre_order(State(shared): State<Shared>, body: Bytes) -> Response {
+    let call: RegisterCall = serde_json::from_slice(&body).unwrap_or_default();
+    let answer = shared
+        .lock()
+        .register_pre_order(&call.username, &call.password, &text_of(&call.order_number));
+    match answer {
+        Ok(pre_order) => Json(pre_order).into_response(),
+        Err(refusal) => register_refusal(refusal),
+    }
+}
+
+/// `POST /hooks/cash_register/complete/` (the simulator's choice of path; the platform's
+/// is not public): the register confirms it took the exact amount due.
+async fn register_complete(State(shared): State<Shared>, body: Bytes) -> Response {
+    let call: RegisterCall = serde_json::from_slice(&body).unwrap_or_default();
+    let payment = crate::sim::world::RegisterPayment {
+        username: call.username,
+        password: call.password,
+        order_number: text_of(&call.order_number),
+        transaction_id: call.transaction_id,
+        amount: text_of(&call.amount),
+        terminal_id: call.terminal_id,
+    };
+    let number = payment.order_number.clone();
+    match shared.lock().register_confirm(&payment) {
+        Ok(()) => Json(json!({"result": "0", "order_number": number})).into_response(),
+        Err(refusal) => register_refusal(refusal),
     }
 }
 

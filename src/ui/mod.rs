@@ -27,11 +27,11 @@ pub fn controller_config(settings: &Settings, commerce_url: Option<String>) -> C
             email: settings.commerce.email.clone().unwrap_or_default(),
             password: settings.commerce.password.clone().unwrap_or_default(),
         },
-        None => Backend::Demo(crate::sim::Scenario {
+        None => Backend::Demo(Box::new(crate::sim::Scenario {
             cash_register_auto_pay_after_polls: Some(settings.demo.cash_register_auto_pay_after_polls),
             cash_register_poll_seconds: settings.demo.cash_register_poll_seconds,
             ..Default::default()
-        }),
+        })),
     };
     ControllerConfig {
         backend,

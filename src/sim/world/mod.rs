@@ -22,6 +22,7 @@ mod wallets;
 
 use page::{first_page, not_served, Next, SimPage, Strategy};
 use register::CashRegisterTxn;
+pub use register::{RegisterPayment, RegisterRefusal};
 pub use services::{ServiceKind, ServiceReturn, ThirdParty};
 
 use super::catalog::{default_catalog, SimProduct};

@@ -132,7 +132,7 @@ impl Intent {
 #[derive(Clone)]
 pub enum Backend {
     /// Start the built-in simulator with this scenario and sign in as its demo account.
-    Demo(crate::sim::Scenario),
+    Demo(Box<crate::sim::Scenario>),
     Server {
         url: String,
         email: String,

@@ -37,9 +37,10 @@ impl Controller {
         let (url, email, password, demo) = match &self.config.backend {
             super::Backend::Demo(scenario) => {
                 if self.sim.is_none() {
-                    let sim = Simulator::start(scenario.clone(), "127.0.0.1:0".parse().expect("a loopback address"))
-                        .await
-                        .map_err(|e| Failure::Other(format!("the demo simulator could not start: {e}")))?;
+                    let sim =
+                        Simulator::start((**scenario).clone(), "127.0.0.1:0".parse().expect("a loopback address"))
+                            .await
+                            .map_err(|e| Failure::Other(format!("the demo simulator could not start: {e}")))?;
                     tracing::info!(url = %sim.url(), "demo mode: no commerce server configured, using the built-in simulator");
                     self.sim = Some(sim);
                 }
