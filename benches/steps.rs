@@ -212,10 +212,7 @@ fn main() {
     };
     k.until(Screen::Basket);
 
-    println!(
-        "tap to next screen, {rounds} sales per strategy against the simulator on loopback ({} steps shown)",
-        "median / worst"
-    );
+    println!("tap to next screen, {rounds} sales per strategy against the simulator on loopback");
     let mut all = Vec::new();
     for option in scenario.options.iter().map(|o| o.name.clone()) {
         let mut times = Vec::new();

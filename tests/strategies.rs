@@ -314,6 +314,17 @@ fn refusal(answer: &instore_kiosk::commerce::pages::CheckoutResponse) -> String 
     answer.errors.as_ref().map(|e| e.summary()).unwrap_or_default()
 }
 
+/// The customer's phone approves at the service page.
+async fn approve_at(url: &str) {
+    let answer = reqwest::Client::new()
+        .post(url)
+        .form(&[("decision", "approve")])
+        .send()
+        .await
+        .unwrap();
+    assert!(!answer.status().is_server_error());
+}
+
 /// The service's status as the kiosk reads it.
 async fn service_status(url: &str) -> serde_json::Value {
     reqwest::get(format!("{url}?format=json"))
@@ -338,12 +349,7 @@ async fn bkm_express_takes_only_the_nonce_its_service_issued() {
 
     let url = format!("{}/_sim/pay/{txn}/", sim.url().trim_end_matches('/'));
     assert!(service_status(&url).await["decision"].is_null());
-    reqwest::Client::new()
-        .post(&url)
-        .form(&[("decision", "approve")])
-        .send()
-        .await
-        .unwrap();
+    approve_at(&url).await;
     let made_up = client.post_step(PageName::BexNonce, &made_up).await.unwrap();
     assert!(refusal(&made_up).contains("did not issue"), "{}", refusal(&made_up));
 
@@ -377,12 +383,7 @@ async fn garanti_pay_and_masterpass_complete_only_after_the_service_approved() {
         other => panic!("not at Masterpass: {other:?}"),
     };
     let url = format!("{}/_sim/pay/{token}/", sim.url().trim_end_matches('/'));
-    reqwest::Client::new()
-        .post(&url)
-        .form(&[("decision", "approve")])
-        .send()
-        .await
-        .unwrap();
+    approve_at(&url).await;
     let done = client.post_step(PageName::MasterpassComplete, &[]).await.unwrap();
     assert_eq!(done.current_kind(), Some(PageName::ThankYou), "{}", refusal(&done));
 }

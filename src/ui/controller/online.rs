@@ -644,35 +644,21 @@ pub fn online_options(options: &[KnownOption], self_service: bool, kiosk_types: 
         available: why == Unavailable::None,
         why,
     };
-    let known = |o: &KnownOption| SCREEN_PAYMENT_TYPES.contains(&o.payment_type.as_str());
+    // A type this build does not know stays on screen, greyed.
+    let takeable = |o: &KnownOption| {
+        if SCREEN_PAYMENT_TYPES.contains(&o.payment_type.as_str()) {
+            Unavailable::None
+        } else {
+            Unavailable::Unsupported
+        }
+    };
     if !self_service || kiosk_types.is_empty() {
-        return options
-            .iter()
-            .map(|o| {
-                item(
-                    o,
-                    if known(o) {
-                        Unavailable::None
-                    } else {
-                        Unavailable::Unsupported
-                    },
-                )
-            })
-            .collect();
+        return options.iter().map(|o| item(o, takeable(o))).collect();
     }
     let mut items: Vec<PaymentOptionItem> = kiosk_types
         .iter()
         .flat_map(|t| options.iter().filter(move |o| &o.payment_type == t))
-        .map(|o| {
-            item(
-                o,
-                if known(o) {
-                    Unavailable::None
-                } else {
-                    Unavailable::Unsupported
-                },
-            )
-        })
+        .map(|o| item(o, takeable(o)))
         .collect();
     items.extend(
         options
