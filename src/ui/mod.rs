@@ -5,6 +5,7 @@
 //! change only through `view::apply` on the UI thread.
 
 pub mod controller;
+pub mod keys;
 pub mod screenshots;
 pub mod view;
 
@@ -113,6 +114,8 @@ fn dispatch(window: &slint::Weak<MainWindow>, handle: &ControllerHandle, intent:
 
 /// Connects every adapter callback to the controller.
 pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings) {
+    keys::wire(window, handle);
+    window.invoke_focus_keys();
     let weak = window.as_weak();
     macro_rules! on {
         ($global:ty, $setter:ident, [$($arg:ident),*] => $intent:expr) => {{

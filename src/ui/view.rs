@@ -729,6 +729,8 @@ fn show(window: &MainWindow, view: View) {
         }
     };
     kiosk.set_screen(screen);
+    // A tapped widget may have taken the focus: keys go to the kiosk's handler again.
+    window.invoke_focus_keys();
 }
 
 /// A stored UTC time as the store's clock shows it.

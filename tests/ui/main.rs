@@ -7,6 +7,7 @@ mod common;
 
 mod devices;
 mod harness;
+mod keyboard;
 mod offline;
 mod online;
 mod strategies;
