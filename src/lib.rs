@@ -10,6 +10,7 @@ pub mod barcode;
 pub mod checkout;
 pub mod commerce;
 pub mod devices;
+pub mod diagnostics;
 pub mod offline;
 pub mod settings;
 pub mod sim;

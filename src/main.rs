@@ -35,6 +35,13 @@ enum Command {
     /// Play the store's cash register: read the order of a barcode's number, and with
     /// `--pay` confirm its payment (to test a register integration on the simulator).
     Register(cli::register::RegisterArgs),
+    /// Check the device: settings, disk, database, clock, the server, the queue, the
+    /// printer and scanner, each ok/warn/fail with what to do. Exit 0 when nothing fails.
+    Doctor {
+        /// One JSON document instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
     /// The local copy of the catalog, for selling while the server is away.
     #[command(subcommand)]
     Catalog(cli::catalog::CatalogCommand),
@@ -59,14 +66,27 @@ fn main() -> ExitCode {
         .config
         .clone()
         .or_else(|| Settings::default_path().filter(|p| p.exists()));
-    let settings = match Settings::load(settings_file.as_deref(), instore_kiosk::devices::check_settings) {
+    let loaded = Settings::load(settings_file.as_deref(), instore_kiosk::devices::check_settings);
+    let data_dir = args.data_dir.clone().unwrap_or_else(cli::default_data_dir);
+    // The doctor reports a bad settings file as one of its checks, and goes on.
+    if let Some(Command::Doctor { json }) = &args.command {
+        let loaded = loaded.map_err(|e| e.to_string());
+        return match cli::doctor::run(loaded.as_ref(), settings_file.as_deref(), &data_dir, *json) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let settings = match loaded {
         Ok(settings) => settings,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
-    let data_dir = args.data_dir.clone().unwrap_or_else(cli::default_data_dir);
     let outcome = match args.command.unwrap_or(Command::Run(Default::default())) {
         Command::Run(run) => cli::run::run(settings, run, data_dir, settings_file.as_deref()),
         Command::Demo(measure) => cli::run::demo(settings, measure, &data_dir),
@@ -82,6 +102,7 @@ fn main() -> ExitCode {
             cli::runtime().and_then(|rt| rt.block_on(cli::queue::run(&settings, command, &data_dir)))
         }
         Command::Devices(command) => cli::devices::run(&settings, command, &data_dir),
+        Command::Doctor { .. } => unreachable!("answered above"),
         Command::Screenshots { out } => instore_kiosk::ui::screenshots::render_all(&out).map(|rendered| {
             for file in rendered.files {
                 println!("{}", file.display());

@@ -361,3 +361,119 @@ fn a_settings_file_without_a_server_never_starts_demo_mode() {
         "the device's data is untouched"
     );
 }
+
+/// Writes an owner-only settings file for `url` with a printer on `printer_port`.
+fn settings_file(dir: &std::path::Path, url: &str, printer_port: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(dir).unwrap();
+    let path = dir.join("settings.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[commerce]\nurl = \"{url}\"\nemail = \"demo@instore.test\"\npassword = \"demo1234\"\n\
+             [printer]\nport = \"{printer_port}\"\n"
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
+}
+
+fn doctor(config: &std::path::Path, data: &std::path::Path) -> (Option<i32>, serde_json::Value) {
+    let output = Command::new(BIN)
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "--data-dir",
+            data.to_str().unwrap(),
+        ])
+        .args(["doctor", "--json"])
+        .env("INSTORE_LOG", "warn")
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)));
+    (output.status.code(), report)
+}
+
+fn level_of<'a>(report: &'a serde_json::Value, check: &str) -> &'a str {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == check)
+        .and_then(|c| c["level"].as_str())
+        .unwrap_or_else(|| panic!("no {check} check in {report:#}"))
+}
+
+/// A healthy device: the server signs in, the printer on its (pseudo-)serial line
+/// answers that it has paper. Nothing fails, and doctor exits 0.
+#[test]
+fn doctor_passes_a_healthy_device() {
+    use common::printer::{answering, terminal, FakePrinter};
+    let (_sim, url) = start_sim(&[]);
+    let (master, port) = terminal();
+    let _printer = FakePrinter::start(master, answering());
+    let dir = scratch_data_dir();
+    let config = settings_file(&dir, &url, &port);
+    let (code, report) = doctor(&config, &dir.join("data"));
+    assert_eq!(code, Some(0), "{report:#}");
+    assert_eq!(report["passed"], true);
+    for check in [
+        "settings",
+        "data directory",
+        "free space",
+        "clock",
+        "dns",
+        "tcp",
+        "login",
+        "database",
+        "printer",
+    ] {
+        assert_eq!(level_of(&report, check), "ok", "{check}: {report:#}");
+    }
+    assert_eq!(level_of(&report, "catalog copy"), "warn", "no copy yet");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A sick one: the server is down, the database damaged, the printer unplugged. Each
+/// fails with a sentence of what to do, and doctor exits non-zero. A settings file that
+/// cannot be read is a failed check too, not a crash.
+#[test]
+fn doctor_names_what_is_broken_and_what_to_do() {
+    let dir = scratch_data_dir();
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("kiosk.db"), b"this is not a database, it was overwritten").unwrap();
+    let down = format!("http://{}/", free_loopback_port());
+    let config = settings_file(&dir, &down, "/dev/ttyUSB-not-plugged-in");
+    let (code, report) = doctor(&config, &data);
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(report["passed"], false);
+    for check in ["tcp", "database", "printer"] {
+        assert_eq!(level_of(&report, check), "fail", "{check}: {report:#}");
+    }
+    let detail = |check: &str| {
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == check)
+            .unwrap()["detail"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(detail("tcp").contains("Is the server up"), "{}", detail("tcp"));
+    assert!(
+        detail("printer").contains("Plug the printer in"),
+        "{}",
+        detail("printer")
+    );
+
+    std::fs::write(&config, "[commerce\nurl = ").unwrap();
+    let (code, report) = doctor(&config, &data);
+    assert_eq!(code, Some(1));
+    assert_eq!(level_of(&report, "settings"), "fail");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod checkout;
 pub mod devices;
+pub mod doctor;
 pub mod queue;
 pub mod register;
 pub mod run;

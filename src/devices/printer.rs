@@ -181,6 +181,32 @@ pub fn open_port(
         .open()
 }
 
+/// What the printer says when asked, for the technicians' checks (`doctor`).
+#[derive(Debug, PartialEq)]
+pub enum Probe {
+    Ready,
+    /// It does not answer status questions (many cheap printers); it may still print.
+    Silent,
+    Blocked(Problem),
+}
+
+/// Opens the printer's port and asks its status once, as the printer thread does
+/// before each job. An error says why the port could not be asked (missing, in use).
+pub fn probe(settings: &PrinterSettings) -> Result<Probe, String> {
+    let mut port = open_port(
+        &settings.port,
+        settings.baud_rate,
+        settings.flow_control,
+        Duration::from_millis(200),
+    )
+    .map_err(|e| e.to_string())?;
+    match status(port.as_mut(), Duration::from_millis(800)).map_err(|e| e.to_string())? {
+        Status::Ready => Ok(Probe::Ready),
+        Status::Silent => Ok(Probe::Silent),
+        Status::Blocked(problem) => Ok(Probe::Blocked(problem)),
+    }
+}
+
 /// How a status question was answered.
 #[derive(Debug, PartialEq)]
 enum Status {
