@@ -157,6 +157,8 @@ pub enum View {
         max_digits: i32,
         /// For a code: how many more tries before the kiosk gives up; 0 for none.
         tries_left: i32,
+        /// Demo mode: the code the simulator accepts, told on screen.
+        demo_code: String,
         amount: String,
         error: String,
     },
@@ -674,6 +676,7 @@ fn show(window: &MainWindow, view: View) {
             min_digits,
             max_digits,
             tries_left,
+            demo_code,
             amount,
             error,
         } => {
@@ -682,6 +685,7 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_min_digits(min_digits);
             adapter.set_max_digits(max_digits);
             adapter.set_tries_left(tries_left);
+            adapter.set_demo_code(demo_code.into());
             adapter.set_digits(SharedString::new());
             adapter.set_amount(amount.into());
             adapter.set_step_error(error.into());

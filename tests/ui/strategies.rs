@@ -397,3 +397,36 @@ fn cancel_on_each_kind_of_step_goes_back_to_the_basket_with_nothing_charged() {
         assert!(sim.world().all_orders().is_empty(), "{option}: nothing charged");
     }
 }
+
+#[test]
+fn cash_register_without_installments_is_paid_through_the_registers_own_calls() {
+    use instore_kiosk::commerce::register::RegisterClient;
+    let (k, sim) = at_options();
+    choose(&k, "Cash Register", Screen::CashRegisterBarcode);
+    let number = k.text("CashRegisterBarcodePage::number");
+    let register = RegisterClient::new(&sim.url(), "register", "register-secret").unwrap();
+    k.runtime.block_on(async {
+        let pre_order = register.pre_order(&number).await.unwrap().unwrap();
+        let due = pre_order.unpaid_amount.unwrap();
+        assert_eq!(due.to_string(), "119.99");
+        register.confirm(&number, "POS-1", due, None).await.unwrap().unwrap();
+    });
+    sold_once(&k, &sim, "119,99 ₺", "Cash Register", "cash_register");
+}
+
+#[test]
+fn in_demo_mode_the_code_screen_tells_the_demo_code() {
+    let rt = runtime();
+    let k = Kiosk::start(rt, settings_for(None));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.type_code(SOCKS);
+    k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    choose(&k, "Paycell", Screen::Confirm);
+    agree_and(&k, "Send the code", Screen::NumberEntry);
+    assert!(k.exists("Demo: the code is 5544"));
+    key_in(&k, "5544");
+    k.tap("OK");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+}

@@ -81,7 +81,7 @@ pub fn installment_page(page: PageName) -> bool {
     )
 }
 
-fn entry(kind: EntryKind, tries_left: u32, amount: &str, error: String) -> View {
+fn entry(kind: EntryKind, tries_left: u32, amount: &str, error: String, demo_code: &str) -> View {
     let (min, max) = match kind {
         EntryKind::Phone => (10, 10),
         EntryKind::Bin => (6, 6),
@@ -92,6 +92,11 @@ fn entry(kind: EntryKind, tries_left: u32, amount: &str, error: String) -> View 
         min_digits: min,
         max_digits: max,
         tries_left: tries_left as i32,
+        demo_code: if kind == EntryKind::Otp {
+            demo_code.to_string()
+        } else {
+            String::new()
+        },
         amount: amount.to_string(),
         error,
     }
@@ -235,11 +240,15 @@ impl Controller {
                 error: String::new(),
             },
             Page::ConfirmationPaymentSelected(_) => confirm(ConfirmKind::Paycell, Vec::new(), amount),
-            Page::ConfirmationPaymentQuery(_) | Page::MobilExpressCardFoundOtpRequiredOtp(_) => {
-                entry(EntryKind::Otp, CODE_TRIES - chosen.wrong_codes, amount, String::new())
-            }
-            Page::MobilExpressCardFoundOtpRequiredPhone(_) => entry(EntryKind::Phone, 0, amount, String::new()),
-            Page::BexBinNumber(_) | Page::MasterpassBinNumber(_) => entry(EntryKind::Bin, 0, amount, String::new()),
+            Page::ConfirmationPaymentQuery(_) | Page::MobilExpressCardFoundOtpRequiredOtp(_) => entry(
+                EntryKind::Otp,
+                CODE_TRIES - chosen.wrong_codes,
+                amount,
+                String::new(),
+                &self.demo_code(),
+            ),
+            Page::MobilExpressCardFoundOtpRequiredPhone(_) => entry(EntryKind::Phone, 0, amount, String::new(), ""),
+            Page::BexBinNumber(_) | Page::MasterpassBinNumber(_) => entry(EntryKind::Bin, 0, amount, String::new(), ""),
             Page::MobilExpressCardList(ctx) => {
                 chosen.phone_cards = ctx.cards.clone();
                 View::Choices {
@@ -348,7 +357,7 @@ impl Controller {
             PageName::MobilExpressCardFoundOtpRequiredPhone => {
                 if !valid_mobile(digits) {
                     // Checked before sending: a customer's typo costs no request.
-                    self.emit(Update::Show(entry(EntryKind::Phone, 0, &amount, String::new())));
+                    self.emit(Update::Show(entry(EntryKind::Phone, 0, &amount, String::new(), "")));
                     self.emit(Update::StepError(String::new()));
                     return Ok(());
                 }
@@ -387,11 +396,13 @@ impl Controller {
             self.emit(Update::OptionsNotice(OptionsNotice::TooManyCodes));
             return Ok(());
         }
+        let demo_code = self.demo_code();
         self.emit(Update::Show(entry(
             EntryKind::Otp,
             CODE_TRIES - wrong,
             &amount,
             message,
+            &demo_code,
         )));
         Ok(())
     }
@@ -534,6 +545,14 @@ impl Controller {
                 Ok(())
             }
             HandoffEnd::Failed(why) => Err(Failure::Other(why)),
+        }
+    }
+
+    /// Demo mode: the code the simulator's SMS steps accept; empty on a real server.
+    fn demo_code(&self) -> String {
+        match &self.config.backend {
+            super::Backend::Demo(scenario) => scenario.otp.clone(),
+            super::Backend::Server { .. } => String::new(),
         }
     }
 
