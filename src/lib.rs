@@ -14,4 +14,5 @@ pub mod diagnostics;
 pub mod offline;
 pub mod settings;
 pub mod sim;
+pub mod status;
 pub mod ui;

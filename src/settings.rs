@@ -362,6 +362,32 @@ pub struct Settings {
     pub scanner: ScannerSettings,
     pub receipt: ReceiptSettings,
     pub handoff: HandoffSettings,
+    pub status: StatusSettings,
+}
+
+/// The status endpoint for a fleet's Prometheus: off unless `listen` is set, and only
+/// on a loopback address (a device's metrics are not for its network).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StatusSettings {
+    /// For example `"127.0.0.1:9464"`.
+    pub listen: Option<String>,
+}
+
+impl StatusSettings {
+    /// The address to listen on, if the endpoint is on.
+    pub fn address(&self) -> Result<Option<std::net::SocketAddr>, String> {
+        let Some(listen) = &self.listen else { return Ok(None) };
+        let address: std::net::SocketAddr = listen
+            .parse()
+            .map_err(|_| format!("status.listen: {listen:?} is not an address like \"127.0.0.1:9464\""))?;
+        if !address.ip().is_loopback() {
+            return Err(format!(
+                "status.listen: {listen} is not a loopback address; the status endpoint only listens on 127.0.0.1 or ::1"
+            ));
+        }
+        Ok(Some(address))
+    }
 }
 
 /// Hand-off page addresses for the wallets whose reference flow has no `redirect_url`
@@ -480,6 +506,7 @@ impl Settings {
                 return Err(format!("{name}: must be at least 1 second"));
             }
         }
+        self.status.address()?;
         if !(10..=3_600).contains(&k.handoff_wait_seconds) {
             return Err(format!(
                 "kiosk.handoff_wait_seconds: {} is out of range; use 10 to 3600",

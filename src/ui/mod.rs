@@ -372,6 +372,15 @@ pub fn run_kiosk(
     // show(), which is where the window's first frame is drawn.
     window.show()?;
     let (sink, weak) = (window_sink(&window), window.as_weak());
+    // The status endpoint watches what the screen is told, and reads the database.
+    let sink = match settings.status.address().map_err(anyhow::Error::msg)? {
+        Some(listen) => {
+            let facts = crate::status::Shared::default();
+            runtime.block_on(crate::status::serve(listen, facts.clone(), config.data_dir.clone()))?;
+            crate::status::watching(sink, facts)
+        }
+        None => sink,
+    };
     let handle_slot: Rc<std::cell::RefCell<Option<ControllerHandle>>> = Rc::default();
     let (slot, settings_for_wire) = (handle_slot.clone(), settings.clone());
     let enter = runtime.handle().clone();

@@ -1,0 +1,190 @@
+//! The kiosk's status for a fleet's monitoring: Prometheus text metrics on a
+//! loopback-only address (`[status] listen`, off by default), so the Prometheus and
+//! alerting a store chain already runs see every device.
+//!
+//! The facts come from two places: the updates the controller sends the screen (the
+//! printer's state, the line, the last sale), observed as they pass; and the kiosk's
+//! database, read at each scrape (the queue, print jobs, the catalog copy's age).
+
+use crate::devices::printer::Problem;
+use crate::ui::view::{Update, View};
+use axum::routing::get;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+/// What the screen has been told, kept for the next scrape.
+#[derive(Debug, Default, Clone)]
+pub struct Facts {
+    pub last_sale: Option<SystemTime>,
+    /// The printer's problem by name, `None` when it prints (or no report yet).
+    pub printer_problem: Option<&'static str>,
+    pub printer_reported: bool,
+    pub line_down: bool,
+}
+
+pub type Shared = Arc<Mutex<Facts>>;
+
+/// Notes what an update to the screen says about the device.
+pub fn observe(facts: &Shared, update: &Update) {
+    let Ok(mut facts) = facts.lock() else { return };
+    match update {
+        Update::Show(View::ThankYou { .. }) => facts.last_sale = Some(SystemTime::now()),
+        Update::Printer(report) => {
+            facts.printer_reported = true;
+            facts.printer_problem = report.problem.as_ref().map(|p| match p {
+                Problem::Unreachable(_) => "unreachable",
+                Problem::PaperOut => "paper_out",
+                Problem::CoverOpen => "cover_open",
+                Problem::Offline => "offline",
+                Problem::Storage(_) => "storage",
+            });
+        }
+        Update::Queue { line_down, .. } => facts.line_down = *line_down,
+        _ => {}
+    }
+}
+
+/// The screen's sink, with every update noted on its way.
+pub fn watching(screen: crate::ui::controller::Sink, facts: Shared) -> crate::ui::controller::Sink {
+    Arc::new(move |update| {
+        observe(&facts, &update);
+        screen(update);
+    })
+}
+
+/// The metrics, in Prometheus's text format.
+pub fn render(facts: &Facts, data_dir: Option<&std::path::Path>) -> String {
+    let mut out = String::new();
+    let mut gauge = |name: &str, help: &str, labels: &str, value: String| {
+        out.push_str(&format!(
+            "# HELP {name} {help}\n# TYPE {name} gauge\n{name}{labels} {value}\n"
+        ));
+    };
+    gauge(
+        "instore_build_info",
+        "The kiosk's version.",
+        &format!("{{version=\"{}\"}}", env!("CARGO_PKG_VERSION")),
+        "1".into(),
+    );
+    gauge(
+        "instore_line_up",
+        "1 while the commerce server answers, 0 while the kiosk sells offline.",
+        "",
+        if facts.line_down { "0" } else { "1" }.into(),
+    );
+    if let Some(at) = facts
+        .last_sale
+        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+    {
+        gauge(
+            "instore_last_sale_timestamp_seconds",
+            "When the last sale ended on the thank-you screen.",
+            "",
+            at.as_secs().to_string(),
+        );
+    }
+    if facts.printer_reported {
+        gauge(
+            "instore_printer_ok",
+            "1 while the receipt printer can print; the label names what stops it.",
+            &format!("{{problem=\"{}\"}}", facts.printer_problem.unwrap_or("none")),
+            if facts.printer_problem.is_none() { "1" } else { "0" }.into(),
+        );
+    }
+    let store = data_dir.and_then(|dir| crate::offline::Store::open(dir).ok());
+    let Some(store) = store else {
+        gauge(
+            "instore_database_ok",
+            "1 when the kiosk's database opens.",
+            "",
+            "0".into(),
+        );
+        return out;
+    };
+    gauge(
+        "instore_database_ok",
+        "1 when the kiosk's database opens.",
+        "",
+        "1".into(),
+    );
+    if let Ok((count, amount)) = crate::offline::queue::waiting(&store) {
+        gauge(
+            "instore_queue_waiting_orders",
+            "Orders taken offline and not sent yet.",
+            "",
+            count.to_string(),
+        );
+        gauge(
+            "instore_queue_waiting_amount_try",
+            "Their amount, in Turkish lira.",
+            "",
+            amount.to_string(),
+        );
+    }
+    if let Ok(page) = crate::offline::queue::page(&store, 0, 1) {
+        gauge(
+            "instore_queue_set_aside_orders",
+            "Offline orders the server refused, waiting for a clerk.",
+            "",
+            page.set_aside.to_string(),
+        );
+    }
+    if let Ok(jobs) = crate::devices::printer::waiting(&store) {
+        gauge(
+            "instore_print_jobs_waiting",
+            "Receipts not printed yet.",
+            "",
+            jobs.to_string(),
+        );
+    }
+    if let Ok((products, Some(synced))) = crate::offline::catalog::summary(&store) {
+        if let Ok(at) = chrono::DateTime::parse_from_rfc3339(&synced) {
+            let age = chrono::Utc::now().signed_duration_since(at).num_seconds().max(0);
+            gauge(
+                "instore_catalog_age_seconds",
+                "How old the local catalog copy is.",
+                "",
+                age.to_string(),
+            );
+            gauge(
+                "instore_catalog_products",
+                "Products in the local catalog copy.",
+                "",
+                products.to_string(),
+            );
+        }
+    }
+    out
+}
+
+/// Serves `GET /metrics` on `listen` (loopback only: settings refuse anything else).
+/// Returns the address bound, for a port 0 in tests.
+pub async fn serve(listen: SocketAddr, facts: Shared, data_dir: Option<PathBuf>) -> std::io::Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let bound = listener.local_addr()?;
+    let app = axum::Router::new().route(
+        "/metrics",
+        get(move || {
+            let (facts, dir) = (facts.clone(), data_dir.clone());
+            async move {
+                // SQLite reads block: off the async workers.
+                let text = tokio::task::spawn_blocking(move || {
+                    let facts = facts.lock().map(|f| f.clone()).unwrap_or_default();
+                    render(&facts, dir.as_deref())
+                })
+                .await
+                .unwrap_or_default();
+                ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
+            }
+        }),
+    );
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::warn!(error = %e, "the status endpoint stopped");
+        }
+    });
+    tracing::info!(address = %bound, "status endpoint: GET /metrics");
+    Ok(bound)
+}

@@ -1,0 +1,114 @@
+//! The status endpoint a fleet's Prometheus scrapes: real HTTP on loopback, the facts
+//! from the updates a screen is sent and from a real SQLite file.
+
+mod common;
+
+use instore_kiosk::devices::printer::{Problem, Report};
+use instore_kiosk::offline::queue;
+use instore_kiosk::status::{self, Shared};
+use instore_kiosk::ui::view::{Paid, Update, View};
+use std::sync::{Arc, Mutex};
+
+fn metric(text: &str, name: &str) -> Option<String> {
+    text.lines()
+        .find(|l| !l.starts_with('#') && l.starts_with(name))
+        .and_then(|l| l.rsplit(' ').next())
+        .map(str::to_string)
+}
+
+#[tokio::test]
+async fn metrics_say_the_queue_the_printer_and_the_last_sale() {
+    let data = tempfile::tempdir().unwrap();
+    {
+        let mut store = instore_kiosk::offline::Store::open(data.path()).unwrap();
+        let limits = queue::Limits::from(&instore_kiosk::settings::Settings::default().offline);
+        for _ in 0..2 {
+            let order = queue::NewOrder {
+                payment_type: "pay_later".into(),
+                option_name: None,
+                choice: None,
+                contact: None,
+                lines: vec![queue::QueuedLine {
+                    product: "105".into(),
+                    code: "SCK-030".into(),
+                    name: "Çorap 3'lü Paket".into(),
+                    quantity: 1,
+                    unit_price: "119.99".parse().unwrap(),
+                }],
+            };
+            queue::enqueue(&mut store, &order, &limits).unwrap();
+        }
+    }
+    let facts = Shared::default();
+    // What the screen is told passes through the status endpoint's watch.
+    let shown = Arc::new(Mutex::new(0));
+    let counted = shown.clone();
+    let sink = status::watching(Arc::new(move |_| *counted.lock().unwrap() += 1), facts.clone());
+    sink(Update::Printer(Report {
+        problem: Some(Problem::PaperOut),
+        waiting: 1,
+    }));
+    sink(Update::Show(View::ThankYou {
+        order_number: "1".into(),
+        amount: "1".into(),
+        method: String::new(),
+        reset_in: 15,
+        pending: false,
+        paid: Paid::default(),
+    }));
+    assert_eq!(*shown.lock().unwrap(), 2, "the screen still gets every update");
+
+    let bound = status::serve("127.0.0.1:0".parse().unwrap(), facts, Some(data.path().to_path_buf()))
+        .await
+        .unwrap();
+    let text = reqwest::get(format!("http://{bound}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        metric(&text, "instore_queue_waiting_orders").as_deref(),
+        Some("2"),
+        "{text}"
+    );
+    assert_eq!(
+        metric(&text, "instore_queue_waiting_amount_try").as_deref(),
+        Some("239.98"),
+        "{text}"
+    );
+    assert_eq!(
+        metric(&text, "instore_printer_ok{problem=\"paper_out\"}").as_deref(),
+        Some("0"),
+        "{text}"
+    );
+    assert_eq!(metric(&text, "instore_line_up").as_deref(), Some("1"));
+    let last: u64 = metric(&text, "instore_last_sale_timestamp_seconds")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(now - last < 60, "the sale just now");
+    assert!(text.contains(&format!(
+        "instore_build_info{{version=\"{}\"}} 1",
+        env!("CARGO_PKG_VERSION")
+    )));
+}
+
+#[test]
+fn the_status_endpoint_listens_only_on_loopback() {
+    let mut settings = instore_kiosk::settings::Settings::default();
+    settings.status.listen = Some("0.0.0.0:9464".into());
+    assert!(settings
+        .status
+        .address()
+        .unwrap_err()
+        .contains("not a loopback address"));
+    settings.status.listen = Some("127.0.0.1:9464".into());
+    assert!(settings.status.address().unwrap().is_some());
+    settings.status.listen = None;
+    assert_eq!(settings.status.address().unwrap(), None, "off by default");
+}
