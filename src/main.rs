@@ -35,6 +35,9 @@ enum Command {
     /// Play the store's cash register: read the order of a barcode's number, and with
     /// `--pay` confirm its payment (to test a register integration on the simulator).
     Register(cli::register::RegisterArgs),
+    /// Set the device up from a settings file (PINs in clear there): checks the server
+    /// login and the ports, then writes it, PINs hashed, owner-only, to --config.
+    Provision(cli::provision::ProvisionArgs),
     /// Check the device: settings, disk, database, clock, the server, the queue, the
     /// printer and scanner, each ok/warn/fail with what to do. Exit 0 when nothing fails.
     Doctor {
@@ -68,6 +71,17 @@ fn main() -> ExitCode {
         .or_else(|| Settings::default_path().filter(|p| p.exists()));
     let loaded = Settings::load(settings_file.as_deref(), instore_kiosk::devices::check_settings);
     let data_dir = args.data_dir.clone().unwrap_or_else(cli::default_data_dir);
+    // Provisioning writes the settings file: it must not need a valid one first.
+    if let Some(Command::Provision(provision)) = args.command {
+        let target = args.config.clone();
+        return match cli::runtime().and_then(|rt| rt.block_on(cli::provision::run(provision, target.as_deref()))) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     // The doctor reports a bad settings file as one of its checks, and goes on.
     if let Some(Command::Doctor { json }) = &args.command {
         let loaded = loaded.map_err(|e| e.to_string());
@@ -102,7 +116,7 @@ fn main() -> ExitCode {
             cli::runtime().and_then(|rt| rt.block_on(cli::queue::run(&settings, command, &data_dir)))
         }
         Command::Devices(command) => cli::devices::run(&settings, command, &data_dir),
-        Command::Doctor { .. } => unreachable!("answered above"),
+        Command::Doctor { .. } | Command::Provision(_) => unreachable!("answered above"),
         Command::Screenshots { out } => instore_kiosk::ui::screenshots::render_all(&out).map(|rendered| {
             for file in rendered.files {
                 println!("{}", file.display());

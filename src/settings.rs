@@ -363,6 +363,30 @@ pub struct Settings {
     pub receipt: ReceiptSettings,
     pub handoff: HandoffSettings,
     pub status: StatusSettings,
+    pub pins: PinSettings,
+}
+
+/// The staff's PINs, as Argon2id hashes (`provision` hashes the PINs given in clear).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PinSettings {
+    pub clerk: Option<String>,
+    pub technician: Option<String>,
+}
+
+impl PinSettings {
+    /// Hashes any PIN given in clear (checked first: 4 to 8 digits).
+    pub fn hash_clear(&mut self) -> Result<(), String> {
+        for (name, pin) in [
+            ("pins.clerk", &mut self.clerk),
+            ("pins.technician", &mut self.technician),
+        ] {
+            if let Some(value) = pin.as_mut().filter(|v| !crate::pins::is_hashed(v)) {
+                *value = crate::pins::hash(value).map_err(|e| format!("{name}: {e}"))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The status endpoint for a fleet's Prometheus: off unless `listen` is set, and only
@@ -438,6 +462,44 @@ impl Settings {
             .map_err(|message| SettingsError::Invalid { path, message })
     }
 
+    /// Settings text as a technician writes it for `provision`: PINs may be in clear,
+    /// and are hashed here before the rules are checked.
+    pub fn parse_for_provisioning(text: &str) -> Result<Settings, String> {
+        let mut settings: Settings = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+        settings.pins.hash_clear()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Writes the settings to `path`, readable by its owner only, replacing any file
+    /// there in one step (a crash leaves the old file or the new one, never half).
+    pub fn write_private(&self, path: &Path) -> Result<(), String> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let text = toml::to_string_pretty(self).map_err(|e| e.to_string())?;
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&temporary)
+            .and_then(|mut file| {
+                file.write_all(text.as_bytes())?;
+                file.sync_all()
+            })
+            .and_then(|()| std::fs::rename(&temporary, path));
+        written.map_err(|e| {
+            let _ = std::fs::remove_file(&temporary);
+            format!("{}: {e}", path.display())
+        })
+    }
+
     /// Parses and validates settings text.
     pub fn parse(text: &str) -> Result<Settings, String> {
         let settings: Settings = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
@@ -507,6 +569,16 @@ impl Settings {
             }
         }
         self.status.address()?;
+        for (name, pin) in [
+            ("pins.clerk", &self.pins.clerk),
+            ("pins.technician", &self.pins.technician),
+        ] {
+            if pin.as_deref().is_some_and(|p| !crate::pins::is_hashed(p)) {
+                return Err(format!(
+                    "{name}: a PIN in clear; write the settings with `instore-kiosk provision --from FILE`, which keeps it hashed"
+                ));
+            }
+        }
         if !(10..=3_600).contains(&k.handoff_wait_seconds) {
             return Err(format!(
                 "kiosk.handoff_wait_seconds: {} is out of range; use 10 to 3600",

@@ -477,3 +477,70 @@ fn doctor_names_what_is_broken_and_what_to_do() {
     assert_eq!(level_of(&report, "settings"), "fail");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A fleet script provisions a device: the file's PINs are given in clear, the server
+/// login and the ports are checked, and the settings are written owner-only with the
+/// PINs hashed, ready for the kiosk. What fails is named, and nothing is written.
+#[test]
+fn provision_checks_the_device_and_writes_private_settings_with_pins_hashed() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_sim, url) = start_sim(&[]);
+    let dir = scratch_data_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = dir.join("fleet.toml");
+    let target = dir.join("etc").join("settings.toml");
+    let provision = |text: &str| {
+        std::fs::write(&source, text).unwrap();
+        Command::new(BIN)
+            .args([
+                "--config",
+                target.to_str().unwrap(),
+                "provision",
+                "--from",
+                source.to_str().unwrap(),
+            ])
+            .env("INSTORE_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let good = format!(
+        "[commerce]\nurl = \"{url}\"\nemail = \"demo@instore.test\"\npassword = \"demo1234\"\n\
+         [pins]\nclerk = \"2580\"\ntechnician = \"97531\"\n"
+    );
+
+    let wrong = provision(&good.replace("demo1234", "wrong"));
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("login as demo@instore.test"));
+    let unplugged = provision(&format!("{good}[printer]\nport = \"/dev/ttyUSB-gone\"\n"));
+    assert!(String::from_utf8_lossy(&unplugged.stderr).contains("printer.port: /dev/ttyUSB-gone is not there"));
+    let short = provision(&good.replace("\"2580\"", "\"12\""));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("pins.clerk: a PIN is 4 to 8 digits"));
+    assert!(!target.exists(), "nothing written after a failure");
+
+    let done = provision(&good);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "owner-only");
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(written.contains("$argon2id$"), "{written}");
+    assert!(
+        !written.contains("2580") && !written.contains("97531"),
+        "no PIN in clear: {written}"
+    );
+    let settings =
+        instore_kiosk::settings::Settings::load(Some(&target), instore_kiosk::devices::check_settings).unwrap();
+    assert!(instore_kiosk::pins::verify(
+        "2580",
+        settings.pins.clerk.as_deref().unwrap()
+    ));
+    assert_eq!(settings.commerce.url.as_deref(), Some(url.as_str()));
+
+    // A hand-written PIN in clear is refused by the kiosk, naming the way to fix it.
+    std::fs::write(&target, good.as_bytes()).unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let refused = instore_kiosk::settings::Settings::load(Some(&target), instore_kiosk::devices::check_settings)
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("pins.clerk: a PIN in clear"), "{refused}");
+    let _ = std::fs::remove_dir_all(dir);
+}

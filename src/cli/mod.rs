@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod devices;
 pub mod doctor;
+pub mod provision;
 pub mod queue;
 pub mod register;
 pub mod run;
