@@ -173,6 +173,9 @@ pub struct KioskSettings {
     pub payment_types: Vec<String>,
     /// Seconds the kiosk waits for a payment on the customer's phone (a hand-off).
     pub handoff_wait_seconds: u64,
+    /// Where the technician's Export writes (a USB stick's mount point); the data
+    /// directory's `export/` when not set.
+    pub export_dir: Option<String>,
 }
 
 impl Default for KioskSettings {
@@ -188,6 +191,7 @@ impl Default for KioskSettings {
             thank_you_seconds: 15,
             payment_types: Vec::new(),
             handoff_wait_seconds: 300,
+            export_dir: None,
         }
     }
 }

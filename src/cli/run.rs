@@ -46,7 +46,13 @@ pub fn run(settings: Settings, args: RunArgs, data_dir: PathBuf, settings_file: 
     }
     let has_server = args.commerce_url.is_some() || settings.commerce.url.is_some();
     match (has_server, settings_file) {
-        (true, _) => instore_kiosk::ui::run_kiosk(settings, args.commerce_url, Some(data_dir), args.measure.measure()),
+        (true, file) => instore_kiosk::ui::run_kiosk(
+            settings,
+            args.commerce_url,
+            Some(data_dir),
+            file.map(Path::to_path_buf),
+            args.measure.measure(),
+        ),
         (false, Some(file)) => anyhow::bail!(
             "{}: commerce.url is not set, so there is no commerce server to sell on; set it (README, \
              Settings), or run `instore-kiosk demo` to try the kiosk against the built-in simulator",
@@ -61,5 +67,5 @@ pub fn demo(mut settings: Settings, measure: MeasureArgs, data_dir: &Path) -> an
     settings.commerce.url = None;
     let demo_data = data_dir.join("demo");
     tracing::info!(data = %demo_data.display(), "demo mode: the built-in simulator, demo data kept apart");
-    instore_kiosk::ui::run_kiosk(settings, None, Some(demo_data), measure.measure())
+    instore_kiosk::ui::run_kiosk(settings, None, Some(demo_data), None, measure.measure())
 }

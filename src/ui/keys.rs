@@ -134,7 +134,12 @@ fn default_action(window: &MainWindow, screen: Screen) -> Option<Intent> {
         }
         Screen::Unconfirmed => Some(Intent::Retry),
         Screen::NumberEntry if step.get_digits().chars().count() as i32 >= step.get_min_digits() => {
-            Some(Intent::Number(step.get_digits().to_string()))
+            let digits = step.get_digits().to_string();
+            Some(if step.get_entry_kind() == super::EntryKind::Pin {
+                Intent::Pin(digits)
+            } else {
+                Intent::Number(digits)
+            })
         }
         Screen::Confirm if step.get_agreed() || !step.get_needs_agreement() => Some(Intent::Confirm { agreed: true }),
         _ => None,

@@ -50,6 +50,9 @@ pub fn controller_config(settings: &Settings, commerce_url: Option<String>) -> C
         self_service_payment_types: settings.kiosk.payment_types.clone(),
         handoff: settings.handoff.clone(),
         handoff_wait: Duration::from_secs(settings.kiosk.handoff_wait_seconds),
+        settings: settings.clone(),
+        settings_file: None,
+        pins: settings.pins.clone(),
         limits: crate::offline::queue::Limits::from(&settings.offline),
         printer: Some(settings.printer.clone()).filter(|p| !p.port.is_empty()),
         scanner: Some(settings.scanner.clone()).filter(|s| !s.port.is_empty()),
@@ -130,7 +133,22 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     on!(UnconfirmedAdapter, on_check, [] => Intent::Retry);
     on!(StepAdapter, on_choose, [key] => Intent::Choose(key.to_string()));
     on!(StepAdapter, on_confirm, [agreed] => Intent::Confirm { agreed });
-    on!(StepAdapter, on_submit, [digits] => Intent::Number(digits.to_string()));
+    // The keypad screen is also the staff's PIN pad.
+    let (w, h) = (weak.clone(), handle.clone());
+    window.global::<StepAdapter>().on_submit(move |digits| {
+        let pin = w
+            .upgrade()
+            .is_some_and(|window| window.global::<StepAdapter>().get_entry_kind() == EntryKind::Pin);
+        let intent = if pin {
+            Intent::Pin(digits.to_string())
+        } else {
+            Intent::Number(digits.to_string())
+        };
+        dispatch(&w, &h, intent);
+    });
+    on!(KioskAdapter, on_staff, [] => Intent::Staff);
+    on!(DiagnosticsAdapter, on_refresh, [] => Intent::ShowDiagnostics);
+    on!(DiagnosticsAdapter, on_export, [] => Intent::ExportDiagnostics);
     on!(UnconfirmedAdapter, on_end_sale, [] => Intent::EndUnconfirmed);
     on!(BasketAdapter, on_change_quantity, [product, delta] => {
         Intent::ChangeQuantity(product.to_string(), delta)
@@ -342,6 +360,7 @@ pub fn run_kiosk(
     settings: Settings,
     commerce_url: Option<String>,
     data_dir: Option<std::path::PathBuf>,
+    settings_file: Option<std::path::PathBuf>,
     measure: Measure,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -367,6 +386,7 @@ pub fn run_kiosk(
         tracing::info!("no commerce server configured: demo mode against the built-in simulator");
     }
     config.data_dir = data_dir;
+    config.settings_file = settings_file;
     // Log in and load data only once the window is up. The software renderer has no
     // rendering notifier, so "first frame" is the first turn of the event loop after
     // show(), which is where the window's first frame is drawn.

@@ -46,6 +46,8 @@ pub const SCREENS: &[&str] = &[
     "handoff",
     "error",
     "unconfirmed",
+    "pin-pad",
+    "diagnostics",
     "orders",
     "printer-problem",
     "offline-basket",
@@ -427,6 +429,10 @@ fn render_set(
         }),
     );
     shot("unconfirmed")?;
+    s.send_and_wait(Intent::Staff, Screen::NumberEntry)?;
+    shot("pin-pad")?;
+    s.send_and_wait(Intent::Pin(crate::ui::controller::DEMO_PIN.into()), Screen::Diagnostics)?;
+    shot("diagnostics")?;
     s.send_and_wait(Intent::ShowOrders, Screen::Orders)?;
     shot("orders")?;
     use crate::devices::printer::{Problem, Report};

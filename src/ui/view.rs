@@ -171,6 +171,15 @@ pub enum View {
         amount: String,
         seconds: u32,
     },
+    /// The technician's checks.
+    Diagnostics {
+        checks: Vec<(crate::diagnostics::Level, String, String)>,
+        version: String,
+        /// The device's address toward the server.
+        addresses: String,
+        /// Where the last Export wrote, or why it could not.
+        exported: String,
+    },
     /// A payment step was sent and never answered: what the kiosk knows of it.
     Unconfirmed {
         sent: Sent,
@@ -207,6 +216,10 @@ pub enum Update {
     },
     /// The kiosk's own word on the payment options, in the screen's language.
     OptionsNotice(super::OptionsNotice),
+    /// A wrong staff PIN: tries left before the pad locks.
+    PinWrong(i32),
+    /// The PIN pad is locked for this many seconds.
+    PinLocked(i32),
     /// The hand-off's countdown.
     Handoff {
         seconds_left: i32,
@@ -355,6 +368,16 @@ pub fn apply(window: &MainWindow, update: Update) {
                     adapter.set_notice_text(text);
                 }
             }
+        }
+        Update::PinWrong(left) => {
+            let step = window.global::<StepAdapter>();
+            step.set_pin_tries_left(left);
+            step.set_pin_locked_seconds(0);
+        }
+        Update::PinLocked(seconds) => {
+            let step = window.global::<StepAdapter>();
+            step.set_pin_locked_seconds(seconds);
+            step.set_digits(SharedString::new());
         }
         Update::OptionsNotice(notice) => window.global::<PaymentAdapter>().set_notice(notice),
         Update::Handoff {
@@ -686,6 +709,8 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_max_digits(max_digits);
             adapter.set_tries_left(tries_left);
             adapter.set_demo_code(demo_code.into());
+            adapter.set_pin_tries_left(0);
+            adapter.set_pin_locked_seconds(0);
             adapter.set_digits(SharedString::new());
             adapter.set_amount(amount.into());
             adapter.set_step_error(error.into());
@@ -708,6 +733,32 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_seconds_left(seconds as i32);
             adapter.set_reconnecting(false);
             Screen::Handoff
+        }
+        View::Diagnostics {
+            checks,
+            version,
+            addresses,
+            exported,
+        } => {
+            use crate::diagnostics::Level;
+            let adapter = window.global::<super::DiagnosticsAdapter>();
+            let rows: Vec<super::CheckRow> = checks
+                .into_iter()
+                .map(|(level, name, detail)| super::CheckRow {
+                    level: match level {
+                        Level::Ok => super::CheckLevel::Ok,
+                        Level::Warn => super::CheckLevel::Warn,
+                        Level::Fail => super::CheckLevel::Fail,
+                    },
+                    name: name.into(),
+                    detail: detail.into(),
+                })
+                .collect();
+            adapter.set_checks(model(rows));
+            adapter.set_version(version.into());
+            adapter.set_addresses(addresses.into());
+            adapter.set_exported(exported.into());
+            Screen::Diagnostics
         }
         View::Unconfirmed { sent, amount, detail } => {
             let adapter = window.global::<UnconfirmedAdapter>();
@@ -773,7 +824,7 @@ pub fn qr_pixels(text: &str, scale: u32) -> Result<Pixels, String> {
 /// card's first digits as typed.
 pub fn shown_digits(digits: &str, kind: EntryKind) -> String {
     match kind {
-        EntryKind::Otp => "•".repeat(digits.chars().count()),
+        EntryKind::Otp | EntryKind::Pin => "•".repeat(digits.chars().count()),
         EntryKind::Phone => {
             let mut out = String::new();
             for (i, c) in digits.chars().enumerate() {

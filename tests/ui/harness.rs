@@ -165,6 +165,11 @@ impl Kiosk {
         self.tap("Add");
     }
 
+    /// Sends an intent as if a screen had sent it: what a forged tap would do.
+    pub fn send(&self, intent: instore_kiosk::ui::controller::Intent) {
+        self._handle.send(intent);
+    }
+
     pub fn screen(&self) -> Screen {
         kiosk_screen(&self.window)
     }

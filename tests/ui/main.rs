@@ -10,4 +10,5 @@ mod harness;
 mod keyboard;
 mod offline;
 mod online;
+mod staff;
 mod strategies;

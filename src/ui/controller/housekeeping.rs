@@ -170,7 +170,9 @@ impl Controller {
             | Sale::Register { .. }
             | Sale::Handoff { .. }
             | Sale::Failed { .. }
-            | Sale::Orders { .. } => false,
+            | Sale::Orders { .. }
+            | Sale::Staff { .. }
+            | Sale::Diagnostics { .. } => false,
         }
     }
 

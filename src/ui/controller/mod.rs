@@ -19,13 +19,17 @@ mod local;
 mod online;
 mod printing;
 mod register;
+mod staff;
 mod strategies;
+
+pub use staff::DEMO_PIN;
 
 use super::view::{basket_update, Busy, Notice, ScreenError, Sent, Update, View};
 use crate::commerce::pages::{CheckoutResponse, PaymentOption, SavedCard};
 use crate::commerce::records::Basket;
 use crate::commerce::{CommerceClient, CommerceError, Money};
 use crate::offline::queue::Limits;
+use crate::settings::Settings;
 use crate::sim::Simulator;
 use local::{LocalSale, LocalStep};
 use std::sync::Arc;
@@ -93,6 +97,14 @@ pub enum Intent {
     },
     /// The background catalog refresh ended: how many products, or why not.
     CatalogRefreshed(Result<usize, String>),
+    /// The hidden gesture: the staff's PIN pad.
+    Staff,
+    /// A PIN typed on the pad.
+    Pin(String),
+    /// The technician's checks, again.
+    ShowDiagnostics,
+    /// The technician's export for support.
+    ExportDiagnostics,
 }
 
 impl Intent {
@@ -166,6 +178,10 @@ pub struct ControllerConfig {
     /// How long the kiosk waits for a payment on the customer's phone.
     pub handoff_wait: Duration,
     pub limits: Limits,
+    /// The whole settings and their file, for the technician's checks; the staff's PINs.
+    pub settings: Settings,
+    pub settings_file: Option<std::path::PathBuf>,
+    pub pins: crate::settings::PinSettings,
     /// The receipt printer; `None` prints nothing. Needs `data_dir` (jobs live there).
     pub printer: Option<crate::settings::PrinterSettings>,
     pub scanner: Option<crate::settings::ScannerSettings>,
@@ -238,7 +254,11 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         pruned: None,
         drain: None,
         catalog_refresh: None,
+        role: staff::Role::Customer,
+        pin_pad: Default::default(),
     };
+    let mut controller = controller;
+    controller.role = controller.default_role();
     tokio::spawn(supervise(controller.run(rx), sink_for_panic, exit_on_panic));
     handle.send(Intent::Connect);
     handle
@@ -296,6 +316,10 @@ enum Sale {
     Failed { retry: Option<Intent>, under: Box<Sale> },
     /// The clerk's list of offline orders is up over the sale.
     Orders { under: Box<Sale> },
+    /// The staff's PIN pad is up over the sale.
+    Staff { under: Box<Sale> },
+    /// The technician's diagnostics are up over the sale.
+    Diagnostics { under: Box<Sale> },
 }
 
 /// A server checkout step, and what the next screens need of the steps before it.
@@ -331,21 +355,30 @@ impl Sale {
     /// The sale under an error or orders screen.
     fn beneath(&self) -> &Sale {
         match self {
-            Sale::Failed { under, .. } | Sale::Orders { under } => under.beneath(),
+            Sale::Failed { under, .. }
+            | Sale::Orders { under }
+            | Sale::Staff { under }
+            | Sale::Diagnostics { under } => under.beneath(),
             sale => sale,
         }
     }
 
     fn beneath_mut(&mut self) -> &mut Sale {
         match self {
-            Sale::Failed { under, .. } | Sale::Orders { under } => under.beneath_mut(),
+            Sale::Failed { under, .. }
+            | Sale::Orders { under }
+            | Sale::Staff { under }
+            | Sale::Diagnostics { under } => under.beneath_mut(),
             sale => sale,
         }
     }
 
     fn into_beneath(self) -> Sale {
         match self {
-            Sale::Failed { under, .. } | Sale::Orders { under } => under.into_beneath(),
+            Sale::Failed { under, .. }
+            | Sale::Orders { under }
+            | Sale::Staff { under }
+            | Sale::Diagnostics { under } => under.into_beneath(),
             sale => sale,
         }
     }
@@ -455,6 +488,9 @@ struct Controller {
     drain: Option<Drain>,
     /// The catalog copy being refreshed in the background.
     catalog_refresh: Option<tokio::task::JoinHandle<()>>,
+    /// Who is at the kiosk (see `staff.rs`), and the PIN pad's wrong tries.
+    role: staff::Role,
+    pin_pad: staff::PinPad,
     printer: Option<crate::devices::printer::PrinterHandle>,
 }
 
@@ -485,6 +521,7 @@ impl Controller {
                 // out of the logs.
                 Intent::SavedCard(_) => tracing::debug!("intent SavedCard(…)"),
                 Intent::Number(_) => tracing::debug!("intent Number(…)"),
+                Intent::Pin(_) => tracing::debug!("intent Pin(…)"),
                 Intent::RegisterAnswer(answer) | Intent::HandoffAnswer(answer) => {
                     tracing::debug!(page = ?answer.current_kind(), "intent answer")
                 }
@@ -587,9 +624,20 @@ impl Controller {
                 }
                 self.add_code(code.trim()).await
             }
+            // The clerk's and the technician's intents need the role, whatever the screen.
+            Intent::ReprintLast | Intent::ShowOrders | Intent::OrdersPage(_) if self.role < staff::Role::Clerk => {
+                self.ask_pin()
+            }
+            Intent::ShowDiagnostics | Intent::ExportDiagnostics if self.role < staff::Role::Technician => {
+                self.ask_pin()
+            }
             Intent::ReprintLast => self.reprint_last(),
             Intent::ShowOrders => self.show_orders(0),
             Intent::OrdersPage(number) => self.show_orders(number),
+            Intent::Staff => self.ask_pin(),
+            Intent::Pin(pin) => self.pin(&pin).await,
+            Intent::ShowDiagnostics => self.show_diagnostics(None).await,
+            Intent::ExportDiagnostics => self.export_diagnostics().await,
         }
     }
 
@@ -633,7 +681,14 @@ impl Controller {
     }
 
     /// Moves the sale on and shows its screen: the one place both change together.
+    /// Leaving the staff's screens ends their role.
     fn show(&mut self, sale: Sale, view: View) {
+        if !matches!(
+            sale,
+            Sale::Orders { .. } | Sale::Staff { .. } | Sale::Diagnostics { .. }
+        ) {
+            self.role = self.default_role();
+        }
         self.sale = sale;
         self.emit(Update::Show(view));
     }

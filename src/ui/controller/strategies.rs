@@ -85,7 +85,7 @@ fn entry(kind: EntryKind, tries_left: u32, amount: &str, error: String, demo_cod
     let (min, max) = match kind {
         EntryKind::Phone => (10, 10),
         EntryKind::Bin => (6, 6),
-        EntryKind::Otp => (4, 8),
+        EntryKind::Otp | EntryKind::Pin => (4, 8),
     };
     View::NumberEntry {
         kind,

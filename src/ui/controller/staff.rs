@@ -1,0 +1,236 @@
+//! The staff's screens and who may open them. Three roles: the customer (at a
+//! self-service kiosk), the clerk (at a counter kiosk, or after the clerk's PIN) and
+//! the technician (after the technician's PIN). The controller refuses a clerk's or a
+//! technician's intent without the role; hiding buttons is only the screens' part.
+//!
+//! A PIN opens its role's screen: the clerk's the Orders list, the technician's the
+//! Diagnostics. A few wrong PINs lock the pad for a while. The role lasts until the
+//! staff screen is left; a self-service kiosk is then the customer's again.
+
+use super::{Controller, Failure, Sale};
+use crate::diagnostics::{self, Device};
+use crate::ui::view::{Update, View};
+use crate::ui::EntryKind;
+use std::time::{Duration, Instant};
+
+/// Who is at the kiosk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Customer,
+    Clerk,
+    Technician,
+}
+
+/// Wrong PINs before the pad locks, and for how long.
+pub const PIN_TRIES: u32 = 3;
+pub const PIN_LOCK: Duration = Duration::from_secs(60);
+
+/// In demo mode, with no PINs set, both roles open with this one (the pad says so).
+pub const DEMO_PIN: &str = "0000";
+
+/// The PIN pad's state: wrong tries so far, and until when it is locked.
+#[derive(Debug, Default)]
+pub struct PinPad {
+    pub wrong: u32,
+    pub locked_until: Option<Instant>,
+}
+
+impl Controller {
+    /// The role a sale starts with: a counter kiosk is the clerk's.
+    pub(super) fn default_role(&self) -> Role {
+        if self.config.self_service {
+            Role::Customer
+        } else {
+            Role::Clerk
+        }
+    }
+
+    /// Opens the PIN pad over the sale.
+    pub(super) fn ask_pin(&mut self) -> Result<(), Failure> {
+        let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
+        let view = self.pin_view(String::new());
+        self.show(Sale::Staff { under: Box::new(under) }, view);
+        Ok(())
+    }
+
+    fn pin_view(&self, error: String) -> View {
+        View::NumberEntry {
+            kind: EntryKind::Pin,
+            min_digits: 4,
+            max_digits: 8,
+            tries_left: 0,
+            demo_code: if self.demo_pins() {
+                DEMO_PIN.into()
+            } else {
+                String::new()
+            },
+            amount: String::new(),
+            error,
+        }
+    }
+
+    fn demo_pins(&self) -> bool {
+        matches!(self.config.backend, super::Backend::Demo(_))
+            && self.config.pins.clerk.is_none()
+            && self.config.pins.technician.is_none()
+    }
+
+    /// A PIN typed on the pad: the role it proves opens its screen.
+    pub(super) async fn pin(&mut self, pin: &str) -> Result<(), Failure> {
+        if !matches!(self.sale, Sale::Staff { .. }) {
+            return Ok(());
+        }
+        if let Some(until) = self.pin_pad.locked_until.filter(|u| *u > Instant::now()) {
+            let seconds = until.duration_since(Instant::now()).as_secs() + 1;
+            self.emit(Update::PinLocked(seconds as i32));
+            return Ok(());
+        }
+        let matches = |hash: &Option<String>| hash.as_deref().is_some_and(|h| crate::pins::verify(pin, h));
+        let role = if matches(&self.config.pins.technician) || (self.demo_pins() && pin == DEMO_PIN) {
+            Some(Role::Technician)
+        } else if matches(&self.config.pins.clerk) {
+            Some(Role::Clerk)
+        } else {
+            None
+        };
+        let Some(role) = role else {
+            self.pin_pad.wrong += 1;
+            tracing::warn!(wrong = self.pin_pad.wrong, "a wrong staff PIN");
+            if self.pin_pad.wrong >= PIN_TRIES {
+                self.pin_pad = PinPad {
+                    wrong: 0,
+                    locked_until: Some(Instant::now() + PIN_LOCK),
+                };
+                self.emit(Update::PinLocked(PIN_LOCK.as_secs() as i32));
+            } else {
+                self.emit(Update::Show(self.pin_view(String::new())));
+                self.emit(Update::PinWrong((PIN_TRIES - self.pin_pad.wrong) as i32));
+            }
+            return Ok(());
+        };
+        self.pin_pad = PinPad::default();
+        tracing::info!(?role, "staff signed in on the kiosk");
+        self.role = role;
+        match role {
+            Role::Technician => self.show_diagnostics(None).await,
+            _ => self.show_orders(0),
+        }
+    }
+
+    /// The technician's screen: every check of `doctor`, live, and Export.
+    pub(super) async fn show_diagnostics(&mut self, exported: Option<String>) -> Result<(), Failure> {
+        if self.role < Role::Technician {
+            return self.ask_pin();
+        }
+        let checks = self.run_checks().await;
+        let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
+        self.show(
+            Sale::Diagnostics { under: Box::new(under) },
+            View::Diagnostics {
+                checks: checks
+                    .iter()
+                    .map(|c| (c.level, c.check.to_string(), c.detail.clone()))
+                    .collect(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
+                addresses: local_addresses(self.config.settings.commerce.url.as_deref()),
+                exported: exported.unwrap_or_default(),
+            },
+        );
+        Ok(())
+    }
+
+    /// Runs the checks of `doctor`: the technician asked for them, on a screen that
+    /// says so (busy meanwhile).
+    async fn run_checks(&mut self) -> Vec<diagnostics::Check> {
+        let settings = self.config.settings.clone();
+        let file = self.config.settings_file.clone();
+        let dir = self.config.data_dir.clone().unwrap_or_else(std::env::temp_dir);
+        checks_of(settings, file, dir).await
+    }
+
+    /// Writes the checks and the queue to the export directory, for support.
+    pub(super) async fn export_diagnostics(&mut self) -> Result<(), Failure> {
+        if self.role < Role::Technician {
+            return self.ask_pin();
+        }
+        let checks = self.run_checks().await;
+        let dir = self
+            .config
+            .settings
+            .kiosk
+            .export_dir
+            .clone()
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                self.config
+                    .data_dir
+                    .clone()
+                    .unwrap_or_else(std::env::temp_dir)
+                    .join("export")
+            });
+        let written = export(&dir, &checks, self.store.as_ref());
+        let said = match written {
+            Ok(path) => path.display().to_string(),
+            Err(e) => format!("export failed: {e}"),
+        };
+        self.show_diagnostics(Some(said)).await
+    }
+}
+
+async fn checks_of(
+    settings: crate::settings::Settings,
+    file: Option<std::path::PathBuf>,
+    dir: std::path::PathBuf,
+) -> Vec<diagnostics::Check> {
+    diagnostics::run(Device {
+        settings: Ok(&settings),
+        settings_file: file.as_deref(),
+        data_dir: &dir,
+    })
+    .await
+}
+
+/// The report and the queue, as JSON files in a folder named by the time.
+fn export(
+    dir: &std::path::Path,
+    checks: &[diagnostics::Check],
+    store: Option<&crate::offline::Store>,
+) -> Result<std::path::PathBuf, String> {
+    let folder = dir.join(format!("instore-{}", chrono::Utc::now().format("%Y%m%dT%H%M%SZ")));
+    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    let report = serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "passed": diagnostics::all_passed(checks),
+        "checks": checks,
+    });
+    let write = |name: &str, value: &serde_json::Value| {
+        let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+        std::fs::write(folder.join(name), text).map_err(|e| format!("{name}: {e}"))
+    };
+    write("doctor.json", &report)?;
+    if let Some(store) = store {
+        let queue = crate::offline::queue::export(store).map_err(|e| e.to_string())?;
+        write("queue.json", &queue)?;
+    }
+    Ok(folder)
+}
+
+/// The address this device uses toward the store server (no packet is sent: a UDP
+/// socket is only connected), for the technician's screen.
+fn local_addresses(server: Option<&str>) -> String {
+    let host = server
+        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?)))
+        .unwrap_or_else(|| "192.0.2.1:80".into());
+    let Ok(socket) = std::net::UdpSocket::bind("0.0.0.0:0") else {
+        return String::new();
+    };
+    use std::net::ToSocketAddrs;
+    let Some(target) = host.to_socket_addrs().ok().and_then(|mut a| a.next()) else {
+        return String::new();
+    };
+    match socket.connect(target).and_then(|()| socket.local_addr()) {
+        Ok(local) => local.ip().to_string(),
+        Err(_) => String::new(),
+    }
+}
