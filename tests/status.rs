@@ -4,7 +4,6 @@
 mod common;
 
 use instore_kiosk::devices::printer::{Problem, Report};
-use instore_kiosk::offline::queue;
 use instore_kiosk::status::{self, Shared};
 use instore_kiosk::ui::view::{Paid, Update, View};
 use std::sync::{Arc, Mutex};
@@ -19,25 +18,8 @@ fn metric(text: &str, name: &str) -> Option<String> {
 #[tokio::test]
 async fn metrics_say_the_queue_the_printer_and_the_last_sale() {
     let data = tempfile::tempdir().unwrap();
-    {
-        let mut store = instore_kiosk::offline::Store::open(data.path()).unwrap();
-        let limits = queue::Limits::from(&instore_kiosk::settings::Settings::default().offline);
-        for _ in 0..2 {
-            let order = queue::NewOrder {
-                payment_type: "pay_later".into(),
-                option_name: None,
-                choice: None,
-                contact: None,
-                lines: vec![queue::QueuedLine {
-                    product: "105".into(),
-                    code: "SCK-030".into(),
-                    name: "Çorap 3'lü Paket".into(),
-                    quantity: 1,
-                    unit_price: "119.99".parse().unwrap(),
-                }],
-            };
-            queue::enqueue(&mut store, &order, &limits).unwrap();
-        }
+    for _ in 0..2 {
+        common::queue_socks_sale(data.path());
     }
     let facts = Shared::default();
     // What the screen is told passes through the status endpoint's watch.

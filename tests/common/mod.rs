@@ -150,3 +150,25 @@ pub fn free_loopback_port() -> std::net::SocketAddr {
         .local_addr()
         .unwrap()
 }
+
+/// Queues one pay-later sale of socks in the data directory's offline queue, as the
+/// kiosk does offline; returns its reference.
+pub fn queue_socks_sale(data: &std::path::Path) -> String {
+    use instore_kiosk::offline::queue;
+    let mut store = instore_kiosk::offline::Store::open(data).unwrap();
+    let order = queue::NewOrder {
+        payment_type: "pay_later".into(),
+        option_name: None,
+        choice: None,
+        contact: None,
+        lines: vec![queue::QueuedLine {
+            product: "105".into(),
+            code: "SCK-030".into(),
+            name: "Çorap 3'lü Paket".into(),
+            quantity: 1,
+            unit_price: "119.99".parse().unwrap(),
+        }],
+    };
+    let limits = queue::Limits::from(&instore_kiosk::settings::Settings::default().offline);
+    queue::enqueue(&mut store, &order, &limits).unwrap().reference
+}

@@ -214,23 +214,7 @@ impl Kiosk {
 }
 
 pub fn queue_socks_sale(data: &std::path::Path) -> String {
-    use instore_kiosk::offline::queue;
-    let mut store = instore_kiosk::offline::Store::open(data).unwrap();
-    let order = queue::NewOrder {
-        payment_type: "pay_later".into(),
-        option_name: None,
-        choice: None,
-        contact: None,
-        lines: vec![queue::QueuedLine {
-            product: "105".into(),
-            code: "SCK-030".into(),
-            name: "Çorap 3'lü Paket".into(),
-            quantity: 1,
-            unit_price: "119.99".parse().unwrap(),
-        }],
-    };
-    let limits = instore_kiosk::offline::queue::Limits::from(&Settings::default().offline);
-    queue::enqueue(&mut store, &order, &limits).unwrap().reference
+    common::queue_socks_sale(data)
 }
 
 /// Fills a data directory's catalog copy from a simulator that is then stopped.
