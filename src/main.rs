@@ -94,8 +94,14 @@ fn main() -> ExitCode {
             }
         };
     }
+    // A device's settings file named but not written yet: setup opens on the screen.
+    let missing = settings_file
+        .as_ref()
+        .is_some_and(|f| args.config.is_some() && !f.exists());
+    let runs = matches!(args.command, None | Some(Command::Run(_)));
     let settings = match loaded {
         Ok(settings) => settings,
+        Err(_) if missing && runs => Settings::default(),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);

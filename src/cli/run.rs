@@ -53,11 +53,27 @@ pub fn run(settings: Settings, args: RunArgs, data_dir: PathBuf, settings_file: 
             file.map(Path::to_path_buf),
             args.measure.measure(),
         ),
-        (false, Some(file)) => anyhow::bail!(
-            "{}: commerce.url is not set, so there is no commerce server to sell on; set it (README, \
-             Settings), or run `instore-kiosk demo` to try the kiosk against the built-in simulator",
-            file.display()
-        ),
+        // A device without a server yet: setup on the screen, then the sale.
+        (false, Some(file)) => {
+            tracing::warn!(file = %file.display(), "commerce.url is not set: opening setup");
+            let not_set = format!(
+                "{}: commerce.url is not set, so there is no commerce server to sell on; set it (README, \
+                 Settings, or the setup screen), or run `instore-kiosk demo` to try the kiosk against the \
+                 built-in simulator",
+                file.display()
+            );
+            match instore_kiosk::ui::setup::run(settings, file.to_path_buf(), data_dir.clone()) {
+                Ok(Some(settings)) => instore_kiosk::ui::run_kiosk(
+                    settings,
+                    None,
+                    Some(data_dir),
+                    Some(file.to_path_buf()),
+                    args.measure.measure(),
+                ),
+                Ok(None) => anyhow::bail!("{not_set}; setup was closed"),
+                Err(e) => anyhow::bail!("{not_set}; the setup screen could not open ({e:#})"),
+            }
+        }
         (false, None) => demo(settings, args.measure, &data_dir),
     }
 }

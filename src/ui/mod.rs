@@ -7,6 +7,7 @@
 pub mod controller;
 pub mod keys;
 pub mod screenshots;
+pub mod setup;
 pub mod view;
 
 slint::include_modules!();
@@ -149,6 +150,7 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     on!(KioskAdapter, on_staff, [] => Intent::Staff);
     on!(DiagnosticsAdapter, on_refresh, [] => Intent::ShowDiagnostics);
     on!(DiagnosticsAdapter, on_export, [] => Intent::ExportDiagnostics);
+    on!(DiagnosticsAdapter, on_setup, [] => Intent::OpenSetup);
     on!(UnconfirmedAdapter, on_end_sale, [] => Intent::EndUnconfirmed);
     on!(BasketAdapter, on_change_quantity, [product, delta] => {
         Intent::ChangeQuantity(product.to_string(), delta)
@@ -271,6 +273,19 @@ fn start_timers(window: &MainWindow, handle: &ControllerHandle, settings: &Setti
     std::mem::forget(timer);
 }
 
+/// Starts the kiosk again in this process's place (new settings apply from the start).
+/// The account lock's file is closed on exec, so the new process takes it.
+fn restart() {
+    use std::os::unix::process::CommandExt;
+    tracing::info!("settings saved: the kiosk starts again on them");
+    let Ok(program) = std::env::current_exe() else { return };
+    let error = std::process::Command::new(program)
+        .args(std::env::args_os().skip(1))
+        .exec();
+    tracing::error!(%error, "the kiosk could not start again; exiting for the service manager");
+    std::process::exit(0);
+}
+
 /// What `run` does besides being a kiosk: the hidden modes of the benchmark script.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub enum Measure {
@@ -386,7 +401,8 @@ pub fn run_kiosk(
         tracing::info!("no commerce server configured: demo mode against the built-in simulator");
     }
     config.data_dir = data_dir;
-    config.settings_file = settings_file;
+    config.settings_file = settings_file.clone();
+    let config_data_dir = config.data_dir.clone();
     // Log in and load data only once the window is up. The software renderer has no
     // rendering notifier, so "first frame" is the first turn of the event loop after
     // show(), which is where the window's first frame is drawn.
@@ -424,6 +440,13 @@ pub fn run_kiosk(
         let handle = controller::spawn(config, sink);
         if let Some(window) = weak.upgrade() {
             wire(&window, &handle, &settings_for_wire);
+            // Setup reopened by the technician: saved settings apply by starting again.
+            if let Some(target) = settings_file.clone().or_else(Settings::default_path) {
+                let dir = config_data_dir.clone().unwrap_or_else(std::env::temp_dir);
+                setup::wire(&window, enter.clone(), settings_for_wire.clone(), target, dir, |_| {
+                    restart()
+                });
+            }
             if measure == Measure::Sale {
                 drive_bench_sale(&window, &handle);
             }

@@ -48,6 +48,7 @@ pub const SCREENS: &[&str] = &[
     "unconfirmed",
     "pin-pad",
     "diagnostics",
+    "setup",
     "orders",
     "printer-problem",
     "offline-basket",
@@ -433,6 +434,8 @@ fn render_set(
     shot("pin-pad")?;
     s.send_and_wait(Intent::Pin(crate::ui::controller::DEMO_PIN.into()), Screen::Diagnostics)?;
     shot("diagnostics")?;
+    s.send_and_wait(Intent::OpenSetup, Screen::Setup)?;
+    shot("setup")?;
     s.send_and_wait(Intent::ShowOrders, Screen::Orders)?;
     shot("orders")?;
     use crate::devices::printer::{Problem, Report};

@@ -216,6 +216,8 @@ pub enum Update {
     },
     /// The kiosk's own word on the payment options, in the screen's language.
     OptionsNotice(super::OptionsNotice),
+    /// The technician reopened setup: the form, filled from these settings.
+    Setup(Box<crate::settings::Settings>),
     /// A wrong staff PIN: tries left before the pad locks.
     PinWrong(i32),
     /// The PIN pad is locked for this many seconds.
@@ -369,6 +371,7 @@ pub fn apply(window: &MainWindow, update: Update) {
                 }
             }
         }
+        Update::Setup(settings) => super::setup::show(window, &settings),
         Update::PinWrong(left) => {
             let step = window.global::<StepAdapter>();
             step.set_pin_tries_left(left);

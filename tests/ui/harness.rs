@@ -25,6 +25,14 @@ pub struct Kiosk {
     pub runtime: tokio::runtime::Runtime,
 }
 
+/// Slint's testing platform, once per thread: a test may start a second window.
+pub fn platform() {
+    thread_local!(static PLATFORM: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if !PLATFORM.with(|p| p.replace(true)) {
+        i_slint_backend_testing::init_no_event_loop();
+    }
+}
+
 pub fn settings_for(url: Option<String>) -> Settings {
     let mut settings = Settings::default();
     settings.kiosk.language = "en".into();
@@ -50,11 +58,7 @@ impl Kiosk {
         settings: Settings,
         data_dir: Option<std::path::PathBuf>,
     ) -> Kiosk {
-        // Once per thread: a test may start a second kiosk after the first.
-        thread_local!(static PLATFORM: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
-        if !PLATFORM.with(|p| p.replace(true)) {
-            i_slint_backend_testing::init_no_event_loop();
-        }
+        platform();
         let window = MainWindow::new().unwrap();
         prepare_window(&window, &settings);
         let (tx, updates) = mpsc::channel();

@@ -10,5 +10,6 @@ mod harness;
 mod keyboard;
 mod offline;
 mod online;
+mod setup;
 mod staff;
 mod strategies;

@@ -93,6 +93,11 @@ fn the_clerks_pin_opens_the_orders_and_the_role_ends_with_the_screen() {
 #[test]
 fn the_technicians_pin_opens_diagnostics_and_export_writes_the_report() {
     let (k, _sim, data) = self_service_with_pins();
+    // Without the role, setup is refused like every technician's intent.
+    k.send(Intent::OpenSetup);
+    k.wait("the PIN pad", pin_pad);
+    k.tap("Cancel");
+    k.wait("the customer's screen", |w| !pin_pad(w));
     long_press_logo(&k);
     k.wait("the PIN pad", pin_pad);
     type_pin(&k, TECHNICIAN);
@@ -120,4 +125,13 @@ fn the_technicians_pin_opens_diagnostics_and_export_writes_the_report() {
         serde_json::from_slice(&std::fs::read(folder.join("doctor.json")).unwrap()).unwrap();
     assert!(report["checks"].as_array().unwrap().len() > 5);
     assert!(folder.join("queue.json").exists());
+
+    // Setup reopens behind the same PIN, filled with the kiosk's settings.
+    k.tap("Setup");
+    k.wait("setup", |w| kiosk_screen(w) == Screen::Setup);
+    assert_eq!(
+        k.window.global::<instore_kiosk::ui::SetupAdapter>().get_url(),
+        _sim.url().as_str()
+    );
+    assert!(k.exists("Cancel"), "a running kiosk's setup has a way back");
 }

@@ -105,6 +105,8 @@ pub enum Intent {
     ShowDiagnostics,
     /// The technician's export for support.
     ExportDiagnostics,
+    /// The technician reopens setup.
+    OpenSetup,
 }
 
 impl Intent {
@@ -628,8 +630,14 @@ impl Controller {
             Intent::ReprintLast | Intent::ShowOrders | Intent::OrdersPage(_) if self.role < staff::Role::Clerk => {
                 self.ask_pin()
             }
-            Intent::ShowDiagnostics | Intent::ExportDiagnostics if self.role < staff::Role::Technician => {
+            Intent::ShowDiagnostics | Intent::ExportDiagnostics | Intent::OpenSetup
+                if self.role < staff::Role::Technician =>
+            {
                 self.ask_pin()
+            }
+            Intent::OpenSetup => {
+                self.emit(Update::Setup(Box::new(self.config.settings.clone())));
+                Ok(())
             }
             Intent::ReprintLast => self.reprint_last(),
             Intent::ShowOrders => self.show_orders(0),
