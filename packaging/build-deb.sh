@@ -42,13 +42,14 @@ install -d -m 0750 "$stage/etc/instore-kiosk"
 install -d -m 0755 "$stage/DEBIAN"
 
 # What a device needs at run time: Slint's software renderer (fontconfig, freetype),
-# the winit backend's keyboard maps (xkbcommon), the fallback fonts.
+# the keyboard maps (xkbcommon), libinput and libudev for a device without X11
+# (linuxkms), the fallback fonts.
 cat > "$stage/DEBIAN/control" <<CONTROL
 Package: instore-kiosk
 Version: $version
 Architecture: $arch
 Maintainer: Instore kiosk team <kiosk@instore.invalid>
-Depends: libc6, libfontconfig1, libfreetype6, libxkbcommon0, libxkbcommon-x11-0, fonts-dejavu-core
+Depends: libc6, libfontconfig1, libfreetype6, libxkbcommon0, libxkbcommon-x11-0, libinput10, libudev1, fonts-dejavu-core
 Section: misc
 Priority: optional
 Description: Akinon Instore checkout kiosk
@@ -67,8 +68,11 @@ if [ "$1" = "configure" ]; then
     if ! getent passwd kiosk >/dev/null; then
         adduser --system --group --home /var/lib/instore-kiosk --no-create-home kiosk >/dev/null
     fi
-    # Serial printers and scanners belong to the dialout group.
-    adduser kiosk dialout >/dev/null 2>&1 || true
+    # Serial printers and scanners belong to the dialout group; without X11 the kiosk
+    # draws through /dev/dri (video) and reads touch and keys from /dev/input (input).
+    for group in dialout video input; do
+        adduser kiosk "$group" >/dev/null 2>&1 || true
+    done
     install -d -o kiosk -g kiosk -m 0750 /var/lib/instore-kiosk
     chown kiosk:kiosk /etc/instore-kiosk
     chmod 0750 /etc/instore-kiosk

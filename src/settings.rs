@@ -176,6 +176,22 @@ pub struct KioskSettings {
     /// Where the technician's Export writes (a USB stick's mount point); the data
     /// directory's `export/` when not set.
     pub export_dir: Option<String>,
+    /// How the kiosk draws: a desktop window, or straight to the screen without X11.
+    pub display: Display,
+}
+
+/// How the kiosk reaches the screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Display {
+    /// `SLINT_BACKEND` if set, else a window (X11).
+    #[default]
+    Auto,
+    /// A window on an X11 desktop.
+    Window,
+    /// No X11: the screen through DRM/KMS (or the framebuffer), touch and keys through
+    /// libinput. The kiosk's user needs the `video` and `input` groups.
+    Linuxkms,
 }
 
 impl Default for KioskSettings {
@@ -192,6 +208,7 @@ impl Default for KioskSettings {
             payment_types: Vec::new(),
             handoff_wait_seconds: 300,
             export_dir: None,
+            display: Display::Auto,
         }
     }
 }

@@ -544,3 +544,44 @@ fn provision_checks_the_device_and_writes_private_settings_with_pins_hashed() {
     assert!(refused.contains("pins.clerk: a PIN in clear"), "{refused}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A device without X11 draws through linuxkms (`kiosk.display = "linuxkms"`). On a
+/// machine with neither DRM nor a framebuffer (like CI) that is a clear error naming
+/// what was tried, never a panic.
+#[test]
+fn the_linuxkms_display_is_chosen_by_a_setting_and_fails_clearly_without_a_screen() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_sim, url) = start_sim(&[]);
+    let dir = scratch_data_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("settings.toml");
+    let run_with = |display: &str| {
+        std::fs::write(
+            &config,
+            format!(
+                "[commerce]\nurl = \"{url}\"\nemail = \"demo@instore.test\"\npassword = \"demo1234\"\n\
+                 [kiosk]\ndisplay = \"{display}\"\n"
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let output = Command::new(BIN)
+            .args(["--config", config.to_str().unwrap(), "--data-dir"])
+            .arg(dir.join("data"))
+            .arg("run")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("SLINT_BACKEND")
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        stderr
+    };
+    let kms = run_with("linuxkms");
+    assert!(kms.contains("framebuffer") && !kms.contains("winit"), "{kms}");
+    let window = run_with("window");
+    assert!(window.contains("winit") && !window.contains("framebuffer"), "{window}");
+    let _ = std::fs::remove_dir_all(dir);
+}

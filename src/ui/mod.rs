@@ -273,6 +273,20 @@ fn start_timers(window: &MainWindow, handle: &ControllerHandle, settings: &Setti
     std::mem::forget(timer);
 }
 
+/// Chooses how the window reaches the screen, before the first window is made.
+pub fn select_display(display: crate::settings::Display) -> anyhow::Result<()> {
+    use crate::settings::Display;
+    let name = match display {
+        Display::Auto => return Ok(()),
+        Display::Window => "winit-software",
+        Display::Linuxkms => "linuxkms-software",
+    };
+    slint::BackendSelector::new()
+        .backend_name(name.into())
+        .select()
+        .map_err(|e| anyhow::anyhow!("kiosk.display = {display:?}: {e}"))
+}
+
 /// Starts the kiosk again in this process's place (new settings apply from the start).
 /// The account lock's file is closed on exec, so the new process takes it.
 fn restart() {
@@ -389,6 +403,7 @@ pub fn run_kiosk(
         .worker_threads(2)
         .enable_all()
         .build()?;
+    select_display(settings.kiosk.display)?;
     let window = MainWindow::new()?;
     prepare_window(&window, &settings);
     if settings.kiosk.fullscreen {

@@ -228,6 +228,7 @@ pub fn run(base: Settings, target: PathBuf, data_dir: PathBuf) -> anyhow::Result
         .worker_threads(2)
         .enable_all()
         .build()?;
+    super::select_display(base.kiosk.display)?;
     let window = MainWindow::new()?;
     super::prepare_window(&window, &base);
     show(&window, &base);
