@@ -71,7 +71,7 @@ pub async fn run(device: Device<'_>) -> Vec<Check> {
         checks.extend(server_checks(settings).await);
         checks.extend(store_checks(device.data_dir, settings));
         checks.push(printer_check(settings));
-        checks.push(scanner_check(settings));
+        checks.push(scanner_check(settings, device.data_dir));
     }
     checks.push(display_check());
     checks
@@ -382,16 +382,31 @@ fn printer_check(settings: &Settings) -> Check {
     }
 }
 
-fn scanner_check(settings: &Settings) -> Check {
+fn scanner_check(settings: &Settings, data_dir: &Path) -> Check {
     const NAME: &str = "scanner";
+    let last = crate::offline::Store::open(data_dir)
+        .ok()
+        .and_then(|store| {
+            crate::offline::remembered::load::<String>(&store, crate::offline::remembered::LAST_SCAN).ok()
+        })
+        .flatten()
+        .and_then(|at| chrono::DateTime::parse_from_rfc3339(&at).ok())
+        .map(|at| {
+            let minutes = chrono::Utc::now().signed_duration_since(at).num_minutes();
+            format!("; last scan {minutes} minutes ago")
+        })
+        .unwrap_or_else(|| "; no scan recorded yet".into());
     let port = &settings.scanner.port;
     if port.is_empty() {
-        return ok(NAME, "no serial scanner set (a keyboard-wedge scanner needs none)");
+        return ok(
+            NAME,
+            format!("no serial scanner set (a keyboard-wedge scanner needs none){last}"),
+        );
     }
     if PathBuf::from(port).exists() {
         ok(
             NAME,
-            format!("{port} is there; `devices test-scan` shows what it reads"),
+            format!("{port} is there{last}; `devices test-scan` shows what it reads"),
         )
     } else {
         fail(

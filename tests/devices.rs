@@ -413,3 +413,28 @@ fn the_virtual_printer_writes_each_receipt_as_text_and_a_png_a_person_can_read()
     let dark = png.pixels().filter(|p| p.0[0] < 128).count() as f64 / (png.width() * png.height()) as f64;
     assert!((0.03..0.5).contains(&dark), "dark share {dark}");
 }
+
+/// Setup's test scan: one code read from the scanner's port with the scanner's rules
+/// (noise before it is dropped), the port closed again; nothing in time is `None`.
+#[test]
+fn a_test_scan_reads_one_code_and_lets_the_port_go() {
+    use instore_kiosk::devices::scanner;
+    let (mut master, path) = terminal();
+    let settings = instore_kiosk::settings::ScannerSettings {
+        port: path.clone(),
+        ..Default::default()
+    };
+    let writer = std::thread::spawn(move || {
+        // Keep offering until the reader has the port open: a pty drops what nobody reads.
+        for _ in 0..40 {
+            let _ = master.write_all(b"\x00\xffnoise\x07\r8690000010059\r");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        master
+    });
+    let read = scanner::read_one(&settings, Duration::from_secs(5)).unwrap();
+    assert_eq!(read.as_deref(), Some("8690000010059"));
+    let _master = writer.join().unwrap();
+    // The port is free again: a second reader opens it, and hears nothing.
+    assert_eq!(scanner::read_one(&settings, Duration::from_millis(300)).unwrap(), None);
+}

@@ -121,6 +121,36 @@ pub fn spawn(settings: ScannerSettings, on_code: Arc<dyn Fn(String) + Send + Syn
         .expect("a thread starts")
 }
 
+/// Reads one code from the scanner's port (setup's test scan): the port is opened,
+/// read with the scanner thread's own line rules until a code comes or `timeout`
+/// passes, and closed again. `None` when nothing was scanned in time.
+pub fn read_one(settings: &ScannerSettings, timeout: Duration) -> Result<Option<String>, String> {
+    let mut port = super::printer::open_port(
+        &settings.port,
+        settings.baud_rate,
+        FlowControl::None,
+        Duration::from_millis(100),
+    )
+    .map_err(|e| format!("{}: {e}", settings.port))?;
+    let mut reader = LineReader::new(settings);
+    let deadline = Instant::now() + timeout;
+    let mut buf = [0u8; 256];
+    while Instant::now() < deadline {
+        let lines = match port.read(&mut buf) {
+            Ok(n) => reader.push(&buf[..n], Instant::now()),
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => reader.idle(Instant::now()).into_iter().collect(),
+            Err(e) => return Err(format!("{}: {e}", settings.port)),
+        };
+        if let Some(code) = lines.into_iter().find_map(|l| match l {
+            Line::Code(code) => Some(code),
+            _ => None,
+        }) {
+            return Ok(Some(code));
+        }
+    }
+    Ok(None)
+}
+
 fn run(settings: ScannerSettings, on_code: Arc<dyn Fn(String) + Send + Sync>) {
     let mut reader = LineReader::new(&settings);
     let mut complained = false;

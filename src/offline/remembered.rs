@@ -26,6 +26,8 @@ pub struct KnownChoice {
 
 pub const PAYMENT_OPTIONS: &str = "payment_options";
 pub const PAY_ON_DELIVERY_CHOICES: &str = "pay_on_delivery_choices";
+/// When the last code came from a scanner (RFC 3339), for the technician's checks.
+pub const LAST_SCAN: &str = "last_scan";
 
 /// Keeps `value` under `key`, replacing what was there.
 pub fn save<T: Serialize>(store: &mut Store, key: &str, value: &T) -> Result<()> {

@@ -202,6 +202,28 @@ pub fn wire(
             }
         });
     });
+    let (w, tell, scanning) = (weak.clone(), answer.clone(), base.scanner.clone());
+    a.on_test_scan(move || {
+        let Some(window) = w.upgrade() else { return };
+        let mut scanner = scanning.clone();
+        scanner.port = form_of(&window).scanner_port;
+        if scanner.port.is_empty() {
+            tell(false, "no scanner port: a keyboard-wedge scanner needs none".into());
+            return;
+        }
+        let a = window.global::<SetupAdapter>();
+        a.set_working(true);
+        a.set_message_ok(true);
+        a.set_message(format!("scan a barcode on {} …", scanner.port).into());
+        let tell = tell.clone();
+        std::thread::spawn(
+            move || match crate::devices::scanner::read_one(&scanner, Duration::from_secs(15)) {
+                Ok(Some(code)) => tell(true, format!("read {code} on {}", scanner.port)),
+                Ok(None) => tell(false, format!("nothing read on {} in 15 s", scanner.port)),
+                Err(e) => tell(false, e),
+            },
+        );
+    });
     let (w, rt, tell, b) = (weak, runtime, answer, base.clone());
     a.on_save(move || {
         let Some(window) = w.upgrade() else { return };

@@ -98,6 +98,11 @@ fn the_technicians_pin_opens_diagnostics_and_export_writes_the_report() {
     k.wait("the PIN pad", pin_pad);
     k.tap("Cancel");
     k.wait("the customer's screen", |w| !pin_pad(w));
+    // A customer scans (a keyboard-wedge burst): the checks will say when.
+    k.send(Intent::Scanned("8690000010059".into()));
+    k.wait("the scan taken", |w| {
+        kiosk_screen(w) == Screen::Basket && basket_lines(w) == 1
+    });
     long_press_logo(&k);
     k.wait("the PIN pad", pin_pad);
     type_pin(&k, TECHNICIAN);
@@ -111,6 +116,15 @@ fn the_technicians_pin_opens_diagnostics_and_export_writes_the_report() {
         .collect();
     assert!(checks.contains(&("login".to_string(), CheckLevel::Ok)), "{checks:?}");
     assert!(checks.contains(&("database".to_string(), CheckLevel::Ok)), "{checks:?}");
+    let scanner = k
+        .window
+        .global::<DiagnosticsAdapter>()
+        .get_checks()
+        .iter()
+        .find(|c| c.name == "scanner")
+        .map(|c| c.detail.to_string())
+        .unwrap();
+    assert!(scanner.contains("last scan 0 minutes ago"), "{scanner}");
     assert_eq!(
         k.window.global::<DiagnosticsAdapter>().get_version(),
         env!("CARGO_PKG_VERSION")

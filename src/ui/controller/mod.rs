@@ -614,6 +614,9 @@ impl Controller {
                 Ok(())
             }
             Intent::Scanned(code) => {
+                // The scanner works, whatever the screen: the technician's checks say when.
+                let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                self.remember(crate::offline::remembered::LAST_SCAN, &now);
                 if !self.sale.takes_scans() {
                     tracing::info!(%code, "scan ignored: the sale is past the basket");
                     return Ok(());
