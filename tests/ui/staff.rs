@@ -139,6 +139,7 @@ fn the_technicians_pin_opens_diagnostics_and_export_writes_the_report() {
         serde_json::from_slice(&std::fs::read(folder.join("doctor.json")).unwrap()).unwrap();
     assert!(report["checks"].as_array().unwrap().len() > 5);
     assert!(folder.join("queue.json").exists());
+    assert!(folder.join("logs.txt").exists(), "the logs, or why there are none");
 
     // Setup reopens behind the same PIN, filled with the kiosk's settings.
     k.tap("Setup");

@@ -208,6 +208,16 @@ fn export(
         std::fs::write(folder.join(name), text).map_err(|e| format!("{name}: {e}"))
     };
     write("doctor.json", &report)?;
+    // The kiosk logs to its service's journal: the last day of it, where there is one.
+    let journal = std::process::Command::new("journalctl")
+        .args(["-u", "instore-kiosk", "--no-pager", "--since", "-24h"])
+        .output();
+    let logs = match journal {
+        Ok(out) if out.status.success() => out.stdout,
+        Ok(out) => format!("journalctl failed: {}", String::from_utf8_lossy(&out.stderr)).into_bytes(),
+        Err(e) => format!("no journal on this machine ({e}): the kiosk logs to its standard error").into_bytes(),
+    };
+    std::fs::write(folder.join("logs.txt"), logs).map_err(|e| format!("logs.txt: {e}"))?;
     if let Some(store) = store {
         let queue = crate::offline::queue::export(store).map_err(|e| e.to_string())?;
         write("queue.json", &queue)?;
