@@ -218,6 +218,8 @@ pub enum Update {
     OptionsNotice(super::OptionsNotice),
     /// The technician reopened setup: the form, filled from these settings.
     Setup(Box<crate::settings::Settings>),
+    /// No staff PIN is set on this kiosk: the pad says how to set one.
+    PinNoneSet,
     /// A wrong staff PIN: tries left before the pad locks.
     PinWrong(i32),
     /// The PIN pad is locked for this many seconds.
@@ -372,6 +374,7 @@ pub fn apply(window: &MainWindow, update: Update) {
             }
         }
         Update::Setup(settings) => super::setup::show(window, &settings),
+        Update::PinNoneSet => window.global::<StepAdapter>().set_pin_none_set(true),
         Update::PinWrong(left) => {
             let step = window.global::<StepAdapter>();
             step.set_pin_tries_left(left);
@@ -714,6 +717,7 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_demo_code(demo_code.into());
             adapter.set_pin_tries_left(0);
             adapter.set_pin_locked_seconds(0);
+            adapter.set_pin_none_set(false);
             adapter.set_digits(SharedString::new());
             adapter.set_amount(amount.into());
             adapter.set_step_error(error.into());

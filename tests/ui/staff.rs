@@ -150,3 +150,20 @@ fn the_technicians_pin_opens_diagnostics_and_export_writes_the_report() {
     );
     assert!(k.exists("Cancel"), "a running kiosk's setup has a way back");
 }
+
+/// A kiosk on a real server with no PINs set: nothing can open the staff's screens, and
+/// the pad says how PINs are set instead of counting wrong tries.
+#[test]
+fn without_pins_the_pad_says_how_to_set_them() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.send(Intent::ShowDiagnostics);
+    k.wait("the pad, saying so", |w| {
+        pin_pad(w) && w.global::<StepAdapter>().get_pin_none_set()
+    });
+    type_pin(&k, "0000");
+    k.wait("still the pad", |w| pin_pad(w));
+    assert_ne!(kiosk_screen(&k.window), Screen::Diagnostics);
+}

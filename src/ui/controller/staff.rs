@@ -50,6 +50,10 @@ impl Controller {
         let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
         let view = self.pin_view(String::new());
         self.show(Sale::Staff { under: Box::new(under) }, view);
+        if self.config.pins.clerk.is_none() && self.config.pins.technician.is_none() && !self.demo_pins() {
+            // No PIN can open anything: say how to set one, rather than count wrong tries.
+            self.emit(Update::PinNoneSet);
+        }
         Ok(())
     }
 
