@@ -164,6 +164,6 @@ fn without_pins_the_pad_says_how_to_set_them() {
         pin_pad(w) && w.global::<StepAdapter>().get_pin_none_set()
     });
     type_pin(&k, "0000");
-    k.wait("still the pad", |w| pin_pad(w));
+    k.wait("still the pad", pin_pad);
     assert_ne!(kiosk_screen(&k.window), Screen::Diagnostics);
 }
