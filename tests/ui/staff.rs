@@ -167,3 +167,32 @@ fn without_pins_the_pad_says_how_to_set_them() {
     k.wait("still the pad", pin_pad);
     assert_ne!(kiosk_screen(&k.window), Screen::Diagnostics);
 }
+
+/// At a self-service kiosk, ending a sale whose payment is unknown is the staff's
+/// decision: "End this sale" asks for a PIN first, then does what was asked.
+#[test]
+fn a_customer_cannot_end_an_unconfirmed_sale_without_a_staff_pin() {
+    let (k, sim, data) = self_service_with_pins();
+    k.tap("Tap to start");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.type_code("8690000010059");
+    k.wait("one line", |w| basket_lines(w) == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Cash Register");
+    k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
+    sim.world().scenario.faults.drop_rate = 1.0;
+    k.tap("Cancel");
+    k.wait("the unconfirmed screen", |w| kiosk_screen(w) == Screen::Unconfirmed);
+    k.tap("End this sale");
+    k.wait("the PIN pad", pin_pad);
+    type_pin(&k, CLERK);
+    k.wait("the sale ended", |w| {
+        !matches!(
+            kiosk_screen(w),
+            Screen::NumberEntry | Screen::Unconfirmed | Screen::CashRegisterBarcode
+        )
+    });
+    assert!(queued_orders(data.path()).is_empty(), "nothing was queued");
+    assert!(sim.world().all_orders().is_empty());
+}

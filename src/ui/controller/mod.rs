@@ -258,6 +258,7 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         catalog_refresh: None,
         role: staff::Role::Customer,
         pin_pad: Default::default(),
+        after_pin: None,
     };
     let mut controller = controller;
     controller.role = controller.default_role();
@@ -493,6 +494,8 @@ struct Controller {
     /// Who is at the kiosk (see `staff.rs`), and the PIN pad's wrong tries.
     role: staff::Role,
     pin_pad: staff::PinPad,
+    /// What asked for the PIN pad: done once the PIN proves the role it needs.
+    after_pin: Option<Intent>,
     printer: Option<crate::devices::printer::PrinterHandle>,
 }
 
@@ -580,6 +583,8 @@ impl Controller {
             Intent::Cancel => self.cancel().await,
             Intent::NewSale => self.new_sale().await,
             Intent::Retry => self.retry().await,
+            // Ending a sale whose payment is unknown is staff's decision.
+            Intent::EndUnconfirmed if self.role < staff::Role::Clerk => self.ask_pin_for(Intent::EndUnconfirmed),
             Intent::EndUnconfirmed => self.end_unconfirmed().await,
             Intent::PayAtRegister => {
                 self.pay_at_register();
@@ -631,12 +636,12 @@ impl Controller {
             }
             // The clerk's and the technician's intents need the role, whatever the screen.
             Intent::ReprintLast | Intent::ShowOrders | Intent::OrdersPage(_) if self.role < staff::Role::Clerk => {
-                self.ask_pin()
+                self.ask_pin_for(intent)
             }
             Intent::ShowDiagnostics | Intent::ExportDiagnostics | Intent::OpenSetup
                 if self.role < staff::Role::Technician =>
             {
-                self.ask_pin()
+                self.ask_pin_for(intent)
             }
             Intent::OpenSetup => {
                 self.emit(Update::Setup(Box::new(self.config.settings.clone())));

@@ -45,8 +45,25 @@ impl Controller {
         }
     }
 
+    /// Opens the PIN pad for `intent`, which is done once a PIN proves a role enough.
+    pub(super) fn ask_pin_for(&mut self, intent: super::Intent) -> Result<(), Failure> {
+        self.ask_pin()?;
+        self.after_pin = Some(intent);
+        Ok(())
+    }
+
+    /// The role an intent needs.
+    fn needs(intent: &super::Intent) -> Role {
+        use super::Intent as I;
+        match intent {
+            I::ShowDiagnostics | I::ExportDiagnostics | I::OpenSetup => Role::Technician,
+            _ => Role::Clerk,
+        }
+    }
+
     /// Opens the PIN pad over the sale.
     pub(super) fn ask_pin(&mut self) -> Result<(), Failure> {
+        self.after_pin = None;
         let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
         let view = self.pin_view(String::new());
         self.show(Sale::Staff { under: Box::new(under) }, view);
@@ -115,6 +132,11 @@ impl Controller {
         self.pin_pad = PinPad::default();
         tracing::info!(?role, "staff signed in on the kiosk");
         self.role = role;
+        // What asked for the PIN, if this role may do it; else the role's own screen.
+        if let Some(next) = self.after_pin.take().filter(|i| Self::needs(i) <= role) {
+            let _ = self.tx.send(next);
+            return Ok(());
+        }
         match role {
             Role::Technician => self.show_diagnostics(None).await,
             _ => self.show_orders(0),
