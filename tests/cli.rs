@@ -585,3 +585,57 @@ fn the_linuxkms_display_is_chosen_by_a_setting_and_fails_clearly_without_a_scree
     assert!(window.contains("winit") && !window.contains("framebuffer"), "{window}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `checkout --customer` sells for a customer found by phone: it says for whom, and the
+/// order is on the customer's account.
+#[test]
+fn checkout_for_a_customer_puts_the_order_on_their_account() {
+    let (_sim, url) = start_sim(&[]);
+    let output = checkout_command(
+        &url,
+        &["--customer", "5321112233", "--scan", "SCK-030", "--pay", "pay_later"],
+    )
+    .output()
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("selling for Ayşe Yılmaz (ayse.yilmaz@example.com)"),
+        "{stdout}"
+    );
+    let number = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("order ")?.strip_suffix(" for Ayşe Yılmaz"))
+        .unwrap_or_else(|| panic!("{stdout}"))
+        .to_string();
+    let orders: serde_json::Value = reqwest::blocking::get(format!("{url}_sim/orders"))
+        .unwrap()
+        .json()
+        .unwrap();
+    let order = orders["results"]
+        .as_array()
+        .and_then(|all| all.iter().find(|o| o["number"] == number.as_str()))
+        .unwrap_or_else(|| panic!("{orders:#}"))
+        .clone();
+    assert_eq!(order["user_email"], "ayse.yilmaz@example.com", "{order:#}");
+
+    let nobody = checkout_command(
+        &url,
+        &[
+            "--customer",
+            "nobody@example.com",
+            "--scan",
+            "SCK-030",
+            "--pay",
+            "pay_later",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(!nobody.status.success());
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("no customer matches"));
+}

@@ -56,6 +56,10 @@ pub struct CheckoutArgs {
     /// The customer's phone or e-mail, kept with an order taken offline.
     #[arg(long)]
     pub contact: Option<String>,
+    /// Sell for this customer (phone or e-mail, found among the store's customers): the
+    /// order goes on their account.
+    #[arg(long, value_name = "PHONE_OR_EMAIL")]
+    pub customer: Option<String>,
 }
 
 pub async fn run(settings: Settings, args: CheckoutArgs, data_dir: &Path) -> anyhow::Result<()> {
@@ -75,6 +79,25 @@ pub async fn run(settings: Settings, args: CheckoutArgs, data_dir: &Path) -> any
             return queue_checkout(&settings, &args, data_dir);
         }
         Err(e) => return Err(e),
+    };
+    let customer = match &args.customer {
+        Some(who) => {
+            let found = client.search_customers(who).await?;
+            let exact: Vec<_> = found
+                .iter()
+                .filter(|c| c.email.eq_ignore_ascii_case(who.trim()) || c.phone == who.trim())
+                .collect();
+            let customer = match (exact.as_slice(), found.as_slice()) {
+                ([one], _) => (*one).clone(),
+                ([], [one]) => one.clone(),
+                ([], []) => anyhow::bail!("no customer matches {who:?}"),
+                _ => anyhow::bail!("{} customers match {who:?}; give their phone or e-mail", found.len()),
+            };
+            let customer = client.act_for(&customer.pk).await?;
+            println!("selling for {} ({})", customer.name(), customer.email);
+            Some(customer)
+        }
+        None => None,
     };
     client.clear_basket().await?;
     for code in &args.scans {
@@ -121,7 +144,10 @@ pub async fn run(settings: Settings, args: CheckoutArgs, data_dir: &Path) -> any
             "paid {} TRY with {} ({})",
             order.amount, order.payment_option, order.payment_type
         );
-        println!("order {}", order.number);
+        match &customer {
+            Some(customer) => println!("order {} for {}", order.number, customer.name()),
+            None => println!("order {}", order.number),
+        }
     } else {
         println!(
             "order id {} (the order could not be read back)",

@@ -431,6 +431,25 @@ impl CommerceClient {
         })
     }
 
+    /// JSON to `path` with `method`, the answer's bytes (2xx only): for the other
+    /// modules of the protocol (`customers.rs`).
+    pub(super) async fn call_json(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        what: &str,
+    ) -> Result<Vec<u8>> {
+        let body = body.map(Body::Json).unwrap_or(Body::Empty);
+        self.call(method, path, body, what).await
+    }
+
+    /// From now on this client must not sign in again by itself: it acts for someone
+    /// else, and a new sign-in would silently switch back to the kiosk's own account.
+    pub(super) fn forget_credentials(&self) {
+        *self.inner.credentials.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
     /// A plain request that must succeed with 2xx; used for everything but checkout.
     async fn call(&self, method: Method, path: &str, body: Body, what: &str) -> Result<Vec<u8>> {
         let (status, bytes) = self.send(method, path, body, what).await?;
@@ -601,6 +620,6 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     cause.to_string()
 }
 
-fn urlencode(text: &str) -> String {
+pub(super) fn urlencode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }

@@ -2,6 +2,7 @@
 //! as typed data. The protocol layer never knows a screen exists.
 
 pub mod client;
+pub mod customers;
 pub mod error;
 pub mod money;
 pub mod pages;

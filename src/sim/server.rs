@@ -48,6 +48,8 @@ pub fn router(shared: Shared) -> Router {
         .route("/orders/checkout/", get(checkout).post(checkout))
         .route("/orders/completed/{token}/", get(completed_order))
         .route("/users/orders/", get(user_orders))
+        .route("/users/customers/", get(customers).post(customers))
+        .route("/users/customers/{pk}/session/", post(customer_session))
         .route("/hooks/cash_register/pre_order/", post(register_pre_order))
         .route("/hooks/cash_register/complete/", post(register_complete))
         .route("/_sim/pay/{txn}/", get(service_page).post(service_decision))
@@ -423,6 +425,68 @@ async fn all_orders(State(shared): State<Shared>) -> Response {
         })
         .collect();
     Json(json!({"count": results.len(), "results": results})).into_response()
+}
+
+fn staff_refusal(refusal: crate::sim::world::StaffRefusal) -> Response {
+    match refusal {
+        crate::sim::world::StaffRefusal::NotStaff => json_error(
+            StatusCode::FORBIDDEN,
+            json!({"detail": "Only the store's staff may do this."}),
+        ),
+        crate::sim::world::StaffRefusal::NotFound => {
+            json_error(StatusCode::NOT_FOUND, json!({"detail": "No customer has this key."}))
+        }
+    }
+}
+
+/// `GET /users/customers/?search=`: the store's customers; `POST`: a new one.
+async fn customers(
+    State(shared): State<Shared>,
+    method: Method,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let mut world = shared.lock();
+    let staff = match authenticate(&mut world, &method, &headers) {
+        Ok(email) => email,
+        Err(r) => return r,
+    };
+    if method == Method::GET {
+        let search = query.get("search").map(String::as_str).unwrap_or_default();
+        return match world.customers_search(&staff, search) {
+            Ok(found) => Json(found).into_response(),
+            Err(refusal) => staff_refusal(refusal),
+        };
+    }
+    let form: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    match world.customer_create(&staff, &form) {
+        Ok(Ok(customer)) => (StatusCode::CREATED, Json(customer)).into_response(),
+        Ok(Err(errors)) => json_error(StatusCode::BAD_REQUEST, errors),
+        Err(refusal) => staff_refusal(refusal),
+    }
+}
+
+/// `POST /users/customers/<pk>/session/`: from here on, this client acts for the customer.
+async fn customer_session(
+    State(shared): State<Shared>,
+    method: Method,
+    headers: HeaderMap,
+    Path(pk): Path<u64>,
+) -> Response {
+    let mut world = shared.lock();
+    let staff = match authenticate(&mut world, &method, &headers) {
+        Ok(email) => email,
+        Err(r) => return r,
+    };
+    match world.customer_session(&staff, pk) {
+        Ok((sid, customer)) => {
+            let mut response = Json(customer).into_response();
+            set_cookie(&mut response, "osessionid", &sid);
+            response
+        }
+        Err(refusal) => staff_refusal(refusal),
+    }
 }
 
 /// The `/_sim/` shortcut: the cashier takes the payment, through the register's rules.

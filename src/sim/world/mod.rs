@@ -11,6 +11,7 @@
 //! Not here: HTTP, faults and the service pages' HTML (`server.rs`).
 
 mod checkout;
+mod customers;
 mod otp;
 mod page;
 mod register;
@@ -20,6 +21,7 @@ mod shop;
 mod transfer;
 mod wallets;
 
+pub use customers::StaffRefusal;
 use page::{first_page, not_served, Next, SimPage, Strategy};
 use register::CashRegisterTxn;
 pub use register::{RegisterPayment, RegisterRefusal};
@@ -57,6 +59,8 @@ struct Account {
     first_name: String,
     last_name: String,
     phone: String,
+    /// The store's own account (the kiosk's): it may sell for customers.
+    staff: bool,
 }
 
 #[derive(Default)]
@@ -186,8 +190,26 @@ impl World {
                 first_name: "Demo".into(),
                 last_name: "Müşteri".into(),
                 phone: "5554443322".into(),
+                staff: true,
             },
         );
+        // The store's customers, whom the staff account sells for.
+        for (pk, email, first, last, phone) in [
+            (2, "ayse.yilmaz@example.com", "Ayşe", "Yılmaz", "5321112233"),
+            (3, "mehmet.demir@example.com", "Mehmet", "Demir", "5334445566"),
+        ] {
+            accounts.insert(
+                email.to_string(),
+                Account {
+                    pk,
+                    password: format!("customer-{pk}-only-by-session"),
+                    first_name: first.into(),
+                    last_name: last.into(),
+                    phone: phone.into(),
+                    staff: false,
+                },
+            );
+        }
         let rng = StdRng::seed_from_u64(scenario.seed);
         World {
             scenario,

@@ -1,0 +1,133 @@
+//! The store staff's side of selling for a customer (#13's simulator contract): the
+//! kiosk's account (staff) searches the store's customers, creates one, and opens a
+//! session on a customer's behalf; that session's basket, checkout and orders are the
+//! customer's. Only a staff account may do any of it.
+//!
+//! - `GET /users/customers/?search=TEXT`: customers whose phone, e-mail, first or last
+//!   name contains TEXT (case-insensitive), `{"count", "results": [customer]}`.
+//! - `POST /users/customers/` JSON `{first_name, last_name, phone, email}`: 201 and the
+//!   customer, or 400 with field errors (a Turkish mobile `5XXXXXXXXX`, an e-mail shape,
+//!   an e-mail not taken).
+//! - `POST /users/customers/<pk>/session/`: a session for that customer (the answer sets
+//!   `osessionid`), or 404.
+//!
+//! A customer is `{pk, first_name, last_name, email, phone, last_order_date}`.
+
+use super::{field_error, Account, World};
+use serde_json::{json, Value};
+
+/// Why a staff request was refused.
+#[derive(Debug, PartialEq)]
+pub enum StaffRefusal {
+    NotStaff,
+    NotFound,
+}
+
+impl World {
+    fn customer_json(&self, email: &str) -> Value {
+        let a = &self.accounts[email];
+        let last = self
+            .orders
+            .iter()
+            .rev()
+            .find(|o| o.email == email)
+            .map(|o| o.created.clone());
+        json!({"pk": a.pk, "first_name": a.first_name, "last_name": a.last_name, "email": email,
+               "phone": a.phone, "last_order_date": last})
+    }
+
+    fn is_staff(&self, email: &str) -> bool {
+        self.accounts.get(email).is_some_and(|a| a.staff)
+    }
+
+    /// The customers matching `search`, for a staff account.
+    pub fn customers_search(&self, staff: &str, search: &str) -> Result<Value, StaffRefusal> {
+        if !self.is_staff(staff) {
+            return Err(StaffRefusal::NotStaff);
+        }
+        let needle = search.trim().to_lowercase();
+        let mut found: Vec<(&String, &Account)> = self
+            .accounts
+            .iter()
+            .filter(|(_, a)| !a.staff)
+            .filter(|(email, a)| {
+                !needle.is_empty()
+                    && [email.as_str(), &a.phone, &a.first_name, &a.last_name]
+                        .iter()
+                        .any(|field| field.to_lowercase().contains(&needle))
+            })
+            .collect();
+        found.sort_by_key(|(_, a)| a.pk);
+        let results: Vec<Value> = found.iter().map(|(email, _)| self.customer_json(email)).collect();
+        Ok(json!({"count": results.len(), "results": results}))
+    }
+
+    /// A new customer, checked as the platform would.
+    pub fn customer_create(&mut self, staff: &str, form: &Value) -> Result<Result<Value, Value>, StaffRefusal> {
+        if !self.is_staff(staff) {
+            return Err(StaffRefusal::NotStaff);
+        }
+        let text = |key: &str| {
+            form.get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        };
+        let (first, last, phone, email) = (text("first_name"), text("last_name"), text("phone"), text("email"));
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        let problem = if first.is_empty() {
+            Some(field_error("first_name", "This field is required."))
+        } else if last.is_empty() {
+            Some(field_error("last_name", "This field is required."))
+        } else if digits.len() != 10 || !digits.starts_with('5') {
+            Some(field_error("phone", "Enter a mobile number like 5XXXXXXXXX."))
+        } else if !email.contains('@') || !email.rsplit('@').next().is_some_and(|d| d.contains('.')) {
+            Some(field_error("email", "Enter a valid e-mail address."))
+        } else if self.accounts.contains_key(&email) {
+            Some(field_error("email", "A customer with this e-mail already exists."))
+        } else {
+            None
+        };
+        if let Some(errors) = problem {
+            return Ok(Err(errors));
+        }
+        let pk = self.accounts.values().map(|a| a.pk).max().unwrap_or(0) + 1;
+        let password = self.token(16);
+        self.accounts.insert(
+            email.clone(),
+            Account {
+                pk,
+                password,
+                first_name: first,
+                last_name: last,
+                phone: digits,
+                staff: false,
+            },
+        );
+        Ok(Ok(self.customer_json(&email)))
+    }
+
+    /// A session on customer `pk`'s behalf: its id.
+    pub fn customer_session(&mut self, staff: &str, pk: u64) -> Result<(String, Value), StaffRefusal> {
+        if !self.is_staff(staff) {
+            return Err(StaffRefusal::NotStaff);
+        }
+        let email = self
+            .accounts
+            .iter()
+            .find(|(_, a)| a.pk == pk && !a.staff)
+            .map(|(e, _)| e.clone())
+            .ok_or(StaffRefusal::NotFound)?;
+        let sid = self.token(32);
+        self.sessions.insert(
+            sid.clone(),
+            super::Session {
+                email: email.clone(),
+                requests: 0,
+            },
+        );
+        tracing::info!(%staff, customer = %email, "a session on a customer's behalf");
+        Ok((sid, self.customer_json(&email)))
+    }
+}
