@@ -176,6 +176,9 @@ pub struct KioskSettings {
     /// Where the technician's Export writes (a USB stick's mount point); the data
     /// directory's `export/` when not set.
     pub export_dir: Option<String>,
+    /// The store this kiosk stands in, by the server's pk or name: preselected for
+    /// "collect in this store". Not set: the server's first store.
+    pub store: Option<String>,
     /// How the kiosk draws: a desktop window, or straight to the screen without X11.
     pub display: Display,
 }
@@ -208,6 +211,7 @@ impl Default for KioskSettings {
             payment_types: Vec::new(),
             handoff_wait_seconds: 300,
             export_dir: None,
+            store: None,
             display: Display::Auto,
         }
     }

@@ -639,3 +639,52 @@ fn checkout_for_a_customer_puts_the_order_on_their_account() {
     assert!(!nobody.status.success());
     assert!(String::from_utf8_lossy(&nobody.stderr).contains("no customer matches"));
 }
+
+#[test]
+fn checkout_ships_to_a_customers_address_or_a_new_one() {
+    let (_sim, url) = start_sim(&[]);
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--customer", "ayse.yilmaz@example.com", "--pay", "pay_on_delivery"];
+        args.extend_from_slice(extra);
+        let output = checkout_command(&url, &args).output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), text)
+    };
+    let (ok, text) = run(&["--scan", "SCK-030", "--ship-to", "İş"]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("shipped: Standart kargo → Büyükdere Cad. No: 100 Kat: 7, Şişli/İstanbul"),
+        "{text}"
+    );
+    assert!(text.contains(" for Ayşe Yılmaz"), "{text}");
+
+    let (ok, text) = run(&[
+        "--scan",
+        "COA-110",
+        "--ship-to",
+        "new:Yazlık;izmir;Konak;Kıbrıs Şehitleri Cad. 7",
+        "--shipping",
+        "2",
+    ]);
+    assert!(ok, "{text}");
+    assert!(text.contains("new address "), "{text}");
+    assert!(
+        text.contains("shipped: Hızlı kargo → Kıbrıs Şehitleri Cad. 7, Konak/İzmir"),
+        "{text}"
+    );
+
+    let (ok, text) = run(&["--scan", "COA-110"]);
+    assert!(!ok, "the coat is not in the store: {text}");
+    assert!(text.contains("only shipped"), "{text}");
+    let (ok, text) = run(&["--scan", "SCK-030"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("collect in the store: Instore Demo Kadıköy"), "{text}");
+
+    let (ok, text) = run(&["--scan", "SCK-030", "--ship-to", "new:Ev;Ankara;Kadıköy;Bir sokak 1"]);
+    assert!(!ok);
+    assert!(text.contains("Ankara has no district \"Kadıköy\""), "{text}");
+}

@@ -96,3 +96,151 @@ async fn acting_for_a_customer_puts_the_order_on_their_account() {
     let staff = logged_in(&sim).await;
     assert!(staff.basket().await.unwrap().basketitem_set.is_empty());
 }
+
+/// Each customer has their own saved cards, loyalty balance and addresses; another
+/// customer's card is refused.
+#[tokio::test]
+async fn each_customer_has_their_own_cards_addresses_and_loyalty() {
+    let sim = start_sim(quick_scenario()).await;
+    let staff = logged_in(&sim).await;
+    let ayse = staff
+        .search_customers("ayse.yilmaz@example.com")
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(ayse.loyalty_balance, Some("250.00".parse().unwrap()));
+    let (client, _) = staff.session_for(&ayse.pk).await.unwrap();
+    let titles: Vec<String> = client.addresses().await.unwrap().into_iter().map(|a| a.title).collect();
+    assert_eq!(titles, ["Ev", "İş"]);
+    fill_basket(&client, &["SCK-030"]).await;
+    let mehmets_card = Choices {
+        card: Some("mehmet-visa".into()),
+        ..Choices::pay("saved_card")
+    };
+    let refused = run_checkout(&client, &mehmets_card, &mut |_| {}).await.unwrap_err();
+    assert!(refused.to_string().contains("not on file"), "{refused}");
+    let own = Choices {
+        card: Some("ayse-bonus".into()),
+        installment: Some(1),
+        ..Choices::pay("saved_card")
+    };
+    fill_basket(&client, &["SCK-030"]).await;
+    run_checkout(&client, &own, &mut |_| {}).await.unwrap();
+    assert_eq!(sim.world().all_orders()[0].email, "ayse.yilmaz@example.com");
+    // The staff's session beside it is still the kiosk's own.
+    assert!(staff.basket().await.unwrap().basketitem_set.is_empty());
+    assert_eq!(staff.search_customers("Demir").await.unwrap().len(), 1);
+}
+
+/// Loyalty money pays from the customer's balance, and only up to it.
+#[tokio::test]
+async fn loyalty_money_pays_only_up_to_the_customers_balance() {
+    let sim = start_sim(quick_scenario()).await;
+    let staff = logged_in(&sim).await;
+    let ayse = staff.search_customers("5321112233").await.unwrap().remove(0);
+    let (client, _) = staff.session_for(&ayse.pk).await.unwrap();
+    fill_basket(&client, &["JNS-010"]).await; // 899.00 > 250.00
+    let refused = run_checkout(&client, &Choices::pay("loyalty_money"), &mut |_| {})
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("250.00"), "{refused}");
+    client.clear_basket().await.unwrap();
+    fill_basket(&client, &["SCK-030"]).await; // 119.99
+    run_checkout(&client, &Choices::pay("loyalty_money"), &mut |_| {})
+        .await
+        .unwrap();
+    let after = staff.search_customers("5321112233").await.unwrap().remove(0);
+    assert_eq!(after.loyalty_balance, Some("130.01".parse().unwrap()));
+}
+
+/// A product the store does not have can be shipped, never collected; the order says
+/// where it goes and what the shipping cost.
+#[tokio::test]
+async fn what_the_store_lacks_is_shipped_to_a_new_address() {
+    use instore_kiosk::commerce::customers::NewAddress;
+    let sim = start_sim(quick_scenario()).await;
+    let staff = logged_in(&sim).await;
+    let mehmet = staff.search_customers("Mehmet").await.unwrap().remove(0);
+    let (client, _) = staff.session_for(&mehmet.pk).await.unwrap();
+    fill_basket(&client, &["COA-110"]).await;
+    let pickup = run_checkout(&client, &Choices::pay("pay_later"), &mut |_| {})
+        .await
+        .unwrap_err();
+    assert!(pickup.to_string().contains("only shipped: Yün Kaban"), "{pickup}");
+    client.clear_basket().await.unwrap();
+    fill_basket(&client, &["COA-110"]).await;
+
+    let cities = client.cities().await.unwrap();
+    let izmir = cities.iter().find(|c| c.name == "İzmir").unwrap();
+    let districts = client.districts(&izmir.pk).await.unwrap();
+    assert!(districts
+        .iter()
+        .all(|d| ["Konak", "Karşıyaka"].contains(&d.name.as_str())));
+    let wrong = client
+        .create_address(&NewAddress {
+            title: "Yazlık".into(),
+            city: izmir.pk.clone(),
+            district: "3401".into(), // Kadıköy is not in İzmir
+            line: "Cemal Gürsel Cad. 44".into(),
+        })
+        .await
+        .unwrap_err();
+    assert!(wrong.to_string().contains("district"), "{wrong}");
+    let created = client
+        .create_address(&NewAddress {
+            title: "Yazlık".into(),
+            city: izmir.pk.clone(),
+            district: districts[1].pk.clone(),
+            line: "Cemal Gürsel Cad. 44".into(),
+        })
+        .await
+        .unwrap();
+    let shipped = Choices {
+        ship_to: Some(created.pk.0.clone()),
+        shipping: Some("Hızlı kargo".into()),
+        ..Choices::pay("pay_later")
+    };
+    let done = run_checkout(&client, &shipped, &mut |_| {}).await.unwrap();
+    let order = done.order.unwrap();
+    let delivery = order.delivery.clone().unwrap();
+    assert!(delivery.shipped());
+    assert_eq!(
+        delivery.describe().unwrap(),
+        format!("Hızlı kargo → Cemal Gürsel Cad. 44, {}/İzmir", districts[1].name)
+    );
+    assert_eq!(order.shipping_amount, Some("59.90".parse().unwrap()));
+    assert_eq!(order.amount, "2558.90".parse().unwrap());
+}
+
+/// At a self-service kiosk a customer says who they are with their phone and the code
+/// sent to it; a wrong code opens nothing.
+#[tokio::test]
+async fn a_customer_identifies_with_their_phone_and_a_code() {
+    let sim = start_sim(quick_scenario()).await;
+    let client = logged_in(&sim).await;
+    let unknown = client.send_identification_code("5009998877").await.unwrap_err();
+    assert!(matches!(unknown, CommerceError::Http { status: 404, .. }), "{unknown}");
+    client.send_identification_code("0533 444 55 66").await.unwrap();
+    let wrong = client.identify("5334445566", "0000").await.unwrap_err();
+    assert!(wrong.to_string().contains("code is not correct"), "{wrong}");
+    let code = sim.world().scenario.otp.clone();
+    let mehmet = client.identify("5334445566", &code).await.unwrap();
+    assert_eq!(mehmet.name(), "Mehmet Demir");
+    fill_basket(&client, &["SCK-030"]).await;
+    run_checkout(&client, &Choices::pay("pay_later"), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(sim.world().all_orders()[0].email, "mehmet.demir@example.com");
+}
+
+/// A customer's session that asks for the staff's pages is told it may not: the
+/// server's words, not "session expired".
+#[tokio::test]
+async fn a_refusal_is_not_called_an_expired_session() {
+    let sim = start_sim(quick_scenario()).await;
+    let client = logged_in(&sim).await;
+    let ayse = client.search_customers("ayşe").await.unwrap().remove(0);
+    client.act_for(&ayse.pk).await.unwrap();
+    let refused = client.search_customers("Demir").await.unwrap_err();
+    assert!(refused.to_string().contains("Only the store's staff"), "{refused}");
+}

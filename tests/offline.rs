@@ -78,13 +78,13 @@ fn catalog_commands_sync_and_show_through_the_data_directory() {
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains("catalog: 12 products saved in"), "{stdout}");
+    assert!(stdout.contains("catalog: 13 products saved in"), "{stdout}");
     assert!(data.join("kiosk.db").exists());
     let output = Command::new(BIN)
         .args(["--data-dir", data.to_str().unwrap(), "catalog", "show"])
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&output.stdout).starts_with("catalog: 12 products, refreshed "));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("catalog: 13 products, refreshed "));
 }
 
 #[test]

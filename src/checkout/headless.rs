@@ -41,6 +41,12 @@ pub struct Choices {
     pub phone: Option<String>,
     /// Written into the order with OrderNotePage before payment.
     pub notes: Option<String>,
+    /// Ship to this address of the account (pk); `None` collects in the store.
+    pub ship_to: Option<String>,
+    /// The shipping option, by pk or name; the server's first when not given.
+    pub shipping: Option<String>,
+    /// The store to collect in, by pk or name; the server's first when not given.
+    pub store: Option<String>,
     pub service: ServiceAction,
     /// How long to wait for a register or a payment service before giving up.
     pub wait_limit: Duration,
@@ -59,6 +65,9 @@ impl Choices {
             otp: None,
             phone: None,
             notes: None,
+            ship_to: None,
+            shipping: None,
+            store: None,
             service: ServiceAction::Wait,
             wait_limit: Duration::from_secs(300),
             handoff: Default::default(),
@@ -243,6 +252,19 @@ fn first_pk<T>(items: &[T], pk: impl Fn(&T) -> String) -> Option<String> {
     items.first().map(pk)
 }
 
+/// The pk of the item `wanted` names (by pk or name, any case), or of the first item
+/// when nothing is wanted.
+fn chosen_by<T>(items: &[T], wanted: Option<&str>, key: impl Fn(&T) -> (&String, &String)) -> Option<String> {
+    match wanted.map(str::trim) {
+        None | Some("") => items.first().map(|i| key(i).0.clone()),
+        Some(wanted) => items
+            .iter()
+            .map(&key)
+            .find(|(pk, name)| pk.as_str() == wanted || name.to_lowercase() == wanted.to_lowercase())
+            .map(|(pk, _)| pk.clone()),
+    }
+}
+
 impl Walk<'_> {
     async fn post(&mut self, page: PageName, fields: &[(&str, &str)]) -> Result<CheckoutResponse, CheckoutError> {
         let response = self.client.post_step(page, fields).await?;
@@ -298,19 +320,24 @@ impl Walk<'_> {
         match page {
             Page::Index(_) => self.post(PageName::Index, &[]).await,
             Page::DeliveryOptionSelection(ctx) => {
+                let wanted = if c.ship_to.is_some() {
+                    "customer"
+                } else {
+                    "retail_store"
+                };
                 let option = ctx
                     .delivery_options
                     .iter()
-                    .find(|o| o.delivery_option_type == "retail_store")
-                    .or(ctx.delivery_options.first())
-                    .ok_or_else(|| CheckoutError::NotOffered("any delivery option".into()))?;
+                    .find(|o| o.delivery_option_type == wanted)
+                    .or(ctx.delivery_options.first().filter(|_| c.ship_to.is_none()))
+                    .ok_or_else(|| CheckoutError::NotOffered(format!("delivery type {wanted}")))?;
                 let pk = option.pk.0.clone();
                 self.post(PageName::DeliveryOptionSelection, &[("delivery_option", &pk)])
                     .await
             }
             Page::RetailStoreSelection(ctx) => {
-                let store = first_pk(&ctx.retail_stores, |s| s.pk.0.clone())
-                    .ok_or_else(|| CheckoutError::NotOffered("a store for pickup".into()))?;
+                let store = chosen_by(&ctx.retail_stores, c.store.as_deref(), |s| (&s.pk.0, &s.name))
+                    .ok_or_else(|| CheckoutError::NotOffered(format!("a store for pickup {:?}", c.store)))?;
                 let address = first_pk(&ctx.addresses, |a| a.pk.0.clone()).unwrap_or_default();
                 self.post(
                     PageName::RetailStoreSelection,
@@ -319,8 +346,10 @@ impl Walk<'_> {
                 .await
             }
             Page::AddressSelection(ctx) => {
-                let address = first_pk(&ctx.addresses, |a| a.pk.0.clone())
-                    .ok_or_else(|| CheckoutError::MissingChoice("the account has no address".into()))?;
+                let address =
+                    chosen_by(&ctx.addresses, c.ship_to.as_deref(), |a| (&a.pk.0, &a.title)).ok_or_else(|| {
+                        CheckoutError::MissingChoice(format!("the account has no address {:?}", c.ship_to))
+                    })?;
                 self.post(
                     PageName::AddressSelection,
                     &[("shipping_address", &address), ("billing_address", &address)],
@@ -328,8 +357,8 @@ impl Walk<'_> {
                 .await
             }
             Page::ShippingOptionSelection(ctx) => {
-                let pk = first_pk(&ctx.shipping_options, |s| s.pk.0.clone())
-                    .ok_or_else(|| CheckoutError::NotOffered("any shipping option".into()))?;
+                let pk = chosen_by(&ctx.shipping_options, c.shipping.as_deref(), |s| (&s.pk.0, &s.name))
+                    .ok_or_else(|| CheckoutError::NotOffered(format!("shipping option {:?}", c.shipping)))?;
                 self.post(PageName::ShippingOptionSelection, &[("shipping_option", &pk)])
                     .await
             }

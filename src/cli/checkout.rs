@@ -60,6 +60,55 @@ pub struct CheckoutArgs {
     /// order goes on their account.
     #[arg(long, value_name = "PHONE_OR_EMAIL")]
     pub customer: Option<String>,
+    /// Ship the order instead of collecting it in the store: an address of the account
+    /// by pk or title, or a new one as `new:TITLE;CITY;DISTRICT;STREET AND NUMBER`.
+    #[arg(long, value_name = "ADDRESS_ID|new:...")]
+    pub ship_to: Option<String>,
+    /// The shipping option by pk or name (the server's first when not given).
+    #[arg(long, value_name = "NAME")]
+    pub shipping: Option<String>,
+}
+
+/// `--ship-to`: an address of the account, or one created now from `new:...`.
+async fn ship_to(client: &instore_kiosk::commerce::CommerceClient, given: &str) -> anyhow::Result<String> {
+    use instore_kiosk::commerce::customers::{fold, NewAddress};
+    let Some(new) = given.strip_prefix("new:") else {
+        let known = client.addresses().await?;
+        let found = known
+            .iter()
+            .find(|a| a.pk.0 == given.trim() || fold(&a.title) == fold(given))
+            .ok_or_else(|| {
+                let titles: Vec<String> = known.iter().map(|a| format!("{} ({})", a.pk, a.title)).collect();
+                anyhow::anyhow!("the account has no address {given:?}; it has: {}", titles.join(", "))
+            })?;
+        println!("ship to {}: {}", found.title, found.one_line());
+        return Ok(found.pk.0.clone());
+    };
+    let parts: Vec<&str> = new.split(';').map(str::trim).collect();
+    let [title, city, district, line] = parts[..] else {
+        anyhow::bail!("a new address is new:TITLE;CITY;DISTRICT;STREET AND NUMBER, not {given:?}");
+    };
+    let same = |a: &str, b: &str| fold(a) == fold(b);
+    let cities = client.cities().await?;
+    let city = cities
+        .iter()
+        .find(|c| same(&c.name, city) || c.pk.0 == city)
+        .ok_or_else(|| anyhow::anyhow!("the server has no city {city:?}"))?;
+    let districts = client.districts(&city.pk).await?;
+    let district = districts
+        .iter()
+        .find(|d| same(&d.name, district) || d.pk.0 == district)
+        .ok_or_else(|| anyhow::anyhow!("{} has no district {district:?}", city.name))?;
+    let created = client
+        .create_address(&NewAddress {
+            title: title.to_string(),
+            city: city.pk.clone(),
+            district: district.pk.clone(),
+            line: line.to_string(),
+        })
+        .await?;
+    println!("new address {} ({}): {}", created.pk, created.title, created.one_line());
+    Ok(created.pk.0)
 }
 
 pub async fn run(settings: Settings, args: CheckoutArgs, data_dir: &Path) -> anyhow::Result<()> {
@@ -99,6 +148,10 @@ pub async fn run(settings: Settings, args: CheckoutArgs, data_dir: &Path) -> any
         }
         None => None,
     };
+    let ship_to = match &args.ship_to {
+        Some(given) => Some(ship_to(&client, given).await?),
+        None => None,
+    };
     client.clear_basket().await?;
     for code in &args.scans {
         let product = client
@@ -120,6 +173,9 @@ pub async fn run(settings: Settings, args: CheckoutArgs, data_dir: &Path) -> any
         otp: args.otp.clone(),
         phone: args.phone.clone(),
         notes: args.notes.clone(),
+        ship_to,
+        shipping: args.shipping.clone(),
+        store: settings.kiosk.store.clone(),
         service: match args.third_party {
             ServiceArg::Approve => ServiceAction::Approve,
             ServiceArg::Decline => ServiceAction::Decline,
@@ -144,6 +200,16 @@ pub async fn run(settings: Settings, args: CheckoutArgs, data_dir: &Path) -> any
             "paid {} TRY with {} ({})",
             order.amount, order.payment_option, order.payment_type
         );
+        if let Some(delivery) = order
+            .delivery
+            .as_ref()
+            .and_then(|d| d.describe().map(|text| (d.shipped(), text)))
+        {
+            match delivery {
+                (true, text) => println!("shipped: {text}"),
+                (false, text) => println!("collect in the store: {text}"),
+            }
+        }
         match &customer {
             Some(customer) => println!("order {} for {}", order.number, customer.name()),
             None => println!("order {}", order.number),

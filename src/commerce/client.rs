@@ -447,7 +447,20 @@ impl CommerceClient {
     /// From now on this client must not sign in again by itself: it acts for someone
     /// else, and a new sign-in would silently switch back to the kiosk's own account.
     pub(super) fn forget_credentials(&self) {
-        *self.inner.credentials.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.set_credentials(None);
+    }
+
+    /// A new client (its own session) to the same server, signed in as this one was.
+    pub async fn fresh_session(&self) -> Result<CommerceClient> {
+        let credentials = self.inner.credentials.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let credentials = credentials.ok_or(CommerceError::SessionExpired)?;
+        let client = CommerceClient::new(self.inner.config.clone())?;
+        client.login(&credentials.email, &credentials.password).await?;
+        Ok(client)
+    }
+
+    fn set_credentials(&self, credentials: Option<Credentials>) {
+        *self.inner.credentials.lock().unwrap_or_else(|e| e.into_inner()) = credentials;
     }
 
     /// A plain request that must succeed with 2xx; used for everything but checkout.
@@ -484,7 +497,12 @@ impl CommerceClient {
             }
         }
         let (status, bytes) = self.send_once(method, path, &body).await?;
-        if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+        // Still refused with a fresh session: a 403 is a refusal (the server's words),
+        // not an expired session.
+        if status == StatusCode::FORBIDDEN {
+            return Err(http_error(status, what, &bytes));
+        }
+        if status == StatusCode::UNAUTHORIZED {
             return Err(CommerceError::SessionExpired);
         }
         Ok((status, bytes))

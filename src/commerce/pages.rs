@@ -138,7 +138,55 @@ pub struct Address {
     pub pk: Pk,
     pub title: String,
     pub line: String,
-    pub city: String,
+    pub city: Place,
+    pub district: Place,
+}
+
+impl Address {
+    /// One line a person reads: `Moda Cad. 12, Kadıköy/İstanbul`.
+    pub fn one_line(&self) -> String {
+        let place = [&self.district.name, &self.city.name]
+            .iter()
+            .filter(|n| !n.is_empty())
+            .map(|n| n.as_str())
+            .collect::<Vec<_>>()
+            .join("/");
+        [self.line.trim(), &place]
+            .iter()
+            .filter(|p| !p.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A city or district: servers send its name, or `{pk, name}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Place {
+    pub pk: Option<Pk>,
+    pub name: String,
+}
+
+impl<'de> Deserialize<'de> for Place {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Name(String),
+            Full {
+                #[serde(default)]
+                pk: Option<Pk>,
+                #[serde(default)]
+                name: String,
+            },
+            Nothing(()),
+        }
+        Ok(match Either::deserialize(d)? {
+            Either::Name(name) => Place { pk: None, name },
+            Either::Full { pk, name } => Place { pk, name },
+            Either::Nothing(()) => Place::default(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -148,6 +196,15 @@ pub struct ShippingOption {
     pub name: String,
     #[serde(deserialize_with = "de_money")]
     pub shipping_amount: Money,
+}
+
+/// Loyalty money: the simulator also tells the account's balance (the reference gives
+/// no context; a server without it leaves it `None`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct LoyaltyContext {
+    #[serde(deserialize_with = "de_opt_money")]
+    pub balance: Option<Money>,
 }
 
 /// A page whose context the kiosk does not read.
@@ -390,7 +447,7 @@ pages! {
     FundsTransferChoice = "FundsTransferChoicePage" => BankAccountsContext,
     FundsTransfer = "FundsTransferPage" => NoContext,
     /// Also answers to the storefront's `LoyaltyPaymentSelectedPage`.
-    LoyaltyMoney = "LoyaltyMoneyPage" => NoContext,
+    LoyaltyMoney = "LoyaltyMoneyPage" => LoyaltyContext,
     PayLaterComplete = "PayLaterCompletePage" => NoContext,
     PayOnDeliveryPaymentChoice = "PayOnDeliveryPaymentChoicePage" => PaymentChoicesContext,
     PayOnDelivery = "PayOnDeliveryPage" => NoContext,

@@ -152,4 +152,38 @@ pub struct OrderRecord {
     pub notes: Option<String>,
     pub status: String,
     pub created_date: String,
+    #[serde(deserialize_with = "de_opt_money")]
+    pub shipping_amount: Option<Money>,
+    /// How the goods reach the customer; `None` where the server does not say.
+    pub delivery: Option<OrderDelivery>,
+}
+
+/// An order's delivery: collected in a store, or shipped to an address.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OrderDelivery {
+    /// `retail_store` or `customer`.
+    pub delivery_option_type: String,
+    pub retail_store: Option<super::pages::RetailStore>,
+    pub shipping_address: Option<super::pages::Address>,
+    pub shipping_option: Option<super::pages::ShippingOption>,
+}
+
+impl OrderDelivery {
+    /// What a receipt and the thank-you screen say, in the receipt's words (Turkish on
+    /// the slip): `Mağazadan teslim: STORE` or `Kargo (OPTION): ADDRESS`.
+    pub fn describe(&self) -> Option<String> {
+        match (&self.retail_store, &self.shipping_address) {
+            (_, Some(address)) => Some(match &self.shipping_option {
+                Some(option) => format!("{} → {}", option.name, address.one_line()),
+                None => address.one_line(),
+            }),
+            (Some(store), None) => Some(store.name.clone()),
+            (None, None) => None,
+        }
+    }
+
+    pub fn shipped(&self) -> bool {
+        self.delivery_option_type == "customer" || self.shipping_address.is_some()
+    }
 }

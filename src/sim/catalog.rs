@@ -9,7 +9,10 @@ pub struct SimProduct {
     pub name: String,
     pub barcode: String,
     pub price: Money,
+    /// Units in the stores (what a pickup can take).
     pub stock: i64,
+    /// Units in the warehouse, which only ships.
+    pub warehouse: i64,
 }
 
 /// Appends the EAN-13 check digit to twelve digits.
@@ -22,9 +25,10 @@ pub fn ean13(first_twelve: &str) -> String {
     format!("{first_twelve}{}", (10 - sum % 10) % 10)
 }
 
-/// Twelve products a Turkish store sells; barcodes start with 869 (Turkey).
+/// Thirteen products a Turkish store sells; barcodes start with 869 (Turkey). The last
+/// is not in the stores, only in the warehouse: it can be sold shipped.
 pub fn default_catalog() -> Vec<SimProduct> {
-    let items: [(&str, &str, &str, i64); 12] = [
+    let items: [(&str, &str, &str, i64); 13] = [
         ("TSH-001", "Pamuklu Tişört Beyaz", "249.90", 40),
         ("TSH-002", "Pamuklu Tişört Siyah", "249.90", 35),
         ("JNS-010", "Slim Fit Kot Pantolon", "899.00", 20),
@@ -37,6 +41,7 @@ pub fn default_catalog() -> Vec<SimProduct> {
         ("SCF-080", "İpek Eşarp Desenli", "459.00", 10),
         ("GLV-090", "Yün Eldiven Bordo", "159.90", 45),
         ("UMB-100", "Katlanır Şemsiye", "289.00", 0),
+        ("COA-110", "Yün Kaban Deve Tüyü", "2499.00", 0),
     ];
     items
         .iter()
@@ -48,6 +53,7 @@ pub fn default_catalog() -> Vec<SimProduct> {
             barcode: ean13(&format!("869000{:06}", 1001 + i)),
             price: price.parse().expect("catalog prices are valid decimals"),
             stock: *stock,
+            warehouse: if *sku == "COA-110" { 6 } else { 0 },
         })
         .collect()
 }
@@ -60,6 +66,6 @@ mod tests {
     fn ean13_check_digit_matches_a_known_code() {
         // 4006381333931 is a well-known valid EAN-13.
         assert_eq!(ean13("400638133393"), "4006381333931");
-        assert_eq!(default_catalog().len(), 12);
+        assert_eq!(default_catalog().len(), 13);
     }
 }

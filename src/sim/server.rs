@@ -50,6 +50,10 @@ pub fn router(shared: Shared) -> Router {
         .route("/users/orders/", get(user_orders))
         .route("/users/customers/", get(customers).post(customers))
         .route("/users/customers/{pk}/session/", post(customer_session))
+        .route("/users/customers/identify/", post(customer_identify))
+        .route("/address/", get(addresses).post(addresses))
+        .route("/address/city/", get(|| async { Json(World::cities_json()) }))
+        .route("/address/district/", get(districts))
         .route("/hooks/cash_register/pre_order/", post(register_pre_order))
         .route("/hooks/cash_register/complete/", post(register_complete))
         .route("/_sim/pay/{txn}/", get(service_page).post(service_decision))
@@ -436,7 +440,54 @@ fn staff_refusal(refusal: crate::sim::world::StaffRefusal) -> Response {
         crate::sim::world::StaffRefusal::NotFound => {
             json_error(StatusCode::NOT_FOUND, json!({"detail": "No customer has this key."}))
         }
+        crate::sim::world::StaffRefusal::WrongCode => {
+            json_error(StatusCode::BAD_REQUEST, json!({"code": ["The code is not correct."]}))
+        }
     }
+}
+
+/// `POST /users/customers/identify/`: a code by SMS, then the customer's session.
+async fn customer_identify(State(shared): State<Shared>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
+    let mut world = shared.lock();
+    let staff = match authenticate(&mut world, &method, &headers) {
+        Ok(email) => email,
+        Err(r) => return r,
+    };
+    let form: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let phone = form.get("phone").and_then(Value::as_str).unwrap_or_default();
+    let code = form.get("code").and_then(Value::as_str);
+    match world.customer_identify(&staff, phone, code) {
+        Ok(None) => Json(json!({"sent": true})).into_response(),
+        Ok(Some((sid, customer))) => {
+            let mut response = Json(customer).into_response();
+            set_cookie(&mut response, "osessionid", &sid);
+            response
+        }
+        Err(refusal) => staff_refusal(refusal),
+    }
+}
+
+/// `GET /address/`: the account's addresses; `POST`: a new one.
+async fn addresses(State(shared): State<Shared>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
+    let mut world = shared.lock();
+    let email = match authenticate(&mut world, &method, &headers) {
+        Ok(email) => email,
+        Err(r) => return r,
+    };
+    if method == Method::GET {
+        return Json(world.addresses_json(&email)).into_response();
+    }
+    let form: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    match world.address_create(&email, &form) {
+        Ok(address) => (StatusCode::CREATED, Json(address)).into_response(),
+        Err(errors) => json_error(StatusCode::BAD_REQUEST, errors),
+    }
+}
+
+/// `GET /address/district/?city=PK`: the city's districts.
+async fn districts(Query(query): Query<HashMap<String, String>>) -> Response {
+    let city = query.get("city").and_then(|c| c.trim().parse().ok()).unwrap_or(0);
+    Json(World::districts_json(city)).into_response()
 }
 
 /// `GET /users/customers/?search=`: the store's customers; `POST`: a new one.

@@ -3,7 +3,6 @@
 
 use super::{field_error, first_page, required, Checkout, Form, Next, World};
 use crate::commerce::pages::PageName as P;
-use crate::commerce::Money;
 use serde_json::{json, Value};
 
 impl World {
@@ -11,17 +10,8 @@ impl World {
     pub(super) fn render_checkout(&self, email: &str, ck: &Checkout, page: P) -> Value {
         match page {
             P::Index => json!({"user_email": email, "phone_number": self.accounts[email].phone}),
-            P::DeliveryOptionSelection => json!({"delivery_options": [
-                {"pk": 1, "name": "Mağazadan teslim", "delivery_option_type": "retail_store"},
-                {"pk": 2, "name": "Adrese teslim", "delivery_option_type": "customer"}]}),
-            P::RetailStoreSelection => json!({
-                "retail_stores": [{"pk": 1, "name": "Instore Demo Kadıköy", "address": "Caferağa Mah. Moda Cad. 1, İstanbul"}],
-                "addresses": [{"pk": 1, "title": "Ev", "line": "Bağdat Cad. 10", "city": "İstanbul"}]}),
-            P::AddressSelection => {
-                json!({"addresses": [{"pk": 1, "title": "Ev", "line": "Bağdat Cad. 10", "city": "İstanbul"}]})
-            }
-            P::ShippingOptionSelection => {
-                json!({"shipping_options": [{"pk": 1, "name": "Standart kargo", "shipping_amount": "29.90"}]})
+            P::DeliveryOptionSelection | P::RetailStoreSelection | P::AddressSelection | P::ShippingOptionSelection => {
+                self.render_delivery(email, page)
             }
             P::PaymentOptionSelection => json!({"payment_options": self.payment_options_json(),
                               "bank_accounts": self.bank_accounts_json(),
@@ -41,7 +31,7 @@ impl World {
     /// The rules of one of these steps.
     pub(super) fn step_checkout(
         &mut self,
-        _email: &str,
+        email: &str,
         ck: &mut Checkout,
         page: P,
         form: &Form,
@@ -55,43 +45,8 @@ impl World {
                 ck.contact = Some((email_field, form.get("phone_number").cloned().unwrap_or_default()));
                 Ok(Next::to(P::DeliveryOptionSelection))
             }
-            P::DeliveryOptionSelection => match required(form, "delivery_option")? {
-                "1" => {
-                    ck.delivery_store = true;
-                    ck.shipping_fee = Money::ZERO;
-                    Ok(Next::to(P::RetailStoreSelection))
-                }
-                "2" => {
-                    ck.delivery_store = false;
-                    Ok(Next::to(P::AddressSelection))
-                }
-                _ => Err(field_error("delivery_option", "Select a valid delivery option.")),
-            },
-            P::RetailStoreSelection => {
-                if required(form, "retail_store")? != "1" {
-                    return Err(field_error("retail_store", "Select a valid store."));
-                }
-                if required(form, "billing_address")? != "1" {
-                    return Err(field_error("billing_address", "Select a valid address."));
-                }
-                ck.payment_reached = true;
-                Ok(Next::to(P::PaymentOptionSelection))
-            }
-            P::AddressSelection => {
-                for f in ["shipping_address", "billing_address"] {
-                    if required(form, f)? != "1" {
-                        return Err(field_error(f, "Select a valid address."));
-                    }
-                }
-                Ok(Next::to(P::ShippingOptionSelection))
-            }
-            P::ShippingOptionSelection => {
-                if required(form, "shipping_option")? != "1" {
-                    return Err(field_error("shipping_option", "Select a valid shipping option."));
-                }
-                ck.shipping_fee = Money::new(2990, 2);
-                ck.payment_reached = true;
-                Ok(Next::to(P::PaymentOptionSelection))
+            P::DeliveryOptionSelection | P::RetailStoreSelection | P::AddressSelection | P::ShippingOptionSelection => {
+                self.step_delivery(email, ck, page, form)
             }
             P::PaymentOptionSelection => {
                 let pk = required(form, "payment_option")?;
@@ -104,7 +59,7 @@ impl World {
                 *ck = Checkout {
                     basket_version: ck.basket_version,
                     contact: ck.contact.clone(),
-                    delivery_store: ck.delivery_store,
+                    delivery: ck.delivery.clone(),
                     shipping_fee: ck.shipping_fee,
                     payment_reached: true,
                     notes: ck.notes.clone(),

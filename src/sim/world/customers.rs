@@ -11,9 +11,16 @@
 //! - `POST /users/customers/<pk>/session/`: a session for that customer (the answer sets
 //!   `osessionid`), or 404.
 //!
-//! A customer is `{pk, first_name, last_name, email, phone, last_order_date}`.
+//! - `POST /users/customers/identify/` JSON `{phone}`: a code goes by SMS to the customer
+//!   with this phone (`{"sent": true}`), or 404; `{phone, code}`: the right code opens a
+//!   session for that customer as above, a wrong one is 400 `{"code": [...]}`. This is
+//!   how a customer at a self-service kiosk says who they are.
+//!
+//! A customer is `{pk, first_name, last_name, email, phone, last_order_date,
+//! loyalty_balance}`.
 
 use super::{field_error, Account, World};
+use crate::commerce::Money;
 use serde_json::{json, Value};
 
 /// Why a staff request was refused.
@@ -21,6 +28,8 @@ use serde_json::{json, Value};
 pub enum StaffRefusal {
     NotStaff,
     NotFound,
+    /// The code sent by SMS was not the one typed.
+    WrongCode,
 }
 
 impl World {
@@ -33,7 +42,7 @@ impl World {
             .find(|o| o.email == email)
             .map(|o| o.created.clone());
         json!({"pk": a.pk, "first_name": a.first_name, "last_name": a.last_name, "email": email,
-               "phone": a.phone, "last_order_date": last})
+               "phone": a.phone, "last_order_date": last, "loyalty_balance": crate::commerce::money::wire(a.loyalty)})
     }
 
     fn is_staff(&self, email: &str) -> bool {
@@ -103,9 +112,41 @@ impl World {
                 last_name: last,
                 phone: digits,
                 staff: false,
+                addresses: Vec::new(),
+                cards: Vec::new(),
+                loyalty: Money::ZERO,
             },
         );
         Ok(Ok(self.customer_json(&email)))
+    }
+
+    /// A customer says who they are with their phone and the code sent to it: `None`
+    /// when the code was sent, else the session on their behalf.
+    pub fn customer_identify(
+        &mut self,
+        staff: &str,
+        phone: &str,
+        code: Option<&str>,
+    ) -> Result<Option<(String, Value)>, StaffRefusal> {
+        if !self.is_staff(staff) {
+            return Err(StaffRefusal::NotStaff);
+        }
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        let digits = digits.trim_start_matches('0').trim_start_matches("90").to_string();
+        let pk = self
+            .accounts
+            .values()
+            .find(|a| !a.staff && !digits.is_empty() && a.phone == digits)
+            .map(|a| a.pk)
+            .ok_or(StaffRefusal::NotFound)?;
+        match code.map(str::trim) {
+            None | Some("") => {
+                tracing::info!(code = %self.scenario.otp, "simulator: the identification code went by SMS");
+                Ok(None)
+            }
+            Some(code) if code == self.scenario.otp => self.customer_session(staff, pk).map(Some),
+            Some(_) => Err(StaffRefusal::WrongCode),
+        }
     }
 
     /// A session on customer `pk`'s behalf: its id.

@@ -12,6 +12,7 @@
 
 mod checkout;
 mod customers;
+mod delivery;
 mod otp;
 mod page;
 mod register;
@@ -61,6 +62,10 @@ struct Account {
     phone: String,
     /// The store's own account (the kiosk's): it may sell for customers.
     staff: bool,
+    addresses: Vec<delivery::SimAddress>,
+    /// Cards on file; the staff account's are the scenario's.
+    cards: Vec<super::scenario::SavedCardSpec>,
+    loyalty: Money,
 }
 
 #[derive(Default)]
@@ -77,7 +82,7 @@ struct Checkout {
     accepts: Vec<SimPage>,
     payment_reached: bool,
     contact: Option<(String, String)>,
-    delivery_store: bool,
+    delivery: delivery::Delivery,
     shipping_fee: Money,
     option: Option<usize>,
     service_fee: Money,
@@ -109,6 +114,9 @@ pub struct Order {
     pub items: Vec<Value>,
     pub notes: Option<String>,
     pub created: String,
+    pub shipping_fee: Money,
+    /// How the goods reach the customer: the store, or the address and shipping option.
+    pub delivery: Value,
 }
 
 impl Order {
@@ -124,6 +132,8 @@ impl Order {
             "service_fee": wire(self.service_fee),
             "items": self.items,
             "notes": self.notes,
+            "shipping_amount": wire(self.shipping_fee),
+            "delivery": self.delivery,
             "status": "approved",
             "created_date": self.created,
             "token": self.token,
@@ -155,6 +165,32 @@ pub struct World {
 #[derive(Debug, PartialEq)]
 pub enum AuthError {
     NoSession,
+}
+
+/// A demo customer's own addresses, saved cards and loyalty balance.
+fn demo_customer(pk: u64) -> (Vec<delivery::SimAddress>, Vec<super::scenario::SavedCardSpec>, Money) {
+    use delivery::SimAddress;
+    let card = |name: &str, masked: &str, token: &str| super::scenario::SavedCardSpec {
+        name: name.into(),
+        masked_card_number: masked.into(),
+        token: token.into(),
+    };
+    match pk {
+        2 => (
+            vec![
+                SimAddress::new(21, "Ev", "Moda Cad. No: 12 D: 4", 3401),
+                SimAddress::new(22, "İş", "Büyükdere Cad. No: 100 Kat: 7", 3402),
+            ],
+            vec![card("Ayşe'nin Bonus kartı", "5400 01** **** **42", "ayse-bonus")],
+            Money::new(25000, 2),
+        ),
+        3 => (
+            vec![SimAddress::new(31, "Ev", "Atatürk Bulvarı No: 5 D: 9", 601)],
+            vec![card("Mehmet'in kartı", "4543 60** **** **08", "mehmet-visa")],
+            Money::new(4000, 2),
+        ),
+        _ => (Vec::new(), Vec::new(), Money::ZERO),
+    }
 }
 
 fn field_error(field: &str, message: &str) -> Value {
@@ -191,6 +227,14 @@ impl World {
                 last_name: "Müşteri".into(),
                 phone: "5554443322".into(),
                 staff: true,
+                addresses: vec![delivery::SimAddress::new(
+                    1,
+                    "Mağaza",
+                    "Caferağa Mah. Moda Cad. 1",
+                    3401,
+                )],
+                cards: scenario.saved_cards.clone(),
+                loyalty: Money::new(1_000_000, 2),
             },
         );
         // The store's customers, whom the staff account sells for.
@@ -198,6 +242,7 @@ impl World {
             (2, "ayse.yilmaz@example.com", "Ayşe", "Yılmaz", "5321112233"),
             (3, "mehmet.demir@example.com", "Mehmet", "Demir", "5334445566"),
         ] {
+            let (addresses, cards, loyalty) = demo_customer(pk);
             accounts.insert(
                 email.to_string(),
                 Account {
@@ -207,6 +252,9 @@ impl World {
                     last_name: last.into(),
                     phone: phone.into(),
                     staff: false,
+                    addresses,
+                    cards,
+                    loyalty,
                 },
             );
         }
@@ -430,6 +478,7 @@ impl World {
             return self.envelope(email, &ck, &[], Some(step_error("Your basket is empty.")));
         }
         let allowed = ck.accepts.contains(&page)
+            || (page == P::DeliveryOptionSelection && ck.order.is_none())
             || (page == P::PaymentOptionSelection && ck.payment_reached && ck.order.is_none())
             || (page == P::OrderNote && ck.order.is_none());
         let outcome = if allowed {
@@ -504,9 +553,15 @@ impl World {
             items,
             notes: ck.notes.clone(),
             created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            shipping_fee: ck.shipping_fee,
+            delivery: self.delivery_json(email, ck),
         };
+        // The store's shelf first, then the warehouse for what is shipped.
         for (i, q) in self.carts[email].lines.clone() {
-            self.catalog[i].stock -= i64::from(q);
+            let product = &mut self.catalog[i];
+            let from_shelf = product.stock.max(0).min(i64::from(q));
+            product.stock -= from_shelf;
+            product.warehouse -= i64::from(q) - from_shelf;
         }
         self.orders.push(order);
         ck.order = Some(self.orders.len() - 1);

@@ -15,7 +15,7 @@ impl World {
                 "installment_messages": []})
             }
             P::SavedCardSelection => {
-                json!({"cards": self.scenario.saved_cards.iter().map(|c| json!({
+                json!({"cards": self.accounts[email].cards.iter().map(|c| json!({
                 "name": c.name, "masked_card_number": c.masked_card_number, "token": c.token})).collect::<Vec<_>>()})
             }
             _ => json!({}),
@@ -37,7 +37,7 @@ impl World {
             }
             P::SavedCardSelection => {
                 let token = required(form, "card")?;
-                if !self.scenario.saved_cards.iter().any(|c| c.token == token) {
+                if !self.accounts[email].cards.iter().any(|c| c.token == token) {
                     return Err(field_error("card", "This card is not on file."));
                 }
                 ck.card = Some(token.to_string());

@@ -192,7 +192,7 @@ impl World {
         if add && quantity == 0 {
             return Err(field_error("quantity", "Enter a quantity of at least 1."));
         }
-        if new > 0 && i64::from(new) > product.stock {
+        if new > 0 && i64::from(new) > product.stock.max(0) + product.warehouse {
             return Err(step_error(&if product.stock <= 0 {
                 format!("{} is out of stock.", product.name)
             } else {

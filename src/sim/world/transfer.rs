@@ -1,15 +1,17 @@
 //! Payments without a card: funds transfer to a bank account, loyalty money, pay
 //! later, and pay on delivery with its choice and service fee.
 
-use super::{agreed, field_error, required, Checkout, Form, Next, World};
+use super::{agreed, field_error, required, step_error, Checkout, Form, Next, World};
+use crate::commerce::money::wire;
 use crate::commerce::pages::PageName as P;
 use crate::commerce::Money;
 use serde_json::{json, Value};
 
 impl World {
     /// The context of one of these pages, from the checkout's state.
-    pub(super) fn render_transfer(&self, _email: &str, _ck: &Checkout, page: P) -> Value {
+    pub(super) fn render_transfer(&self, email: &str, _ck: &Checkout, page: P) -> Value {
         match page {
+            P::LoyaltyMoney => json!({"balance": wire(self.accounts[email].loyalty)}),
             P::FundsTransferChoice => json!({"bank_accounts": self.bank_accounts_json()}),
             P::PayOnDeliveryPaymentChoice => {
                 json!({"payment_choices": Self::payment_choices_json()})
@@ -35,7 +37,23 @@ impl World {
                 ck.card = Some(account.to_string());
                 Ok(Next::to(P::FundsTransfer))
             }
-            P::FundsTransfer | P::LoyaltyMoney | P::PayLaterComplete | P::PayOnDelivery => {
+            P::LoyaltyMoney => {
+                agreed(form)?;
+                let (due, balance) = (self.amount_due(email, ck), self.accounts[email].loyalty);
+                if due > balance {
+                    return Err(step_error(&format!(
+                        "The loyalty balance ({} TRY) does not cover {} TRY.",
+                        wire(balance),
+                        wire(due)
+                    )));
+                }
+                let next = self.complete(email, ck)?;
+                if let Some(account) = self.accounts.get_mut(email) {
+                    account.loyalty -= due;
+                }
+                Ok(next)
+            }
+            P::FundsTransfer | P::PayLaterComplete | P::PayOnDelivery => {
                 agreed(form)?;
                 self.complete(email, ck)
             }
