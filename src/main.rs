@@ -31,7 +31,7 @@ enum Command {
     /// Run the commerce simulator until interrupted.
     Sim(cli::sim::SimArgs),
     /// Run a whole checkout from the command line and print the order number.
-    Checkout(cli::checkout::CheckoutArgs),
+    Checkout(Box<cli::checkout::CheckoutArgs>),
     /// Play the store's cash register: read the order of a barcode's number, and with
     /// `--pay` confirm its payment (to test a register integration on the simulator).
     Register(cli::register::RegisterArgs),
@@ -113,7 +113,7 @@ fn main() -> ExitCode {
         Command::Sim(args) => cli::runtime().and_then(|rt| rt.block_on(cli::sim::run(args))),
         Command::Register(args) => cli::runtime().and_then(|rt| rt.block_on(cli::register::run(args))),
         Command::Checkout(args) => {
-            cli::runtime().and_then(|rt| rt.block_on(cli::checkout::run(settings, args, &data_dir)))
+            cli::runtime().and_then(|rt| rt.block_on(cli::checkout::run(settings, *args, &data_dir)))
         }
         Command::Catalog(command) => {
             cli::runtime().and_then(|rt| rt.block_on(cli::catalog::run(&settings, command, &data_dir)))
