@@ -30,6 +30,7 @@ fn main() {
         option_name: None,
         choice: None,
         contact: None,
+        customer: None,
         lines: vec![QueuedLine {
             product: "105".into(),
             code: "SCK-030".into(),

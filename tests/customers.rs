@@ -33,6 +33,8 @@ async fn a_new_customer_is_checked_before_it_is_created() {
         last_name: "Kaya".into(),
         phone: phone.into(),
         email: email.into(),
+        kvkk_consent: true,
+        ..Default::default()
     };
     let refused = |e: CommerceError| match e {
         CommerceError::Http { status, message, .. } => (status, message),

@@ -16,7 +16,7 @@ async fn the_catalog_copy_prices_scans_while_the_server_is_away() {
     let sim = start_sim(quick_scenario()).await;
     let client = logged_in(&sim).await;
     let mut store = Store::open(dir.path()).unwrap();
-    assert_eq!(catalog::sync(&client, &mut store).await.unwrap(), 12);
+    assert_eq!(catalog::sync(&client, &mut store).await.unwrap(), 13);
 
     // The server changes a price, then goes away; a sync then fails and keeps the copy.
     sim.world().set_price("SCK-030", money("129.99"));
@@ -34,7 +34,7 @@ async fn the_catalog_copy_prices_scans_while_the_server_is_away() {
     assert_eq!(catalog::lookup(&store, " SCK-030 ").unwrap().unwrap().pk, socks.pk);
     assert!(catalog::lookup(&store, "0000000000000").unwrap().is_none());
     let (count, synced) = catalog::summary(&store).unwrap();
-    assert_eq!(count, 12);
+    assert_eq!(count, 13);
     assert!(synced.unwrap().ends_with('Z'));
 }
 
@@ -162,6 +162,7 @@ async fn a_product_sold_out_at_the_last_sync_cannot_be_queued() {
         option_name: None,
         choice: None,
         contact: None,
+        customer: None,
         lines: Vec::new(),
     };
     let allowed = vec!["pay_on_delivery".to_string()];

@@ -30,6 +30,7 @@ fn socks_order(payment_type: &str, quantity: u32) -> NewOrder {
         option_name: None,
         choice: None,
         contact: None,
+        customer: None,
         lines: vec![QueuedLine {
             product: "105".into(),
             code: "SCK-030".into(),

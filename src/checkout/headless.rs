@@ -181,12 +181,12 @@ pub fn is_before_payment(page: &Page) -> bool {
 /// Answers the steps before payment (store pickup, the first address) and returns the
 /// first answer that is not one of them: the payment options, or a strategy's step when
 /// the server is already further on.
-pub async fn walk_to_payment(client: &CommerceClient) -> Result<CheckoutResponse, CheckoutError> {
-    match walk(client, &Choices::pay(""), &mut |_| {}, &|page: &Page| {
-        !is_before_payment(page)
-    })
-    .await?
-    {
+pub async fn walk_to_payment(client: &CommerceClient, store: Option<&str>) -> Result<CheckoutResponse, CheckoutError> {
+    let choices = Choices {
+        store: store.map(str::to_string),
+        ..Choices::pay("")
+    };
+    match walk(client, &choices, &mut |_| {}, &|page: &Page| !is_before_payment(page)).await? {
         Walked::Stopped(answer) => Ok(answer),
         Walked::Completed(done) => Err(CheckoutError::Rejected {
             page: "checkout".into(),

@@ -232,6 +232,7 @@ fn queue_checkout(settings: &Settings, args: &CheckoutArgs, data_dir: &Path) -> 
         option_name: args.option.clone(),
         choice: args.choice.clone(),
         contact: args.contact.clone(),
+        customer: None,
         lines: Vec::new(),
     };
     let queued = queue::enqueue_codes(

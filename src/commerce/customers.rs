@@ -32,12 +32,150 @@ impl Customer {
 }
 
 /// What a new customer is created with.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NewCustomer {
     pub first_name: String,
     pub last_name: String,
     pub phone: String,
     pub email: String,
+    /// The customer has read the privacy notice (KVKK): the server requires it.
+    pub kvkk_consent: bool,
+    /// Offers by e-mail and by text message: the customer's choice.
+    pub email_allowed: bool,
+    pub sms_allowed: bool,
+}
+
+/// What is wrong with a new customer, found before anything is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewCustomerProblem {
+    FirstName,
+    LastName,
+    Phone,
+    Email,
+    Consent,
+}
+
+/// A Turkish mobile number as ten digits `5XXXXXXXXX`, from what a person typed
+/// (spaces, a leading 0 or +90 allowed); `None` when it is not one.
+pub fn mobile_number(typed: &str) -> Option<String> {
+    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+    let digits = digits
+        .strip_prefix("90")
+        .filter(|rest| rest.len() == 10)
+        .or_else(|| digits.strip_prefix('0').filter(|rest| rest.len() == 10))
+        .unwrap_or(&digits);
+    (digits.len() == 10 && digits.starts_with('5')).then(|| digits.to_string())
+}
+
+/// An e-mail address's shape: something, `@`, a domain with a dot, no spaces.
+pub fn email_shaped(typed: &str) -> bool {
+    let typed = typed.trim();
+    match typed.split_once('@') {
+        Some((user, domain)) => {
+            !user.is_empty()
+                && !typed.contains(char::is_whitespace)
+                && !domain.contains('@')
+                && domain.split('.').count() >= 2
+                && domain.split('.').all(|part| !part.is_empty())
+        }
+        None => false,
+    }
+}
+
+impl NewCustomer {
+    /// The customer as the server should get it (trimmed, the phone as ten digits), or
+    /// the first thing wrong, in the form's order.
+    pub fn checked(&self) -> std::result::Result<NewCustomer, NewCustomerProblem> {
+        let (first_name, last_name) = (self.first_name.trim(), self.last_name.trim());
+        if first_name.is_empty() {
+            return Err(NewCustomerProblem::FirstName);
+        }
+        if last_name.is_empty() {
+            return Err(NewCustomerProblem::LastName);
+        }
+        let phone = mobile_number(&self.phone).ok_or(NewCustomerProblem::Phone)?;
+        if !email_shaped(&self.email) {
+            return Err(NewCustomerProblem::Email);
+        }
+        if !self.kvkk_consent {
+            return Err(NewCustomerProblem::Consent);
+        }
+        Ok(NewCustomer {
+            first_name: first_name.to_string(),
+            last_name: last_name.to_string(),
+            phone,
+            email: self.email.trim().to_string(),
+            ..self.clone()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mobile_numbers_are_read_as_people_type_them() {
+        for typed in [
+            "5321112233",
+            "532 111 22 33",
+            "0532 111 22 33",
+            "+90 532 111 22 33",
+            "90 5321112233",
+        ] {
+            assert_eq!(mobile_number(typed).as_deref(), Some("5321112233"), "{typed}");
+        }
+        for typed in ["", "4321112233", "532111223", "05321112233 4", "2125551212"] {
+            assert_eq!(mobile_number(typed), None, "{typed}");
+        }
+    }
+
+    #[test]
+    fn an_email_needs_a_name_an_at_and_a_domain() {
+        assert!(email_shaped(" ayse@example.com "));
+        for typed in [
+            "",
+            "ayse",
+            "ayse@",
+            "@example.com",
+            "ayse@example",
+            "a b@example.com",
+            "a@b@c.com",
+            "a@b..com",
+        ] {
+            assert!(!email_shaped(typed), "{typed}");
+        }
+    }
+
+    #[test]
+    fn the_form_names_its_first_problem() {
+        let good = NewCustomer {
+            first_name: " Zeynep ".into(),
+            last_name: "Kaya".into(),
+            phone: "0530 123 45 67".into(),
+            email: "zeynep@example.com".into(),
+            kvkk_consent: true,
+            ..Default::default()
+        };
+        let checked = good.checked().unwrap();
+        assert_eq!(
+            (checked.first_name.as_str(), checked.phone.as_str()),
+            ("Zeynep", "5301234567")
+        );
+        let with = |change: fn(&mut NewCustomer)| {
+            let mut form = good.clone();
+            change(&mut form);
+            form.checked().unwrap_err()
+        };
+        assert_eq!(with(|f| f.first_name.clear()), NewCustomerProblem::FirstName);
+        assert_eq!(with(|f| f.last_name = "  ".into()), NewCustomerProblem::LastName);
+        assert_eq!(with(|f| f.phone = "212 555 12 12".into()), NewCustomerProblem::Phone);
+        assert_eq!(
+            with(|f| f.email = "zeynep.example.com".into()),
+            NewCustomerProblem::Email
+        );
+        assert_eq!(with(|f| f.kvkk_consent = false), NewCustomerProblem::Consent);
+    }
 }
 
 #[derive(Deserialize)]

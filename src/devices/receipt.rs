@@ -37,6 +37,15 @@ pub struct Paid {
     pub bank: String,
     pub iban: String,
     pub reference: String,
+    /// How and where the goods go: the store to collect in, or the shipping option and
+    /// address (`shipped`); empty when not known.
+    #[serde(default)]
+    pub delivery: String,
+    #[serde(default)]
+    pub shipped: bool,
+    /// Whose order it is; empty for the kiosk's own account.
+    #[serde(default)]
+    pub customer: String,
 }
 
 /// What a receipt says.
@@ -61,6 +70,15 @@ pub struct Receipt {
     /// A funds transfer: the bank, the IBAN to transfer to and the reference to quote.
     #[serde(default)]
     pub transfer: Option<(String, String, String)>,
+    /// Shipping's fee, a line of its own.
+    #[serde(default)]
+    pub shipping: Option<Money>,
+    /// How the goods reach the customer: shipped (true) or collected, and where.
+    #[serde(default)]
+    pub delivery: Option<(bool, String)>,
+    /// Whose order it is.
+    #[serde(default)]
+    pub customer: Option<String>,
     /// The server's order number, or the kiosk's reference for an order taken offline.
     pub order_number: String,
     /// The order's receipt page, printed as a QR code.
@@ -79,6 +97,10 @@ struct Words {
     service_fee: &'static str,
     interest: &'static str,
     other: &'static str,
+    shipping: &'static str,
+    shipped: &'static str,
+    collect: &'static str,
+    customer: &'static str,
     transfer: &'static str,
     reference: &'static str,
     total: &'static str,
@@ -98,6 +120,10 @@ fn words(language: &str) -> Words {
             service_fee: "Service fee",
             interest: "Installment interest",
             other: "Other",
+            shipping: "Shipping",
+            shipped: "Shipped",
+            collect: "Collect in the store",
+            customer: "Customer",
             transfer: "Transfer to",
             reference: "Write in the description:",
             total: "TOTAL",
@@ -115,6 +141,10 @@ fn words(language: &str) -> Words {
             service_fee: "Hizmet bedeli",
             interest: "Vade farkı",
             other: "Diğer",
+            shipping: "Kargo",
+            shipped: "Kargo ile",
+            collect: "Mağazadan teslim",
+            customer: "Müşteri",
             transfer: "Havale yapılacak hesap",
             reference: "Açıklamaya yazın:",
             total: "TOPLAM",
@@ -335,6 +365,9 @@ pub fn encode(receipt: &Receipt, printer: &PrinterSettings) -> Result<Vec<u8>, S
     if let Some(interest) = receipt.interest.filter(|f| !f.is_zero()) {
         putln(&mut p, &t(&two_columns(w.interest, &money(interest), width))).map_err(e)?;
     }
+    if let Some(shipping) = receipt.shipping.filter(|f| !f.is_zero()) {
+        putln(&mut p, &t(&two_columns(w.shipping, &money(shipping), width))).map_err(e)?;
+    }
     if let Some(other) = receipt.other.filter(|f| !f.is_zero()) {
         putln(&mut p, &t(&two_columns(w.other, &money(other), width))).map_err(e)?;
     }
@@ -353,6 +386,13 @@ pub fn encode(receipt: &Receipt, printer: &PrinterSettings) -> Result<Vec<u8>, S
         putln(&mut p, &t(&format!("{}: {bank}", w.transfer))).map_err(e)?;
         putln(&mut p, &t(iban)).map_err(e)?;
         putln(&mut p, &t(&format!("{} {reference}", w.reference))).map_err(e)?;
+    }
+    if let Some(customer) = &receipt.customer {
+        putln(&mut p, &t(&format!("{}: {customer}", w.customer))).map_err(e)?;
+    }
+    if let Some((shipped, place)) = &receipt.delivery {
+        let how = if *shipped { w.shipped } else { w.collect };
+        putln(&mut p, &t(&format!("{how}: {place}"))).map_err(e)?;
     }
     p.feed().map_err(e)?;
     p.justify(JustifyMode::CENTER).map_err(e)?;
@@ -393,9 +433,13 @@ pub fn for_order(
     paid: &Paid,
 ) -> Receipt {
     let goods: Money = order.items.iter().map(|i| i.total_amount).sum();
-    let rest = order.amount - goods - order.service_fee.unwrap_or_default();
+    let shipping = order.shipping_amount.filter(|s| !s.is_zero());
+    let rest = order.amount - goods - order.service_fee.unwrap_or_default() - shipping.unwrap_or_default();
     let in_installments = order.installment_count.is_some_and(|n| n > 1);
     Receipt {
+        shipping,
+        delivery: Some((paid.shipped, paid.delivery.clone())).filter(|d| !d.1.is_empty()),
+        customer: Some(paid.customer.clone()).filter(|c| !c.is_empty()),
         interest: Some(rest).filter(|r| in_installments && !r.is_zero()),
         other: Some(rest).filter(|r| !in_installments && !r.is_zero()),
         card: Some(paid.card.clone()).filter(|c| !c.is_empty()),
@@ -448,6 +492,9 @@ pub fn for_queued(
         other: None,
         card: None,
         transfer: None,
+        shipping: None,
+        delivery: None,
+        customer: order.order.contact.clone(),
         total: order.amount + fee,
         payment: order
             .order
@@ -489,6 +536,9 @@ pub fn sample(language: &str) -> Receipt {
         other: None,
         card: None,
         transfer: None,
+        shipping: None,
+        delivery: None,
+        customer: None,
         payment: "Kapıda ödeme".into(),
         installments: None,
         order_number: "2026112700042".into(),

@@ -105,6 +105,10 @@ pub struct NewOrder {
     pub option_name: Option<String>,
     pub choice: Option<String>,
     pub contact: Option<String>,
+    /// The customer the sale was for (the server's pk): replayed on their account.
+    /// `contact` then holds their name, for the slip and the clerk's list.
+    #[serde(default)]
+    pub customer: Option<String>,
     pub lines: Vec<QueuedLine>,
 }
 
@@ -304,7 +308,7 @@ pub fn enqueue(store: &mut Store, order: &NewOrder, limits: &Limits) -> Result<Q
                 let reference = new_reference();
                 let inserted = tx.execute(
                     "INSERT OR IGNORE INTO orders (reference, state, payment_type, option_name, choice, lines, amount,
-                    contact, created_at, updated_at) VALUES (?1, 'waiting', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                    contact, created_at, updated_at, customer) VALUES (?1, 'waiting', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
                     params![
                         reference,
                         order.payment_type,
@@ -313,7 +317,8 @@ pub fn enqueue(store: &mut Store, order: &NewOrder, limits: &Limits) -> Result<Q
                         lines,
                         wire(amount),
                         order.contact,
-                        stamp
+                        stamp,
+                        order.customer
                     ],
                 )?;
                 if inserted == 1 {
@@ -341,6 +346,7 @@ fn row_to_order(row: &rusqlite::Row) -> rusqlite::Result<QueuedOrder> {
             option_name: row.get("option_name")?,
             choice: row.get("choice")?,
             contact: row.get("contact")?,
+            customer: row.get("customer")?,
             lines: serde_json::from_str(&lines).unwrap_or_default(),
         },
         amount: amount.parse().unwrap_or_default(),

@@ -200,6 +200,28 @@ pub async fn replay_one(
     if let (State::Sent, Some(number)) = (order.state, &order.order_number) {
         return Ok(Outcome::Sent { number: number.clone() });
     }
+    // A sale for a customer is replayed on their account, on a session of its own: the
+    // kiosk's session (and the orders behind this one) stay the kiosk's.
+    let acting;
+    let client = match &order.order.customer {
+        None => client,
+        Some(customer) => match client.session_for(&Pk(customer.clone())).await {
+            Ok((session, _)) => {
+                acting = session;
+                &acting
+            }
+            Err(CommerceError::Http { status: 404, .. }) => {
+                let why = SetAsideReason::Other {
+                    detail: format!("the customer {customer} it was sold for is not on the server"),
+                };
+                queue::set_aside(store, reference, &why)?;
+                return Ok(Outcome::SetAside {
+                    reason: why.to_string(),
+                });
+            }
+            Err(error) => return Ok(Outcome::Failed { error }),
+        },
+    };
     // An earlier attempt may have placed it with its answer lost: look before posting,
     // once the server has had the time to finish what it was doing.
     if let Some(wait) = settling(store, reference, client.request_timeout())? {

@@ -106,6 +106,9 @@ const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE catalog ADD COLUMN sold_out INTEGER NOT NULL DEFAULT 0;  -- at the last sync
 ",
+    "
+    ALTER TABLE orders ADD COLUMN customer TEXT;  -- the server's pk of the customer sold for
+",
 ];
 
 /// An open database.

@@ -184,6 +184,45 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
         Intent::SavedCardConfirm { agreed }
     });
 
+    on!(CustomerAdapter, on_open, [] => Intent::FindCustomer);
+    on!(CustomerAdapter, on_find, [text] => Intent::SearchCustomers(text.to_string()));
+    on!(CustomerAdapter, on_choose, [pk] => Intent::ChooseCustomer(pk.to_string()));
+    on!(CustomerAdapter, on_new_customer, [] => Intent::NewCustomerForm);
+    on!(CustomerAdapter, on_identify, [] => Intent::Identify);
+    on!(DeliveryAdapter, on_collect, [] => Intent::Collect);
+    on!(DeliveryAdapter, on_ship_to, [pk] => Intent::ShipTo(pk.to_string()));
+    on!(DeliveryAdapter, on_new_address, [] => Intent::NewAddressForm);
+    on!(DeliveryAdapter, on_choose_city, [index] => Intent::CityChosen(index));
+    on!(DeliveryAdapter, on_back, [] => Intent::BackToDelivery);
+    // The forms are read as they stand when their button is tapped.
+    let (w, h) = (weak.clone(), handle.clone());
+    window.global::<CustomerAdapter>().on_create(move || {
+        let Some(window) = w.upgrade() else { return };
+        let form = window.global::<CustomerAdapter>();
+        let customer = crate::commerce::customers::NewCustomer {
+            first_name: form.get_first_name().to_string(),
+            last_name: form.get_last_name().to_string(),
+            phone: form.get_phone().to_string(),
+            email: form.get_email().to_string(),
+            kvkk_consent: form.get_privacy_consent(),
+            email_allowed: form.get_email_allowed(),
+            sms_allowed: form.get_sms_allowed(),
+        };
+        dispatch(&w, &h, Intent::CreateCustomer(Box::new(customer)));
+    });
+    let (w, h) = (weak.clone(), handle.clone());
+    window.global::<DeliveryAdapter>().on_save_address(move || {
+        let Some(window) = w.upgrade() else { return };
+        let form = window.global::<DeliveryAdapter>();
+        let address = controller::AddressForm {
+            title: form.get_title().to_string(),
+            city: form.get_city_index(),
+            district: form.get_district_index(),
+            line: form.get_line().to_string(),
+        };
+        dispatch(&w, &h, Intent::SaveAddress(address));
+    });
+
     // The code field empties once its code was sent.
     let w = weak.clone();
     let h = handle.clone();

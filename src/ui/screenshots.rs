@@ -44,6 +44,11 @@ pub const SCREENS: &[&str] = &[
     "mobilexpress-cards",
     "mobilexpress-installments",
     "handoff",
+    "customer-search",
+    "customer-new",
+    "delivery",
+    "address-new",
+    "shipping-options",
     "error",
     "unconfirmed",
     "pin-pad",
@@ -80,6 +85,7 @@ fn scratch_queue(dir: &Path) -> anyhow::Result<()> {
             option_name: None,
             choice: None,
             contact: None,
+            customer: None,
             lines,
         };
         references.push(queue::enqueue(&mut store, &order, &limits)?.reference);
@@ -409,6 +415,55 @@ fn render_set(
     s.send_and_wait(Intent::Confirm { agreed: true }, Screen::Handoff)?;
     shot("handoff")?;
     s.send_and_wait(Intent::Cancel, Screen::Basket)?;
+
+    // Selling for a customer: the search, a new customer's form, the delivery screen
+    // with a line only shipped, a new address and the shipping options.
+    let customers = window.global::<super::CustomerAdapter>();
+    let search = |text: &str| -> anyhow::Result<()> {
+        s.send_and_wait(Intent::FindCustomer, Screen::CustomerSearch)?;
+        customers.set_search(text.into());
+        s.handle.send(Intent::SearchCustomers(text.into()));
+        s.wait("the customers found", |w| {
+            w.global::<super::CustomerAdapter>().get_searched()
+        })
+    };
+    search("Yılmaz")?;
+    shot("customer-search")?;
+    s.send_and_wait(Intent::NewCustomerForm, Screen::CustomerNew)?;
+    customers.set_first_name("Zeynep".into());
+    customers.set_last_name("Kaya".into());
+    customers.set_phone("0212 555 12 12".into());
+    customers.set_privacy_consent(true);
+    apply(
+        window,
+        Update::CustomerProblem(super::CustomerProblem::Phone, String::new()),
+    );
+    shot("customer-new")?;
+    search("Yılmaz")?;
+    let pk = customers.get_results().row_data(0).map(|c| c.key.to_string());
+    s.send_and_wait(Intent::ChooseCustomer(pk.unwrap_or_default()), Screen::Basket)?;
+    s.handle.send(Intent::AddCode("8690000010134".into()));
+    s.wait("the coat, shipped only", |w| {
+        w.global::<BasketAdapter>().get_lines().row_count() == 2
+    })?;
+    s.send_and_wait(Intent::Pay, Screen::Delivery)?;
+    shot("delivery")?;
+    s.send_and_wait(Intent::NewAddressForm, Screen::AddressNew)?;
+    let delivery = window.global::<super::DeliveryAdapter>();
+    delivery.set_city_index(0);
+    s.handle.send(Intent::CityChosen(0));
+    s.wait("the districts", |w| {
+        w.global::<super::DeliveryAdapter>().get_districts().row_count() > 0
+    })?;
+    delivery.set_district_index(0);
+    delivery.set_title("Yazlık".into());
+    delivery.set_line("Moda Cad. No: 40 D: 2".into());
+    shot("address-new")?;
+    s.send_and_wait(Intent::BackToDelivery, Screen::Delivery)?;
+    let address = delivery.get_addresses().row_data(0).map(|a| a.key.to_string());
+    s.send_and_wait(Intent::ShipTo(address.unwrap_or_default()), Screen::ChoiceList)?;
+    shot("shipping-options")?;
+    s.send_and_wait(Intent::NewSale, Screen::Basket)?;
 
     apply(
         window,

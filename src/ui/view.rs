@@ -11,6 +11,7 @@ use super::{
     Screen, SentKind, SetAsideKind, ThankYouAdapter, UnconfirmedAdapter,
 };
 use super::{ChoiceKind, ChoiceRow, ConfirmKind, EntryKind, Fact, FactKind, HandoffAdapter, StepAdapter};
+use super::{CustomerAdapter, DeliveryAdapter};
 use crate::commerce::money::format_try;
 use crate::commerce::pages::Installment;
 use crate::commerce::records::Basket;
@@ -189,6 +190,31 @@ pub enum View {
     },
     /// A page of the clerk's list of offline orders, newest first.
     Orders(crate::offline::queue::ListPage),
+    /// The clerk looks for the customer the sale is for.
+    CustomerSearch {
+        results: Vec<super::CustomerCard>,
+        searched: bool,
+    },
+    /// A new customer's form, empty.
+    CustomerNew,
+    /// How the goods reach the customer.
+    Delivery(DeliveryView),
+    /// A new address to ship to: the server's cities; the form empty.
+    AddressNew {
+        cities: Vec<String>,
+    },
+}
+
+/// What the delivery screen offers.
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryView {
+    pub store_name: String,
+    pub store_address: String,
+    /// Every line is on this store's shelves.
+    pub can_collect: bool,
+    pub addresses: Vec<super::AddressCard>,
+    pub amount: String,
+    pub error: String,
 }
 
 /// A change to what is on screen.
@@ -235,6 +261,16 @@ pub enum Update {
     Restarting,
     /// The offline queue refused the sale; the screen says why in its language.
     OfflineRefused(crate::offline::queue::Refusal),
+    /// Whose sale it is: a customer's name, or `None` for the kiosk's own account.
+    Customer(Option<String>),
+    /// The new customer's form has a problem (the server's words for `Server`).
+    CustomerProblem(super::CustomerProblem, String),
+    /// The keypad's number was not taken: the phone is nobody's, or the code is wrong.
+    EntryProblem(super::EntryProblem),
+    /// The districts of the city chosen on the new address's form.
+    Districts(Vec<String>),
+    /// The new address has a problem (the server's words for `Server`).
+    AddressProblem(super::AddressProblem, String),
     /// The offline banner: orders waiting, whether the line is down, a storage problem.
     Queue {
         waiting: i32,
@@ -269,6 +305,8 @@ pub fn basket_update(basket: &Basket) -> Update {
             unit_price: format_try(item.unit_price).into(),
             quantity: item.quantity as i32,
             total: format_try(item.total_amount).into(),
+            // The store's shelves hold fewer than the line: the warehouse ships it.
+            shipped: item.product.stock.is_some_and(|stock| stock < i64::from(item.quantity)),
         })
         .collect();
     Update::Basket {
@@ -366,6 +404,17 @@ pub fn apply(window: &MainWindow, update: Update) {
                 Screen::SavedCardList | Screen::SavedCardInstallments | Screen::SavedCardConfirm => {
                     window.global::<SavedCardAdapter>().set_step_error(text)
                 }
+                Screen::Delivery => window.global::<DeliveryAdapter>().set_step_error(text),
+                Screen::AddressNew => {
+                    let adapter = window.global::<DeliveryAdapter>();
+                    adapter.set_problem(super::AddressProblem::Server);
+                    adapter.set_problem_detail(text);
+                }
+                Screen::CustomerNew => {
+                    let adapter = window.global::<CustomerAdapter>();
+                    adapter.set_problem(super::CustomerProblem::Server);
+                    adapter.set_problem_detail(text);
+                }
                 _ => {
                     let adapter = window.global::<BasketAdapter>();
                     adapter.set_notice_kind(NoticeKind::Server);
@@ -444,6 +493,31 @@ pub fn apply(window: &MainWindow, update: Update) {
         }
         Update::Show(view) => show(window, view),
         Update::Restarting => kiosk.set_restarting(true),
+        Update::Customer(name) => {
+            let name = name.unwrap_or_default();
+            window.global::<CustomerAdapter>().set_name(name.clone().into());
+            window.global::<ThankYouAdapter>().set_customer(name.into());
+        }
+        Update::CustomerProblem(problem, detail) => {
+            let adapter = window.global::<CustomerAdapter>();
+            adapter.set_problem(problem);
+            adapter.set_problem_detail(detail.into());
+        }
+        Update::EntryProblem(problem) => {
+            let adapter = window.global::<StepAdapter>();
+            adapter.set_entry_problem(problem);
+            adapter.set_digits(SharedString::new());
+        }
+        Update::Districts(names) => {
+            let adapter = window.global::<DeliveryAdapter>();
+            adapter.set_district_index(-1);
+            adapter.set_districts(model(names.into_iter().map(SharedString::from).collect()));
+        }
+        Update::AddressProblem(problem, detail) => {
+            let adapter = window.global::<DeliveryAdapter>();
+            adapter.set_problem(problem);
+            adapter.set_problem_detail(detail.into());
+        }
     }
 }
 
@@ -560,6 +634,8 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_installments(paid.installments as i32);
             adapter.set_iban(paid.iban.into());
             adapter.set_reference(paid.reference.into());
+            adapter.set_delivery(paid.delivery.into());
+            adapter.set_shipped(paid.shipped);
             adapter.set_order_number(order_number.into());
             adapter.set_amount(amount.into());
             adapter.set_method(method.into());
@@ -649,6 +725,52 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_orders(model(items));
             Screen::Orders
         }
+        View::CustomerSearch { results, searched } => {
+            let adapter = window.global::<CustomerAdapter>();
+            if !searched {
+                adapter.set_search(SharedString::new());
+            }
+            adapter.set_results(model(results));
+            adapter.set_searched(searched);
+            Screen::CustomerSearch
+        }
+        View::CustomerNew => {
+            let adapter = window.global::<CustomerAdapter>();
+            for set in [
+                CustomerAdapter::set_first_name,
+                CustomerAdapter::set_last_name,
+                CustomerAdapter::set_phone,
+                CustomerAdapter::set_email,
+            ] {
+                set(&adapter, SharedString::new());
+            }
+            adapter.set_privacy_consent(false);
+            adapter.set_email_allowed(false);
+            adapter.set_sms_allowed(false);
+            adapter.set_problem(super::CustomerProblem::None);
+            Screen::CustomerNew
+        }
+        View::Delivery(delivery) => {
+            let adapter = window.global::<DeliveryAdapter>();
+            adapter.set_store_name(delivery.store_name.into());
+            adapter.set_store_address(delivery.store_address.into());
+            adapter.set_can_collect(delivery.can_collect);
+            adapter.set_addresses(model(delivery.addresses));
+            adapter.set_amount(delivery.amount.into());
+            adapter.set_step_error(delivery.error.into());
+            Screen::Delivery
+        }
+        View::AddressNew { cities } => {
+            let adapter = window.global::<DeliveryAdapter>();
+            adapter.set_cities(model(cities.into_iter().map(SharedString::from).collect()));
+            adapter.set_districts(model(Vec::new()));
+            adapter.set_city_index(-1);
+            adapter.set_district_index(-1);
+            adapter.set_title(SharedString::new());
+            adapter.set_line(SharedString::new());
+            adapter.set_problem(super::AddressProblem::None);
+            Screen::AddressNew
+        }
         View::Choices {
             kind,
             rows,
@@ -718,6 +840,7 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_pin_tries_left(0);
             adapter.set_pin_locked_seconds(0);
             adapter.set_pin_none_set(false);
+            adapter.set_entry_problem(super::EntryProblem::None);
             adapter.set_digits(SharedString::new());
             adapter.set_amount(amount.into());
             adapter.set_step_error(error.into());
@@ -831,8 +954,8 @@ pub fn qr_pixels(text: &str, scale: u32) -> Result<Pixels, String> {
 /// card's first digits as typed.
 pub fn shown_digits(digits: &str, kind: EntryKind) -> String {
     match kind {
-        EntryKind::Otp | EntryKind::Pin => "•".repeat(digits.chars().count()),
-        EntryKind::Phone => {
+        EntryKind::Otp | EntryKind::Pin | EntryKind::MyCode => "•".repeat(digits.chars().count()),
+        EntryKind::Phone | EntryKind::MyPhone => {
             let mut out = String::new();
             for (i, c) in digits.chars().enumerate() {
                 if matches!(i, 3 | 6 | 8) {

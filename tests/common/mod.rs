@@ -161,6 +161,7 @@ pub fn queue_socks_sale(data: &std::path::Path) -> String {
         option_name: None,
         choice: None,
         contact: None,
+        customer: None,
         lines: vec![queue::QueuedLine {
             product: "105".into(),
             code: "SCK-030".into(),

@@ -232,7 +232,7 @@ pub fn catalog_copy_in(data: &std::path::Path) {
             instore_kiosk::offline::catalog::sync(&client, &mut store)
                 .await
                 .unwrap(),
-            12
+            13
         );
         sim.stop().await;
     });
@@ -249,7 +249,7 @@ pub fn wait_for_catalog_copy(data: &std::path::Path) {
     while instore_kiosk::offline::catalog::summary(&instore_kiosk::offline::Store::open(data).unwrap())
         .unwrap()
         .0
-        < 12
+        < 13
     {
         assert!(Instant::now() < deadline, "the catalog copy was not made");
         std::thread::sleep(Duration::from_millis(100));

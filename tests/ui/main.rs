@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod customers;
 mod devices;
 mod harness;
 mod keyboard;

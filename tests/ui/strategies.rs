@@ -123,11 +123,13 @@ fn at_a_self_service_kiosk_payment_types_choose_and_order_what_customers_take() 
     assert_eq!(
         options[..3],
         [
-            ("Saved Card".to_string(), true),
+            // A guest: saved cards are an account's, and this customer gave none.
+            ("Saved Card".to_string(), false),
             ("Cash Register".to_string(), true),
             ("Cash Register (installments)".to_string(), true)
         ]
     );
+    assert!(k.exists("Sign in with your phone number first."));
     assert!(
         options[3..].iter().all(|(_, available)| !available),
         "the rest are for staff"

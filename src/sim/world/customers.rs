@@ -5,9 +5,10 @@
 //!
 //! - `GET /users/customers/?search=TEXT`: customers whose phone, e-mail, first or last
 //!   name contains TEXT (case-insensitive), `{"count", "results": [customer]}`.
-//! - `POST /users/customers/` JSON `{first_name, last_name, phone, email}`: 201 and the
-//!   customer, or 400 with field errors (a Turkish mobile `5XXXXXXXXX`, an e-mail shape,
-//!   an e-mail not taken).
+//! - `POST /users/customers/` JSON `{first_name, last_name, phone, email, kvkk_consent,
+//!   email_allowed, sms_allowed}`: 201 and the customer, or 400 with field errors (a
+//!   Turkish mobile `5XXXXXXXXX`, an e-mail shape, an e-mail not taken, the privacy
+//!   notice acknowledged: `kvkk_consent` true).
 //! - `POST /users/customers/<pk>/session/`: a session for that customer (the answer sets
 //!   `osessionid`), or 404.
 //!
@@ -95,6 +96,11 @@ impl World {
             Some(field_error("email", "Enter a valid e-mail address."))
         } else if self.accounts.contains_key(&email) {
             Some(field_error("email", "A customer with this e-mail already exists."))
+        } else if form.get("kvkk_consent") != Some(&Value::Bool(true)) {
+            Some(field_error(
+                "kvkk_consent",
+                "The customer must acknowledge the privacy notice (KVKK).",
+            ))
         } else {
             None
         };

@@ -5,6 +5,15 @@ use crate::commerce::pages::PageName as P;
 use serde_json::{json, Value};
 
 impl World {
+    /// The cards on file of an account: the store's own account has the scenario's (a
+    /// test may change them while running), a customer their own.
+    fn cards_of(&self, email: &str) -> &[crate::sim::scenario::SavedCardSpec] {
+        match self.accounts.get(email) {
+            Some(account) if !account.staff => &account.cards,
+            _ => &self.scenario.saved_cards,
+        }
+    }
+
     /// The context of one of these pages, from the checkout's state.
     pub(super) fn render_saved_card(&self, email: &str, ck: &Checkout, page: P) -> Value {
         let base = self.base_amount(email, ck);
@@ -15,7 +24,7 @@ impl World {
                 "installment_messages": []})
             }
             P::SavedCardSelection => {
-                json!({"cards": self.accounts[email].cards.iter().map(|c| json!({
+                json!({"cards": self.cards_of(email).iter().map(|c| json!({
                 "name": c.name, "masked_card_number": c.masked_card_number, "token": c.token})).collect::<Vec<_>>()})
             }
             _ => json!({}),
@@ -37,7 +46,7 @@ impl World {
             }
             P::SavedCardSelection => {
                 let token = required(form, "card")?;
-                if !self.accounts[email].cards.iter().any(|c| c.token == token) {
+                if !self.cards_of(email).iter().any(|c| c.token == token) {
                     return Err(field_error("card", "This card is not on file."));
                 }
                 ck.card = Some(token.to_string());

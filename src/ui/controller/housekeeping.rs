@@ -172,7 +172,10 @@ impl Controller {
             | Sale::Failed { .. }
             | Sale::Orders { .. }
             | Sale::Staff { .. }
-            | Sale::Diagnostics { .. } => false,
+            | Sale::Diagnostics { .. }
+            | Sale::Customers { .. }
+            | Sale::Identify { .. }
+            | Sale::NewAddress { .. } => false,
         }
     }
 

@@ -94,6 +94,8 @@ impl LocalSale {
                     unit_price: format_try(l.unit_price).into(),
                     quantity: l.quantity as i32,
                     total: format_try(l.unit_price * Money::from(l.quantity)).into(),
+                    // Offline, only what was on the shelves at the last sync is sold.
+                    shipped: false,
                 })
                 .collect(),
             total: format_try(self.total()),
@@ -367,6 +369,10 @@ impl Controller {
                 if let Some(sale) = self.sale.local_mut() {
                     sale.lines.clear();
                 }
+                // The next sale is the kiosk's own; the customer's stays on their order.
+                if self.acting.take().is_some() {
+                    self.emit(Update::Customer(None));
+                }
                 if self.client.is_some() && !self.line_down {
                     self.leave_local().await?;
                 } else {
@@ -398,7 +404,9 @@ impl Controller {
             payment_type: PAY_ON_DELIVERY.into(),
             option_name: option_name.clone(),
             choice: choice.clone(),
-            contact: None,
+            // A sale for a customer is replayed on their account.
+            contact: self.acting.as_ref().map(|a| a.customer.name()),
+            customer: self.acting.as_ref().map(|a| a.customer.pk.0.clone()),
             lines: sale.lines.clone(),
         };
         match queue::enqueue(store, &order, &self.config.limits) {

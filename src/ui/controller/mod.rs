@@ -14,6 +14,7 @@
 //! Not here: how a screen looks (`ui/*.slint`, `super::view`), how a request travels
 //! (`crate::commerce`).
 
+mod customer;
 mod housekeeping;
 mod local;
 mod online;
@@ -22,6 +23,7 @@ mod register;
 mod staff;
 mod strategies;
 
+pub use customer::{masked_email, masked_phone, AddressForm};
 pub use staff::DEMO_PIN;
 
 use super::view::{basket_update, Busy, Notice, ScreenError, Sent, Update, View};
@@ -107,6 +109,25 @@ pub enum Intent {
     ExportDiagnostics,
     /// The technician reopens setup.
     OpenSetup,
+    /// The clerk's Customer button: the search.
+    FindCustomer,
+    SearchCustomers(String),
+    /// A customer of the search's results, by pk: the sale is theirs from now on.
+    ChooseCustomer(String),
+    NewCustomerForm,
+    CreateCustomer(Box<crate::commerce::customers::NewCustomer>),
+    /// Self-service: the customer says who they are with their phone and a code.
+    Identify,
+    /// Delivery: collect in this store.
+    Collect,
+    /// Delivery: ship to this address of the customer's (pk).
+    ShipTo(String),
+    NewAddressForm,
+    /// A city chosen on the new address's form (its index in the list shown).
+    CityChosen(i32),
+    SaveAddress(AddressForm),
+    /// From the new address's form back to the delivery screen.
+    BackToDelivery,
 }
 
 impl Intent {
@@ -259,6 +280,8 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         role: staff::Role::Customer,
         pin_pad: Default::default(),
         after_pin: None,
+        acting: None,
+        delivery_options: Vec::new(),
     };
     let mut controller = controller;
     controller.role = controller.default_role();
@@ -323,6 +346,21 @@ enum Sale {
     Staff { under: Box<Sale> },
     /// The technician's diagnostics are up over the sale.
     Diagnostics { under: Box<Sale> },
+    /// The clerk looks for the customer (or opens an account), over the basket: the
+    /// search's last results.
+    Customers {
+        results: Vec<crate::commerce::customers::Customer>,
+    },
+    /// A self-service customer identifies: their phone once the code was sent, and
+    /// the wrong codes so far.
+    Identify { phone: Option<String>, wrong: u32 },
+    /// A new delivery address's form, over the delivery step: the server's cities and
+    /// the chosen city's districts.
+    NewAddress {
+        step: Step,
+        cities: Vec<crate::commerce::customers::Named>,
+        districts: Vec<crate::commerce::customers::Named>,
+    },
 }
 
 /// A server checkout step, and what the next screens need of the steps before it.
@@ -352,6 +390,8 @@ struct Chosen {
     phone_cards: Vec<crate::commerce::pages::MobilExpressCard>,
     /// Wrong codes typed on this step.
     wrong_codes: u32,
+    /// How the goods reach the customer: shipped (true) or collected, and where.
+    delivery: Option<(bool, String)>,
 }
 
 impl Sale {
@@ -497,6 +537,11 @@ struct Controller {
     /// What asked for the PIN pad: done once the PIN proves the role it needs.
     after_pin: Option<Intent>,
     printer: Option<crate::devices::printer::PrinterHandle>,
+    /// The customer the sale is for, and the session on their behalf (`customer.rs`).
+    /// `client` stays the kiosk's own session.
+    acting: Option<customer::Acting>,
+    /// The server's delivery options, as last listed.
+    delivery_options: Vec<crate::commerce::pages::DeliveryOption>,
 }
 
 /// The background drain: its stop flag (read before each order) and its task.
@@ -527,6 +572,10 @@ impl Controller {
                 Intent::SavedCard(_) => tracing::debug!("intent SavedCard(…)"),
                 Intent::Number(_) => tracing::debug!("intent Number(…)"),
                 Intent::Pin(_) => tracing::debug!("intent Pin(…)"),
+                // Who the customer is stays out of the logs.
+                Intent::SearchCustomers(_) => tracing::debug!("intent SearchCustomers(…)"),
+                Intent::CreateCustomer(_) => tracing::debug!("intent CreateCustomer(…)"),
+                Intent::SaveAddress(_) => tracing::debug!("intent SaveAddress(…)"),
                 Intent::RegisterAnswer(answer) | Intent::HandoffAnswer(answer) => {
                     tracing::debug!(page = ?answer.current_kind(), "intent answer")
                 }
@@ -592,6 +641,7 @@ impl Controller {
             }
             Intent::Choose(key) => self.choose(&key).await,
             Intent::Confirm { agreed } => self.confirm(agreed).await,
+            Intent::Number(digits) if matches!(self.sale, Sale::Identify { .. }) => self.identify_number(&digits).await,
             Intent::Number(digits) => self.number(&digits).await,
             Intent::ApproveOnPhone => {
                 self.approve_on_phone();
@@ -654,6 +704,18 @@ impl Controller {
             Intent::Pin(pin) => self.pin(&pin).await,
             Intent::ShowDiagnostics => self.show_diagnostics(None).await,
             Intent::ExportDiagnostics => self.export_diagnostics().await,
+            intent @ (Intent::FindCustomer
+            | Intent::SearchCustomers(_)
+            | Intent::ChooseCustomer(_)
+            | Intent::NewCustomerForm
+            | Intent::CreateCustomer(_)
+            | Intent::Identify
+            | Intent::Collect
+            | Intent::ShipTo(_)
+            | Intent::NewAddressForm
+            | Intent::CityChosen(_)
+            | Intent::SaveAddress(_)
+            | Intent::BackToDelivery) => self.handle_customer(intent).await,
         }
     }
 
@@ -713,7 +775,11 @@ impl Controller {
         (self.sink)(update);
     }
 
+    /// The sale's session: the customer's when selling for one, else the kiosk's.
     fn client(&self) -> Result<&CommerceClient, Failure> {
+        if let Some(acting) = &self.acting {
+            return Ok(&acting.client);
+        }
         self.client
             .as_ref()
             .ok_or(Failure::Commerce(CommerceError::SessionExpired))

@@ -32,6 +32,9 @@ pub const SCREEN_PAYMENT_TYPES: &[&str] = &[
     "mobilexpress",
 ];
 
+/// The payment types that spend what the account holds: a customer's, never a guest's.
+pub const ACCOUNT_PAYMENT_TYPES: &[&str] = &["saved_card", "loyalty_money"];
+
 impl Controller {
     pub(super) async fn connect(&mut self) -> Result<(), Failure> {
         let (url, email, password, demo) = match &self.config.backend {
@@ -67,6 +70,10 @@ impl Controller {
         } else {
             Some(client.clear_basket().await?)
         };
+        if basket.is_some() && self.acting.take().is_some() {
+            // Signed in afresh: the sale starts over on the kiosk's own account.
+            self.emit(Update::Customer(None));
+        }
         self.client = Some(client);
         self.emit(Update::Status {
             demo,
@@ -137,11 +144,16 @@ impl Controller {
         Ok(())
     }
 
-    /// Walks the steps before payment (store pickup) and shows the payment options.
+    /// Walks the steps before payment (store pickup) and shows the payment options;
+    /// selling for a customer, the delivery screen first.
     pub(super) async fn pay(&mut self) -> Result<(), Failure> {
+        if self.acting.is_some() {
+            return self.delivery().await;
+        }
         let client = self.client()?.clone();
         self.sale = Sale::Basket;
-        let answer = match walk_to_payment(&client).await {
+        let store = self.config.settings.kiosk.store.clone();
+        let answer = match walk_to_payment(&client, store.as_deref()).await {
             Ok(answer) => answer,
             Err(crate::checkout::CheckoutError::Commerce(e)) => return Err(e.into()),
             Err(crate::checkout::CheckoutError::Rejected { message, .. }) => {
@@ -249,6 +261,8 @@ impl Controller {
         let basket = self.client()?.clear_basket().await?;
         self.offered = None;
         self.emit_basket(&basket);
+        // A sale for a customer ends: the next is the kiosk's own.
+        self.end_customer().await?;
         self.emit(Update::BasketNotice(Notice::Clear));
         let home = self.home();
         self.show(Sale::Basket, home);
@@ -374,6 +388,40 @@ impl Controller {
                     answer = self.client()?.post_step(PageName::CashRegister, &[]).await?;
                     continue;
                 }
+                Page::DeliveryOptionSelection(ctx) => {
+                    // Back at the start of delivery (a retry read it): store pickup first,
+                    // whose page lists the stores and the customer's addresses.
+                    self.delivery_options = ctx.delivery_options.clone();
+                    let option = ctx
+                        .delivery_options
+                        .iter()
+                        .find(|o| o.delivery_option_type == "retail_store")
+                        .or(ctx.delivery_options.first())
+                        .ok_or_else(|| Failure::Other("the server offered no way to deliver".into()))?;
+                    let pk = option.pk.0.clone();
+                    answer = self
+                        .client()?
+                        .post_step(PageName::DeliveryOptionSelection, &[("delivery_option", &pk)])
+                        .await?;
+                    continue;
+                }
+                Page::RetailStoreSelection(ref ctx) if self.acting.is_none() => {
+                    // The kiosk's own sale is collected here: nothing to choose.
+                    let store = self.kiosk_store_pk(&ctx.retail_stores)?;
+                    let billing = ctx.addresses.first().map(|a| a.pk.0.clone()).unwrap_or_default();
+                    answer = self
+                        .client()?
+                        .post_step(
+                            PageName::RetailStoreSelection,
+                            &[("retail_store", &store), ("billing_address", &billing)],
+                        )
+                        .await?;
+                    continue;
+                }
+                Page::RetailStoreSelection(_) | Page::AddressSelection(_) => self
+                    .delivery_view(&page, &amount)
+                    .ok_or_else(|| Failure::Unsupported(page.name().to_string()))?,
+                Page::ShippingOptionSelection(ctx) => Self::shipping_view(&ctx, &amount),
                 Page::PaymentOptionSelection(ctx) => {
                     self.offered = Some(answer.clone());
                     let known: Vec<KnownOption> = ctx
@@ -391,6 +439,7 @@ impl Controller {
                             &known,
                             self.config.self_service,
                             &self.config.self_service_payment_types,
+                            self.acting.is_none(),
                         ),
                         amount,
                         error: String::new(),
@@ -555,6 +604,20 @@ impl Controller {
                 .clone()
                 .filter(|_| chosen.bank.is_some())
                 .unwrap_or_default(),
+            // The server's word on the delivery, else what was chosen here.
+            delivery: order
+                .delivery
+                .as_ref()
+                .and_then(|d| d.describe())
+                .or_else(|| chosen.delivery.as_ref().map(|d| d.1.clone()))
+                .unwrap_or_default(),
+            shipped: order
+                .delivery
+                .as_ref()
+                .map(|d| d.shipped())
+                .or_else(|| chosen.delivery.as_ref().map(|d| d.0))
+                .unwrap_or_default(),
+            customer: self.acting.as_ref().map(|a| a.customer.name()).unwrap_or_default(),
         };
         let receipt = crate::devices::receipt::for_order(&order, link, &self.config.receipt, &paid);
         self.print(receipt);
@@ -635,7 +698,12 @@ impl Controller {
 /// The options a customer sees online, in the server's order: every option, greyed with
 /// the reason where it cannot be chosen here. At a self-service kiosk with
 /// `kiosk.payment_types`, those come first in that order and the rest are for staff.
-pub fn online_options(options: &[KnownOption], self_service: bool, kiosk_types: &[String]) -> Vec<PaymentOptionItem> {
+pub fn online_options(
+    options: &[KnownOption],
+    self_service: bool,
+    kiosk_types: &[String],
+    guest: bool,
+) -> Vec<PaymentOptionItem> {
     use crate::ui::Unavailable;
     let item = |o: &KnownOption, why: Unavailable| PaymentOptionItem {
         pk: o.pk.clone().into(),
@@ -644,12 +712,15 @@ pub fn online_options(options: &[KnownOption], self_service: bool, kiosk_types: 
         available: why == Unavailable::None,
         why,
     };
-    // A type this build does not know stays on screen, greyed.
+    // A type this build does not know stays on screen, greyed. A self-service guest
+    // never sees the account's own (the kiosk's saved cards and loyalty money).
     let takeable = |o: &KnownOption| {
-        if SCREEN_PAYMENT_TYPES.contains(&o.payment_type.as_str()) {
-            Unavailable::None
-        } else {
+        if !SCREEN_PAYMENT_TYPES.contains(&o.payment_type.as_str()) {
             Unavailable::Unsupported
+        } else if self_service && guest && ACCOUNT_PAYMENT_TYPES.contains(&o.payment_type.as_str()) {
+            Unavailable::IdentifyFirst
+        } else {
+            Unavailable::None
         }
     };
     if !self_service || kiosk_types.is_empty() {

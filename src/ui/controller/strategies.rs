@@ -81,18 +81,18 @@ pub fn installment_page(page: PageName) -> bool {
     )
 }
 
-fn entry(kind: EntryKind, tries_left: u32, amount: &str, error: String, demo_code: &str) -> View {
+pub(super) fn entry(kind: EntryKind, tries_left: u32, amount: &str, error: String, demo_code: &str) -> View {
     let (min, max) = match kind {
-        EntryKind::Phone => (10, 10),
+        EntryKind::Phone | EntryKind::MyPhone => (10, 10),
         EntryKind::Bin => (6, 6),
-        EntryKind::Otp | EntryKind::Pin => (4, 8),
+        EntryKind::Otp | EntryKind::Pin | EntryKind::MyCode => (4, 8),
     };
     View::NumberEntry {
         kind,
         min_digits: min,
         max_digits: max,
         tries_left: tries_left as i32,
-        demo_code: if kind == EntryKind::Otp {
+        demo_code: if matches!(kind, EntryKind::Otp | EntryKind::MyCode) {
             demo_code.to_string()
         } else {
             String::new()
@@ -307,6 +307,7 @@ impl Controller {
                 PageName::CreditPaymentSelection,
                 vec![("credit_payment_option", key.to_string())],
             ),
+            Some(PageName::ShippingOptionSelection) => return self.choose_shipping(key).await,
             Some(PageName::MobilExpressCardList) => {
                 let card = step.chosen.phone_cards.iter().find(|c| c.card_id == key).cloned();
                 let masked = card.as_ref().map(|c| c.masked_card_no.clone()).unwrap_or_default();
@@ -549,7 +550,7 @@ impl Controller {
     }
 
     /// Demo mode: the code the simulator's SMS steps accept; empty on a real server.
-    fn demo_code(&self) -> String {
+    pub(super) fn demo_code(&self) -> String {
         match &self.config.backend {
             super::Backend::Demo(scenario) => scenario.otp.clone(),
             super::Backend::Server { .. } => String::new(),

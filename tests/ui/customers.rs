@@ -1,0 +1,346 @@
+//! Selling for a customer (#13): the clerk finds or opens the customer's account, the
+//! delivery screen (collect here, or ship to an address), a self-service customer who
+//! identifies by phone and code or shops as a guest, and a customer's sale taken
+//! offline and replayed on their account.
+
+use super::harness::*;
+use instore_kiosk::sim::Scenario;
+use instore_kiosk::ui::{
+    BasketAdapter, CustomerAdapter, CustomerProblem, DeliveryAdapter, KioskAdapter, PaymentAdapter, SavedCardAdapter,
+    Screen, StepAdapter,
+};
+use slint::{ComponentHandle, Model};
+
+fn customer_name(k: &Kiosk) -> String {
+    k.window.global::<CustomerAdapter>().get_name().to_string()
+}
+
+/// Customer, search, choose: the sale is the customer's, the basket kept.
+fn choose_customer(k: &Kiosk, search: &str, name: &str) {
+    k.tap("Customer");
+    k.wait("the customer search", |w| kiosk_screen(w) == Screen::CustomerSearch);
+    k.window.global::<CustomerAdapter>().set_search(search.into());
+    k.tap("Search");
+    k.wait("the results", |w| w.global::<CustomerAdapter>().get_searched());
+    k.tap(name);
+    k.wait("the customer's basket", |w| kiosk_screen(w) == Screen::Basket);
+    assert_eq!(customer_name(k), name);
+}
+
+fn options(k: &Kiosk) -> Vec<(String, bool)> {
+    k.window
+        .global::<PaymentAdapter>()
+        .get_options()
+        .iter()
+        .map(|o| (o.name.to_string(), o.available))
+        .collect()
+}
+
+#[test]
+fn the_clerk_finds_a_customer_and_sells_with_their_saved_card() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    assert_eq!(customer_name(&k), "", "the kiosk's own sale at first");
+    k.type_code("8690000010059");
+    k.wait("one line", |w| basket_lines(w) == 1);
+
+    k.tap("Customer");
+    k.wait("the customer search", |w| kiosk_screen(w) == Screen::CustomerSearch);
+    k.window.global::<CustomerAdapter>().set_search("nobody".into());
+    k.tap("Search");
+    k.wait("no results", |w| w.global::<CustomerAdapter>().get_searched());
+    assert!(k.exists("Nobody found. Check the spelling, or open a new customer account."));
+    k.window.global::<CustomerAdapter>().set_search("yılmaz".into());
+    k.tap("Search");
+    k.wait("a result", |w| {
+        w.global::<CustomerAdapter>().get_results().row_count() == 1
+    });
+    let found = k.window.global::<CustomerAdapter>().get_results().row_data(0).unwrap();
+    assert_eq!(
+        (found.phone.as_str(), found.email.as_str()),
+        ("532 *** ** 33", "ay***@example.com"),
+        "masked on the card"
+    );
+    k.tap("Ayşe Yılmaz");
+    k.wait("the customer's basket", |w| kiosk_screen(w) == Screen::Basket);
+    assert_eq!(customer_name(&k), "Ayşe Yılmaz");
+    assert!(k.exists("For Ayşe Yılmaz"), "the header says whose sale it is");
+    assert_eq!(basket_lines(&k.window), 1, "the socks scanned before came along");
+
+    k.tap("Pay");
+    k.wait("the delivery screen", |w| kiosk_screen(w) == Screen::Delivery);
+    let delivery = k.window.global::<DeliveryAdapter>();
+    assert_eq!(delivery.get_store_name(), "Instore Demo Kadıköy");
+    let addresses: Vec<String> = delivery.get_addresses().iter().map(|a| a.title.to_string()).collect();
+    assert_eq!(addresses, ["Ev", "İş"], "the customer's own addresses");
+    k.tap("Take it now, in this store");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Saved Card");
+    k.wait("the customer's cards", |w| kiosk_screen(w) == Screen::SavedCardList);
+    let cards: Vec<String> = k
+        .window
+        .global::<SavedCardAdapter>()
+        .get_cards()
+        .iter()
+        .map(|c| c.name.to_string())
+        .collect();
+    assert_eq!(cards, ["Ayşe'nin Bonus kartı"], "hers, not the kiosk's");
+    k.tap("Ayşe'nin Bonus kartı");
+    k.wait("installments", |w| kiosk_screen(w) == Screen::SavedCardInstallments);
+    k.tap("Advance");
+    k.wait("the confirmation", |w| kiosk_screen(w) == Screen::SavedCardConfirm);
+    k.tap("I have read and accept the sales agreement.");
+    k.tap("Pay 119,99 ₺");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    assert_eq!(
+        k.text("ThankYouPage::delivery-note"),
+        "Collect in the store: Instore Demo Kadıköy"
+    );
+    let orders = sim.world().all_orders().to_vec();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].email, "ayse.yilmaz@example.com", "on her account");
+
+    k.tap("New sale");
+    k.wait("the kiosk's own sale again", |w| {
+        kiosk_screen(w) == Screen::Basket && w.global::<CustomerAdapter>().get_name().is_empty()
+    });
+    k.type_code("8690000010059");
+    k.wait("one line", |w| basket_lines(w) == 1);
+    k.tap("Pay");
+    k.wait("the payment options, straight", |w| {
+        kiosk_screen(w) == Screen::PaymentOptions
+    });
+    k.tap("Saved Card");
+    k.wait("the kiosk's cards", |w| kiosk_screen(w) == Screen::SavedCardList);
+    assert!(k.exists("My Visa Card") && !k.exists("Ayşe'nin Bonus kartı"));
+}
+
+#[test]
+fn a_new_customer_pays_on_delivery_shipped_to_a_new_address() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    // The coat is not in the store: it can only be shipped.
+    k.type_code("8690000010134");
+    k.wait("one line", |w| basket_lines(w) == 1);
+    let line = k.window.global::<BasketAdapter>().get_lines().row_data(0).unwrap();
+    assert!(line.shipped);
+    assert!(k.exists("Not in this store: shipped to the customer"));
+
+    k.tap("Customer");
+    k.wait("the customer search", |w| kiosk_screen(w) == Screen::CustomerSearch);
+    k.tap("New customer");
+    k.wait("the form", |w| kiosk_screen(w) == Screen::CustomerNew);
+    let form = k.window.global::<CustomerAdapter>();
+    form.set_first_name("Zeynep".into());
+    form.set_last_name("Kaya".into());
+    form.set_phone("0212 555 12 12".into());
+    form.set_email("zeynep@example".into());
+    k.tap("Open the account");
+    k.wait("the phone refused here", |w| {
+        w.global::<CustomerAdapter>().get_problem() == CustomerProblem::Phone
+    });
+    assert!(k.exists("A Turkish mobile number: ten digits starting with 5."));
+    form.set_phone("0530 123 45 67".into());
+    k.tap("Open the account");
+    k.wait("the e-mail refused", |w| {
+        w.global::<CustomerAdapter>().get_problem() == CustomerProblem::Email
+    });
+    form.set_email("ayse.yilmaz@example.com".into());
+    k.tap("Open the account");
+    k.wait("the consent asked for", |w| {
+        w.global::<CustomerAdapter>().get_problem() == CustomerProblem::Consent
+    });
+    k.tap("The customer has read the privacy notice (KVKK). Required.");
+    k.tap("Open the account");
+    k.wait("the server's refusal", |w| {
+        w.global::<CustomerAdapter>().get_problem() == CustomerProblem::Server
+    });
+    assert!(
+        form.get_problem_detail()
+            .contains("A customer with this e-mail already exists."),
+        "{}",
+        form.get_problem_detail()
+    );
+    form.set_email("zeynep@example.com".into());
+    k.tap("Open the account");
+    k.wait("the new customer's basket", |w| kiosk_screen(w) == Screen::Basket);
+    assert_eq!(customer_name(&k), "Zeynep Kaya");
+
+    k.tap("Pay");
+    k.wait("the delivery screen", |w| kiosk_screen(w) == Screen::Delivery);
+    assert!(!k.window.global::<DeliveryAdapter>().get_can_collect());
+    assert!(!k.enabled("Take it now, in this store"), "the coat is not here");
+    assert_eq!(k.window.global::<DeliveryAdapter>().get_addresses().row_count(), 0);
+    k.tap("+ A new address");
+    k.wait("the address form", |w| kiosk_screen(w) == Screen::AddressNew);
+    let delivery = k.window.global::<DeliveryAdapter>();
+    let cities: Vec<String> = delivery.get_cities().iter().map(|c| c.to_string()).collect();
+    assert_eq!(cities, ["İstanbul", "Ankara", "İzmir"], "the server's list");
+    delivery.set_line("Kıbrıs Şehitleri Cad. 7".into());
+    k.tap("Ship here");
+    k.wait("the city asked for", |w| {
+        w.global::<DeliveryAdapter>().get_problem() == instore_kiosk::ui::AddressProblem::City
+    });
+    delivery.set_city_index(2);
+    delivery.invoke_choose_city(2);
+    k.wait("İzmir's districts", |w| {
+        w.global::<DeliveryAdapter>().get_districts().row_count() == 2
+    });
+    delivery.set_district_index(0);
+    delivery.set_title("Yazlık".into());
+    k.tap("Ship here");
+    k.wait("the shipping options", |w| kiosk_screen(w) == Screen::ChoiceList);
+    assert!(k.exists("Standart kargo") && k.exists("Hızlı kargo"));
+    assert!(k.exists("29,90 ₺"), "with their fees");
+    k.tap("Standart kargo");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Pay on Delivery");
+    k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+    k.tap("Kapıda nakit");
+    k.tap("I have read and accept the sales agreement.");
+    k.tap("Place order");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    assert_eq!(
+        k.text("ThankYouPage::delivery-note"),
+        "Shipped: Standart kargo → Kıbrıs Şehitleri Cad. 7, Konak/İzmir"
+    );
+    let orders = sim.world().all_orders().to_vec();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].email, "zeynep@example.com");
+    assert_eq!(orders[0].delivery["shipping_address"]["title"], "Yazlık");
+    // The coat, shipping and the cash-at-the-door fee.
+    assert_eq!(orders[0].amount, "2538.80".parse().unwrap());
+}
+
+#[test]
+fn a_self_service_customer_identifies_and_a_guest_never_sees_saved_cards() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let mut settings = settings_for(Some(sim.url()));
+    settings.kiosk.mode = instore_kiosk::settings::Mode::SelfService;
+    let k = Kiosk::start(rt, settings);
+    k.wait("the welcome screen", |w| kiosk_screen(w) == Screen::Welcome);
+    assert!(!k.exists("Customer"), "no customer search for customers");
+
+    // A guest.
+    k.tap("Tap to start");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.type_code("8690000010059");
+    k.wait("one line", |w| basket_lines(w) == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    let guest = options(&k);
+    for account_own in ["Saved Card", "Loyalty Money"] {
+        assert!(
+            guest.iter().any(|(name, available)| name == account_own && !available),
+            "{account_own} greyed for a guest: {guest:?}"
+        );
+    }
+    assert!(k.exists("Sign in with your phone number first."));
+    k.find("Saved Card").invoke_accessible_default_action();
+    k.wait("nothing", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Pay on Delivery");
+    k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+    k.tap("Kapıda nakit");
+    k.tap("I have read and accept the sales agreement.");
+    k.tap("Place order");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    assert_eq!(sim.world().all_orders()[0].email, common_email());
+    k.tap("New sale");
+    k.wait("the welcome screen", |w| kiosk_screen(w) == Screen::Welcome);
+
+    // A customer with an account.
+    k.tap("I have an account: use my phone number");
+    k.wait("the phone keypad", |w| kiosk_screen(w) == Screen::NumberEntry);
+    let type_digits = |digits: &str| {
+        k.window.global::<StepAdapter>().set_digits(digits.into());
+        k.tap("OK");
+    };
+    type_digits("5009998877");
+    k.wait("nobody has it", |w| {
+        w.global::<StepAdapter>().get_entry_problem() == instore_kiosk::ui::EntryProblem::UnknownPhone
+    });
+    assert!(k.exists("No account has this number. Check it, or tap Cancel to shop as a guest."));
+    type_digits("5334445566");
+    k.wait("the code keypad", |w| {
+        w.global::<StepAdapter>().get_entry_kind() == instore_kiosk::ui::EntryKind::MyCode
+    });
+    type_digits("0000");
+    k.wait("a wrong code", |w| {
+        w.global::<StepAdapter>().get_entry_problem() == instore_kiosk::ui::EntryProblem::WrongCode
+    });
+    assert!(k.exists("That code is not right. Tries left: 2."));
+    type_digits("5544");
+    k.wait("his basket", |w| kiosk_screen(w) == Screen::Basket);
+    assert_eq!(customer_name(&k), "Mehmet Demir");
+    assert!(k.exists("Welcome, Mehmet Demir"));
+    k.type_code("8690000010059");
+    k.wait("one line", |w| basket_lines(w) == 1);
+    k.tap("Pay");
+    k.wait("the delivery screen", |w| kiosk_screen(w) == Screen::Delivery);
+    k.tap("Take it now, in this store");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    assert!(
+        options(&k)
+            .iter()
+            .any(|(name, available)| name == "Saved Card" && *available),
+        "his own cards"
+    );
+    k.tap("Saved Card");
+    k.wait("his cards", |w| kiosk_screen(w) == Screen::SavedCardList);
+    assert!(k.exists("Mehmet'in kartı") && !k.exists("My Visa Card"));
+}
+
+#[test]
+fn a_customers_sale_taken_offline_is_replayed_on_their_account() {
+    let (k, sim, data) = sold_once_online();
+    choose_customer(&k, "5334445566", "Mehmet Demir");
+    k.type_code("8690000010059");
+    k.wait("one line", |w| basket_lines(w) == 1);
+    sim.world().scenario.faults.drop_rate = 1.0;
+    k.tap("Pay");
+    k.wait("the offline payment options", |w| {
+        kiosk_screen(w) == Screen::PaymentOptions && w.global::<KioskAdapter>().get_offline()
+    });
+    k.tap("Pay on Delivery");
+    k.wait("pay on delivery, offline", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+    k.tap("Kapıda nakit");
+    k.tap("I have read and accept the sales agreement.");
+    k.tap("Place order");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    let reference = k.text("ThankYouPage::order-number");
+    let queued = queued_orders(data.path());
+    let order = queued.iter().find(|o| o.reference == reference).expect("queued");
+    assert_eq!(
+        order.order.customer.as_deref(),
+        Some("3"),
+        "Mehmet's pk stays on the order"
+    );
+    assert_eq!(order.order.contact.as_deref(), Some("Mehmet Demir"));
+    k.tap("New sale");
+    k.wait("the kiosk's own sale", |w| {
+        w.global::<CustomerAdapter>().get_name().is_empty()
+    });
+
+    sim.world().scenario.faults.drop_rate = 0.0;
+    k.wait("the order sent", |w| {
+        let kiosk = w.global::<KioskAdapter>();
+        !kiosk.get_offline() && kiosk.get_waiting_orders() == 0
+    });
+    let orders = sim.world().all_orders().to_vec();
+    let sent: Vec<_> = orders
+        .iter()
+        .filter(|o| o.notes.as_deref() == Some(reference.as_str()))
+        .collect();
+    assert_eq!(sent.len(), 1, "exactly once");
+    assert_eq!(
+        sent[0].email, "mehmet.demir@example.com",
+        "on his account, not the kiosk's"
+    );
+}
+
+fn common_email() -> &'static str {
+    super::common::EMAIL
+}
