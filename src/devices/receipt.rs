@@ -237,6 +237,7 @@ fn printable_text(page: PageCode, text: &str) -> String {
             '“' | '”' => out.push('"'),
             '–' | '—' => out.push('-'),
             '…' => out.push_str("..."),
+            '→' => out.push_str("->"),
             '\u{a0}' | '\t' => out.push(' '),
             _ => out.push('?'),
         }
@@ -574,6 +575,49 @@ mod tests {
         assert_eq!(module(&code128("K20261127-XHJGMN", 576)), 2);
         // Even digits go as set C, two a symbol.
         assert_eq!(&code128("12345678", 576)[12..], &[6, b'{', b'C', 12, 34, 56, 78]);
+    }
+
+    #[test]
+    fn a_shipped_order_says_where_it_goes_and_what_shipping_cost() {
+        use crate::commerce::records::{OrderDelivery, OrderLine, OrderRecord};
+        let money = |text: &str| text.parse::<Money>().unwrap();
+        let order = OrderRecord {
+            number: "4075277975798".into(),
+            amount: money("2568.80"),
+            payment_option: "Kapıda ödeme".into(),
+            service_fee: Some(money("9.90")),
+            shipping_amount: Some(money("59.90")),
+            items: vec![OrderLine {
+                sku: "COA-110".into(),
+                name: "Yün Kaban Deve Tüyü".into(),
+                quantity: 1,
+                unit_price: money("2499.00"),
+                total_amount: money("2499.00"),
+            }],
+            delivery: Some(OrderDelivery::default()),
+            ..Default::default()
+        };
+        let paid = Paid {
+            delivery: "Hızlı kargo → Cemal Gürsel Cad. 44, Karşıyaka/İzmir".into(),
+            shipped: true,
+            customer: "Ayşe Yılmaz".into(),
+            ..Default::default()
+        };
+        let settings = crate::settings::ReceiptSettings::default();
+        let receipt = for_order(&order, None, &settings, &paid);
+        assert_eq!(receipt.other, None, "the lines add up without an \"other\" line");
+        let bytes = encode(&receipt, &crate::settings::PrinterSettings::default()).unwrap();
+        let (papers, _) = crate::devices::paper::read(&bytes);
+        let text = papers[0].text(48);
+        assert!(
+            text.contains("Kargo                                   59,90 TL"),
+            "{text}"
+        );
+        assert!(text.contains("Müşteri: Ayşe Yılmaz"), "{text}");
+        assert!(
+            text.contains("Kargo ile: Hızlı kargo -> Cemal Gürsel Cad. 44, Karşıyaka/İzmir"),
+            "{text}"
+        );
     }
 
     #[test]

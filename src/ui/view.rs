@@ -494,9 +494,9 @@ pub fn apply(window: &MainWindow, update: Update) {
         Update::Show(view) => show(window, view),
         Update::Restarting => kiosk.set_restarting(true),
         Update::Customer(name) => {
-            let name = name.unwrap_or_default();
-            window.global::<CustomerAdapter>().set_name(name.clone().into());
-            window.global::<ThankYouAdapter>().set_customer(name.into());
+            window
+                .global::<CustomerAdapter>()
+                .set_name(name.unwrap_or_default().into());
         }
         Update::CustomerProblem(problem, detail) => {
             let adapter = window.global::<CustomerAdapter>();
