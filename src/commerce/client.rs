@@ -482,6 +482,11 @@ impl CommerceClient {
         }
         let credentials = self.inner.credentials.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let Some(credentials) = credentials else {
+            // Acting for someone else, with no way to sign in again: a 401 is the end of
+            // that session, a 403 a refusal.
+            if status == StatusCode::UNAUTHORIZED {
+                return Err(CommerceError::SessionExpired);
+            }
             return Err(http_error(status, what, &bytes));
         };
         tracing::info!(

@@ -33,6 +33,8 @@ pub enum ScreenError {
     Login(String),
     /// The server asked for a step this kiosk cannot show.
     Unsupported(String),
+    /// The session on a customer's behalf ended: New sale, and choose them again.
+    CustomerSession,
     /// Anything else, with the server's or client's words.
     Other(String),
 }
@@ -326,6 +328,7 @@ fn error_parts(error: &ScreenError) -> (ErrorKind, &str) {
         ScreenError::Network(detail) => (ErrorKind::Network, detail),
         ScreenError::Login(detail) => (ErrorKind::Login, detail),
         ScreenError::Unsupported(page) => (ErrorKind::Unsupported, page),
+        ScreenError::CustomerSession => (ErrorKind::CustomerSession, ""),
         ScreenError::Other(detail) => (ErrorKind::Other, detail),
     }
 }

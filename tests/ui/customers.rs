@@ -291,6 +291,24 @@ fn a_self_service_customer_identifies_and_a_guest_never_sees_saved_cards() {
     k.tap("Saved Card");
     k.wait("his cards", |w| kiosk_screen(w) == Screen::SavedCardList);
     assert!(k.exists("Mehmet'in kartı") && !k.exists("My Visa Card"));
+
+    // His loyalty balance is his, and it does not cover the socks.
+    k.tap("Cancel");
+    k.wait("his basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.tap("Pay");
+    k.wait("the delivery screen", |w| kiosk_screen(w) == Screen::Delivery);
+    k.tap("Take it now, in this store");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Loyalty Money");
+    k.wait("the loyalty confirmation", |w| kiosk_screen(w) == Screen::Confirm);
+    let facts: Vec<String> = k
+        .window
+        .global::<StepAdapter>()
+        .get_facts()
+        .iter()
+        .map(|f| f.value.to_string())
+        .collect();
+    assert_eq!(facts, ["40,00 ₺"], "his balance");
 }
 
 #[test]
@@ -343,4 +361,28 @@ fn a_customers_sale_taken_offline_is_replayed_on_their_account() {
 
 fn common_email() -> &'static str {
     super::common::EMAIL
+}
+
+/// The server ends the session on the customer's behalf mid-sale: the screen says so,
+/// and New sale goes back to the kiosk's own account.
+#[test]
+fn a_customers_ended_session_is_said_and_new_sale_recovers() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    choose_customer(&k, "Demir", "Mehmet Demir");
+    sim.world().end_sessions_of("mehmet.demir@example.com");
+    k.type_code("8690000010059");
+    k.wait("the error screen", |w| kiosk_screen(w) == Screen::Error);
+    assert_eq!(
+        k.window.global::<KioskAdapter>().get_error_kind(),
+        instore_kiosk::ui::ErrorKind::CustomerSession
+    );
+    assert!(k.exists("The customer's session has ended"));
+    k.tap("New sale");
+    k.wait("the kiosk's own basket", |w| {
+        kiosk_screen(w) == Screen::Basket && w.global::<CustomerAdapter>().get_name().is_empty()
+    });
+    k.type_code("8690000010059");
+    k.wait("one line, on the kiosk's account", |w| basket_lines(w) == 1);
 }

@@ -43,6 +43,11 @@ impl World {
         Ok(session.email.clone())
     }
 
+    /// Ends every session of an account, as a server's logout or an expiry would.
+    pub fn end_sessions_of(&mut self, email: &str) {
+        self.sessions.retain(|_, session| session.email != email);
+    }
+
     pub fn user_json(&self, email: &str) -> Value {
         let a = &self.accounts[email];
         json!({"pk": a.pk, "email": email, "first_name": a.first_name, "last_name": a.last_name, "phone": a.phone})

@@ -826,6 +826,11 @@ impl Controller {
             }
         }
         let (error, retry) = match failure {
+            // Selling for a customer, their session ended: nothing works until New sale.
+            Failure::Commerce(CommerceError::SessionExpired) if self.acting.is_some() => {
+                tracing::warn!("the session on the customer's behalf ended");
+                (ScreenError::CustomerSession, None)
+            }
             Failure::Commerce(CommerceError::LoginRejected(message)) => {
                 (ScreenError::Login(message), Some(Intent::Connect))
             }

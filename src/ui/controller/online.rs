@@ -258,9 +258,15 @@ impl Controller {
             return Ok(());
         }
         self.sale = Sale::Basket;
-        let basket = self.client()?.clear_basket().await?;
+        match self.client()?.clear_basket().await {
+            Ok(basket) => self.emit_basket(&basket),
+            // The customer's session ended on the server: their sale ends here anyway.
+            Err(e) if self.acting.is_some() && !e.is_connectivity() => {
+                tracing::warn!(error = %e, "the customer's basket could not be emptied; their session ended");
+            }
+            Err(e) => return Err(e.into()),
+        }
         self.offered = None;
-        self.emit_basket(&basket);
         // A sale for a customer ends: the next is the kiosk's own.
         self.end_customer().await?;
         self.emit(Update::BasketNotice(Notice::Clear));

@@ -213,7 +213,14 @@ impl Controller {
                 facts.push((FactKind::Reference, reference));
                 confirm(ConfirmKind::FundsTransfer, facts, amount)
             }
-            Page::LoyaltyMoney(_) => confirm(ConfirmKind::LoyaltyMoney, Vec::new(), amount),
+            // The balance where the server tells it (the simulator does; the reference not).
+            Page::LoyaltyMoney(ctx) => confirm(
+                ConfirmKind::LoyaltyMoney,
+                ctx.balance
+                    .map(|b| vec![(FactKind::Balance, crate::commerce::money::format_try(b))])
+                    .unwrap_or_default(),
+                amount,
+            ),
             Page::PayLaterComplete(_) => confirm(ConfirmKind::PayLater, Vec::new(), amount),
             Page::RedirectionPaymentSelected(_) => confirm(ConfirmKind::Redirection, Vec::new(), amount),
             Page::CreditPaymentSelection(ctx) => View::Choices {
