@@ -688,3 +688,46 @@ fn checkout_ships_to_a_customers_address_or_a_new_one() {
     assert!(!ok);
     assert!(text.contains("Ankara has no district \"Kadıköy\""), "{text}");
 }
+
+/// With the server away, a sale for a customer is refused rather than queued on the
+/// kiosk's own account (the customer cannot be found offline).
+#[test]
+fn a_sale_for_a_customer_is_never_queued_without_the_customer() {
+    let data = tempfile::tempdir().unwrap();
+    let output = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data.path())
+        .args([
+            "checkout",
+            "--commerce-url",
+            "http://127.0.0.1:1/",
+            "--email",
+            "demo@instore.test",
+            "--password",
+            "demo1234",
+            "--customer",
+            "5321112233",
+            "--scan",
+            "SCK-030",
+            "--pay",
+            "pay_on_delivery",
+        ])
+        .env("INSTORE_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let store = instore_kiosk::offline::Store::open(data.path()).unwrap();
+    assert!(
+        instore_kiosk::offline::queue::list(&store).unwrap().is_empty(),
+        "nothing queued"
+    );
+    let queued = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["checkout", "--queue", "--customer", "5321112233", "--scan", "SCK-030"])
+        .args(["--pay", "pay_on_delivery"])
+        .output()
+        .unwrap();
+    assert!(!queued.status.success());
+    assert!(String::from_utf8_lossy(&queued.stderr).contains("--customer needs the server"));
+}

@@ -112,6 +112,9 @@ async fn ship_to(client: &instore_kiosk::commerce::CommerceClient, given: &str) 
 }
 
 pub async fn run(settings: Settings, args: CheckoutArgs, data_dir: &Path) -> anyhow::Result<()> {
+    if args.customer.is_some() && args.queue {
+        anyhow::bail!("--customer needs the server (to find the customer's account); it cannot be queued");
+    }
     if args.queue {
         return queue_checkout(&settings, &args, data_dir);
     }
@@ -120,7 +123,8 @@ pub async fn run(settings: Settings, args: CheckoutArgs, data_dir: &Path) -> any
         Ok(client) => client,
         // The line is down: strategies that need no payment network are sold offline.
         Err(e)
-            if settings.offline.payment_types.contains(&args.pay)
+            if args.customer.is_none()
+                && settings.offline.payment_types.contains(&args.pay)
                 && e.downcast_ref::<instore_kiosk::commerce::CommerceError>()
                     .is_some_and(|c| c.is_connectivity()) =>
         {
