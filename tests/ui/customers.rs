@@ -196,12 +196,7 @@ fn a_new_customer_pays_on_delivery_shipped_to_a_new_address() {
     assert!(k.exists("29,90 ₺"), "with their fees");
     k.tap("Standart kargo");
     k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
-    k.tap("Pay on Delivery");
-    k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
-    k.tap("Kapıda nakit");
-    k.tap("I have read and accept the sales agreement.");
-    k.tap("Place order");
-    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    k.pay_on_delivery_in_cash();
     assert_eq!(
         k.text("ThankYouPage::delivery-note"),
         "Shipped: Standart kargo → Kıbrıs Şehitleri Cad. 7, Konak/İzmir"
@@ -241,12 +236,7 @@ fn a_self_service_customer_identifies_and_a_guest_never_sees_saved_cards() {
     assert!(k.exists("Sign in with your phone number first."));
     k.find("Saved Card").invoke_accessible_default_action();
     k.wait("nothing", |w| kiosk_screen(w) == Screen::PaymentOptions);
-    k.tap("Pay on Delivery");
-    k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
-    k.tap("Kapıda nakit");
-    k.tap("I have read and accept the sales agreement.");
-    k.tap("Place order");
-    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    k.pay_on_delivery_in_cash();
     assert_eq!(sim.world().all_orders()[0].email, common_email());
     k.tap("New sale");
     k.wait("the welcome screen", |w| kiosk_screen(w) == Screen::Welcome);
@@ -278,10 +268,7 @@ fn a_self_service_customer_identifies_and_a_guest_never_sees_saved_cards() {
     assert!(k.exists("Welcome, Mehmet Demir"));
     k.type_code("8690000010059");
     k.wait("one line", |w| basket_lines(w) == 1);
-    k.tap("Pay");
-    k.wait("the delivery screen", |w| kiosk_screen(w) == Screen::Delivery);
-    k.tap("Take it now, in this store");
-    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.pay_and_collect_here();
     assert!(
         options(&k)
             .iter()
@@ -295,10 +282,7 @@ fn a_self_service_customer_identifies_and_a_guest_never_sees_saved_cards() {
     // His loyalty balance is his, and it does not cover the socks.
     k.tap("Cancel");
     k.wait("his basket", |w| kiosk_screen(w) == Screen::Basket);
-    k.tap("Pay");
-    k.wait("the delivery screen", |w| kiosk_screen(w) == Screen::Delivery);
-    k.tap("Take it now, in this store");
-    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.pay_and_collect_here();
     k.tap("Loyalty Money");
     k.wait("the loyalty confirmation", |w| kiosk_screen(w) == Screen::Confirm);
     let facts: Vec<String> = k
@@ -322,12 +306,7 @@ fn a_customers_sale_taken_offline_is_replayed_on_their_account() {
     k.wait("the offline payment options", |w| {
         kiosk_screen(w) == Screen::PaymentOptions && w.global::<KioskAdapter>().get_offline()
     });
-    k.tap("Pay on Delivery");
-    k.wait("pay on delivery, offline", |w| kiosk_screen(w) == Screen::PayOnDelivery);
-    k.tap("Kapıda nakit");
-    k.tap("I have read and accept the sales agreement.");
-    k.tap("Place order");
-    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    k.pay_on_delivery_in_cash();
     let reference = k.text("ThankYouPage::order-number");
     let queued = queued_orders(data.path());
     let order = queued.iter().find(|o| o.reference == reference).expect("queued");

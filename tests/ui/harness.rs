@@ -184,12 +184,25 @@ impl Kiosk {
         self.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
         self.tap("Pay");
         self.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+        self.pay_on_delivery_in_cash();
+    }
+
+    /// From the payment options: pay on delivery in cash, to the thank-you screen.
+    pub fn pay_on_delivery_in_cash(&self) {
         self.tap("Pay on Delivery");
         self.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
         self.tap("Kapıda nakit");
         self.tap("I have read and accept the sales agreement.");
         self.tap("Place order");
         self.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    }
+
+    /// Selling for a customer, from the basket: Pay, then collect in this store.
+    pub fn pay_and_collect_here(&self) {
+        self.tap("Pay");
+        self.wait("the delivery screen", |w| kiosk_screen(w) == Screen::Delivery);
+        self.tap("Take it now, in this store");
+        self.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
     }
 }
 
