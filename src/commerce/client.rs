@@ -93,6 +93,8 @@ struct Inner {
     login_gate: tokio::sync::Mutex<u64>,
     /// Counts successful logins; lets a request see that someone else already re-logged.
     logins: Mutex<u64>,
+    /// The session is on someone else's behalf (a customer's): it cannot be renewed.
+    acting: std::sync::atomic::AtomicBool,
 }
 
 /// The commerce client. Cheap to clone: clones share the session.
@@ -120,6 +122,7 @@ impl CommerceClient {
                 credentials: Mutex::new(None),
                 login_gate: tokio::sync::Mutex::new(0),
                 logins: Mutex::new(0),
+                acting: std::sync::atomic::AtomicBool::new(false),
             }),
         })
     }
@@ -448,6 +451,7 @@ impl CommerceClient {
     /// else, and a new sign-in would silently switch back to the kiosk's own account.
     pub(super) fn forget_credentials(&self) {
         self.set_credentials(None);
+        self.inner.acting.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// A new client (its own session) to the same server, signed in as this one was.
@@ -484,7 +488,7 @@ impl CommerceClient {
         let Some(credentials) = credentials else {
             // Acting for someone else, with no way to sign in again: a 401 is the end of
             // that session, a 403 a refusal.
-            if status == StatusCode::UNAUTHORIZED {
+            if status == StatusCode::UNAUTHORIZED && self.inner.acting.load(std::sync::atomic::Ordering::SeqCst) {
                 return Err(CommerceError::SessionExpired);
             }
             return Err(http_error(status, what, &bytes));

@@ -365,3 +365,24 @@ fn a_customers_ended_session_is_said_and_new_sale_recovers() {
     k.type_code("8690000010059");
     k.wait("one line, on the kiosk's account", |w| basket_lines(w) == 1);
 }
+
+/// A customer's sale carried on offline goes back to the customer's basket when the
+/// line returns, and Pay then opens their delivery screen.
+#[test]
+fn a_customers_sale_carried_offline_returns_to_their_basket() {
+    let (k, sim, _data) = sold_once_online();
+    choose_customer(&k, "5321112233", "Ayşe Yılmaz");
+    sim.world().scenario.faults.drop_rate = 1.0;
+    k.type_code("8690000010059");
+    k.wait("a line priced offline", |w| {
+        basket_lines(w) == 1 && w.global::<KioskAdapter>().get_offline()
+    });
+    sim.world().scenario.faults.drop_rate = 0.0;
+    k.wait("back online", |w| !w.global::<KioskAdapter>().get_offline());
+    k.pay_and_collect_here();
+    k.pay_on_delivery_in_cash();
+    let orders = sim.world().all_orders().to_vec();
+    let last = orders.last().unwrap();
+    assert_eq!(last.email, "ayse.yilmaz@example.com", "on her account");
+    assert_eq!(last.items.len(), 1);
+}

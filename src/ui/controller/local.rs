@@ -449,7 +449,11 @@ impl Controller {
     /// The line is back mid-sale: puts the local basket on the server. `Ok(false)` when
     /// the server refused a line (its words are on the basket screen).
     async fn resume_online(&mut self) -> Result<bool, CommerceError> {
-        let client = self.client.clone().ok_or(CommerceError::SessionExpired)?;
+        // The sale's session: a customer's sale goes back to their basket.
+        let client = match &self.acting {
+            Some(acting) => acting.client.clone(),
+            None => self.client.clone().ok_or(CommerceError::SessionExpired)?,
+        };
         let lines = self.sale.local().map(|s| s.lines.clone()).unwrap_or_default();
         client.clear_basket().await?;
         let mut refused = None;
