@@ -89,6 +89,9 @@ impl Keys {
                     (true, Action::None)
                 }
                 Screen::Welcome | Screen::ThankYou | Screen::Unconfirmed => (false, Action::None),
+                // The forms go back a step: to the delivery screen, to the search.
+                Screen::AddressNew => (true, Action::Tap(Intent::BackToDelivery)),
+                Screen::CustomerNew => (true, Action::Tap(Intent::FindCustomer)),
                 // Every other screen has a way back, and it is Cancel (or Back to basket).
                 _ => (true, Action::Tap(Intent::Cancel)),
             };

@@ -99,3 +99,36 @@ fn a_wedge_burst_is_a_scan_even_on_the_welcome_screen_and_slow_typing_is_not() {
     special(&k, Key::Return);
     k.wait("a new sale", |w| kiosk_screen(w) == Screen::Welcome);
 }
+
+/// Escape on a form goes back one step: the new customer's form to the search, the
+/// new address to the delivery screen.
+#[test]
+fn escape_on_a_form_goes_back_one_step() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.tap("Customer");
+    k.wait("the search", |w| kiosk_screen(w) == Screen::CustomerSearch);
+    k.tap("New customer");
+    k.wait("the form", |w| kiosk_screen(w) == Screen::CustomerNew);
+    special(&k, Key::Escape);
+    k.wait("the search again", |w| kiosk_screen(w) == Screen::CustomerSearch);
+    k.window
+        .global::<instore_kiosk::ui::CustomerAdapter>()
+        .set_search("Demir".into());
+    k.tap("Search");
+    k.wait("a result", |w| {
+        w.global::<instore_kiosk::ui::CustomerAdapter>().get_searched()
+    });
+    k.tap("Mehmet Demir");
+    k.wait("his basket", |w| kiosk_screen(w) == Screen::Basket);
+    scanned(&k, "8690000010059");
+    k.wait("the socks", |w| basket_lines(w) == 1);
+    k.tap("Pay");
+    k.wait("the delivery screen", |w| kiosk_screen(w) == Screen::Delivery);
+    k.tap("+ A new address");
+    k.wait("the address form", |w| kiosk_screen(w) == Screen::AddressNew);
+    special(&k, Key::Escape);
+    k.wait("the delivery screen again", |w| kiosk_screen(w) == Screen::Delivery);
+    assert!(k.exists("Ev"), "his address still listed");
+}
