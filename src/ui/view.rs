@@ -717,6 +717,14 @@ fn show(window: &MainWindow, view: View) {
                         payment_kind: payment_kind(&o.order.payment_type),
                         payment_type: o.order.payment_type.clone().into(),
                         created: local_time(&o.created_at).into(),
+                        // The name a sale for a customer keeps beside their pk.
+                        customer: o
+                            .order
+                            .contact
+                            .clone()
+                            .filter(|_| o.order.customer.is_some())
+                            .unwrap_or_default()
+                            .into(),
                         why: kind,
                         product: product.into(),
                         price_from: from.into(),

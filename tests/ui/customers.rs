@@ -320,6 +320,19 @@ fn a_customers_sale_taken_offline_is_replayed_on_their_account() {
     k.wait("the kiosk's own sale", |w| {
         w.global::<CustomerAdapter>().get_name().is_empty()
     });
+    // The clerk's list says whose order it is.
+    k.tap("Orders");
+    k.wait("the orders", |w| kiosk_screen(w) == Screen::Orders);
+    let listed = k
+        .window
+        .global::<instore_kiosk::ui::OrdersAdapter>()
+        .get_orders()
+        .iter()
+        .find(|o| o.reference == reference.as_str())
+        .expect("listed");
+    assert_eq!(listed.customer, "Mehmet Demir");
+    k.tap("Back to basket");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
 
     sim.world().scenario.faults.drop_rate = 0.0;
     k.wait("the order sent", |w| {
