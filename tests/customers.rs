@@ -28,13 +28,22 @@ async fn staff_find_customers_by_phone_email_or_name() {
 async fn a_new_customer_is_checked_before_it_is_created() {
     let sim = start_sim(quick_scenario()).await;
     let staff = logged_in(&sim).await;
+    let consents = staff.consents().await.unwrap();
+    assert_eq!(
+        consents
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| c.key.as_str())
+            .collect::<Vec<_>>(),
+        ["kvkk_consent"],
+        "the privacy notice, required; the offers optional"
+    );
     let new = |phone: &str, email: &str| NewCustomer {
         first_name: "Zeynep".into(),
         last_name: "Kaya".into(),
         phone: phone.into(),
         email: email.into(),
-        kvkk_consent: true,
-        ..Default::default()
+        consents: consents.iter().map(|c| (c.clone(), true)).collect(),
     };
     let refused = |e: CommerceError| match e {
         CommerceError::Http { status, message, .. } => (status, message),
@@ -62,6 +71,12 @@ async fn a_new_customer_is_checked_before_it_is_created() {
             .unwrap_err(),
     );
     assert!(message.contains("already exists"), "{message}");
+    let without_privacy = NewCustomer {
+        consents: Vec::new(),
+        ..new("5301234567", "zeynep@example.com")
+    };
+    let (_, message) = refused(staff.create_customer(&without_privacy).await.unwrap_err());
+    assert!(message.contains("kvkk_consent"), "{message}");
 
     let created = staff
         .create_customer(&new("530 123 45 67", "zeynep@example.com"))

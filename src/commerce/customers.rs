@@ -38,11 +38,19 @@ pub struct NewCustomer {
     pub last_name: String,
     pub phone: String,
     pub email: String,
-    /// The customer has read the privacy notice (KVKK): the server requires it.
-    pub kvkk_consent: bool,
-    /// Offers by e-mail and by text message: the customer's choice.
-    pub email_allowed: bool,
-    pub sms_allowed: bool,
+    /// The answer to each consent the server asked for (see [`Consent`]).
+    #[serde(skip)]
+    pub consents: Vec<(Consent, bool)>,
+}
+
+/// A consent the server asks a new customer for (the privacy notice, offers by e-mail
+/// or SMS); one it requires must be given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Consent {
+    pub key: String,
+    pub label: String,
+    pub required: bool,
 }
 
 /// What is wrong with a new customer, found before anything is sent.
@@ -97,7 +105,7 @@ impl NewCustomer {
         if !email_shaped(&self.email) {
             return Err(NewCustomerProblem::Email);
         }
-        if !self.kvkk_consent {
+        if self.consents.iter().any(|(consent, given)| consent.required && !given) {
             return Err(NewCustomerProblem::Consent);
         }
         Ok(NewCustomer {
@@ -154,8 +162,14 @@ mod tests {
             last_name: "Kaya".into(),
             phone: "0530 123 45 67".into(),
             email: "zeynep@example.com".into(),
-            kvkk_consent: true,
-            ..Default::default()
+            consents: vec![(
+                Consent {
+                    key: "kvkk_consent".into(),
+                    required: true,
+                    ..Default::default()
+                },
+                true,
+            )],
         };
         let checked = good.checked().unwrap();
         assert_eq!(
@@ -174,7 +188,7 @@ mod tests {
             with(|f| f.email = "zeynep.example.com".into()),
             NewCustomerProblem::Email
         );
-        assert_eq!(with(|f| f.kvkk_consent = false), NewCustomerProblem::Consent);
+        assert_eq!(with(|f| f.consents[0].1 = false), NewCustomerProblem::Consent);
     }
 }
 
@@ -229,7 +243,12 @@ impl CommerceClient {
 
     /// Creates a customer; the server's field errors come back as `Http` errors.
     pub async fn create_customer(&self, customer: &NewCustomer) -> Result<Customer> {
-        let body = serde_json::to_value(customer).unwrap_or_else(|_| json!({}));
+        let mut body = serde_json::to_value(customer).unwrap_or_else(|_| json!({}));
+        if let Some(fields) = body.as_object_mut() {
+            for (consent, given) in &customer.consents {
+                fields.insert(consent.key.clone(), json!(given));
+            }
+        }
         let bytes = self
             .call_json(Method::POST, "users/customers/", Some(body), "new customer")
             .await?;
@@ -243,6 +262,14 @@ impl CommerceClient {
         let bytes = self.call_json(Method::POST, &path, None, "customer session").await?;
         self.forget_credentials();
         read(&bytes, "customer session")
+    }
+
+    /// The consents the server asks a new customer for.
+    pub async fn consents(&self) -> Result<Vec<Consent>> {
+        let bytes = self
+            .call_json(Method::GET, "users/customers/consents/", None, "consents")
+            .await?;
+        Ok(read::<Found<_>>(&bytes, "consents")?.results)
     }
 
     /// A customer at a self-service kiosk gives their phone: the server sends them a code.

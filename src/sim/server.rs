@@ -51,6 +51,10 @@ pub fn router(shared: Shared) -> Router {
         .route("/users/customers/", get(customers).post(customers))
         .route("/users/customers/{pk}/session/", post(customer_session))
         .route("/users/customers/identify/", post(customer_identify))
+        .route(
+            "/users/customers/consents/",
+            get(|| async { Json(World::consents_json()) }),
+        )
         .route("/address/", get(addresses).post(addresses))
         .route("/address/city/", get(|| async { Json(World::cities_json()) }))
         .route("/address/district/", get(districts))

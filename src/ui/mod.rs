@@ -204,9 +204,18 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
             last_name: form.get_last_name().to_string(),
             phone: form.get_phone().to_string(),
             email: form.get_email().to_string(),
-            kvkk_consent: form.get_privacy_consent(),
-            email_allowed: form.get_email_allowed(),
-            sms_allowed: form.get_sms_allowed(),
+            consents: form
+                .get_consents()
+                .iter()
+                .map(|row| {
+                    let consent = crate::commerce::customers::Consent {
+                        key: row.key.to_string(),
+                        label: row.label.to_string(),
+                        required: row.required,
+                    };
+                    (consent, row.checked)
+                })
+                .collect(),
         };
         dispatch(&w, &h, Intent::CreateCustomer(Box::new(customer)));
     });

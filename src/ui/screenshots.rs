@@ -433,7 +433,10 @@ fn render_set(
     customers.set_first_name("Zeynep".into());
     customers.set_last_name("Kaya".into());
     customers.set_phone("0212 555 12 12".into());
-    customers.set_privacy_consent(true);
+    if let Some(mut first) = customers.get_consents().row_data(0) {
+        first.checked = true;
+        customers.get_consents().set_row_data(0, first);
+    }
     apply(
         window,
         Update::CustomerProblem(super::CustomerProblem::Phone, String::new()),

@@ -197,8 +197,8 @@ pub enum View {
         results: Vec<super::CustomerCard>,
         searched: bool,
     },
-    /// A new customer's form, empty.
-    CustomerNew,
+    /// A new customer's form, empty, with the consents the server asks for.
+    CustomerNew(Vec<crate::commerce::customers::Consent>),
     /// How the goods reach the customer.
     Delivery(DeliveryView),
     /// A new address to ship to: the server's cities; the form empty.
@@ -745,7 +745,7 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_searched(searched);
             Screen::CustomerSearch
         }
-        View::CustomerNew => {
+        View::CustomerNew(consents) => {
             let adapter = window.global::<CustomerAdapter>();
             for set in [
                 CustomerAdapter::set_first_name,
@@ -755,9 +755,16 @@ fn show(window: &MainWindow, view: View) {
             ] {
                 set(&adapter, SharedString::new());
             }
-            adapter.set_privacy_consent(false);
-            adapter.set_email_allowed(false);
-            adapter.set_sms_allowed(false);
+            let rows: Vec<super::ConsentRow> = consents
+                .into_iter()
+                .map(|c| super::ConsentRow {
+                    key: c.key.into(),
+                    label: c.label.into(),
+                    required: c.required,
+                    checked: false,
+                })
+                .collect();
+            adapter.set_consents(model(rows));
             adapter.set_problem(super::CustomerProblem::None);
             Screen::CustomerNew
         }

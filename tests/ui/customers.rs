@@ -152,7 +152,10 @@ fn a_new_customer_pays_on_delivery_shipped_to_a_new_address() {
     k.wait("the consent asked for", |w| {
         w.global::<CustomerAdapter>().get_problem() == CustomerProblem::Consent
     });
-    k.tap("The customer has read the privacy notice (KVKK). Required.");
+    // The server's consents, in its words; the privacy notice is required.
+    let consents: Vec<String> = form.get_consents().iter().map(|c| c.label.to_string()).collect();
+    assert_eq!(consents.len(), 3, "{consents:?}");
+    k.tap("KVKK aydınlatma metnini okudum ve anladım. (required)");
     k.tap("Open the account");
     k.wait("the server's refusal", |w| {
         w.global::<CustomerAdapter>().get_problem() == CustomerProblem::Server

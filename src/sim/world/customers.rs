@@ -5,10 +5,12 @@
 //!
 //! - `GET /users/customers/?search=TEXT`: customers whose phone, e-mail, first or last
 //!   name contains TEXT (case-insensitive), `{"count", "results": [customer]}`.
-//! - `POST /users/customers/` JSON `{first_name, last_name, phone, email, kvkk_consent,
-//!   email_allowed, sms_allowed}`: 201 and the customer, or 400 with field errors (a
-//!   Turkish mobile `5XXXXXXXXX`, an e-mail shape, an e-mail not taken, the privacy
-//!   notice acknowledged: `kvkk_consent` true).
+//! - `GET /users/customers/consents/`: the consents a new customer is asked for,
+//!   `{"results": [{key, label, required}]}`.
+//! - `POST /users/customers/` JSON `{first_name, last_name, phone, email}` and each
+//!   consent's key with `true` or `false`: 201 and the customer, or 400 with field errors
+//!   (a Turkish mobile `5XXXXXXXXX`, an e-mail shape, an e-mail not taken, every required
+//!   consent given).
 //! - `POST /users/customers/<pk>/session/`: a session for that customer (the answer sets
 //!   `osessionid`), or 404.
 //!
@@ -33,7 +35,24 @@ pub enum StaffRefusal {
     WrongCode,
 }
 
+/// The consents a new customer is asked for: (key, label, required).
+const CONSENTS: [(&str, &str, bool); 3] = [
+    ("kvkk_consent", "KVKK aydınlatma metnini okudum ve anladım.", true),
+    (
+        "email_allowed",
+        "Kampanyalardan e-posta ile haberdar olmak istiyorum.",
+        false,
+    ),
+    ("sms_allowed", "Kampanyalardan SMS ile haberdar olmak istiyorum.", false),
+];
+
 impl World {
+    pub fn consents_json() -> Value {
+        json!({"results": CONSENTS.iter()
+            .map(|(key, label, required)| json!({"key": key, "label": label, "required": required}))
+            .collect::<Vec<_>>()})
+    }
+
     fn customer_json(&self, email: &str) -> Value {
         let a = &self.accounts[email];
         let last = self
@@ -96,11 +115,11 @@ impl World {
             Some(field_error("email", "Enter a valid e-mail address."))
         } else if self.accounts.contains_key(&email) {
             Some(field_error("email", "A customer with this e-mail already exists."))
-        } else if form.get("kvkk_consent") != Some(&Value::Bool(true)) {
-            Some(field_error(
-                "kvkk_consent",
-                "The customer must acknowledge the privacy notice (KVKK).",
-            ))
+        } else if let Some((key, _, _)) = CONSENTS
+            .iter()
+            .find(|(key, _, required)| *required && form.get(*key) != Some(&Value::Bool(true)))
+        {
+            Some(field_error(key, "This consent is required to open an account."))
         } else {
             None
         };

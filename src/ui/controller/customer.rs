@@ -144,11 +144,13 @@ impl Controller {
         Ok(())
     }
 
-    pub(super) fn new_customer_form(&mut self) -> Result<(), Failure> {
+    /// The new customer's form, with the consents the server asks for.
+    pub(super) async fn new_customer_form(&mut self) -> Result<(), Failure> {
         if !matches!(self.sale, Sale::Customers { .. }) {
             return Ok(());
         }
-        self.show(Sale::Customers { results: Vec::new() }, View::CustomerNew);
+        let consents = self.staff_client()?.consents().await?;
+        self.show(Sale::Customers { results: Vec::new() }, View::CustomerNew(consents));
         Ok(())
     }
 
@@ -610,7 +612,7 @@ impl Controller {
             Intent::FindCustomer => self.find_customer(),
             Intent::SearchCustomers(text) => self.search_customers(&text).await,
             Intent::ChooseCustomer(pk) => self.choose_customer(&pk).await,
-            Intent::NewCustomerForm => self.new_customer_form(),
+            Intent::NewCustomerForm => self.new_customer_form().await,
             Intent::CreateCustomer(form) => self.create_customer(*form).await,
             Intent::Identify => self.identify(),
             Intent::Collect => self.collect().await,
