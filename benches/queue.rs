@@ -70,7 +70,13 @@ fn main() {
         let client = CommerceClient::new(ClientConfig::new(&sim.url()).unwrap()).unwrap();
         client.login("demo@instore.test", "demo1234").await.unwrap();
         let started = Instant::now();
-        let report = replay::drain(&client, &mut store, "5".parse().unwrap()).await.unwrap();
+        let report = replay::drain(
+            &client,
+            &mut store,
+            "5".parse::<instore_kiosk::commerce::Money>().unwrap(),
+        )
+        .await
+        .unwrap();
         let seconds = started.elapsed().as_secs_f64();
         let sent = report
             .outcomes

@@ -712,3 +712,40 @@ fn killed_at_random_points_the_queue_still_sends_every_accepted_order_exactly_on
     assert!(orders.len() >= printed.len() && !printed.is_empty());
     let _ = catalog::summary(&store).unwrap();
 }
+
+/// A queued order is collected in the kiosk's own store (`kiosk.store`), and one sold
+/// for a customer lands on the customer's account.
+#[tokio::test]
+async fn replay_collects_in_the_kiosks_store_and_on_the_customers_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let sim = start_sim(quick_scenario()).await;
+    let client = logged_in(&sim).await;
+    let own = queue::enqueue(&mut store, &socks_order("pay_later", 1), &limits()).unwrap();
+    let for_ayse = NewOrder {
+        contact: Some("Ayşe Yılmaz".into()),
+        customer: Some("2".into()),
+        ..socks_order("pay_later", 2)
+    };
+    let theirs = queue::enqueue(&mut store, &for_ayse, &limits()).unwrap();
+    let policy = replay::Policy {
+        tolerance_percent: money("5"),
+        pickup_store: Some("INSTORE DEMO NIŞANTAŞI".into()),
+    };
+    let report = replay::drain(&client, &mut store, policy).await.unwrap();
+    assert_eq!((report.waiting, report.set_aside), (0, 0), "{report:?}");
+    let orders = sim.world().all_orders().to_vec();
+    let by_note = |reference: &str| orders.iter().find(|o| o.notes.as_deref() == Some(reference)).unwrap();
+    assert_eq!(by_note(&own.reference).email, EMAIL);
+    assert_eq!(by_note(&theirs.reference).email, "ayse.yilmaz@example.com");
+    for reference in [&own.reference, &theirs.reference] {
+        assert_eq!(
+            by_note(reference).delivery["retail_store"]["name"],
+            "Instore Demo Nişantaşı",
+            "the kiosk's store, not the server's first"
+        );
+    }
+    // The kiosk's session stayed its own: its basket is empty and it still sees staff pages.
+    assert!(client.basket().await.unwrap().basketitem_set.is_empty());
+    assert!(client.search_customers("Demir").await.is_ok());
+}

@@ -5,6 +5,7 @@
 //! step is reported as an [`Event`] so the caller can print it. The steps that wait for
 //! someone else (the register, a payment service page) are in `headless/waits.rs`.
 
+use crate::commerce::customers::fold;
 use crate::commerce::pages::{CheckoutResponse, Installment, Page, PageName, PaymentOption, ThankYouContext};
 use crate::commerce::{CommerceClient, CommerceError, OrderRecord};
 use std::time::{Duration, Instant};
@@ -253,7 +254,8 @@ fn first_pk<T>(items: &[T], pk: impl Fn(&T) -> String) -> Option<String> {
     items.first().map(pk)
 }
 
-/// The pk of the item `wanted` names (by pk or name, any case), or of the first item
+/// The pk of the item `wanted` names (by pk or name, as people type it: see `fold`), or
+/// of the first item
 /// when nothing is wanted.
 fn chosen_by<T>(items: &[T], wanted: Option<&str>, key: impl Fn(&T) -> (&String, &String)) -> Option<String> {
     match wanted.map(str::trim) {
@@ -261,7 +263,7 @@ fn chosen_by<T>(items: &[T], wanted: Option<&str>, key: impl Fn(&T) -> (&String,
         Some(wanted) => items
             .iter()
             .map(&key)
-            .find(|(pk, name)| pk.as_str() == wanted || name.to_lowercase() == wanted.to_lowercase())
+            .find(|(pk, name)| pk.as_str() == wanted || fold(name) == fold(wanted))
             .map(|(pk, _)| pk.clone()),
     }
 }

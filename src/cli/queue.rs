@@ -30,7 +30,10 @@ pub enum QueueCommand {
 pub async fn run(settings: &Settings, command: QueueCommand, data_dir: &Path) -> anyhow::Result<()> {
     use instore_kiosk::offline::{queue, replay};
     let mut store = instore_kiosk::offline::Store::open(data_dir)?;
-    let tolerance = settings.offline.price_tolerance_percent;
+    let tolerance = replay::Policy {
+        tolerance_percent: settings.offline.price_tolerance_percent,
+        pickup_store: settings.kiosk.store.clone(),
+    };
     let print_outcome = |reference: &str, outcome: &replay::Outcome| match outcome {
         replay::Outcome::Sent { number } => println!("sent {reference} as order {number}"),
         replay::Outcome::SetAside { reason } => println!("set aside {reference}: {reason}"),
@@ -77,7 +80,7 @@ pub async fn run(settings: &Settings, command: QueueCommand, data_dir: &Path) ->
                 queue::record(&mut store, &reference, queue::State::Waiting, "retry", None, None)?;
             }
             let client = connect(settings, &server).await?;
-            let outcome = replay::replay_one(&client, &mut store, &reference, tolerance).await?;
+            let outcome = replay::replay_one(&client, &mut store, &reference, tolerance.clone()).await?;
             print_outcome(&reference, &outcome);
             if !matches!(outcome, replay::Outcome::Sent { .. }) {
                 anyhow::bail!("{reference} was not sent");
@@ -92,7 +95,7 @@ pub async fn run(settings: &Settings, command: QueueCommand, data_dir: &Path) ->
                     anyhow::bail!("{e:#}; {count} orders wait");
                 }
             };
-            let report = replay::drain(&client, &mut store, tolerance).await?;
+            let report = replay::drain(&client, &mut store, tolerance.clone()).await?;
             for (reference, outcome) in &report.outcomes {
                 print_outcome(reference, outcome);
             }

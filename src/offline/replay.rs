@@ -14,6 +14,24 @@ use crate::commerce::records::Pk;
 use crate::commerce::{CommerceClient, CommerceError, Money};
 use std::time::Duration;
 
+/// How queued orders are sent: how far a price may have moved before an order is set
+/// aside, and the store the goods are collected in (the kiosk's `kiosk.store`; the
+/// server's first store when `None`). A bare percentage is a policy with no store.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Policy {
+    pub tolerance_percent: Money,
+    pub pickup_store: Option<String>,
+}
+
+impl From<Money> for Policy {
+    fn from(tolerance_percent: Money) -> Policy {
+        Policy {
+            tolerance_percent,
+            pickup_store: None,
+        }
+    }
+}
+
 /// How one order's attempt ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -107,11 +125,8 @@ enum AttemptError {
     Commerce(CommerceError),
 }
 
-async fn attempt(
-    client: &CommerceClient,
-    order: &QueuedOrder,
-    tolerance_percent: Money,
-) -> Result<String, AttemptError> {
+async fn attempt(client: &CommerceClient, order: &QueuedOrder, policy: &Policy) -> Result<String, AttemptError> {
+    let tolerance_percent = policy.tolerance_percent;
     let commerce = AttemptError::Commerce;
     client.clear_basket().await.map_err(commerce)?;
     let mut basket = None;
@@ -161,6 +176,7 @@ async fn attempt(
         option_name: order.order.option_name.clone(),
         choice: order.order.choice.clone(),
         notes: Some(order.reference.clone()),
+        store: policy.pickup_store.clone(),
         service: ServiceAction::Wait,
         wait_limit: Duration::from_secs(30),
         ..Choices::pay(&order.order.payment_type)
@@ -190,8 +206,9 @@ pub async fn replay_one(
     client: &CommerceClient,
     store: &mut Store,
     reference: &str,
-    tolerance_percent: Money,
+    policy: impl Into<Policy>,
 ) -> StoreResult<Outcome> {
+    let policy = policy.into();
     let Some(order) = queue::show(store, reference)? else {
         return Ok(Outcome::SetAside {
             reason: format!("no queued order {reference}"),
@@ -263,7 +280,7 @@ pub async fn replay_one(
             },
         });
     }
-    let outcome = attempt(client, &order, tolerance_percent).await;
+    let outcome = attempt(client, &order, &policy).await;
     if outcome.is_err() {
         // The attempt stopped with the order's lines in the account's basket: empty it,
         // so the kiosk's next sale (or a retry) never starts on them. If the line is
@@ -335,8 +352,8 @@ fn stops_the_drain(error: &CommerceError) -> bool {
 
 /// Sends every waiting order, oldest first, until none is left or the line fails. An
 /// order refused or answered badly does not hold up the ones behind it.
-pub async fn drain(client: &CommerceClient, store: &mut Store, tolerance_percent: Money) -> StoreResult<DrainReport> {
-    drain_while(client, store, tolerance_percent, || true).await
+pub async fn drain(client: &CommerceClient, store: &mut Store, policy: impl Into<Policy>) -> StoreResult<DrainReport> {
+    drain_while(client, store, policy, || true).await
 }
 
 /// [`drain`], asking `go_on` before each order: a drain the kiosk runs between sales
@@ -344,9 +361,10 @@ pub async fn drain(client: &CommerceClient, store: &mut Store, tolerance_percent
 pub async fn drain_while(
     client: &CommerceClient,
     store: &mut Store,
-    tolerance_percent: Money,
+    policy: impl Into<Policy>,
     go_on: impl Fn() -> bool,
 ) -> StoreResult<DrainReport> {
+    let policy = policy.into();
     let mut report = DrainReport::default();
     let pending: Vec<String> = queue::list(store)?
         .into_iter()
@@ -357,7 +375,7 @@ pub async fn drain_while(
         if !go_on() {
             break;
         }
-        let outcome = replay_one(client, store, &reference, tolerance_percent).await?;
+        let outcome = replay_one(client, store, &reference, policy.clone()).await?;
         let stop = matches!(&outcome, Outcome::Failed { error } if stops_the_drain(error));
         report.outcomes.push((reference, outcome));
         if stop {

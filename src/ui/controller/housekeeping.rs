@@ -74,16 +74,18 @@ impl Controller {
     /// `Intent::Drained`.
     fn start_drain(&self, client: CommerceClient) -> Option<Drain> {
         let dir = self.config.data_dir.clone().filter(|_| self.store.is_some())?;
-        let (tx, tolerance) = (self.tx.clone(), self.config.price_tolerance_percent);
+        let tx = self.tx.clone();
+        let policy = crate::offline::replay::Policy {
+            tolerance_percent: self.config.price_tolerance_percent,
+            pickup_store: self.config.settings.kiosk.store.clone(),
+        };
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = stop.clone();
         let task = tokio::spawn(async move {
             let drained = match crate::offline::Store::open(&dir) {
                 Ok(mut store) => {
-                    crate::offline::replay::drain_while(&client, &mut store, tolerance, || {
-                        !stopped.load(Ordering::SeqCst)
-                    })
-                    .await
+                    crate::offline::replay::drain_while(&client, &mut store, policy, || !stopped.load(Ordering::SeqCst))
+                        .await
                 }
                 Err(e) => Err(e),
             };
