@@ -3,8 +3,9 @@
 //! session on a customer's behalf; that session's basket, checkout and orders are the
 //! customer's. Only a staff account may do any of it.
 //!
-//! - `GET /users/customers/?search=TEXT`: customers whose phone, e-mail, first or last
-//!   name contains TEXT (case-insensitive), `{"count", "results": [customer]}`.
+//! - `GET /users/customers/?search=TEXT`: customers whose phone, e-mail or full name
+//!   contains TEXT (case and Turkish letters aside: "yilmaz" finds Yılmaz),
+//!   `{"count", "results": [customer]}`.
 //! - `GET /users/customers/consents/`: the consents a new customer is asked for,
 //!   `{"results": [{key, label, required}]}`.
 //! - `POST /users/customers/` JSON `{first_name, last_name, phone, email}` and each
@@ -46,6 +47,25 @@ const CONSENTS: [(&str, &str, bool); 3] = [
     ("sms_allowed", "Kampanyalardan SMS ile haberdar olmak istiyorum.", false),
 ];
 
+/// Text as a search compares it: lower case, Turkish letters as their plain Latin
+/// look-alikes ("AYŞE YILMAZ" and "ayse yilmaz" are one name).
+fn plain(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| *c != '\u{307}')
+        .map(|c| match c {
+            'ç' => 'c',
+            'ğ' => 'g',
+            'ı' => 'i',
+            'ö' => 'o',
+            'ş' => 's',
+            'ü' => 'u',
+            other => other,
+        })
+        .collect()
+}
+
 impl World {
     pub fn consents_json() -> Value {
         json!({"results": CONSENTS.iter()
@@ -74,16 +94,17 @@ impl World {
         if !self.is_staff(staff) {
             return Err(StaffRefusal::NotStaff);
         }
-        let needle = search.trim().to_lowercase();
+        let needle = plain(search);
         let mut found: Vec<(&String, &Account)> = self
             .accounts
             .iter()
             .filter(|(_, a)| !a.staff)
             .filter(|(email, a)| {
+                let full_name = format!("{} {}", a.first_name, a.last_name);
                 !needle.is_empty()
-                    && [email.as_str(), &a.phone, &a.first_name, &a.last_name]
+                    && [email.as_str(), &a.phone, &full_name]
                         .iter()
-                        .any(|field| field.to_lowercase().contains(&needle))
+                        .any(|field| plain(field).contains(&needle))
             })
             .collect();
         found.sort_by_key(|(_, a)| a.pk);
