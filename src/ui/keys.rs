@@ -3,13 +3,16 @@
 //! slower. So a run of characters that came faster than [`WEDGE_GAP`] apart and ends in
 //! Enter is a scan, whatever the screen (the controller decides whether it takes
 //! scans there); anything else is typing, which goes where the screen says: the basket's
-//! code field, the keypad screen's digits. Enter confirms a screen's default action,
+//! code field, the keypad screen's digits, the customer search's field. Enter confirms a screen's default action,
 //! Escape goes back, Backspace deletes.
 //!
 //! Runs on the UI thread, inside the window's key handler: no I/O, no waiting.
 
 use super::controller::{ControllerHandle, Intent};
-use super::{BasketAdapter, ErrorKind, KioskAdapter, MainWindow, Screen, StepAdapter};
+use super::{
+    AddressPicking, BasketAdapter, CustomerAdapter, DeliveryAdapter, ErrorKind, KioskAdapter, MainWindow, Screen,
+    StepAdapter,
+};
 use slint::platform::Key;
 use slint::{ComponentHandle, SharedString};
 use std::time::{Duration, Instant};
@@ -77,6 +80,10 @@ impl Keys {
             match screen {
                 Screen::Basket => basket.set_code(without_last(&basket.get_code())),
                 Screen::NumberEntry => step.set_digits(without_last(&step.get_digits())),
+                Screen::CustomerSearch => {
+                    let customers = window.global::<CustomerAdapter>();
+                    customers.set_search(without_last(&customers.get_search()));
+                }
                 _ => return (false, Action::None),
             }
             return (true, Action::None);
@@ -89,7 +96,12 @@ impl Keys {
                     (true, Action::None)
                 }
                 Screen::Welcome | Screen::ThankYou | Screen::Unconfirmed => (false, Action::None),
-                // The forms go back a step: to the delivery screen, to the search.
+                // The forms go back a step: from a city or district list to the address,
+                // from the address to the delivery screen, from a new customer to the search.
+                Screen::AddressNew if window.global::<DeliveryAdapter>().get_picking() != AddressPicking::None => {
+                    window.global::<DeliveryAdapter>().set_picking(AddressPicking::None);
+                    (true, Action::None)
+                }
                 Screen::AddressNew => (true, Action::Tap(Intent::BackToDelivery)),
                 Screen::CustomerNew => (true, Action::Tap(Intent::FindCustomer)),
                 // Every other screen has a way back, and it is Cancel (or Back to basket).
@@ -119,6 +131,12 @@ impl Keys {
             {
                 step.set_digits(format!("{}{c}", step.get_digits()).into());
             }
+            Screen::CustomerSearch => {
+                let customers = window.global::<CustomerAdapter>();
+                if customers.get_search().chars().count() < 64 {
+                    customers.set_search(format!("{}{c}", customers.get_search()).into());
+                }
+            }
             _ => {}
         }
         (true, Action::None)
@@ -136,6 +154,10 @@ fn default_action(window: &MainWindow, screen: Screen) -> Option<Intent> {
             Some(Intent::Retry)
         }
         Screen::Unconfirmed => Some(Intent::Retry),
+        Screen::CustomerSearch => {
+            let search = window.global::<CustomerAdapter>().get_search().trim().to_string();
+            (!search.is_empty()).then_some(Intent::SearchCustomers(search))
+        }
         Screen::NumberEntry if step.get_digits().chars().count() as i32 >= step.get_min_digits() => {
             let digits = step.get_digits().to_string();
             Some(if step.get_entry_kind() == super::EntryKind::Pin {

@@ -48,6 +48,7 @@ pub const SCREENS: &[&str] = &[
     "customer-new",
     "delivery",
     "address-new",
+    "address-city",
     "shipping-options",
     "error",
     "unconfirmed",
@@ -453,8 +454,12 @@ fn render_set(
     shot("delivery")?;
     s.send_and_wait(Intent::NewAddressForm, Screen::AddressNew)?;
     let delivery = window.global::<super::DeliveryAdapter>();
-    delivery.set_city_index(0);
-    s.handle.send(Intent::CityChosen(0));
+    delivery.set_picking(super::AddressPicking::City);
+    shot("address-city")?;
+    delivery.set_picking(super::AddressPicking::None);
+    let istanbul = delivery.get_cities().iter().position(|c| c == "İstanbul").unwrap_or(0) as i32;
+    delivery.set_city_index(istanbul);
+    s.handle.send(Intent::CityChosen(istanbul));
     s.wait("the districts", |w| {
         w.global::<super::DeliveryAdapter>().get_districts().row_count() > 0
     })?;

@@ -11,7 +11,7 @@ use super::{
     Screen, SentKind, SetAsideKind, ThankYouAdapter, UnconfirmedAdapter,
 };
 use super::{ChoiceKind, ChoiceRow, ConfirmKind, EntryKind, Fact, FactKind, HandoffAdapter, StepAdapter};
-use super::{CustomerAdapter, DeliveryAdapter};
+use super::{CustomerAdapter, DeliveryAdapter, PickLetter};
 use crate::commerce::money::format_try;
 use crate::commerce::pages::Installment;
 use crate::commerce::records::Basket;
@@ -322,6 +322,29 @@ fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
     ModelRc::new(VecModel::from(items))
 }
 
+/// The initial letters of a list to pick from, each with its first item's index, in the
+/// list's order; "izmir" and "İzmir" are under one letter, the Turkish capital İ.
+fn letters(names: &[String]) -> Vec<PickLetter> {
+    let mut letters: Vec<PickLetter> = Vec::new();
+    for (index, name) in names.iter().enumerate() {
+        let Some(first) = name.trim().chars().next() else {
+            continue;
+        };
+        let letter: String = match first {
+            'i' => "İ".into(),
+            'ı' => "I".into(),
+            other => other.to_uppercase().collect(),
+        };
+        if !letters.iter().any(|known| known.letter == letter.as_str()) {
+            letters.push(PickLetter {
+                letter: letter.into(),
+                first: index as i32,
+            });
+        }
+    }
+    letters
+}
+
 /// The error screen's kind (which sentence the screen shows) and the detail for staff.
 fn error_parts(error: &ScreenError) -> (ErrorKind, &str) {
     match error {
@@ -514,6 +537,7 @@ pub fn apply(window: &MainWindow, update: Update) {
         Update::Districts(names) => {
             let adapter = window.global::<DeliveryAdapter>();
             adapter.set_district_index(-1);
+            adapter.set_district_letters(model(letters(&names)));
             adapter.set_districts(model(names.into_iter().map(SharedString::from).collect()));
         }
         Update::AddressProblem(problem, detail) => {
@@ -780,13 +804,16 @@ fn show(window: &MainWindow, view: View) {
         }
         View::AddressNew { cities } => {
             let adapter = window.global::<DeliveryAdapter>();
+            adapter.set_city_letters(model(letters(&cities)));
             adapter.set_cities(model(cities.into_iter().map(SharedString::from).collect()));
             adapter.set_districts(model(Vec::new()));
+            adapter.set_district_letters(model(Vec::new()));
             adapter.set_city_index(-1);
             adapter.set_district_index(-1);
             adapter.set_title(SharedString::new());
             adapter.set_line(SharedString::new());
             adapter.set_problem(super::AddressProblem::None);
+            adapter.set_picking(super::AddressPicking::None);
             Screen::AddressNew
         }
         View::Choices {
@@ -1026,6 +1053,22 @@ fn to_slint_image((width, height, rgba): &Pixels) -> slint::Image {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_long_lists_letters_point_at_each_letters_first_item_turkish_capitals_included() {
+        let names: Vec<String> = ["Adana", "Ağrı", "Iğdır", "İstanbul", "izmir", "Çorum", ""]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let letters: Vec<(String, i32)> = super::letters(&names)
+            .into_iter()
+            .map(|l| (l.letter.to_string(), l.first))
+            .collect();
+        assert_eq!(
+            letters,
+            [("A".into(), 0), ("I".into(), 2), ("İ".into(), 3), ("Ç".into(), 5)]
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -150,6 +150,40 @@ impl Kiosk {
         element.invoke_accessible_default_action();
     }
 
+    /// Picks `item` from the list behind a picker field (`PickerButton`), by taps: the
+    /// field, then the item's button on the list shown in the form's place.
+    pub fn pick(&self, field: &str, item: &str) {
+        let picker = self.picker(field);
+        assert!(picker.accessible_enabled().unwrap_or(true), "{field:?} is disabled");
+        picker.invoke_accessible_default_action();
+        let button = |label: &str| {
+            ElementHandle::find_by_accessible_label(&self.window, label)
+                .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
+        };
+        // Below the fold, as a person would: the item's initial letter scrolls to it.
+        if button(item).is_none() {
+            let initial: String = item.chars().take(1).collect();
+            button(&initial)
+                .unwrap_or_else(|| panic!("neither {item:?} nor its letter on the list of {field:?}"))
+                .invoke_accessible_default_action();
+        }
+        button(item)
+            .unwrap_or_else(|| panic!("no {item:?} on the list of {field:?}"))
+            .invoke_accessible_default_action();
+        assert_eq!(
+            self.window.global::<instore_kiosk::ui::DeliveryAdapter>().get_picking(),
+            instore_kiosk::ui::AddressPicking::None,
+            "the list closes once {item:?} is picked"
+        );
+    }
+
+    /// A picker field (`PickerButton`) by its label: its value is what is picked.
+    pub fn picker(&self, field: &str) -> ElementHandle {
+        ElementHandle::find_by_accessible_label(&self.window, field)
+            .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Combobox))
+            .unwrap_or_else(|| panic!("no picker {field:?} on {:?}", kiosk_screen(&self.window)))
+    }
+
     /// What a text element shows, by its element id (`Component::id`).
     pub fn text(&self, id: &str) -> String {
         let element = ElementHandle::find_by_element_id(&self.window, id)

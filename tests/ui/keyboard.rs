@@ -113,10 +113,12 @@ fn escape_on_a_form_goes_back_one_step() {
     k.wait("the form", |w| kiosk_screen(w) == Screen::CustomerNew);
     special(&k, Key::Escape);
     k.wait("the search again", |w| kiosk_screen(w) == Screen::CustomerSearch);
-    k.window
-        .global::<instore_kiosk::ui::CustomerAdapter>()
-        .set_search("Demir".into());
-    k.tap("Search");
+    // Typed straight away, with no tap on the field first; a slip taken back.
+    typed(&k, "Demirx");
+    special(&k, Key::Backspace);
+    let customers = k.window.global::<instore_kiosk::ui::CustomerAdapter>();
+    assert_eq!(customers.get_search(), "Demir", "the search field shows what was typed");
+    special(&k, Key::Return);
     k.wait("a result", |w| {
         w.global::<instore_kiosk::ui::CustomerAdapter>().get_searched()
     });
@@ -128,6 +130,15 @@ fn escape_on_a_form_goes_back_one_step() {
     k.wait("the delivery screen", |w| kiosk_screen(w) == Screen::Delivery);
     k.tap("+ A new address");
     k.wait("the address form", |w| kiosk_screen(w) == Screen::AddressNew);
+    // The city list first: Escape closes it and keeps the form and what it holds.
+    let delivery = k.window.global::<instore_kiosk::ui::DeliveryAdapter>();
+    delivery.set_line("Bağdat Cad. 10".into());
+    k.picker("City").invoke_accessible_default_action();
+    assert!(k.exists("Choose the city"), "the list of cities");
+    special(&k, Key::Escape);
+    assert!(!k.exists("Choose the city"), "the list closed");
+    assert_eq!(kiosk_screen(&k.window), Screen::AddressNew);
+    assert_eq!(delivery.get_line(), "Bağdat Cad. 10");
     special(&k, Key::Escape);
     k.wait("the delivery screen again", |w| kiosk_screen(w) == Screen::Delivery);
     assert!(k.exists("Ev"), "his address still listed");

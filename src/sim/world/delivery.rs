@@ -22,10 +22,94 @@ use crate::commerce::pages::PageName as P;
 use crate::commerce::Money;
 use serde_json::{json, Value};
 
-/// Cities of the country (pk, name).
-const CITIES: [(u64, &str); 3] = [(34, "İstanbul"), (6, "Ankara"), (35, "İzmir")];
+/// The 81 provinces (pk: the plate code, name), in the Turkish alphabet's order, as a
+/// form lists them.
+const CITIES: [(u64, &str); 81] = [
+    (1, "Adana"),
+    (2, "Adıyaman"),
+    (3, "Afyonkarahisar"),
+    (4, "Ağrı"),
+    (68, "Aksaray"),
+    (5, "Amasya"),
+    (6, "Ankara"),
+    (7, "Antalya"),
+    (75, "Ardahan"),
+    (8, "Artvin"),
+    (9, "Aydın"),
+    (10, "Balıkesir"),
+    (74, "Bartın"),
+    (72, "Batman"),
+    (69, "Bayburt"),
+    (11, "Bilecik"),
+    (12, "Bingöl"),
+    (13, "Bitlis"),
+    (14, "Bolu"),
+    (15, "Burdur"),
+    (16, "Bursa"),
+    (17, "Çanakkale"),
+    (18, "Çankırı"),
+    (19, "Çorum"),
+    (20, "Denizli"),
+    (21, "Diyarbakır"),
+    (81, "Düzce"),
+    (22, "Edirne"),
+    (23, "Elazığ"),
+    (24, "Erzincan"),
+    (25, "Erzurum"),
+    (26, "Eskişehir"),
+    (27, "Gaziantep"),
+    (28, "Giresun"),
+    (29, "Gümüşhane"),
+    (30, "Hakkari"),
+    (31, "Hatay"),
+    (76, "Iğdır"),
+    (32, "Isparta"),
+    (34, "İstanbul"),
+    (35, "İzmir"),
+    (46, "Kahramanmaraş"),
+    (78, "Karabük"),
+    (70, "Karaman"),
+    (36, "Kars"),
+    (37, "Kastamonu"),
+    (38, "Kayseri"),
+    (71, "Kırıkkale"),
+    (39, "Kırklareli"),
+    (40, "Kırşehir"),
+    (79, "Kilis"),
+    (41, "Kocaeli"),
+    (42, "Konya"),
+    (43, "Kütahya"),
+    (44, "Malatya"),
+    (45, "Manisa"),
+    (47, "Mardin"),
+    (33, "Mersin"),
+    (48, "Muğla"),
+    (49, "Muş"),
+    (50, "Nevşehir"),
+    (51, "Niğde"),
+    (52, "Ordu"),
+    (80, "Osmaniye"),
+    (53, "Rize"),
+    (54, "Sakarya"),
+    (55, "Samsun"),
+    (56, "Siirt"),
+    (57, "Sinop"),
+    (58, "Sivas"),
+    (63, "Şanlıurfa"),
+    (73, "Şırnak"),
+    (59, "Tekirdağ"),
+    (60, "Tokat"),
+    (61, "Trabzon"),
+    (62, "Tunceli"),
+    (64, "Uşak"),
+    (65, "Van"),
+    (77, "Yalova"),
+    (66, "Yozgat"),
+    (67, "Zonguldak"),
+];
 
-/// Districts (pk, city, name).
+/// Districts (pk, city, name) of the three cities the demo's stores and customers live
+/// in. Every other province has one district, its centre: see [`districts_of`].
 const DISTRICTS: [(u64, u64, &str); 8] = [
     (3401, 34, "Kadıköy"),
     (3402, 34, "Şişli"),
@@ -36,6 +120,27 @@ const DISTRICTS: [(u64, u64, &str); 8] = [
     (3501, 35, "Konak"),
     (3502, 35, "Karşıyaka"),
 ];
+
+/// The pk of the one district ("Merkez") of a province without districts of its own.
+const CENTRE: u64 = 1000;
+
+/// A city's districts (pk, city, name).
+fn districts_of(city: u64) -> Vec<(u64, u64, &'static str)> {
+    let own: Vec<_> = DISTRICTS.iter().copied().filter(|d| d.1 == city).collect();
+    if own.is_empty() && CITIES.iter().any(|c| c.0 == city) {
+        vec![(CENTRE + city, city, "Merkez")]
+    } else {
+        own
+    }
+}
+
+/// A district by its pk.
+fn district(pk: u64) -> Option<(u64, u64, &'static str)> {
+    DISTRICTS.iter().copied().find(|d| d.0 == pk).or_else(|| {
+        pk.checked_sub(CENTRE)
+            .and_then(|city| districts_of(city).into_iter().find(|d| d.0 == pk))
+    })
+}
 
 /// The chain's stores (pk, name, address).
 const STORES: [(u64, &str, &str); 2] = [
@@ -58,11 +163,7 @@ pub(super) struct SimAddress {
 
 impl SimAddress {
     pub(super) fn new(pk: u64, title: &str, line: &str, district: u64) -> SimAddress {
-        let city = DISTRICTS
-            .iter()
-            .find(|d| d.0 == district)
-            .map(|d| d.1)
-            .unwrap_or_default();
+        let city = self::district(district).map(|d| d.1).unwrap_or_default();
         SimAddress {
             pk,
             title: title.into(),
@@ -78,11 +179,7 @@ impl SimAddress {
             .find(|c| c.0 == self.city)
             .map(|c| c.1)
             .unwrap_or_default();
-        let district = DISTRICTS
-            .iter()
-            .find(|d| d.0 == self.district)
-            .map(|d| d.2)
-            .unwrap_or_default();
+        let district = district(self.district).map(|d| d.2).unwrap_or_default();
         json!({"pk": self.pk, "title": self.title, "line": self.line,
                "city": {"pk": self.city, "name": city}, "district": {"pk": self.district, "name": district}})
     }
@@ -127,7 +224,7 @@ impl World {
     }
 
     pub fn districts_json(city: u64) -> Value {
-        json!({"results": DISTRICTS.iter().filter(|d| d.1 == city)
+        json!({"results": districts_of(city).iter()
             .map(|d| json!({"pk": d.0, "name": d.2, "city": d.1})).collect::<Vec<_>>()})
     }
 
@@ -144,7 +241,8 @@ impl World {
         let Some(city) = city else {
             return Err(field_error("city", "Select a valid city."));
         };
-        if !district.is_some_and(|d| DISTRICTS.iter().any(|x| x.0 == d && x.1 == city)) {
+        let of_the_city = district.and_then(self::district).is_some_and(|d| d.1 == city);
+        if !of_the_city {
             return Err(field_error("district", "Select a district of the city."));
         }
         if line.chars().count() < 5 {
