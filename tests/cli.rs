@@ -586,11 +586,36 @@ fn the_linuxkms_display_is_chosen_by_a_setting_and_fails_clearly_without_a_scree
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Ayşe's own basket on the simulator at `url` (sku, quantity), through a session on her
+/// behalf, after adding `add` (product pk, quantity) to it as the web shop would.
+fn ayse_basket(url: &str, add: &[(u64, u32)]) -> Vec<(String, u32)> {
+    use instore_kiosk::commerce::{records::Pk, ClientConfig, CommerceClient};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = CommerceClient::new(ClientConfig::new(url).unwrap()).unwrap();
+        client.login(common::EMAIL, common::PASSWORD).await.unwrap();
+        let (ayse, _) = client.session_for(&Pk("2".into())).await.unwrap();
+        for (product, quantity) in add {
+            ayse.add_to_basket(&Pk(product.to_string()), *quantity).await.unwrap();
+        }
+        let basket = ayse.basket().await.unwrap();
+        basket
+            .basketitem_set
+            .iter()
+            .map(|l| (l.product.sku.clone(), l.quantity))
+            .collect()
+    })
+}
+
 /// `checkout --customer` sells for a customer found by phone: it says for whom, and the
-/// order is on the customer's account.
+/// order is on the customer's account; what she had in her own basket is not sold, and
+/// is back in it after.
 #[test]
 fn checkout_for_a_customer_puts_the_order_on_their_account() {
     let (_sim, url) = start_sim(&[]);
+    // CAP-060, pk 108, left in her web shop basket.
+    let online = ayse_basket(&url, &[(108, 1)]);
+    assert_eq!(online, [("CAP-060".to_string(), 1)]);
     let output = checkout_command(
         &url,
         &["--customer", "5321112233", "--scan", "SCK-030", "--pay", "pay_later"],
@@ -622,6 +647,16 @@ fn checkout_for_a_customer_puts_the_order_on_their_account() {
         .unwrap_or_else(|| panic!("{orders:#}"))
         .clone();
     assert_eq!(order["user_email"], "ayse.yilmaz@example.com", "{order:#}");
+    assert!(
+        stdout.contains("the customer's own basket put back (1 line)"),
+        "{stdout}"
+    );
+    assert_eq!(ayse_basket(&url, &[]), online, "her cap is in her basket again");
+    assert_eq!(
+        order["items"].as_array().map(Vec::len),
+        Some(1),
+        "the socks only: {order:#}"
+    );
 
     let nobody = checkout_command(
         &url,

@@ -749,3 +749,44 @@ async fn replay_collects_in_the_kiosks_store_and_on_the_customers_account() {
     assert!(client.basket().await.unwrap().basketitem_set.is_empty());
     assert!(client.search_customers("Demir").await.is_ok());
 }
+
+/// A customer's order replayed on their account leaves their own basket as it was: a
+/// web shop basket is put back after the order, and the sale's own lines a kiosk left
+/// there before a restart are not.
+#[tokio::test]
+async fn replay_for_a_customer_puts_their_own_basket_back() {
+    const AYSE: &str = "ayse.yilmaz@example.com";
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let sim = start_sim(quick_scenario()).await;
+    let client = logged_in(&sim).await;
+    let for_ayse = |quantity| NewOrder {
+        contact: Some("Ayşe Yılmaz".into()),
+        customer: Some("2".into()),
+        ..socks_order("pay_later", quantity)
+    };
+    // Her web basket: a cap.
+    fill_web_basket(&sim, AYSE, &[("CAP-060", 1)]);
+    let first = queue::enqueue(&mut store, &for_ayse(2), &limits()).unwrap();
+    let report = replay::drain(&client, &mut store, money("5")).await.unwrap();
+    assert_eq!((report.waiting, report.set_aside), (0, 0), "{report:?}");
+    let orders = sim.world().all_orders().to_vec();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].items.len(), 1, "the socks only: {:?}", orders[0].items);
+    assert_eq!(
+        basket_on_sim(&sim, AYSE),
+        [("CAP-060".to_string(), 1)],
+        "her cap is back"
+    );
+
+    // A kiosk put the sale's socks in her basket, then restarted before the order: after
+    // the replay her basket holds her cap, not socks she has now bought.
+    sim.world().basket_clear(AYSE);
+    fill_web_basket(&sim, AYSE, &[("CAP-060", 1), ("SCK-030", 3)]);
+    let second = queue::enqueue(&mut store, &for_ayse(3), &limits()).unwrap();
+    let report = replay::drain(&client, &mut store, money("5")).await.unwrap();
+    assert_eq!((report.waiting, report.set_aside), (0, 0), "{report:?}");
+    assert_eq!(sim.world().all_orders().len(), 2);
+    assert_eq!(basket_on_sim(&sim, AYSE), [("CAP-060".to_string(), 1)]);
+    assert_ne!(first.reference, second.reference);
+}

@@ -156,75 +156,97 @@ pub async fn run(settings: Settings, args: CheckoutArgs, data_dir: &Path) -> any
         Some(given) => Some(ship_to(&client, given).await?),
         None => None,
     };
-    client.clear_basket().await?;
-    for code in &args.scans {
-        let product = client
-            .product_by_code(code)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("no product has the code {code:?}"))?;
-        let basket = client.add_to_basket(&product.pk, 1).await?;
-        println!(
-            "scanned {code}: {} {} (basket {} TRY)",
-            product.name, product.price, basket.total_amount
-        );
-    }
+    // A customer's own basket (a web shop basket) is set aside for this sale and put back
+    // after it, whether the sale ends in an order or not.
+    let set_aside = match &customer {
+        Some(_) => Some(client.borrow_basket().await?),
+        None => {
+            client.clear_basket().await?;
+            None
+        }
+    };
+    let sale = async {
+        for code in &args.scans {
+            let product = client
+                .product_by_code(code)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no product has the code {code:?}"))?;
+            let basket = client.add_to_basket(&product.pk, 1).await?;
+            println!(
+                "scanned {code}: {} {} (basket {} TRY)",
+                product.name, product.price, basket.total_amount
+            );
+        }
 
-    let choices = Choices {
-        option_name: args.option.clone(),
-        choice: args.choice.clone(),
-        installment: args.installment,
-        card: args.card.clone(),
-        otp: args.otp.clone(),
-        phone: args.phone.clone(),
-        notes: args.notes.clone(),
-        ship_to,
-        shipping: args.shipping.clone(),
-        store: settings.kiosk.store.clone(),
-        service: match args.third_party {
-            ServiceArg::Approve => ServiceAction::Approve,
-            ServiceArg::Decline => ServiceAction::Decline,
-            ServiceArg::Wait => ServiceAction::Wait,
-        },
-        wait_limit: Duration::from_secs(args.wait_limit),
-        handoff: settings.handoff.clone(),
-        ..Choices::pay(&args.pay)
-    };
-    let mut print = |event: Event| match event {
-        Event::Page(page) => println!("step {}", page.name()),
-        Event::Barcode { number, seconds } => {
-            println!("barcode {number} (scan it at the register; checking every {seconds} s)")
-        }
-        Event::Polling { polls } => println!("waiting for the register ({polls} checks)"),
-        Event::Reconnecting(why) => println!("reconnecting: {why}"),
-        Event::Service { url } => println!("pay at {url}"),
-    };
-    let done = run_checkout(&client, &choices, &mut print).await?;
-    if let Some(order) = &done.order {
-        println!(
-            "paid {} TRY with {} ({})",
-            order.amount, order.payment_option, order.payment_type
-        );
-        if let Some(delivery) = order
-            .delivery
-            .as_ref()
-            .and_then(|d| d.describe().map(|text| (d.shipped(), text)))
-        {
-            match delivery {
-                (true, text) => println!("shipped: {text}"),
-                (false, text) => println!("collect in the store: {text}"),
+        let choices = Choices {
+            option_name: args.option.clone(),
+            choice: args.choice.clone(),
+            installment: args.installment,
+            card: args.card.clone(),
+            otp: args.otp.clone(),
+            phone: args.phone.clone(),
+            notes: args.notes.clone(),
+            ship_to,
+            shipping: args.shipping.clone(),
+            store: settings.kiosk.store.clone(),
+            service: match args.third_party {
+                ServiceArg::Approve => ServiceAction::Approve,
+                ServiceArg::Decline => ServiceAction::Decline,
+                ServiceArg::Wait => ServiceAction::Wait,
+            },
+            wait_limit: Duration::from_secs(args.wait_limit),
+            handoff: settings.handoff.clone(),
+            ..Choices::pay(&args.pay)
+        };
+        let mut print = |event: Event| match event {
+            Event::Page(page) => println!("step {}", page.name()),
+            Event::Barcode { number, seconds } => {
+                println!("barcode {number} (scan it at the register; checking every {seconds} s)")
             }
+            Event::Polling { polls } => println!("waiting for the register ({polls} checks)"),
+            Event::Reconnecting(why) => println!("reconnecting: {why}"),
+            Event::Service { url } => println!("pay at {url}"),
+        };
+        let done = run_checkout(&client, &choices, &mut print).await?;
+        if let Some(order) = &done.order {
+            println!(
+                "paid {} TRY with {} ({})",
+                order.amount, order.payment_option, order.payment_type
+            );
+            if let Some(delivery) = order
+                .delivery
+                .as_ref()
+                .and_then(|d| d.describe().map(|text| (d.shipped(), text)))
+            {
+                match delivery {
+                    (true, text) => println!("shipped: {text}"),
+                    (false, text) => println!("collect in the store: {text}"),
+                }
+            }
+            match &customer {
+                Some(customer) => println!("order {} for {}", order.number, customer.name()),
+                None => println!("order {}", order.number),
+            }
+        } else {
+            println!(
+                "order id {} (the order could not be read back)",
+                done.thank_you.order_id
+            );
         }
-        match &customer {
-            Some(customer) => println!("order {} for {}", order.number, customer.name()),
-            None => println!("order {}", order.number),
-        }
-    } else {
-        println!(
-            "order id {} (the order could not be read back)",
-            done.thank_you.order_id
-        );
+        Ok::<(), anyhow::Error>(())
     }
-    Ok(())
+    .await;
+    if let Some(set_aside) = set_aside.filter(|s| !s.is_empty()) {
+        match client.put_back(&set_aside, &[]).await {
+            Ok(()) => {
+                let lines = set_aside.lines.len();
+                let plural = if lines == 1 { "" } else { "s" };
+                println!("the customer's own basket put back ({lines} line{plural})");
+            }
+            Err(e) => eprintln!("warning: the customer's own basket could not be put back: {e}"),
+        }
+    }
+    sale
 }
 
 /// Takes a sale into the offline queue, priced from the local catalog copy.

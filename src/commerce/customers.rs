@@ -123,6 +123,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_set_aside_basket_goes_back_less_what_the_sale_sold() {
+        let pk = |s: &str| Pk(s.into());
+        let set_aside = SetAside {
+            lines: vec![(pk("1"), 2), (pk("2"), 1), (pk("3"), 1)],
+        };
+        // Nothing sold of theirs: all of it goes back.
+        assert_eq!(set_aside.less(&[(pk("9"), 4)]), set_aside.lines);
+        // One of the two of product 1 and all of product 3 were this sale's own lines.
+        assert_eq!(
+            set_aside.less(&[(pk("1"), 1), (pk("3"), 5)]),
+            [(pk("1"), 1), (pk("2"), 1)]
+        );
+        assert!(SetAside::default().less(&[]).is_empty());
+    }
+
+    #[test]
     fn mobile_numbers_are_read_as_people_type_them() {
         for typed in [
             "5321112233",
@@ -325,11 +341,70 @@ impl CommerceClient {
         Ok(read::<Found<_>>(&bytes, "districts")?.results)
     }
 
+    /// Empties the account's basket for a sale of the kiosk's, and says what it held (a
+    /// customer's web shop basket): [`CommerceClient::put_back`] restores it after.
+    pub async fn borrow_basket(&self) -> Result<SetAside> {
+        let held = self.basket().await?;
+        let lines = held
+            .basketitem_set
+            .iter()
+            .map(|l| (l.product.pk.clone(), l.quantity))
+            .collect();
+        self.clear_basket().await?;
+        Ok(SetAside { lines })
+    }
+
+    /// Puts a borrowed basket back once the kiosk's sale is over, less what the sale
+    /// `sold` (product, quantity): whatever the sale left in the basket goes first. With
+    /// nothing to put back, the basket is left alone.
+    pub async fn put_back(&self, set_aside: &SetAside, sold: &[(Pk, u32)]) -> Result<()> {
+        let lines = set_aside.less(sold);
+        if lines.is_empty() {
+            return Ok(());
+        }
+        self.clear_basket().await?;
+        for (product, quantity) in &lines {
+            self.add_to_basket(product, *quantity).await?;
+        }
+        Ok(())
+    }
+
     /// A new client acting for customer `pk`, beside this one (which stays the kiosk's):
     /// the offline queue replays a customer's order on it.
     pub async fn session_for(&self, customer: &Pk) -> Result<(CommerceClient, Customer)> {
         let client = self.fresh_session().await?;
         let found = client.act_for(customer).await?;
         Ok((client, found))
+    }
+}
+
+/// What a customer's basket held before the kiosk used it for a sale.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SetAside {
+    pub lines: Vec<(Pk, u32)>,
+}
+
+impl SetAside {
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The lines less `sold`, product by product: a basket the kiosk itself filled
+    /// before a restart (the sale's own lines) is not put back after the sale's order.
+    pub fn less(&self, sold: &[(Pk, u32)]) -> Vec<(Pk, u32)> {
+        let mut sold: Vec<(Pk, u32)> = sold.to_vec();
+        let mut left = Vec::new();
+        for (product, quantity) in &self.lines {
+            let mut quantity = *quantity;
+            for (_, q) in sold.iter_mut().filter(|(p, _)| p == product) {
+                let taken = quantity.min(*q);
+                quantity -= taken;
+                *q -= taken;
+            }
+            if quantity > 0 {
+                left.push((product.clone(), quantity));
+            }
+        }
+        left
     }
 }

@@ -10,6 +10,7 @@
 use super::queue::{self, QueuedOrder, SetAsideReason, State};
 use super::store::{Result as StoreResult, Store};
 use crate::checkout::{run_checkout, CheckoutError, Choices, ServiceAction};
+use crate::commerce::customers::SetAside;
 use crate::commerce::records::Pk;
 use crate::commerce::{CommerceClient, CommerceError, Money};
 use std::time::Duration;
@@ -118,6 +119,18 @@ pub async fn find_by_reference(
              it is not sent again until it can be looked up"
         ),
     })
+}
+
+/// A customer's basket set aside for a replay goes back, less what the order `sold`.
+/// Best effort: the order's fate does not depend on it, so a failure is logged.
+async fn put_back(client: &CommerceClient, set_aside: Option<SetAside>, sold: &[(Pk, u32)], reference: &str) {
+    let Some(set_aside) = set_aside.filter(|s| !s.is_empty()) else {
+        return;
+    };
+    if let Err(e) = client.put_back(&set_aside, sold).await {
+        tracing::warn!(reference, error = %e, lines = ?set_aside.lines,
+            "the customer's own basket could not be put back after the replay");
+    }
 }
 
 enum AttemptError {
@@ -264,7 +277,18 @@ pub async fn replay_one(
             }
         }
     }
+    // A customer's own basket (a web shop basket) is set aside for the attempt and put
+    // back after it, less this order's lines: before a restart the kiosk may have left
+    // them there itself.
+    let set_aside = match &order.order.customer {
+        None => None,
+        Some(_) => match client.borrow_basket().await {
+            Ok(set_aside) => Some(set_aside),
+            Err(error) => return Ok(Outcome::Failed { error }),
+        },
+    };
     if !queue::claim(store, reference)? {
+        put_back(client, set_aside, &[], reference).await;
         // Sent or set aside by another process since it was read: nothing to do here.
         let now = queue::show(store, reference)?;
         return Ok(match now {
@@ -289,6 +313,13 @@ pub async fn replay_one(
             tracing::info!(reference, error = %e, "the basket could not be emptied after a stopped attempt");
         }
     }
+    let sold: Vec<(Pk, u32)> = order
+        .order
+        .lines
+        .iter()
+        .map(|l| (Pk(l.product.clone()), l.quantity))
+        .collect();
+    put_back(client, set_aside, &sold, reference).await;
     Ok(match outcome {
         Ok(number) => {
             queue::record(store, reference, State::Sent, "sent", Some(&number), Some(&number))?;

@@ -77,6 +77,8 @@ pub enum Notice {
     NoCatalog,
     /// Offline, and the product was sold out at the last sync: not sold.
     SoldOut(String),
+    /// The customer's own basket held items: set aside, put back after the sale.
+    SetAside,
     Clear,
 }
 
@@ -411,6 +413,7 @@ pub fn apply(window: &MainWindow, update: Update) {
                 Notice::Failed(detail) => (NoticeKind::Failed, detail),
                 Notice::NoCatalog => (NoticeKind::NoCatalog, String::new()),
                 Notice::SoldOut(name) => (NoticeKind::SoldOut, name),
+                Notice::SetAside => (NoticeKind::SetAside, String::new()),
                 Notice::Clear => (NoticeKind::None, String::new()),
             };
             adapter.set_notice_kind(kind);

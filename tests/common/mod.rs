@@ -67,6 +67,36 @@ pub fn catalog_price(code: &str) -> Money {
         .price
 }
 
+/// Puts products (by sku) in an account's own basket on the simulator, as its web shop
+/// would before the customer comes to the store.
+pub fn fill_web_basket(sim: &instore_kiosk::sim::Simulator, email: &str, lines: &[(&str, u32)]) {
+    let mut world = sim.world();
+    for (sku, quantity) in lines {
+        let pk = default_catalog()
+            .into_iter()
+            .find(|p| p.sku == *sku)
+            .expect("known sku")
+            .pk;
+        world
+            .basket_change(email, &serde_json::json!({"product": pk, "quantity": quantity}), true)
+            .expect("in stock");
+    }
+}
+
+/// An account's basket on the simulator, as (sku, quantity).
+pub fn basket_on_sim(sim: &instore_kiosk::sim::Simulator, email: &str) -> Vec<(String, u32)> {
+    let basket = sim.world().basket_json(email);
+    basket["basket"]["basketitem_set"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|line| {
+            let sku = line["product"]["sku"].as_str().unwrap_or_default().to_string();
+            (sku, line["quantity"].as_u64().unwrap_or_default() as u32)
+        })
+        .collect()
+}
+
 pub fn money(text: &str) -> Money {
     text.parse().unwrap()
 }

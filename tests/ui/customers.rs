@@ -3,6 +3,7 @@
 //! identifies by phone and code or shops as a guest, and a customer's sale taken
 //! offline and replayed on their account.
 
+use super::common::{basket_on_sim, fill_web_basket};
 use super::harness::*;
 use instore_kiosk::sim::Scenario;
 use instore_kiosk::ui::{
@@ -320,6 +321,7 @@ fn a_self_service_customer_identifies_and_a_guest_never_sees_saved_cards() {
 #[test]
 fn a_customers_sale_taken_offline_is_replayed_on_their_account() {
     let (k, sim, data) = sold_once_online();
+    fill_web_basket(&sim, "mehmet.demir@example.com", &[("CAP-060", 1)]);
     choose_customer(&k, "5334445566", "Mehmet Demir");
     k.type_code("8690000010059");
     k.wait("one line", |w| basket_lines(w) == 1);
@@ -371,6 +373,12 @@ fn a_customers_sale_taken_offline_is_replayed_on_their_account() {
         sent[0].email, "mehmet.demir@example.com",
         "on his account, not the kiosk's"
     );
+    assert_eq!(sent[0].items.len(), 1, "the socks only");
+    // His web shop basket, set aside when the sale became his, is his again once the
+    // line is back, though the sale ended offline.
+    k.wait("his own basket back", |_| {
+        basket_on_sim(&sim, "mehmet.demir@example.com") == [("CAP-060".to_string(), 1)]
+    });
 }
 
 fn common_email() -> &'static str {
@@ -420,4 +428,49 @@ fn a_customers_sale_carried_offline_returns_to_their_basket() {
     let last = orders.last().unwrap();
     assert_eq!(last.email, "ayse.yilmaz@example.com", "on her account");
     assert_eq!(last.items.len(), 1);
+}
+
+#[test]
+fn a_customers_online_basket_is_set_aside_for_the_sale_and_put_back_after() {
+    const MEHMET: &str = "mehmet.demir@example.com";
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    // What Mehmet left in the web shop's basket before coming to the store.
+    let online = [("CAP-060".to_string(), 1), ("GLV-090".to_string(), 2)];
+    fill_web_basket(&sim, MEHMET, &[("CAP-060", 1), ("GLV-090", 2)]);
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.type_code("8690000010059");
+    k.wait("the socks", |w| basket_lines(w) == 1);
+    choose_customer(&k, "Demir", "Mehmet Demir");
+    assert_eq!(basket_lines(&k.window), 1, "only what was scanned is sold");
+    assert_eq!(
+        k.window.global::<BasketAdapter>().get_notice_kind(),
+        instore_kiosk::ui::NoticeKind::SetAside
+    );
+    assert!(k.exists(
+        "The customer's online basket is set aside: what it holds is not in this sale, and goes back to it when the sale ends."
+    ));
+    k.pay_and_collect_here();
+    k.pay_on_delivery_in_cash();
+    let orders = sim.world().all_orders().to_vec();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].email, MEHMET);
+    assert_eq!(orders[0].items.len(), 1, "the socks only: {:?}", orders[0].items);
+    k.tap("New sale");
+    k.wait("the kiosk's own sale again", |w| {
+        kiosk_screen(w) == Screen::Basket && w.global::<CustomerAdapter>().get_name().is_empty()
+    });
+    assert_eq!(basket_on_sim(&sim, MEHMET), online, "his online basket is back");
+
+    // A sale for him abandoned half-way: his basket holds what it held, not the scarf.
+    choose_customer(&k, "Demir", "Mehmet Demir");
+    assert_eq!(basket_lines(&k.window), 0);
+    k.type_code("8690000010103");
+    k.wait("the scarf", |w| basket_lines(w) == 1);
+    k.tap("New sale");
+    k.wait("the kiosk's own sale again", |w| {
+        kiosk_screen(w) == Screen::Basket && w.global::<CustomerAdapter>().get_name().is_empty()
+    });
+    assert_eq!(basket_on_sim(&sim, MEHMET), online);
+    assert_eq!(sim.world().all_orders().len(), 1);
 }

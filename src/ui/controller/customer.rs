@@ -15,7 +15,7 @@
 //! Not here: the requests themselves (`crate::commerce::customers`).
 
 use super::{Controller, Failure, Intent, Sale, Step};
-use crate::commerce::customers::{Customer, Named, NewCustomer, NewCustomerProblem};
+use crate::commerce::customers::{Customer, Named, NewCustomer, NewCustomerProblem, SetAside};
 use crate::commerce::pages::{Address, CheckoutResponse, Page, PageName, RetailStore};
 use crate::commerce::records::Pk;
 use crate::commerce::{CommerceClient, CommerceError};
@@ -29,6 +29,26 @@ const CODE_TRIES: u32 = 3;
 pub(super) struct Acting {
     pub customer: Customer,
     pub client: CommerceClient,
+    /// What the customer's own basket held when the sale became theirs (a web shop
+    /// basket, say): set aside for this sale, put back when it ends (`put_back`).
+    pub set_aside: SetAside,
+}
+
+impl Acting {
+    /// The customer's basket as it was before this sale, put back: what the sale left in
+    /// it (nothing after an order, the lines of an abandoned sale) goes first. Best
+    /// effort: the sale is over whatever happens, so a failure is logged, not shown.
+    pub(super) async fn put_back(self) {
+        if self.set_aside.is_empty() {
+            return;
+        }
+        match self.client.put_back(&self.set_aside, &[]).await {
+            Ok(()) => tracing::info!(customer = %self.customer.pk, lines = self.set_aside.lines.len(),
+                "the customer's own basket put back"),
+            Err(error) => tracing::warn!(customer = %self.customer.pk, %error, lines = ?self.set_aside.lines,
+                "the customer's own basket could not be put back"),
+        }
+    }
 }
 
 /// A new address as typed on its form: indexes into the lists shown.
@@ -202,7 +222,8 @@ impl Controller {
             .flat_map(|b| &b.basketitem_set)
             .map(|l| (l.product.pk.clone(), l.quantity))
             .collect();
-        client.clear_basket().await?;
+        // Whatever the customer had in their own basket is not part of this sale.
+        let set_aside = client.borrow_basket().await?;
         let mut refused = None;
         for (product, quantity) in &lines {
             match client.add_to_basket(product, *quantity).await {
@@ -214,13 +235,26 @@ impl Controller {
             }
         }
         staff.clear_basket().await?;
+        // From one customer to another: the first one's basket is theirs again.
+        if let Some(previous) = self.acting.take() {
+            previous.put_back().await;
+        }
         let basket = client.basket().await?;
         tracing::info!(customer = %customer.pk, lines = lines.len(), "selling for a customer");
-        self.acting = Some(Acting { customer, client });
+        let notice = if set_aside.is_empty() {
+            crate::ui::view::Notice::Clear
+        } else {
+            crate::ui::view::Notice::SetAside
+        };
+        self.acting = Some(Acting {
+            customer,
+            client,
+            set_aside,
+        });
         self.offered = None;
         self.emit_customer();
         self.emit_basket(&basket);
-        self.emit(Update::BasketNotice(crate::ui::view::Notice::Clear));
+        self.emit(Update::BasketNotice(notice));
         self.show(Sale::Basket, View::Basket);
         if let Some(message) = refused {
             self.emit(Update::StepError(message));
@@ -230,9 +264,10 @@ impl Controller {
 
     /// The sale ends: back to the kiosk's own account for the next one.
     pub(super) async fn end_customer(&mut self) -> Result<(), Failure> {
-        if self.acting.take().is_none() {
+        let Some(acting) = self.acting.take() else {
             return Ok(());
-        }
+        };
+        acting.put_back().await;
         self.emit_customer();
         let basket = self.staff_client()?.clear_basket().await?;
         self.emit_basket(&basket);

@@ -369,8 +369,10 @@ impl Controller {
                 if let Some(sale) = self.sale.local_mut() {
                     sale.lines.clear();
                 }
-                // The next sale is the kiosk's own; the customer's stays on their order.
-                if self.acting.take().is_some() {
+                // The next sale is the kiosk's own; the customer's stays on their order, and
+                // their own basket goes back once the line does (`leave_local`).
+                if let Some(acting) = self.acting.take() {
+                    self.put_back_later.push(acting);
                     self.emit(Update::Customer(None));
                 }
                 if self.client.is_some() && !self.line_down {
@@ -484,6 +486,9 @@ impl Controller {
     /// The line is back: leaves offline selling once no sale is on screen. A sale in
     /// progress stays local until its Pay (which moves it to the server) or New sale.
     pub(super) async fn leave_local(&mut self) -> Result<(), Failure> {
+        for acting in std::mem::take(&mut self.put_back_later) {
+            acting.put_back().await;
+        }
         let in_sale = match self.sale.beneath() {
             Sale::Local { sale, .. } => !sale.lines.is_empty(),
             Sale::ThankYou { local: Some(_) } => true,

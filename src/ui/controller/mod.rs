@@ -281,6 +281,7 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         pin_pad: Default::default(),
         after_pin: None,
         acting: None,
+        put_back_later: Vec::new(),
         delivery_options: Vec::new(),
     };
     let mut controller = controller;
@@ -540,6 +541,8 @@ struct Controller {
     /// The customer the sale is for, and the session on their behalf (`customer.rs`).
     /// `client` stays the kiosk's own session.
     acting: Option<customer::Acting>,
+    /// Customers' sales that ended offline, whose own baskets go back when the line does.
+    put_back_later: Vec<customer::Acting>,
     /// The server's delivery options, as last listed.
     delivery_options: Vec<crate::commerce::pages::DeliveryOption>,
 }

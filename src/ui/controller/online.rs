@@ -70,9 +70,12 @@ impl Controller {
         } else {
             Some(client.clear_basket().await?)
         };
-        if basket.is_some() && self.acting.take().is_some() {
-            // Signed in afresh: the sale starts over on the kiosk's own account.
-            self.emit(Update::Customer(None));
+        if basket.is_some() {
+            if let Some(acting) = self.acting.take() {
+                // Signed in afresh: the sale starts over on the kiosk's own account.
+                acting.put_back().await;
+                self.emit(Update::Customer(None));
+            }
         }
         self.client = Some(client);
         self.emit(Update::Status {
