@@ -49,6 +49,7 @@ pub const SCREENS: &[&str] = &[
     "delivery",
     "address-new",
     "address-city",
+    "customer-basket",
     "shipping-options",
     "error",
     "unconfirmed",
@@ -450,6 +451,9 @@ fn render_set(
     s.wait("the coat, shipped only", |w| {
         w.global::<BasketAdapter>().get_lines().row_count() == 2
     })?;
+    // As the basket reads when the customer's own (web shop) basket held something.
+    apply(window, Update::BasketNotice(super::view::Notice::SetAside));
+    shot("customer-basket")?;
     s.send_and_wait(Intent::Pay, Screen::Delivery)?;
     shot("delivery")?;
     s.send_and_wait(Intent::NewAddressForm, Screen::AddressNew)?;
