@@ -36,17 +36,45 @@ pub(super) struct Acting {
 
 impl Acting {
     /// The customer's basket as it was before this sale, put back: what the sale left in
-    /// it (nothing after an order, the lines of an abandoned sale) goes first. Best
-    /// effort: the sale is over whatever happens, so a failure is logged, not shown.
-    pub(super) async fn put_back(self) {
+    /// it (nothing after an order, the lines of an abandoned sale) goes first. The sale is
+    /// over whatever happens: a refusal is logged; with the line down, the `Acting` comes
+    /// back to be tried again when it returns (`Controller::put_back_later`).
+    pub(super) async fn put_back(self) -> Option<Acting> {
         if self.set_aside.is_empty() {
-            return;
+            return None;
         }
         match self.client.put_back(&self.set_aside, &[]).await {
-            Ok(()) => tracing::info!(customer = %self.customer.pk, lines = self.set_aside.lines.len(),
-                "the customer's own basket put back"),
-            Err(error) => tracing::warn!(customer = %self.customer.pk, %error, lines = ?self.set_aside.lines,
-                "the customer's own basket could not be put back"),
+            Ok(()) => {
+                tracing::info!(customer = %self.customer.pk, lines = self.set_aside.lines.len(),
+                    "the customer's own basket put back");
+                None
+            }
+            Err(error) if error.is_connectivity() => {
+                tracing::info!(customer = %self.customer.pk, %error,
+                    "the customer's own basket goes back when the line does");
+                Some(self)
+            }
+            Err(error) => {
+                tracing::warn!(customer = %self.customer.pk, %error, lines = ?self.set_aside.lines,
+                    "the customer's own basket could not be put back");
+                None
+            }
+        }
+    }
+}
+
+impl Controller {
+    /// Puts a customer's basket back, or keeps it for when the line returns.
+    pub(super) async fn put_back(&mut self, acting: Acting) {
+        if let Some(later) = acting.put_back().await {
+            self.put_back_later.push(later);
+        }
+    }
+
+    /// The customers' baskets whose sales ended with the line down, put back now.
+    pub(super) async fn put_back_pending(&mut self) {
+        for acting in std::mem::take(&mut self.put_back_later) {
+            self.put_back(acting).await;
         }
     }
 }
@@ -237,7 +265,7 @@ impl Controller {
         staff.clear_basket().await?;
         // From one customer to another: the first one's basket is theirs again.
         if let Some(previous) = self.acting.take() {
-            previous.put_back().await;
+            self.put_back(previous).await;
         }
         let basket = client.basket().await?;
         tracing::info!(customer = %customer.pk, lines = lines.len(), "selling for a customer");
@@ -267,7 +295,8 @@ impl Controller {
         let Some(acting) = self.acting.take() else {
             return Ok(());
         };
-        acting.put_back().await;
+        self.put_back(acting).await;
+        self.put_back_pending().await;
         self.emit_customer();
         let basket = self.staff_client()?.clear_basket().await?;
         self.emit_basket(&basket);

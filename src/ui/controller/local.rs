@@ -486,9 +486,7 @@ impl Controller {
     /// The line is back: leaves offline selling once no sale is on screen. A sale in
     /// progress stays local until its Pay (which moves it to the server) or New sale.
     pub(super) async fn leave_local(&mut self) -> Result<(), Failure> {
-        for acting in std::mem::take(&mut self.put_back_later) {
-            acting.put_back().await;
-        }
+        self.put_back_pending().await;
         let in_sale = match self.sale.beneath() {
             Sale::Local { sale, .. } => !sale.lines.is_empty(),
             Sale::ThankYou { local: Some(_) } => true,

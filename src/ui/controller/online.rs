@@ -73,7 +73,7 @@ impl Controller {
         if basket.is_some() {
             if let Some(acting) = self.acting.take() {
                 // Signed in afresh: the sale starts over on the kiosk's own account.
-                acting.put_back().await;
+                self.put_back(acting).await;
                 self.emit(Update::Customer(None));
             }
         }
