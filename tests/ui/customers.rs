@@ -474,3 +474,40 @@ fn a_customers_online_basket_is_set_aside_for_the_sale_and_put_back_after() {
     assert_eq!(basket_on_sim(&sim, MEHMET), online);
     assert_eq!(sim.world().all_orders().len(), 1);
 }
+
+/// A garbled answer while looking for a customer is an error on the screen, not a
+/// panic or a frozen screen, and the clerk carries on once the server answers well.
+#[test]
+fn a_garbled_answer_during_a_customer_search_is_an_error_the_clerk_recovers_from() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.type_code("8690000010059");
+    k.wait("the socks", |w| basket_lines(w) == 1);
+    k.tap("Customer");
+    k.wait("the customer search", |w| kiosk_screen(w) == Screen::CustomerSearch);
+    sim.world().scenario.faults.malformed_rate = 1.0;
+    k.window.global::<CustomerAdapter>().set_search("Demir".into());
+    k.tap("Search");
+    k.wait("the error", |w| kiosk_screen(w) == Screen::Error);
+    let kiosk = k.window.global::<KioskAdapter>();
+    assert!(kiosk.get_error_can_retry());
+    assert!(
+        kiosk.get_error_detail().contains("customer search could not be read"),
+        "{}",
+        kiosk.get_error_detail()
+    );
+    // Still garbled: Try again says so again, and nothing else moves.
+    k.tap("Try again");
+    k.wait("the error again", |w| {
+        kiosk_screen(w) == Screen::Error && !w.global::<KioskAdapter>().get_busy()
+    });
+    sim.world().scenario.faults.malformed_rate = 0.0;
+    k.tap("Try again");
+    k.wait("the search, answered", |w| {
+        kiosk_screen(w) == Screen::CustomerSearch && w.global::<CustomerAdapter>().get_results().row_count() == 1
+    });
+    k.tap("Mehmet Demir");
+    k.wait("his basket", |w| kiosk_screen(w) == Screen::Basket);
+    assert_eq!(basket_lines(&k.window), 1, "the socks scanned before are still there");
+}

@@ -297,6 +297,24 @@ impl Controller {
                 self.show_answer(answer).await
             }
             Some(super::Intent::Pay) => self.pay().await,
+            // Looking for a customer or opening the form: the same again, where it was.
+            Some(
+                intent @ (super::Intent::FindCustomer
+                | super::Intent::SearchCustomers(_)
+                | super::Intent::NewCustomerForm),
+            ) if matches!(self.sale.beneath(), Sale::Basket | Sale::Customers { .. }) => {
+                self.sale = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
+                let result = self.handle_customer(intent.clone()).await;
+                if result.is_err() {
+                    // Failed again: the error screen's Try again still means this.
+                    let under = std::mem::replace(&mut self.sale, Sale::Basket);
+                    self.sale = Sale::Failed {
+                        retry: Some(intent),
+                        under: Box::new(under),
+                    };
+                }
+                result
+            }
             _ => {
                 let basket = self.client()?.basket().await?;
                 self.emit_basket(&basket);
