@@ -379,7 +379,7 @@ impl CommerceClient {
 }
 
 /// What a customer's basket held before the kiosk used it for a sale.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetAside {
     pub lines: Vec<(Pk, u32)>,
 }

@@ -28,6 +28,9 @@ pub const PAYMENT_OPTIONS: &str = "payment_options";
 pub const PAY_ON_DELIVERY_CHOICES: &str = "pay_on_delivery_choices";
 /// When the last code came from a scanner (RFC 3339), for the technician's checks.
 pub const LAST_SCAN: &str = "last_scan";
+/// Customers' own baskets set aside for a sale on this kiosk and not yet put back
+/// (customer pk → lines): a restart, a crash or a power cut must not lose them.
+pub const SET_ASIDE_BASKETS: &str = "set_aside_baskets";
 
 /// Keeps `value` under `key`, replacing what was there.
 pub fn save<T: Serialize>(store: &mut Store, key: &str, value: &T) -> Result<()> {

@@ -19,6 +19,7 @@ use crate::commerce::customers::{Customer, Named, NewCustomer, NewCustomerProble
 use crate::commerce::pages::{Address, CheckoutResponse, Page, PageName, RetailStore};
 use crate::commerce::records::Pk;
 use crate::commerce::{CommerceClient, CommerceError};
+use crate::offline::remembered;
 use crate::ui::view::{DeliveryView, Update, View};
 use crate::ui::{AddressCard, AddressProblem, CustomerCard, CustomerProblem, EntryKind, EntryProblem};
 
@@ -63,11 +64,76 @@ impl Acting {
     }
 }
 
+/// The customers' baskets set aside and not yet put back, as kept in the store.
+type SetAsideBook = std::collections::BTreeMap<String, SetAside>;
+
 impl Controller {
     /// Puts a customer's basket back, or keeps it for when the line returns.
     pub(super) async fn put_back(&mut self, acting: Acting) {
-        if let Some(later) = acting.put_back().await {
-            self.put_back_later.push(later);
+        let customer = acting.customer.pk.clone();
+        match acting.put_back().await {
+            Some(later) => self.put_back_later.push(later),
+            None => self.book_set_aside(&customer, None),
+        }
+    }
+
+    /// Writes down (`Some`) or crosses out (`None`) a customer's set-aside basket in the
+    /// store, so that a kiosk restarted before putting it back still does (`put_back_orphans`).
+    fn book_set_aside(&mut self, customer: &Pk, set_aside: Option<&SetAside>) {
+        self.open_store();
+        let Some(store) = self.store.as_mut() else { return };
+        let mut book: SetAsideBook = match remembered::load(store, remembered::SET_ASIDE_BASKETS) {
+            Ok(book) => book.unwrap_or_default(),
+            Err(e) => {
+                tracing::warn!(error = %e, "the set-aside baskets could not be read");
+                return;
+            }
+        };
+        let changed = match set_aside {
+            Some(lines) if !lines.is_empty() => book.insert(customer.0.clone(), lines.clone()).as_ref() != Some(lines),
+            _ => book.remove(&customer.0).is_some(),
+        };
+        if changed {
+            self.remember(remembered::SET_ASIDE_BASKETS, &book);
+        }
+    }
+
+    /// Signed in: the baskets an earlier run of the kiosk set aside and never put back
+    /// (it stopped mid-sale) go back now, each on a session for its customer.
+    pub(super) async fn put_back_orphans(&mut self) {
+        self.open_store();
+        let Some(store) = self.store.as_ref() else { return };
+        let book: SetAsideBook = remembered::load(store, remembered::SET_ASIDE_BASKETS)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let busy: Vec<&Pk> = self
+            .acting
+            .iter()
+            .chain(&self.put_back_later)
+            .map(|a| &a.customer.pk)
+            .collect();
+        let orphans: Vec<(Pk, SetAside)> = book
+            .into_iter()
+            .map(|(pk, lines)| (Pk(pk), lines))
+            .filter(|(pk, _)| !busy.contains(&pk))
+            .collect();
+        let Ok(staff) = self.staff_client() else { return };
+        for (customer, set_aside) in orphans {
+            let put_back = async {
+                let (client, _) = staff.session_for(&customer).await?;
+                client.put_back(&set_aside, &[]).await
+            };
+            match put_back.await {
+                Ok(()) => tracing::info!(%customer, "a basket set aside before a restart put back"),
+                Err(e) if e.is_connectivity() => {
+                    tracing::info!(%customer, error = %e, "a basket set aside before a restart waits for the line");
+                    continue;
+                }
+                Err(e) => tracing::warn!(%customer, error = %e, lines = ?set_aside.lines,
+                    "a basket set aside before a restart could not be put back"),
+            }
+            self.book_set_aside(&customer, None);
         }
     }
 
@@ -250,8 +316,11 @@ impl Controller {
             .flat_map(|b| &b.basketitem_set)
             .map(|l| (l.product.pk.clone(), l.quantity))
             .collect();
-        // Whatever the customer had in their own basket is not part of this sale.
+        // Whatever the customer had in their own basket is not part of this sale. A basket
+        // of theirs an earlier run set aside goes back first, so it is what is set aside.
+        self.put_back_orphans().await;
         let set_aside = client.borrow_basket().await?;
+        self.book_set_aside(&customer.pk, Some(&set_aside));
         let mut refused = None;
         for (product, quantity) in &lines {
             match client.add_to_basket(product, *quantity).await {

@@ -487,6 +487,7 @@ impl Controller {
     /// progress stays local until its Pay (which moves it to the server) or New sale.
     pub(super) async fn leave_local(&mut self) -> Result<(), Failure> {
         self.put_back_pending().await;
+        self.put_back_orphans().await;
         let in_sale = match self.sale.beneath() {
             Sale::Local { sale, .. } => !sale.lines.is_empty(),
             Sale::ThankYou { local: Some(_) } => true,

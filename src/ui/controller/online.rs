@@ -89,6 +89,7 @@ impl Controller {
             return self.leave_local().await;
         };
         self.emit_basket(&basket);
+        self.put_back_orphans().await;
         let home = self.home();
         self.show(Sale::Basket, home);
         Ok(())
