@@ -561,3 +561,59 @@ fn a_basket_set_aside_before_a_restart_is_put_back_by_the_next_run() {
         "the new run sells on the kiosk's own account"
     );
 }
+
+/// A self-service customer who signed in with their phone and walked away: the idle
+/// reset ends their sale, and the next person is a guest who never sees their cards.
+#[test]
+fn an_identified_customer_who_walks_away_leaves_a_guest_kiosk_behind() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    fill_web_basket(&sim, "mehmet.demir@example.com", &[("CAP-060", 1)]);
+    let mut settings = settings_for(Some(sim.url()));
+    settings.kiosk.mode = instore_kiosk::settings::Mode::SelfService;
+    settings.kiosk.idle_prompt_after_seconds = 3;
+    settings.kiosk.idle_reset_after_seconds = 2;
+    let k = Kiosk::start(rt, settings);
+    k.wait("the welcome screen", |w| kiosk_screen(w) == Screen::Welcome);
+    k.tap("I have an account: use my phone number");
+    k.wait("the phone keypad", |w| kiosk_screen(w) == Screen::NumberEntry);
+    k.window.global::<StepAdapter>().set_digits("5334445566".into());
+    k.tap("OK");
+    k.wait("the code keypad", |w| {
+        w.global::<StepAdapter>().get_entry_kind() == instore_kiosk::ui::EntryKind::MyCode
+    });
+    k.window.global::<StepAdapter>().set_digits("5544".into());
+    k.tap("OK");
+    k.wait("his basket", |w| kiosk_screen(w) == Screen::Basket);
+    assert_eq!(customer_name(&k), "Mehmet Demir");
+    k.type_code("8690000010059");
+    k.wait("one line", |w| basket_lines(w) == 1);
+
+    for _ in 0..5 {
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_secs(1));
+    }
+    k.wait("the welcome screen, his sale ended", |w| {
+        kiosk_screen(w) == Screen::Welcome && w.global::<CustomerAdapter>().get_name().is_empty()
+    });
+    assert_eq!(
+        basket_on_sim(&sim, "mehmet.demir@example.com"),
+        [("CAP-060".to_string(), 1)],
+        "his own basket as he left it, without the socks"
+    );
+    k.tap("Tap to start");
+    k.wait("an empty basket", |w| {
+        kiosk_screen(w) == Screen::Basket && basket_lines(w) == 0
+    });
+    assert!(!k.exists("Welcome, Mehmet Demir"));
+    k.type_code("8690000010059");
+    k.wait("one line", |w| basket_lines(w) == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    assert!(
+        options(&k)
+            .iter()
+            .any(|(name, available)| name == "Saved Card" && !*available),
+        "a guest: saved cards greyed"
+    );
+    assert!(sim.world().all_orders().is_empty());
+}
