@@ -15,6 +15,7 @@
 //! (`crate::commerce`).
 
 mod customer;
+mod delivery;
 mod housekeeping;
 mod local;
 mod online;
@@ -23,7 +24,8 @@ mod register;
 mod staff;
 mod strategies;
 
-pub use customer::{masked_email, masked_phone, AddressForm};
+pub use customer::{masked_email, masked_phone};
+pub use delivery::AddressForm;
 pub use staff::DEMO_PIN;
 
 use super::view::{basket_update, Busy, Notice, ScreenError, Sent, Update, View};
