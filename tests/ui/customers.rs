@@ -617,3 +617,50 @@ fn an_identified_customer_who_walks_away_leaves_a_guest_kiosk_behind() {
     );
     assert!(sim.world().all_orders().is_empty());
 }
+
+/// The clerk chose the wrong customer: a tap on the name in the header opens the search
+/// again; the lines scanned follow to the right customer, and the first one's basket is
+/// theirs again, as it was.
+#[test]
+fn the_clerk_changes_a_wrongly_chosen_customer_and_the_lines_follow() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.type_code("8690000010059");
+    k.wait("the socks", |w| basket_lines(w) == 1);
+    choose_customer(&k, "Yılmaz", "Ayşe Yılmaz");
+    assert!(k.exists("For Ayşe Yılmaz"));
+
+    // Changed his mind: back from the search keeps her sale as it was.
+    k.tap("Change the customer");
+    k.wait("the customer search", |w| kiosk_screen(w) == Screen::CustomerSearch);
+    k.tap("Back");
+    k.wait("her basket", |w| kiosk_screen(w) == Screen::Basket);
+    assert_eq!(customer_name(&k), "Ayşe Yılmaz");
+    assert_eq!(basket_lines(&k.window), 1);
+
+    choose_customer_again(&k, "Demir", "Mehmet Demir");
+    assert_eq!(basket_lines(&k.window), 1, "the socks came along");
+    assert!(k.exists("For Mehmet Demir"));
+    assert_eq!(
+        basket_on_sim(&sim, "ayse.yilmaz@example.com"),
+        [],
+        "her basket as it was: empty, not the socks"
+    );
+    assert_eq!(
+        basket_on_sim(&sim, "mehmet.demir@example.com"),
+        [("SCK-030".to_string(), 1)]
+    );
+}
+
+/// From a customer's basket: the name in the header, search, choose.
+fn choose_customer_again(k: &Kiosk, search: &str, name: &str) {
+    k.tap("Change the customer");
+    k.wait("the customer search", |w| kiosk_screen(w) == Screen::CustomerSearch);
+    k.window.global::<CustomerAdapter>().set_search(search.into());
+    k.tap("Search");
+    k.wait("the results", |w| w.global::<CustomerAdapter>().get_searched());
+    k.tap(name);
+    k.wait("the customer's basket", |w| kiosk_screen(w) == Screen::Basket);
+    assert_eq!(customer_name(k), name);
+}

@@ -314,8 +314,13 @@ impl Controller {
             }
         }
         staff.clear_basket().await?;
-        // From one customer to another: the first one's basket is theirs again.
+        // From one customer to another (the clerk chose the wrong one): the sale's lines
+        // leave the first one's basket, and what it held before goes back.
         if let Some(previous) = self.acting.take() {
+            if let Err(e) = previous.client.clear_basket().await {
+                tracing::warn!(customer = %previous.customer.pk, error = %e,
+                    "the sale's lines could not be taken out of the previous customer's basket");
+            }
             self.put_back(previous).await;
         }
         let basket = client.basket().await?;
