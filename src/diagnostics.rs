@@ -3,6 +3,7 @@
 //! checks read, connect and ask, and the one file they write (to prove the data
 //! directory is writable) is removed at once.
 
+use crate::commerce::CommerceError;
 use crate::settings::Settings;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -228,8 +229,9 @@ async fn server_checks(settings: &Settings) -> Vec<Check> {
             return checks;
         }
     };
-    config.connect_timeout = Duration::from_secs(5);
-    config.request_timeout = Duration::from_secs(10);
+    // The kiosk's own timeouts, at most 5 and 10 s: `doctor` stays quick on a dead line.
+    config.connect_timeout = settings.commerce.connect_timeout().min(Duration::from_secs(5));
+    config.request_timeout = settings.commerce.request_timeout().min(Duration::from_secs(10));
     let client = match crate::commerce::CommerceClient::new(config) {
         Ok(client) => client,
         Err(e) => {
@@ -242,7 +244,8 @@ async fn server_checks(settings: &Settings) -> Vec<Check> {
     let login = client.login(&email, &password).await;
     if parsed.scheme() == "https" {
         checks.push(match &login {
-            Err(e) if e.is_connectivity() => fail(
+            Err(e @ CommerceError::Untrusted { .. }) => fail("tls", format!("{e}.")),
+            Err(e) if e.is_connectivity() && !matches!(e, CommerceError::Timeout { .. }) => fail(
                 "tls",
                 format!("the secure connection failed ({e}). Check the clock and the server's certificate."),
             ),
@@ -251,11 +254,32 @@ async fn server_checks(settings: &Settings) -> Vec<Check> {
     }
     checks.push(match login {
         Ok(_) => ok("login", format!("signed in as {email}")),
-        Err(crate::commerce::CommerceError::LoginRejected(message)) => fail(
+        Err(CommerceError::LoginRejected(message)) => fail(
             "login",
             format!("the server refused {email}: {message}. Check commerce.email and commerce.password."),
         ),
+        Err(CommerceError::Timeout { seconds }) => fail(
+            "login",
+            format!(
+                "{address} accepts connections but sent no answer within {seconds:.0} s: the server, or a proxy in front of it, is hung. Call the store's IT; the kiosk sells offline meanwhile."
+            ),
+        ),
+        Err(e @ CommerceError::Server { .. }) => fail(
+            "login",
+            format!("{e}. A proxy or load balancer in front of the server answers for it: the server behind it is down."),
+        ),
         Err(e) => fail("login", format!("{e}")),
+    });
+    // The server's answers carry its time: a device clock far from it dates orders wrong.
+    checks.push(match crate::commerce::clock::skew() {
+        Some(skew) => fail(
+            "server clock",
+            format!(
+                "the device's clock is {}. Set the time (NTP) and check the RTC battery; meanwhile the kiosk dates orders by the server's time.",
+                crate::commerce::clock::describe(skew)
+            ),
+        ),
+        None => ok("server clock", "the device's clock agrees with the server's"),
     });
     checks
 }
@@ -336,7 +360,21 @@ fn queue_check(store: &crate::offline::Store, settings: &Settings) -> Check {
             .unwrap_or_default()
     );
     let limit = chrono::Duration::hours(settings.offline.max_age_hours as i64);
-    if oldest.is_some_and(|age| age >= limit) {
+    let stuck = queue::stuck(store, &queue::StuckRule::from(&settings.offline)).unwrap_or_default();
+    if !stuck.is_empty() {
+        let references: Vec<String> = stuck
+            .iter()
+            .map(|o| format!("{} ({})", o.reference, o.reason.as_deref().unwrap_or("no answer")))
+            .collect();
+        fail(
+            NAME,
+            format!(
+                "{text}; {} could not be confirmed by the server: {}. They are not sent again until the server says it does not have them: send `queue export` to support.",
+                stuck.len(),
+                references.join("; ")
+            ),
+        )
+    } else if oldest.is_some_and(|age| age >= limit) {
         fail(
             NAME,
             format!("{text}: past the age limit, offline sales have stopped. Bring the line back."),

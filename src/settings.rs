@@ -252,6 +252,12 @@ pub struct OfflineSettings {
     pub catalog_refresh_minutes: u64,
     /// Orders sent longer ago than this leave the queue, with their journal.
     pub retention_days: u64,
+    /// An order whose fate the server has not told (its attempt went unanswered, or
+    /// looking it up fails) for this long is stuck: the clerk and support are told.
+    pub stuck_after_minutes: u64,
+    /// … or after this many lookups failed although the server (or its proxy)
+    /// answered, whichever comes first; lookups the line lost count only by time.
+    pub stuck_after_lookups: u64,
 }
 
 impl Default for OfflineSettings {
@@ -265,6 +271,8 @@ impl Default for OfflineSettings {
             price_tolerance_percent: rust_decimal::Decimal::new(5, 0),
             catalog_refresh_minutes: 30,
             retention_days: 30,
+            stuck_after_minutes: 15,
+            stuck_after_lookups: 5,
         }
     }
 }
@@ -566,6 +574,8 @@ impl Settings {
         for (name, value, max) in [
             ("offline.max_age_hours", o.max_age_hours, 24 * 365),
             ("offline.retention_days", o.retention_days, 3650),
+            ("offline.stuck_after_minutes", o.stuck_after_minutes, 7 * 24 * 60),
+            ("offline.stuck_after_lookups", o.stuck_after_lookups, 1000),
             (
                 "offline.catalog_refresh_minutes",
                 o.catalog_refresh_minutes,

@@ -7,6 +7,7 @@
 //! database, read at each scrape (the queue, print jobs, the catalog copy's age).
 
 use crate::devices::printer::Problem;
+use crate::offline::queue::StuckRule;
 use crate::ui::view::{Update, View};
 use axum::routing::get;
 use std::net::SocketAddr;
@@ -22,6 +23,8 @@ pub struct Facts {
     pub printer_problem: Option<&'static str>,
     pub printer_reported: bool,
     pub line_down: bool,
+    /// The device's clock less the server's, in minutes (0 while they agree).
+    pub clock_skew_minutes: i32,
 }
 
 pub type Shared = Arc<Mutex<Facts>>;
@@ -41,7 +44,14 @@ pub fn observe(facts: &Shared, update: &Update) {
                 Problem::Storage(_) => "storage",
             });
         }
-        Update::Queue { line_down, .. } => facts.line_down = *line_down,
+        Update::Queue {
+            line_down,
+            clock_skew_minutes,
+            ..
+        } => {
+            facts.line_down = *line_down;
+            facts.clock_skew_minutes = *clock_skew_minutes;
+        }
         _ => {}
     }
 }
@@ -55,7 +65,7 @@ pub fn watching(screen: crate::ui::controller::Sink, facts: Shared) -> crate::ui
 }
 
 /// The metrics, in Prometheus's text format.
-pub fn render(facts: &Facts, data_dir: Option<&std::path::Path>) -> String {
+pub fn render(facts: &Facts, data_dir: Option<&std::path::Path>, stuck: &StuckRule) -> String {
     let mut out = String::new();
     let mut gauge = |name: &str, help: &str, labels: &str, value: String| {
         out.push_str(&format!(
@@ -73,6 +83,12 @@ pub fn render(facts: &Facts, data_dir: Option<&std::path::Path>) -> String {
         "1 while the commerce server answers, 0 while the kiosk sells offline.",
         "",
         if facts.line_down { "0" } else { "1" }.into(),
+    );
+    gauge(
+        "instore_clock_skew_seconds",
+        "How far the device's clock is behind the server's (negative: ahead); 0 within a minute.",
+        "",
+        (i64::from(facts.clock_skew_minutes) * 60).to_string(),
     );
     if let Some(at) = facts
         .last_sale
@@ -123,6 +139,14 @@ pub fn render(facts: &Facts, data_dir: Option<&std::path::Path>) -> String {
             amount.to_string(),
         );
     }
+    if let Ok(orders) = crate::offline::queue::stuck(&store, stuck) {
+        gauge(
+            "instore_queue_stuck",
+            "Offline orders the server has neither confirmed nor refuted for too long: call support.",
+            "",
+            orders.len().to_string(),
+        );
+    }
     if let Ok(page) = crate::offline::queue::page(&store, 0, 1) {
         gauge(
             "instore_queue_set_aside_orders",
@@ -161,18 +185,23 @@ pub fn render(facts: &Facts, data_dir: Option<&std::path::Path>) -> String {
 
 /// Serves `GET /metrics` on `listen` (loopback only: settings refuse anything else).
 /// Returns the address bound, for a port 0 in tests.
-pub async fn serve(listen: SocketAddr, facts: Shared, data_dir: Option<PathBuf>) -> std::io::Result<SocketAddr> {
+pub async fn serve(
+    listen: SocketAddr,
+    facts: Shared,
+    data_dir: Option<PathBuf>,
+    stuck: StuckRule,
+) -> std::io::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let bound = listener.local_addr()?;
     let app = axum::Router::new().route(
         "/metrics",
         get(move || {
-            let (facts, dir) = (facts.clone(), data_dir.clone());
+            let (facts, dir, stuck) = (facts.clone(), data_dir.clone(), stuck.clone());
             async move {
                 // SQLite reads block: off the async workers.
                 let text = tokio::task::spawn_blocking(move || {
                     let facts = facts.lock().map(|f| f.clone()).unwrap_or_default();
-                    render(&facts, dir.as_deref())
+                    render(&facts, dir.as_deref(), &stuck)
                 })
                 .await
                 .unwrap_or_default();

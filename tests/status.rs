@@ -18,8 +18,21 @@ fn metric(text: &str, name: &str) -> Option<String> {
 #[tokio::test]
 async fn metrics_say_the_queue_the_printer_and_the_last_sale() {
     let data = tempfile::tempdir().unwrap();
-    for _ in 0..2 {
-        common::queue_socks_sale(data.path());
+    let references: Vec<String> = (0..2).map(|_| common::queue_socks_sale(data.path())).collect();
+    // One of them cannot be confirmed: its lookup failed although the server answered.
+    {
+        use instore_kiosk::offline::queue;
+        let mut store = instore_kiosk::offline::Store::open(data.path()).unwrap();
+        queue::claim(&mut store, &references[0]).unwrap();
+        queue::record(
+            &mut store,
+            &references[0],
+            queue::State::Sending,
+            "lookup-failed",
+            Some("HTTP 500"),
+            None,
+        )
+        .unwrap();
     }
     let facts = Shared::default();
     // What the screen is told passes through the status endpoint's watch.
@@ -38,11 +51,28 @@ async fn metrics_say_the_queue_the_printer_and_the_last_sale() {
         pending: false,
         paid: Paid::default(),
     }));
-    assert_eq!(*shown.lock().unwrap(), 2, "the screen still gets every update");
+    sink(Update::Queue {
+        waiting: 2,
+        line_down: false,
+        store_problem: String::new(),
+        line_problem: instore_kiosk::ui::LineProblem::Unreachable,
+        stuck: 1,
+        clock_skew_minutes: -5,
+    });
+    assert_eq!(*shown.lock().unwrap(), 3, "the screen still gets every update");
 
-    let bound = status::serve("127.0.0.1:0".parse().unwrap(), facts, Some(data.path().to_path_buf()))
-        .await
-        .unwrap();
+    let stuck = instore_kiosk::offline::queue::StuckRule {
+        after: std::time::Duration::from_secs(900),
+        lookups: 1,
+    };
+    let bound = status::serve(
+        "127.0.0.1:0".parse().unwrap(),
+        facts,
+        Some(data.path().to_path_buf()),
+        stuck,
+    )
+    .await
+    .unwrap();
     let text = reqwest::get(format!("http://{bound}/metrics"))
         .await
         .unwrap()
@@ -65,6 +95,12 @@ async fn metrics_say_the_queue_the_printer_and_the_last_sale() {
         "{text}"
     );
     assert_eq!(metric(&text, "instore_line_up").as_deref(), Some("1"));
+    assert_eq!(metric(&text, "instore_queue_stuck").as_deref(), Some("1"), "{text}");
+    assert_eq!(
+        metric(&text, "instore_clock_skew_seconds").as_deref(),
+        Some("-300"),
+        "{text}"
+    );
     let last: u64 = metric(&text, "instore_last_sale_timestamp_seconds")
         .unwrap()
         .parse()

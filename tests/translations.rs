@@ -39,7 +39,8 @@ fn tr_strings(source: &str) -> Vec<(String, String)> {
     found
 }
 
-/// (msgctxt, msgid) -> msgstr of a .po file; multi-line strings joined.
+/// (msgctxt, msgid) -> msgstr of a .po file (a plural's first form: Turkish has one);
+/// multi-line strings joined.
 fn catalogue(po: &str) -> HashMap<(String, String), String> {
     let mut entries = HashMap::new();
     for block in po.split("\n\n") {
@@ -53,7 +54,7 @@ fn catalogue(po: &str) -> HashMap<(String, String), String> {
             } else if let Some(v) = line.strip_prefix("msgid ") {
                 id = quoted(v);
                 current = Some(&mut id);
-            } else if let Some(v) = line.strip_prefix("msgstr ") {
+            } else if let Some(v) = line.strip_prefix("msgstr ").or_else(|| line.strip_prefix("msgstr[0] ")) {
                 text = quoted(v);
                 current = Some(&mut text);
             } else if line.starts_with('"') {

@@ -6,7 +6,9 @@
 //! posts to the checkout only what the service gave back (its `return_form`), never a
 //! verdict of its own. Both the touchscreen and the `checkout` command use this.
 
+use crate::commerce::links::Links;
 use crate::commerce::pages::{Page, PageName};
+use crate::commerce::CommerceClient;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -51,16 +53,12 @@ pub struct Handoff {
 
 /// The hand-off of `page`, if it is one: `redirect_url` where the server gives it, a
 /// template for BKM Express and Masterpass. `None` for any other page, and for a
-/// redirecting page whose address is missing (the caller says so).
-pub fn handoff(page: &Page, commerce: &str, templates: &Templates, wallet: &WalletContext) -> Option<Handoff> {
-    let commerce = commerce.trim_end_matches('/');
-    let absolute = |url: &str| {
-        if url.starts_with("http://") || url.starts_with("https://") {
-            url.to_string()
-        } else {
-            format!("{commerce}/{}", url.trim_start_matches('/'))
-        }
-    };
+/// redirecting page whose address is missing (the caller says so). A page on the
+/// commerce server (a path, or an address the server was seen to name itself by) is
+/// addressed on the configured server (`links.rs`); a payment service's stays its own.
+pub fn handoff(page: &Page, links: &Links, templates: &Templates, wallet: &WalletContext) -> Option<Handoff> {
+    let commerce = links.base().as_str().trim_end_matches('/');
+    let absolute = |url: &str| links.any(url).ok().map(|resolved| resolved.url().to_string());
     let fill = |template: &str| {
         template
             .replace("{commerce}", commerce)
@@ -71,15 +69,15 @@ pub fn handoff(page: &Page, commerce: &str, templates: &Templates, wallet: &Wall
     };
     let (url, complete) = match page {
         Page::RedirectionPageComplete(ctx) => (
-            absolute(ctx.redirect_url.as_deref()?),
+            absolute(ctx.redirect_url.as_deref()?)?,
             PageName::RedirectionPageComplete,
         ),
         Page::CreditPaymentConfirmation(ctx) => {
-            (absolute(ctx.redirect_url.as_deref()?), PageName::CreditPaymentComplete)
+            (absolute(ctx.redirect_url.as_deref()?)?, PageName::CreditPaymentComplete)
         }
-        Page::GPayComplete(ctx) => (absolute(ctx.redirect_url.as_deref()?), PageName::GPayComplete),
-        Page::BexNonce(_) => (fill(&templates.bkm_express), PageName::BexNonce),
-        Page::MasterpassComplete(_) => (fill(&templates.masterpass), PageName::MasterpassComplete),
+        Page::GPayComplete(ctx) => (absolute(ctx.redirect_url.as_deref()?)?, PageName::GPayComplete),
+        Page::BexNonce(_) => (absolute(&fill(&templates.bkm_express))?, PageName::BexNonce),
+        Page::MasterpassComplete(_) => (absolute(&fill(&templates.masterpass))?, PageName::MasterpassComplete),
         _ => return None,
     };
     Some(Handoff { url, complete })
@@ -147,6 +145,34 @@ pub fn return_form(body: &Value) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// The service page's address as the phone and the watcher should use it. A page the
+/// server named by an address this device cannot reach (a proxy's internal host, say)
+/// and that answers as a service page at the same path on the configured server is the
+/// server's own: that address is learnt as one of its names and the configured one
+/// used. Any other page stays as the server gave it; a payment service gets no cookie.
+pub async fn locate(client: &CommerceClient, url: &str) -> String {
+    let Some(on_server) = client.links().on_server(url) else {
+        return url.to_string();
+    };
+    let probe = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap_or_default();
+    match probe.get(url).query(&[("format", "json")]).send().await {
+        Err(e) if e.is_connect() => {}
+        _ => return url.to_string(),
+    }
+    match status(&probe, on_server.as_str()).await {
+        Ok(Status::Waiting | Status::Decided { .. }) => {
+            tracing::warn!(url, %on_server, "a service page named by an address this device cannot reach answers on the commerce server; using that");
+            client.learn_alias(url);
+            on_server.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// An HTTP client for the service pages, bounded like every request the kiosk makes.
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -170,9 +196,10 @@ mod tests {
             ..Default::default()
         };
         let templates = Templates::default();
+        let links = |base: &str| Links::new(url::Url::parse(base).unwrap());
         let bkm = handoff(
             &Page::BexNonce(Default::default()),
-            "http://127.0.0.1:9/",
+            &links("http://127.0.0.1:9/"),
             &templates,
             &wallet,
         )
@@ -182,10 +209,23 @@ mod tests {
         let redirect = Page::RedirectionPageComplete(RedirectContext {
             redirect_url: Some("/_sim/pay/abc/".into()),
         });
-        let r = handoff(&redirect, "https://shop.example", &templates, &wallet).unwrap();
+        let r = handoff(&redirect, &links("https://shop.example"), &templates, &wallet).unwrap();
         assert_eq!(r.url, "https://shop.example/_sim/pay/abc/");
         let none = Page::RedirectionPageComplete(RedirectContext { redirect_url: None });
-        assert_eq!(handoff(&none, "https://shop.example", &templates, &wallet), None);
+        assert_eq!(
+            handoff(&none, &links("https://shop.example"), &templates, &wallet),
+            None
+        );
+        let bank = Page::RedirectionPageComplete(RedirectContext {
+            redirect_url: Some("https://3rd-party-payment.com/pay/XASiso-daaskA12-1".into()),
+        });
+        assert_eq!(
+            handoff(&bank, &links("https://shop.example"), &templates, &wallet)
+                .unwrap()
+                .url,
+            "https://3rd-party-payment.com/pay/XASiso-daaskA12-1",
+            "a payment service's page stays its own"
+        );
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub async fn run(settings: &Settings, command: QueueCommand, data_dir: &Path) ->
         tolerance_percent: settings.offline.price_tolerance_percent,
         pickup_store: settings.kiosk.store.clone(),
     };
+    let rule = queue::StuckRule::from(&settings.offline);
     let print_outcome = |reference: &str, outcome: &replay::Outcome| match outcome {
         replay::Outcome::Sent { number } => println!("sent {reference} as order {number}"),
         replay::Outcome::SetAside { reason } => println!("set aside {reference}: {reason}"),
@@ -50,18 +51,25 @@ pub async fn run(settings: &Settings, command: QueueCommand, data_dir: &Path) ->
                 println!("{}", serde_json::to_string_pretty(&orders)?);
             } else {
                 for o in &orders {
-                    let note = o.order_number.as_deref().or(o.reason.as_deref()).unwrap_or("");
+                    let state = if o.is_stuck(&rule) { "STUCK" } else { o.state.as_str() };
+                    let age = queue::age_of(&o.created_at).map(words::age).unwrap_or_default();
+                    let note = match (o.order_number.as_deref(), o.in_doubt_for()) {
+                        (Some(number), _) => format!("order {number}"),
+                        (None, Some(doubt)) => format!(
+                            "unconfirmed for {}: {}",
+                            words::age(doubt),
+                            o.reason.as_deref().unwrap_or("no answer")
+                        ),
+                        (None, None) => o.reason.clone().unwrap_or_default(),
+                    };
                     println!(
-                        "{}  {:<9}  {:>10} TRY  {:<16} {}  {note}",
-                        o.reference,
-                        o.state.as_str(),
-                        o.amount,
-                        o.order.payment_type,
-                        o.created_at
+                        "{}  {:<9}  {:>10} TRY  {:<16} {}  {:>9} old  {note}",
+                        o.reference, state, o.amount, o.order.payment_type, o.created_at, age,
                     );
                 }
                 let (count, total) = queue::waiting(&store)?;
                 println!("{count} waiting, {total} TRY");
+                print_stuck(&queue::stuck(&store, &rule)?);
             }
         }
         QueueCommand::Show { reference } => {
@@ -100,10 +108,49 @@ pub async fn run(settings: &Settings, command: QueueCommand, data_dir: &Path) ->
                 print_outcome(reference, outcome);
             }
             println!("{} waiting, {} set aside", report.waiting, report.set_aside);
+            print_stuck(&queue::stuck(&store, &rule)?);
             if report.waiting + report.set_aside > 0 {
                 anyhow::bail!("{} orders are left unsent", report.waiting + report.set_aside);
             }
         }
     }
     Ok(())
+}
+
+/// Orders the server has neither confirmed nor refuted for too long: said on stderr,
+/// each with its reference, so a script and a person both see them.
+fn print_stuck(stuck: &[instore_kiosk::offline::queue::QueuedOrder]) {
+    if stuck.is_empty() {
+        return;
+    }
+    eprintln!(
+        "{} orders could not be confirmed: call support. They are not sent again until the server says it does not have them:",
+        stuck.len()
+    );
+    for order in stuck {
+        eprintln!(
+            "  {}: unconfirmed for {}, {} failed lookups: {}",
+            order.reference,
+            order.in_doubt_for().map(words::age).unwrap_or_default(),
+            order.failed_lookups,
+            order.reason.as_deref().unwrap_or("no answer")
+        );
+    }
+}
+
+/// Durations in words for the command line.
+mod words {
+    use std::time::Duration;
+
+    /// "45 s", "12 min", "3 h 5 min", "2 days".
+    pub fn age(age: Duration) -> String {
+        let s = age.as_secs();
+        match s {
+            0..60 => format!("{s} s"),
+            60..3600 => format!("{} min", s / 60),
+            3600..86400 => format!("{} h {} min", s / 3600, s / 60 % 60),
+            86400..172800 => "1 day".into(),
+            _ => format!("{} days", s / 86400),
+        }
+    }
 }

@@ -35,6 +35,10 @@ pub struct SimArgs {
     /// Sessions expire after N requests.
     #[arg(long, value_name = "N")]
     pub session_expiry_after: Option<u32>,
+    /// Name every link by this address instead of the one asked (`https://internal:8443`):
+    /// the server behind a proxy that passes neither the Host nor the scheme on.
+    #[arg(long, value_name = "URL")]
+    pub links_origin: Option<String>,
     #[arg(long)]
     pub seed: Option<u64>,
 }
@@ -60,6 +64,9 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
     f.lose_answer_rate = args.lose_answer_rate.unwrap_or(f.lose_answer_rate);
     if args.session_expiry_after.is_some() {
         f.session_expiry_after = args.session_expiry_after;
+    }
+    if args.links_origin.is_some() {
+        f.links_origin = args.links_origin;
     }
     if let Some(seed) = args.seed {
         scenario.seed = seed;

@@ -9,6 +9,7 @@
 //! Not here: which checkout step comes next (`crate::checkout`), or screens.
 
 use super::error::{CommerceError, Result};
+use super::links::{Links, Own, Resolved};
 use super::pages::{CheckoutResponse, PageName};
 use super::records::{Basket, OrderRecord, Pk, Product, User};
 use reqwest::cookie::{CookieStore, Jar};
@@ -86,7 +87,12 @@ enum Body {
 
 struct Inner {
     http: reqwest::Client,
+    /// For other sites (a picture on a CDN): no cookie store, so the session never
+    /// leaves the commerce server.
+    bare: reqwest::Client,
     config: ClientConfig,
+    /// The server's address and the other names it uses for itself.
+    links: Mutex<Links>,
     jar: Arc<Jar>,
     credentials: Mutex<Option<Credentials>>,
     /// Held while logging in, so that requests failing together log in once.
@@ -95,6 +101,8 @@ struct Inner {
     logins: Mutex<u64>,
     /// The session is on someone else's behalf (a customer's): it cannot be renewed.
     acting: std::sync::atomic::AtomicBool,
+    /// Sent as `Accept-Language`, so the server's labels come in the kiosk's language.
+    language: Mutex<String>,
 }
 
 /// The commerce client. Cheap to clone: clones share the session.
@@ -106,23 +114,28 @@ pub struct CommerceClient {
 impl CommerceClient {
     pub fn new(config: ClientConfig) -> Result<Self> {
         let jar = Arc::new(Jar::default());
-        let http = reqwest::Client::builder()
-            .cookie_provider(jar.clone())
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .user_agent(concat!("instore-kiosk/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| CommerceError::BadUrl(config.base_url.to_string(), e.to_string()))?;
+        let builder = || {
+            reqwest::Client::builder()
+                .connect_timeout(config.connect_timeout)
+                .timeout(config.request_timeout)
+                .user_agent(concat!("instore-kiosk/", env!("CARGO_PKG_VERSION")))
+                .redirect(reqwest::redirect::Policy::none())
+        };
+        let failed = |e: reqwest::Error| CommerceError::BadUrl(config.base_url.to_string(), e.to_string());
+        let http = builder().cookie_provider(jar.clone()).build().map_err(failed)?;
+        let bare = builder().build().map_err(failed)?;
         Ok(CommerceClient {
             inner: Arc::new(Inner {
                 http,
+                bare,
+                links: Mutex::new(Links::new(config.base_url.clone())),
                 config,
                 jar,
                 credentials: Mutex::new(None),
                 login_gate: tokio::sync::Mutex::new(0),
                 logins: Mutex::new(0),
                 acting: std::sync::atomic::AtomicBool::new(false),
+                language: Mutex::new("tr".into()),
             }),
         })
     }
@@ -136,6 +149,36 @@ impl CommerceClient {
         self.base_url()
             .join(path.trim_start_matches('/'))
             .map_err(|e| CommerceError::BadUrl(path.to_string(), e.to_string()))
+    }
+
+    /// The server's address and the names it was seen to use for itself, as now.
+    pub fn links(&self) -> Links {
+        self.inner.links.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// A link of the server's own (a list's next page, an order's page): on the
+    /// configured server, whatever address the server named (see `links.rs`).
+    pub fn own_link(&self, link: &str, own: Own) -> Result<Url> {
+        self.inner
+            .links
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .own(link, own)
+    }
+
+    /// Remembers the origin of `link` as one of the server's own names: a service page
+    /// named by an address the kiosk cannot reach answered on the configured server.
+    pub fn learn_alias(&self, link: &str) {
+        self.inner.links.lock().unwrap_or_else(|e| e.into_inner()).learn(link);
+    }
+
+    /// The language the server's labels are asked in (`tr`, `en`), from the next request.
+    pub fn set_language(&self, language: &str) {
+        *self.inner.language.lock().unwrap_or_else(|e| e.into_inner()) = language.to_string();
+    }
+
+    fn language(&self) -> String {
+        self.inner.language.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// How long a request may take before the client gives up on it.
@@ -155,7 +198,10 @@ impl CommerceClient {
     }
 
     async fn login_with(&self, credentials: &Credentials) -> Result<()> {
-        let (_, body) = self.send_once(Method::GET, "csrf_token/", &Body::Empty).await?;
+        let (_, body) = self
+            .send_retrying(Method::GET, "csrf_token/", &Body::Empty)
+            .await?
+            .data("the CSRF token request")?;
         let token: Value = parse_json(&body, "the CSRF token request")?;
         let token = token
             .get("csrf_token")
@@ -172,7 +218,9 @@ impl CommerceClient {
             .request(Method::POST, "users/login/")?
             .header("X-CSRFToken", token)
             .json(&json!({"email": credentials.email, "password": credentials.password}));
-        let (status, body) = self.execute(request, "login").await?;
+        let Answer {
+            status, bytes: body, ..
+        } = self.execute(request, "login").await?;
         if status.is_success() {
             if self.cookie("osessionid").is_none() {
                 return Err(CommerceError::Malformed {
@@ -352,7 +400,7 @@ impl CommerceClient {
 
     /// The order behind a ThankYouPage's `redirect_url`.
     pub async fn completed_order(&self, redirect_url: &str) -> Result<OrderRecord> {
-        let mut url = self.url(redirect_url)?;
+        let mut url = self.own_link(redirect_url, Own::CompletedOrder)?;
         url.query_pairs_mut().append_pair("format", "json");
         let path = url
             .as_str()
@@ -371,12 +419,12 @@ impl CommerceClient {
     /// At most 2 MiB; the kiosk shows a name instead of anything larger.
     pub async fn fetch_asset(&self, url: &str) -> Result<Vec<u8>> {
         const LIMIT: usize = 2 * 1024 * 1024;
-        let url = self.url(url)?;
-        let request = self
-            .inner
-            .http
-            .get(url.clone())
-            .timeout(std::time::Duration::from_secs(5));
+        // Another site (a CDN) gets no cookie: the session is the commerce server's.
+        let (http, url) = match self.links().any(url)? {
+            Resolved::Server(url) => (&self.inner.http, url),
+            Resolved::Elsewhere(url) => (&self.inner.bare, url),
+        };
+        let request = http.get(url.clone()).timeout(std::time::Duration::from_secs(5));
         let response = request.send().await.map_err(|e| self.transport_error(e))?;
         let status = response.status();
         if !status.is_success() {
@@ -404,21 +452,13 @@ impl CommerceClient {
     }
 
     /// One page of the user's orders, newest first: the first (`next = None`) or the
-    /// page an earlier one named as its `next`. A `next` on another server is refused:
-    /// the session cookie goes to the commerce server only.
+    /// page an earlier one named as its `next`, followed on the configured server
+    /// whatever address the server named it by (a proxy's internal host); a `next` that
+    /// is no page of orders is refused: the session cookie goes to the commerce server only.
     pub async fn orders_page(&self, next: Option<&str>) -> Result<OrdersPage> {
         let path = match next {
             None => "users/orders/".to_string(),
-            Some(next) => {
-                let url = self.url(next)?;
-                if url.origin() != self.base_url().origin() {
-                    return Err(CommerceError::BadUrl(
-                        next.to_string(),
-                        "the next page of orders is not on the commerce server".into(),
-                    ));
-                }
-                url.to_string()
-            }
+            Some(next) => self.own_link(next, Own::OrderList)?.to_string(),
         };
         let body = self.call(Method::GET, &path, Body::Empty, "order list").await?;
         #[derive(Deserialize)]
@@ -459,6 +499,9 @@ impl CommerceClient {
         let credentials = self.inner.credentials.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let credentials = credentials.ok_or(CommerceError::SessionExpired)?;
         let client = CommerceClient::new(self.inner.config.clone())?;
+        // What this session learnt of the server, and its language, carry over.
+        *client.inner.links.lock().unwrap_or_else(|e| e.into_inner()) = self.links();
+        client.set_language(&self.language());
         client.login(&credentials.email, &credentials.password).await?;
         Ok(client)
     }
@@ -477,25 +520,28 @@ impl CommerceClient {
         }
     }
 
-    /// Sends a request; on 401/403 logs in again once and repeats it.
+    /// Sends a request; when the server says the session is gone (401/403, or a login
+    /// page or a redirect to one where data was expected) logs in again once and
+    /// repeats it: the server refused it before acting on it.
     async fn send(&self, method: Method, path: &str, body: Body, what: &str) -> Result<(StatusCode, Vec<u8>)> {
         let logins_before = *self.inner.logins.lock().unwrap_or_else(|e| e.into_inner());
-        let (status, bytes) = self.send_once(method.clone(), path, &body).await?;
-        if status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN {
-            return Ok((status, bytes));
+        let answer = self.send_retrying(method.clone(), path, &body).await?;
+        if !answer.signed_out() {
+            return answer.data(what);
         }
         let credentials = self.inner.credentials.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let Some(credentials) = credentials else {
-            // Acting for someone else, with no way to sign in again: a 401 is the end of
-            // that session, a 403 a refusal.
-            if status == StatusCode::UNAUTHORIZED && self.inner.acting.load(std::sync::atomic::Ordering::SeqCst) {
+            // Acting for someone else, with no way to sign in again: a 401 (or a login
+            // page) is the end of that session, a 403 a refusal.
+            if answer.status != StatusCode::FORBIDDEN && self.inner.acting.load(std::sync::atomic::Ordering::SeqCst) {
                 return Err(CommerceError::SessionExpired);
             }
-            return Err(http_error(status, what, &bytes));
+            return Err(http_error(answer.status, what, &answer.bytes));
         };
         tracing::info!(
             step = what,
-            status = status.as_u16(),
+            status = answer.status.as_u16(),
+            login_page = answer.login_page,
             "session expired; logging in again"
         );
         {
@@ -505,27 +551,62 @@ impl CommerceClient {
                 self.login_with(&credentials).await?;
             }
         }
-        let (status, bytes) = self.send_once(method, path, &body).await?;
+        let answer = self.send_retrying(method, path, &body).await?;
         // Still refused with a fresh session: a 403 is a refusal (the server's words),
         // not an expired session.
-        if status == StatusCode::FORBIDDEN {
-            return Err(http_error(status, what, &bytes));
+        if answer.status == StatusCode::FORBIDDEN {
+            return Err(http_error(answer.status, what, &answer.bytes));
         }
-        if status == StatusCode::UNAUTHORIZED {
+        if answer.status == StatusCode::UNAUTHORIZED || answer.login_page {
             return Err(CommerceError::SessionExpired);
         }
-        Ok((status, bytes))
+        answer.data(what)
+    }
+
+    /// [`Self::send_once`], and for a request that may be repeated (GET, PUT, DELETE)
+    /// again after a proxy's passing failure (502, 503, 504), with growing pauses. A
+    /// POST is never repeated here: the server behind the proxy may have acted on it.
+    async fn send_retrying(&self, method: Method, path: &str, body: &Body) -> Result<Answer> {
+        const PAUSES_MS: [u64; 3] = [250, 750, 2000];
+        let repeatable = matches!(method, Method::GET | Method::PUT | Method::DELETE);
+        let mut pauses = PAUSES_MS.iter();
+        loop {
+            let answer = self.send_once(method.clone(), path, body).await?;
+            let passing = matches!(answer.status.as_u16(), 502..=504);
+            match pauses.next() {
+                Some(ms) if passing && repeatable => {
+                    tracing::info!(
+                        path,
+                        status = answer.status.as_u16(),
+                        pause_ms = ms,
+                        "the server's proxy failed; asking again"
+                    );
+                    tokio::time::sleep(Duration::from_millis(*ms)).await;
+                }
+                _ => return Ok(answer),
+            }
+        }
     }
 
     fn request(&self, method: Method, path: &str) -> Result<reqwest::RequestBuilder> {
         let url = self.url(path)?;
+        // The session's cookies go to the commerce server only: a link to anywhere else
+        // was rebased or refused before it got here (`links.rs`).
+        if url.origin() != self.base_url().origin() {
+            return Err(CommerceError::ForeignLink {
+                what: "request".into(),
+                link: url.to_string(),
+                server: self.base_url().to_string(),
+            });
+        }
         let mut builder = self
             .inner
             .http
             .request(method.clone(), url)
             .header("x-requested-with", "XMLHttpRequest")
             .header("Referer", self.base_url().as_str())
-            .header("Accept", "application/json");
+            .header("Accept", "application/json")
+            .header("Accept-Language", self.language());
         if method != Method::GET {
             if let Some(token) = self.cookie("csrftoken") {
                 builder = builder.header("X-CSRFToken", token);
@@ -534,7 +615,7 @@ impl CommerceClient {
         Ok(builder)
     }
 
-    async fn send_once(&self, method: Method, path: &str, body: &Body) -> Result<(StatusCode, Vec<u8>)> {
+    async fn send_once(&self, method: Method, path: &str, body: &Body) -> Result<Answer> {
         let builder = self.request(method, path)?;
         let builder = match body {
             Body::Empty => builder,
@@ -544,9 +625,26 @@ impl CommerceClient {
         self.execute(builder, path).await
     }
 
-    async fn execute(&self, builder: reqwest::RequestBuilder, what: &str) -> Result<(StatusCode, Vec<u8>)> {
+    async fn execute(&self, builder: reqwest::RequestBuilder, what: &str) -> Result<Answer> {
         let mut response = builder.send().await.map_err(|e| self.transport_error(e))?;
         let status = response.status();
+        let headers = response.headers();
+        if let Some(date) = headers
+            .get(reqwest::header::DATE)
+            .and_then(|d| d.to_str().ok())
+            .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok())
+        {
+            super::clock::observe(date.with_timezone(&chrono::Utc));
+        }
+        let web_page = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|t| t.to_str().ok())
+            .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/html"));
+        let to_login = status.is_redirection()
+            && headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .is_some_and(|l| l.to_ascii_lowercase().contains("login"));
         let too_large = || CommerceError::Malformed {
             what: what.to_string(),
             detail: format!("the answer is larger than {} MiB", MAX_ANSWER_BYTES >> 20),
@@ -563,17 +661,36 @@ impl CommerceClient {
             bytes.extend_from_slice(&chunk);
         }
         tracing::trace!(what, status = status.as_u16(), bytes = bytes.len(), "answer");
-        Ok((status, bytes))
+        let login_page = to_login || (web_page && has_password_field(&bytes));
+        Ok(Answer {
+            status,
+            bytes,
+            web_page,
+            login_page,
+        })
     }
 
     fn transport_error(&self, e: reqwest::Error) -> CommerceError {
+        let chain = error_chain(&e);
+        let url = self.base_url().to_string();
         if e.is_timeout() {
             CommerceError::Timeout {
                 seconds: self.inner.config.request_timeout.as_secs_f64(),
             }
+        } else if chain.contains("certificate") {
+            // rustls refused the server's certificate; never tried again without TLS.
+            CommerceError::Untrusted {
+                url,
+                detail: root_cause(&e),
+            }
+        } else if chain.contains("dns error") {
+            CommerceError::NameNotFound {
+                host: self.base_url().host_str().unwrap_or_default().to_string(),
+                detail: root_cause(&e),
+            }
         } else if e.is_connect() {
             CommerceError::Unreachable {
-                url: self.base_url().to_string(),
+                url,
                 detail: root_cause(&e),
             }
         } else {
@@ -637,6 +754,51 @@ fn http_error(status: StatusCode, what: &str, body: &[u8]) -> CommerceError {
         what: what.to_string(),
         message,
     }
+}
+
+/// An answer as read: its status and body, and whether it was a web page (and a login
+/// page at that, or a redirect to one) where the kiosk asked for data.
+struct Answer {
+    status: StatusCode,
+    bytes: Vec<u8>,
+    web_page: bool,
+    login_page: bool,
+}
+
+impl Answer {
+    /// The server says the session is gone: 401, 403, or its login page.
+    fn signed_out(&self) -> bool {
+        matches!(self.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) || self.login_page
+    }
+
+    /// The status and body, unless a web page came where data was expected.
+    fn data(self, what: &str) -> Result<(StatusCode, Vec<u8>)> {
+        if self.web_page && self.status.is_success() {
+            return Err(CommerceError::Malformed {
+                what: what.to_string(),
+                detail: "a web page came where data was expected: a proxy, a captive portal or a maintenance page may be in the way".into(),
+            });
+        }
+        Ok((self.status, self.bytes))
+    }
+}
+
+/// A sign-in form: an HTML page with a password field.
+fn has_password_field(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]).to_ascii_lowercase();
+    text.contains("type=\"password\"") || text.contains("type='password'") || text.contains("type=password")
+}
+
+/// Every error of the chain, as one line.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next;
+    }
+    text
 }
 
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {

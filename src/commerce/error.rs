@@ -28,6 +28,16 @@ pub enum CommerceError {
     SessionExpired,
     #[error("the commerce URL {0:?} is not usable: {1}")]
     BadUrl(String, String),
+    #[error(
+        "the server's {what} link {link} leads away from the commerce server at {server}; it is not followed, so the session stays with the server (check the proxy in front of the server)"
+    )]
+    ForeignLink { what: String, link: String, server: String },
+    #[error(
+        "the commerce server at {url} showed a certificate this device does not trust ({detail}); check the device's clock and that commerce.url names the server as its certificate does (the kiosk never falls back to plain http)"
+    )]
+    Untrusted { url: String, detail: String },
+    #[error("the commerce server's name {host} cannot be found ({detail}); check the network's DNS and commerce.url")]
+    NameNotFound { host: String, detail: String },
 }
 
 impl CommerceError {
@@ -40,6 +50,21 @@ impl CommerceError {
                 | CommerceError::Timeout { .. }
                 | CommerceError::ConnectionLost(_)
                 | CommerceError::Server { .. }
+                | CommerceError::Untrusted { .. }
+                | CommerceError::NameNotFound { .. }
+        )
+    }
+
+    /// No answer came at all (the name, the connection, TLS, the wait, a cut): the line,
+    /// not anything the server said.
+    pub fn is_transport(&self) -> bool {
+        matches!(
+            self,
+            CommerceError::Unreachable { .. }
+                | CommerceError::Timeout { .. }
+                | CommerceError::ConnectionLost(_)
+                | CommerceError::Untrusted { .. }
+                | CommerceError::NameNotFound { .. }
         )
     }
 

@@ -2,8 +2,10 @@
 //! as typed data. The protocol layer never knows a screen exists.
 
 pub mod client;
+pub mod clock;
 pub mod customers;
 pub mod error;
+pub mod links;
 pub mod money;
 pub mod pages;
 pub mod records;

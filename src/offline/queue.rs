@@ -178,6 +178,51 @@ pub struct QueuedOrder {
     pub reason: Option<String>,
     /// The facts of `reason` while the order is set aside.
     pub why: Option<SetAsideReason>,
+    /// Since when the server's word on the order is owed: an attempt that may have
+    /// placed it went unanswered, or a lookup failed, and no lookup settled it since.
+    pub doubt_since: Option<String>,
+    /// Lookups that failed since then although an answer came (not counting those
+    /// the line lost).
+    pub failed_lookups: u32,
+}
+
+/// When an order in doubt is stuck and someone must be told: in doubt longer than
+/// `after`, or through `lookups` failed lookups (the settings' `[offline]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StuckRule {
+    pub after: Duration,
+    pub lookups: u32,
+}
+
+impl From<&crate::settings::OfflineSettings> for StuckRule {
+    fn from(settings: &crate::settings::OfflineSettings) -> StuckRule {
+        StuckRule {
+            after: Duration::from_secs(settings.stuck_after_minutes * 60),
+            lookups: settings.stuck_after_lookups.min(u64::from(u32::MAX)) as u32,
+        }
+    }
+}
+
+impl Default for StuckRule {
+    fn default() -> StuckRule {
+        StuckRule::from(&crate::settings::OfflineSettings::default())
+    }
+}
+
+impl QueuedOrder {
+    /// How long the server's word on this order has been owed, if it is.
+    pub fn in_doubt_for(&self) -> Option<Duration> {
+        if !matches!(self.state, State::Waiting | State::Sending) {
+            return None;
+        }
+        self.doubt_since.as_deref().and_then(age_of)
+    }
+
+    /// It could be neither confirmed nor refuted for too long: support must look.
+    pub fn is_stuck(&self, rule: &StuckRule) -> bool {
+        self.in_doubt_for()
+            .is_some_and(|doubt| doubt >= rule.after || self.failed_lookups >= rule.lookups)
+    }
 }
 
 /// One journalled step of sending an order.
@@ -221,8 +266,21 @@ pub enum QueueError {
     Store(#[from] StoreError),
 }
 
+/// Now, as the server would date it (`clock.rs`): a device whose clock is years off
+/// still dates its orders right once it has heard from the server.
 fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    crate::commerce::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// How long ago `stamp` (one of the queue's RFC 3339 times) was, by the same clock.
+pub fn age_of(stamp: &str) -> Option<Duration> {
+    let at = chrono::DateTime::parse_from_rfc3339(stamp).ok()?;
+    Some(
+        crate::commerce::clock::now()
+            .signed_duration_since(at)
+            .to_std()
+            .unwrap_or_default(),
+    )
 }
 
 /// A kiosk's own reference for an order: `K<date>-<six letters or digits>`.
@@ -232,7 +290,7 @@ pub fn new_reference() -> String {
     let tail: String = (0..6)
         .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
         .collect();
-    format!("K{}-{tail}", chrono::Utc::now().format("%Y%m%d"))
+    format!("K{}-{tail}", crate::commerce::clock::now().format("%Y%m%d"))
 }
 
 /// The number and amount of orders waiting to be sent.
@@ -268,11 +326,7 @@ fn over_limits(db: &rusqlite::Connection, amount: Money, limits: &Limits) -> rus
         [],
         |row| row.get(0),
     )?;
-    if let Some(oldest) = oldest.and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok()) {
-        let age = chrono::Utc::now()
-            .signed_duration_since(oldest)
-            .to_std()
-            .unwrap_or_default();
+    if let Some(age) = oldest.as_deref().and_then(age_of) {
         if age > limits.max_age {
             return Ok(Some(Refusal::OldestTooOld {
                 hours: age.as_secs() / 3600,
@@ -358,7 +412,22 @@ fn row_to_order(row: &rusqlite::Row) -> rusqlite::Result<QueuedOrder> {
         why: row
             .get::<_, Option<String>>("why")?
             .and_then(|json| serde_json::from_str(&json).ok()),
+        doubt_since: row.get("doubt_since")?,
+        failed_lookups: row.get::<_, i64>("failed_lookups")?.clamp(0, i64::from(u32::MAX)) as u32,
     })
+}
+
+/// The orders waiting to be sent that are stuck by `rule`, oldest first.
+pub fn stuck(store: &Store, rule: &StuckRule) -> StoreResult<Vec<QueuedOrder>> {
+    let in_doubt = store.read(|db| {
+        let mut query = db.prepare(
+            "SELECT * FROM orders WHERE doubt_since IS NOT NULL AND state IN ('waiting', 'sending')
+             ORDER BY created_at, reference",
+        )?;
+        let rows = query.query_map([], row_to_order)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+    })?;
+    Ok(in_doubt.into_iter().filter(|o| o.is_stuck(rule)).collect())
 }
 
 /// Every order, oldest first.
@@ -454,13 +523,23 @@ pub fn record(
     let stamp = now();
     store.write(|tx| {
         let attempt = i64::from(step == "attempt");
+        // The server's word is owed after an attempt that may have placed the order
+        // or a lookup that failed; a lookup that answered (or the order's end) settles it.
+        let doubt = match step {
+            "unanswered" | "lookup-lost" => 1,
+            "lookup-failed" => 2,
+            "found" | "not-found" | "sent" | "set-aside" | "retry" => 0,
+            _ => -1,
+        };
         tx.execute(
             "UPDATE orders SET state = ?2, updated_at = ?3, attempts = attempts + ?4,
                 order_number = COALESCE(?5, order_number),
                 reason = CASE WHEN ?2 IN ('set_aside', 'waiting', 'sending') THEN COALESCE(?6, reason) ELSE NULL END,
-                why = CASE WHEN ?2 = 'set_aside' THEN why ELSE NULL END
+                why = CASE WHEN ?2 = 'set_aside' THEN why ELSE NULL END,
+                doubt_since = CASE WHEN ?7 > 0 THEN COALESCE(doubt_since, ?3) WHEN ?7 = 0 THEN NULL ELSE doubt_since END,
+                failed_lookups = CASE WHEN ?7 = 2 THEN failed_lookups + 1 WHEN ?7 = 0 THEN 0 ELSE failed_lookups END
              WHERE reference = ?1",
-            params![reference, state.as_str(), stamp, attempt, order_number, detail],
+            params![reference, state.as_str(), stamp, attempt, order_number, detail, doubt],
         )?;
         tx.execute(
             "INSERT INTO journal (reference, at, step, detail) VALUES (?1, ?2, ?3, ?4)",

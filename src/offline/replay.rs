@@ -62,13 +62,9 @@ fn settling(store: &Store, reference: &str, timeout: Duration) -> StoreResult<Op
     let Some(last) = last.filter(|entry| entry.step == "unanswered") else {
         return Ok(None);
     };
-    let Ok(at) = chrono::DateTime::parse_from_rfc3339(&last.at) else {
+    let Some(since) = queue::age_of(&last.at) else {
         return Ok(None);
     };
-    let since = chrono::Utc::now()
-        .signed_duration_since(at)
-        .to_std()
-        .unwrap_or_default();
     Ok(timeout.checked_sub(since).filter(|left| !left.is_zero()))
 }
 
@@ -88,9 +84,12 @@ pub async fn find_by_reference(
     reference: &str,
     created_at: &str,
 ) -> Result<Option<String>, CommerceError> {
+    // An order dated ahead of the server's time was dated by a wrong clock (before the
+    // kiosk heard from the server): its date says nothing, so every page is read.
     let since = chrono::DateTime::parse_from_rfc3339(created_at)
         .ok()
-        .map(|t| t - chrono::Duration::hours(CLOCK_SLACK_HOURS));
+        .map(|t| t - chrono::Duration::hours(CLOCK_SLACK_HOURS))
+        .filter(|since| *since <= crate::commerce::clock::now());
     let mut next = None;
     for _ in 0..LOOKUP_PAGES {
         let page = client.orders_page(next.as_deref()).await?;
@@ -265,14 +264,14 @@ pub async fn replay_one(
             }
             Ok(None) => queue::record(store, reference, order.state, "not-found", None, None)?,
             Err(error) => {
-                queue::record(
-                    store,
-                    reference,
-                    order.state,
-                    "lookup-failed",
-                    Some(&error.to_string()),
-                    None,
-                )?;
+                // A lookup the line lost counts only by time; one the server (or a proxy)
+                // answered and still failed counts as a failed lookup too.
+                let step = if error.is_transport() {
+                    "lookup-lost"
+                } else {
+                    "lookup-failed"
+                };
+                queue::record(store, reference, order.state, step, Some(&error.to_string()), None)?;
                 return Ok(Outcome::Failed { error });
             }
         }

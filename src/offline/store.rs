@@ -109,6 +109,10 @@ const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE orders ADD COLUMN customer TEXT;  -- the server's pk of the customer sold for
 ",
+    "
+    ALTER TABLE orders ADD COLUMN doubt_since TEXT;  -- since when the server's word on it is owed
+    ALTER TABLE orders ADD COLUMN failed_lookups INTEGER NOT NULL DEFAULT 0;  -- lookups failed since
+",
 ];
 
 /// An open database.

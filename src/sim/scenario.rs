@@ -84,6 +84,32 @@ pub struct Faults {
     pub late_ms: u64,
     /// Requests whose path starts with one of these are answered 503, unprocessed.
     pub unavailable_paths: Vec<String>,
+    /// Every link the server gives (a list's `next` and `previous`, a placed order's
+    /// page, service pages, logos) names this address instead of the one the request
+    /// came to, e.g. `https://commerce.internal:8443`: a proxy that passes neither the
+    /// Host nor the scheme on, seen from the server behind it.
+    pub links_origin: Option<String>,
+    /// The next commerce requests are answered with these statuses, one each, with a
+    /// proxy's HTML page and unprocessed: a load balancer's burst of 502/503/504.
+    pub proxy_errors: Vec<u16>,
+    /// How a request on an ended session is answered.
+    pub signed_out_answer: SignedOutAnswer,
+    /// The server's clock this many seconds from the machine's, in every answer's
+    /// `Date`: a device whose clock is that far off, seen from the server.
+    pub clock_offset_seconds: i64,
+}
+
+/// How the server says the session is gone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignedOutAnswer {
+    /// 401 with a JSON `detail`, as the API does.
+    #[default]
+    Unauthorized,
+    /// 302 to the login page, as a server's web front does.
+    Redirect,
+    /// 200 with the HTML login page.
+    LoginPage,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -188,6 +214,17 @@ impl Scenario {
             if !(0.0..=1.0).contains(&rate) {
                 return Err(format!("{name} must be between 0 and 1, not {rate}"));
             }
+        }
+        if let Some(origin) = &f.links_origin {
+            let parsed = url::Url::parse(origin).map_err(|e| format!("faults.links_origin {origin:?}: {e}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(format!(
+                    "faults.links_origin {origin:?} must start with http:// or https://"
+                ));
+            }
+        }
+        if let Some(status) = f.proxy_errors.iter().find(|s| !(500..=599).contains(*s)) {
+            return Err(format!("faults.proxy_errors must be 5xx statuses, not {status}"));
         }
         if self.cash_register_poll_seconds == 0 {
             return Err("cash_register_poll_seconds must be at least 1".into());

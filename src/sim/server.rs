@@ -6,6 +6,7 @@
 //! a real server that crashed mid-request looks to the kiosk. axum's `serve` offers no
 //! way to do that.
 
+use super::scenario::SignedOutAnswer;
 use super::world::{AuthError, Form, World};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, Request, State};
@@ -160,8 +161,10 @@ async fn faults(State(shared): State<Shared>, request: Request, next: Next) -> R
             .await
             .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
-    let (latency, drop, fail, malformed, lose) = {
+    let (latency, drop, fail, malformed, lose, proxy_error) = {
         let mut world = shared.lock();
+        let proxy_error =
+            (!world.scenario.faults.proxy_errors.is_empty()).then(|| world.scenario.faults.proxy_errors.remove(0));
         let f = world.scenario.faults.clone();
         let path = request.uri().path();
         (
@@ -170,8 +173,20 @@ async fn faults(State(shared): State<Shared>, request: Request, next: Next) -> R
             world.roll(f.server_error_rate) || f.unavailable_paths.iter().any(|p| path.starts_with(p.as_str())),
             world.roll(f.malformed_rate),
             world.roll(f.lose_answer_rate),
+            proxy_error,
         )
     };
+    if let Some(status) = proxy_error {
+        // What nginx or a load balancer answers while the server behind it is away.
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+        return (
+            status,
+            Html(format!(
+                "<html><head><title>{status}</title></head><body><center><h1>{status}</h1></center><hr><center>nginx</center></body></html>"
+            )),
+        )
+            .into_response();
+    }
     if latency > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(latency)).await;
     }
@@ -186,7 +201,16 @@ async fn faults(State(shared): State<Shared>, request: Request, next: Next) -> R
         )
             .into_response();
     }
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    let (offset, date) = {
+        let world = shared.lock();
+        (world.scenario.faults.clock_offset_seconds, world.now())
+    };
+    if offset != 0 {
+        if let Ok(value) = HeaderValue::from_str(&date.format("%a, %d %b %Y %H:%M:%S GMT").to_string()) {
+            response.headers_mut().insert(header::DATE, value);
+        }
+    }
     if lose {
         tracing::debug!("simulator: processed the request, losing the answer");
         return lose_connection(killer).await;
@@ -218,14 +242,10 @@ fn json_error(status: StatusCode, body: Value) -> Response {
 /// methods an `X-CSRFToken` header equal to the `csrftoken` cookie.
 #[allow(clippy::result_large_err)] // the error is the answer to send; it is not passed around
 fn authenticate(world: &mut World, method: &Method, headers: &HeaderMap) -> Result<String, Response> {
+    let answer = world.scenario.faults.signed_out_answer;
     let email = world
         .authenticate(cookie(headers, "osessionid").as_deref())
-        .map_err(|AuthError::NoSession| {
-            json_error(
-                StatusCode::UNAUTHORIZED,
-                json!({"detail": "Authentication credentials were not provided."}),
-            )
-        })?;
+        .map_err(|AuthError::NoSession| signed_out(answer))?;
     if !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         let sent = headers.get("x-csrftoken").and_then(|v| v.to_str().ok());
         let expected = cookie(headers, "csrftoken");
@@ -237,6 +257,23 @@ fn authenticate(world: &mut World, method: &Method, headers: &HeaderMap) -> Resu
         }
     }
     Ok(email)
+}
+
+/// The answer to a request without a live session, as the scenario has the server give it.
+fn signed_out(answer: SignedOutAnswer) -> Response {
+    match answer {
+        SignedOutAnswer::Unauthorized => json_error(
+            StatusCode::UNAUTHORIZED,
+            json!({"detail": "Authentication credentials were not provided."}),
+        ),
+        SignedOutAnswer::Redirect => Redirect::to("/users/login/?next=/").into_response(),
+        SignedOutAnswer::LoginPage => Html(
+            "<!doctype html><meta charset=utf-8><title>Sign in</title><form method=post action=/users/login/>\
+             <input name=email><input type=\"password\" name=password><button>Sign in</button></form>"
+                .to_string(),
+        )
+        .into_response(),
+    }
 }
 
 fn set_cookie(response: &mut Response, name: &str, value: &str) {
@@ -340,6 +377,7 @@ async fn checkout(
         Ok(email) => email,
         Err(r) => return r,
     };
+    world.base_url = links_origin(&world, &headers);
     if method == Method::GET {
         return Json(world.checkout_get(&email)).into_response();
     }
@@ -386,8 +424,28 @@ async fn completed_order(
     .into_response()
 }
 
+/// The address the answer's links name, as a Django server behind a proxy builds them:
+/// the request's Host, with the scheme of `X-Forwarded-Proto` when a proxy set one;
+/// with the misconfigured-proxy scenario (`faults.links_origin`), that one for every link.
+fn links_origin(world: &World, headers: &HeaderMap) -> String {
+    if let Some(origin) = &world.scenario.faults.links_origin {
+        return origin.trim_end_matches('/').to_string();
+    }
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let scheme = text(header::HeaderName::from_static("x-forwarded-proto"))
+        .and_then(|p| p.split(',').next())
+        .map(str::trim)
+        .filter(|p| matches!(*p, "http" | "https"))
+        .unwrap_or("http");
+    match text(header::HOST).filter(|h| !h.is_empty()) {
+        Some(host) => format!("{scheme}://{host}"),
+        None => world.base_url.clone(),
+    }
+}
+
 /// `GET /users/orders/?page=N&limit=L`: the user's orders newest first, `limit` (10 by
-/// default) a page, with `next` and `previous` addresses as a paginating server gives.
+/// default) a page, with `next` and `previous` addresses as a paginating server gives
+/// (built from the request's Host, as Django REST framework does).
 async fn user_orders(
     State(shared): State<Shared>,
     method: Method,
@@ -415,7 +473,8 @@ async fn user_orders(
         .take(limit)
         .map(|o| o.json())
         .collect();
-    let address = |page: usize| format!("{}/users/orders/?page={page}&limit={limit}", world.base_url);
+    let origin = links_origin(&world, &headers);
+    let address = |page: usize| format!("{origin}/users/orders/?page={page}&limit={limit}");
     let next = (page * limit < count).then(|| address(page + 1));
     let previous = (page > 1).then(|| address(page - 1));
     Json(json!({"count": count, "next": next, "previous": previous, "results": results})).into_response()

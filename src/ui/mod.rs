@@ -475,7 +475,12 @@ pub fn run_kiosk(
     let sink = match settings.status.address().map_err(anyhow::Error::msg)? {
         Some(listen) => {
             let facts = crate::status::Shared::default();
-            runtime.block_on(crate::status::serve(listen, facts.clone(), config.data_dir.clone()))?;
+            runtime.block_on(crate::status::serve(
+                listen,
+                facts.clone(),
+                config.data_dir.clone(),
+                crate::offline::queue::StuckRule::from(&settings.offline),
+            ))?;
             crate::status::watching(sink, facts)
         }
         None => sink,

@@ -250,6 +250,9 @@ fn render_set(
             waiting: 0,
             line_down: false,
             store_problem: String::new(),
+            stuck: 0,
+            clock_skew_minutes: 0,
+            line_problem: crate::ui::LineProblem::Unreachable,
         },
     );
     let size = layout.size();

@@ -6,9 +6,9 @@
 
 use super::{
     BankInstallments, BasketAdapter, BasketLine, BusyKind, CardItem, CashRegisterAdapter, ChoiceItem, ErrorKind,
-    InstallmentItem, KioskAdapter, MainWindow, NoticeKind, OrderState, OrdersAdapter, PayOnDeliveryAdapter,
-    PaymentAdapter, PaymentKind, PaymentOptionItem, PrinterProblem, QueuedOrderItem, RefusalKind, SavedCardAdapter,
-    Screen, SentKind, SetAsideKind, ThankYouAdapter, UnconfirmedAdapter,
+    InstallmentItem, KioskAdapter, LineProblem, MainWindow, NoticeKind, OrderState, OrdersAdapter,
+    PayOnDeliveryAdapter, PaymentAdapter, PaymentKind, PaymentOptionItem, PrinterProblem, QueuedOrderItem, RefusalKind,
+    SavedCardAdapter, Screen, SentKind, SetAsideKind, ThankYouAdapter, UnconfirmedAdapter,
 };
 use super::{ChoiceKind, ChoiceRow, ConfirmKind, EntryKind, Fact, FactKind, HandoffAdapter, StepAdapter};
 use super::{CustomerAdapter, DeliveryAdapter, PickLetter};
@@ -192,8 +192,12 @@ pub enum View {
         /// Why no answer came, for staff.
         detail: String,
     },
-    /// A page of the clerk's list of offline orders, newest first.
-    Orders(crate::offline::queue::ListPage),
+    /// A page of the clerk's list of offline orders, newest first, and when one whose
+    /// fate the server has not told counts as stuck.
+    Orders {
+        page: crate::offline::queue::ListPage,
+        stuck: crate::offline::queue::StuckRule,
+    },
     /// The clerk looks for the customer the sale is for.
     CustomerSearch {
         results: Vec<super::CustomerCard>,
@@ -280,7 +284,25 @@ pub enum Update {
         waiting: i32,
         line_down: bool,
         store_problem: String,
+        /// Why the line is down (when it is).
+        line_problem: LineProblem,
+        /// Orders neither confirmed nor refuted for too long (support must look).
+        stuck: i32,
+        /// How far the device's clock is from the server's, in minutes (0: it agrees).
+        clock_skew_minutes: i32,
     },
+}
+
+/// What the offline banner says of a failure on the line.
+pub fn line_problem(error: &crate::commerce::CommerceError) -> LineProblem {
+    use crate::commerce::CommerceError as E;
+    match error {
+        E::Timeout { .. } => LineProblem::NoAnswer,
+        E::NameNotFound { .. } => LineProblem::NameNotFound,
+        E::Untrusted { .. } => LineProblem::Certificate,
+        E::Server { status: 502..=504 } => LineProblem::Proxy,
+        _ => LineProblem::Unreachable,
+    }
 }
 
 pub fn installment_item(i: &Installment) -> InstallmentItem {
@@ -486,10 +508,16 @@ pub fn apply(window: &MainWindow, update: Update) {
             waiting,
             line_down,
             store_problem,
+            stuck,
+            clock_skew_minutes,
+            line_problem,
         } => {
             kiosk.set_waiting_orders(waiting);
             kiosk.set_offline(line_down);
+            kiosk.set_line_problem(line_problem);
             kiosk.set_store_problem(store_problem.into());
+            kiosk.set_stuck_orders(stuck);
+            kiosk.set_clock_skew_minutes(clock_skew_minutes.saturating_abs());
         }
         Update::OfflineRefused(refusal) => {
             use crate::offline::queue::Refusal;
@@ -672,7 +700,7 @@ fn show(window: &MainWindow, view: View) {
             adapter.set_reset_in(reset_in);
             Screen::ThankYou
         }
-        View::Orders(page) => {
+        View::Orders { page, stuck } => {
             use crate::offline::queue::State;
             let adapter = window.global::<OrdersAdapter>();
             let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
@@ -731,14 +759,17 @@ fn show(window: &MainWindow, view: View) {
                             o.order_number.clone().or_else(|| o.reason.clone()).unwrap_or_default(),
                         ),
                     };
+                    let doubt_minutes = o.in_doubt_for().map(|d| d.as_secs() / 60).unwrap_or_default();
                     QueuedOrderItem {
                         reference: o.reference.clone().into(),
                         state: match o.state {
+                            _ if o.is_stuck(&stuck) => OrderState::Unconfirmed,
                             State::Waiting => OrderState::Waiting,
                             State::Sending => OrderState::Sending,
                             State::Sent => OrderState::Sent,
                             State::SetAside => OrderState::SetAside,
                         },
+                        doubt_minutes: i32::try_from(doubt_minutes).unwrap_or(i32::MAX),
                         amount: format_try(o.amount).into(),
                         payment: o.order.option_name.clone().unwrap_or_default().into(),
                         payment_kind: payment_kind(&o.order.payment_type),

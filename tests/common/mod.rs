@@ -4,6 +4,7 @@
 
 pub mod escpos;
 pub mod printer;
+pub mod proxy;
 
 use instore_kiosk::checkout::{run_checkout, Choices, Completed, Event, ServiceAction};
 use instore_kiosk::commerce::{ClientConfig, CommerceClient, Money};

@@ -644,3 +644,98 @@ fn a_tap_during_a_long_drain_waits_for_one_order_not_all() {
         assert_eq!(placed, 1, "{reference}");
     }
 }
+
+/// An order the server has neither confirmed nor refuted for too long: the clerk's
+/// banner says to call support on every screen, and the Orders screen says why for it.
+#[test]
+fn an_order_that_cannot_be_confirmed_is_on_the_clerks_banner_and_orders_screen() {
+    use instore_kiosk::offline::queue::{self, State};
+    let rt = runtime();
+    let data = tempfile::tempdir().unwrap();
+    let stuck = queue_socks_sale(data.path());
+    let fine = queue_socks_sale(data.path());
+    {
+        let mut store = instore_kiosk::offline::Store::open(data.path()).unwrap();
+        queue::claim(&mut store, &stuck).unwrap();
+        let why = "the server's next page of orders link http://10.0.0.5/x leads away from the commerce server";
+        queue::record(&mut store, &stuck, State::Sending, "lookup-failed", Some(why), None).unwrap();
+    }
+    let free = free_loopback_port();
+    let mut settings = settings_for(Some(format!("http://{free}/")));
+    settings.offline.stuck_after_lookups = 1;
+    let k = Kiosk::launch_with(rt, settings, Some(data.path().to_path_buf()));
+    k.wait("the banner", |w| w.global::<KioskAdapter>().get_stuck_orders() == 1);
+    assert_eq!(
+        k.text("AttentionBanner::attention"),
+        "1 order could not be confirmed: call support."
+    );
+    k.tap("Türkçe");
+    k.wait("Turkish", |w| w.global::<KioskAdapter>().get_language() == "tr");
+    assert_eq!(
+        k.text("AttentionBanner::attention"),
+        "1 sipariş doğrulanamadı: destek hattını arayın.",
+        "a plural in the clerk's language"
+    );
+    k.tap("English");
+    k.wait("English", |w| w.global::<KioskAdapter>().get_language() == "en");
+    k.tap("Orders");
+    k.wait("the orders", |w| kiosk_screen(w) == Screen::Orders);
+    let orders: Vec<_> = k
+        .window
+        .global::<instore_kiosk::ui::OrdersAdapter>()
+        .get_orders()
+        .iter()
+        .map(|o| (o.reference.to_string(), o.state))
+        .collect();
+    assert!(
+        orders.contains(&(stuck.clone(), instore_kiosk::ui::OrderState::Unconfirmed)),
+        "{orders:?}"
+    );
+    assert!(
+        orders.contains(&(fine.clone(), instore_kiosk::ui::OrderState::Waiting)),
+        "{orders:?}"
+    );
+    assert!(k.exists("Not confirmed"));
+    assert!(k.exists(
+        "Not confirmed for 0 minutes: the server's next page of orders link http://10.0.0.5/x leads away from the commerce server. \
+         It is not sent again until the server says it does not have it: call support."
+    ));
+}
+
+/// The server (or the proxy in front of it) takes the connection and never answers,
+/// mid-sale: the scan waits out the request timeout, then the sale goes on from the
+/// catalog copy, and the banner says the server does not answer.
+#[test]
+fn a_server_that_stops_answering_mid_sale_is_waited_out_and_the_sale_goes_on_offline() {
+    use super::common::proxy::Proxy;
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let proxy = Proxy::start(sim.addr(), 3);
+    let data = tempfile::tempdir().unwrap();
+    let k = Kiosk::launch_with(rt, settings_for(Some(proxy.url())), Some(data.path().to_path_buf()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.sell_socks_on_delivery();
+    k.tap("New sale");
+    k.wait("an empty basket", |w| {
+        kiosk_screen(w) == Screen::Basket && basket_lines(w) == 0
+    });
+    wait_for_catalog_copy(data.path());
+
+    proxy.hang(true);
+    let started = Instant::now();
+    k.type_code("8690000010059");
+    k.wait("the line, priced offline", |w| basket_lines(w) == 1);
+    assert!(
+        started.elapsed() >= Duration::from_secs(3),
+        "the 3 s request timeout was waited out"
+    );
+    assert_eq!(k.text("CodeEntry::message"), "Added: Çorap 3'lü Paket");
+    assert!(
+        k.text("OfflineBanner::banner")
+            .starts_with("Offline: the store server does not answer."),
+        "{}",
+        k.text("OfflineBanner::banner")
+    );
+    proxy.hang(false);
+    k.wait("online again", |w| !w.global::<KioskAdapter>().get_offline());
+}

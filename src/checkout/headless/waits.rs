@@ -75,14 +75,15 @@ impl Walk<'_> {
     /// A payment finished at a payment service, then confirmed on the checkout with
     /// only the fields the service gave back.
     pub(super) async fn third_party(&mut self, page: &Page) -> Result<CheckoutResponse, CheckoutError> {
-        let base = self.client.url("/")?.to_string();
-        let handoff = handoff::handoff(page, &base, &self.choices.handoff, &self.wallet).ok_or_else(|| {
-            CheckoutError::Rejected {
-                page: page.name().to_string(),
-                message: "the server gave no payment address".into(),
-            }
-        })?;
-        let (url, complete_page) = (handoff.url, handoff.complete);
+        let handoff =
+            handoff::handoff(page, &self.client.links(), &self.choices.handoff, &self.wallet).ok_or_else(|| {
+                CheckoutError::Rejected {
+                    page: page.name().to_string(),
+                    message: "the server gave no payment address".into(),
+                }
+            })?;
+        let url = handoff::locate(self.client, &handoff.url).await;
+        let complete_page = handoff.complete;
         (self.events)(Event::Service { url: url.clone() });
         if self.choices.service != ServiceAction::Wait {
             let approve = self.choices.service == ServiceAction::Approve;

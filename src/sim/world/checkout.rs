@@ -19,7 +19,11 @@ impl World {
             P::OrderNote => json!({"notes": ck.notes}),
             P::ThankYou => match ck.order.and_then(|i| self.orders.get(i)) {
                 Some(order) => {
-                    json!({"redirect_url": format!("/orders/completed/{}/", order.token), "order_id": order.pk,
+                    // A path, as the reference gives it; an address only behind the
+                    // misconfigured proxy, which names every link by its own host.
+                    let origin = self.scenario.faults.links_origin.as_deref().unwrap_or("");
+                    let redirect = format!("{}/orders/completed/{}/", origin.trim_end_matches('/'), order.token);
+                    json!({"redirect_url": redirect, "order_id": order.pk,
                                       "new_user": false, "token": order.token, "campaigns": []})
                 }
                 None => json!({}),

@@ -143,6 +143,9 @@ impl Order {
 
 pub struct World {
     pub scenario: Scenario,
+    /// The address the links of the answer being made name (`http://HOST:PORT`, no
+    /// slash at the end): set by the HTTP layer from each request's Host, as a server
+    /// behind a proxy builds its links.
     pub base_url: String,
     catalog: Vec<SimProduct>,
     accounts: HashMap<String, Account>,
@@ -288,6 +291,11 @@ impl World {
     fn pk(&mut self) -> u64 {
         self.next_pk += 1;
         self.next_pk
+    }
+
+    /// The server's time: the machine's, moved by the scenario's clock offset.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + chrono::Duration::seconds(self.scenario.faults.clock_offset_seconds)
     }
 
     pub fn roll(&mut self, rate: f64) -> bool {
@@ -552,7 +560,7 @@ impl World {
             service_fee: ck.service_fee,
             items,
             notes: ck.notes.clone(),
-            created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            created: self.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             shipping_fee: ck.shipping_fee,
             delivery: self.delivery_json(email, ck),
         };

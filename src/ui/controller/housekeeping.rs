@@ -15,6 +15,37 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+/// The pause before the next drain after one in which an order failed: the tick's own
+/// at first, doubling to five minutes, back to none after a drain without a failure. A
+/// server behind a proxy that answers 502/503 in bursts is asked less and less often,
+/// never given up on.
+#[derive(Debug, Default)]
+pub(super) struct Backoff {
+    pause: std::time::Duration,
+    until: Option<Instant>,
+}
+
+impl Backoff {
+    const LONGEST: std::time::Duration = std::time::Duration::from_secs(300);
+
+    fn ready(&self) -> bool {
+        self.until.is_none_or(|until| Instant::now() >= until)
+    }
+
+    fn failed(&mut self, first: std::time::Duration) {
+        self.pause = (self.pause * 2).clamp(first, Self::LONGEST);
+        self.until = Some(Instant::now() + self.pause);
+        tracing::info!(
+            pause_s = self.pause.as_secs_f32(),
+            "queued orders are sent again after a pause"
+        );
+    }
+
+    fn succeeded(&mut self) {
+        *self = Backoff::default();
+    }
+}
+
 /// What housekeeping found.
 pub(super) enum Found {
     /// The kiosk has not signed in yet.
@@ -34,8 +65,20 @@ impl Controller {
         };
         let idle = self.is_idle();
         let waiting = self.waiting_orders();
-        if self.line_down && (waiting == 0 || !idle) {
-            self.line_down = client.basket().await.is_err_and(|e| e.is_connectivity());
+        // A drain is the look at the line when one is due; otherwise a basket read is.
+        let drain_due = waiting > 0 && idle && self.drain_backoff.ready();
+        if self.line_down && !drain_due {
+            self.line_down = match client.basket().await {
+                Err(e) if e.is_connectivity() => {
+                    self.line_problem = crate::ui::view::line_problem(&e);
+                    true
+                }
+                _ => false,
+            };
+            if !self.line_down {
+                // The line is back: waiting orders go now, not after the pause.
+                self.drain_backoff.succeeded();
+            }
         }
         let stale = self
             .catalog_synced
@@ -43,7 +86,7 @@ impl Controller {
         if stale && !self.line_down && self.catalog_refresh.is_none() {
             self.catalog_refresh = self.start_catalog_refresh(client.clone());
         }
-        if waiting > 0 && idle && self.drain.is_none() {
+        if drain_due && self.drain.is_none() {
             self.drain = self.start_drain(client);
         }
         if self.line_down {
@@ -89,22 +132,26 @@ impl Controller {
                 }
                 Err(e) => Err(e),
             };
-            let line_down = match drained {
+            let (line, failed) = match drained {
                 Ok(report) => {
                     for (reference, outcome) in &report.outcomes {
                         tracing::info!(reference, ?outcome, "queued order");
                     }
-                    report
-                        .outcomes
-                        .iter()
-                        .any(|(_, o)| matches!(o, Outcome::Failed { error } if error.is_connectivity()))
+                    let line = report.outcomes.iter().find_map(|(_, o)| match o {
+                        Outcome::Failed { error } if error.is_connectivity() => {
+                            Some(crate::ui::view::line_problem(error))
+                        }
+                        _ => None,
+                    });
+                    let failed = report.outcomes.iter().any(|(_, o)| matches!(o, Outcome::Failed { .. }));
+                    (line, failed)
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "the offline queue could not be read");
-                    false
+                    (None, true)
                 }
             };
-            let _ = tx.send(Intent::Drained { line_down });
+            let _ = tx.send(Intent::Drained { line, failed });
         });
         Some(Drain { stop, task })
     }
@@ -120,8 +167,17 @@ impl Controller {
 
     /// A drain ended: the line as it found it, and an empty basket for the next sale
     /// (replay used the account's basket) when no sale has started meanwhile.
-    pub(super) async fn drained(&mut self, line_down: bool) {
+    pub(super) async fn drained(&mut self, line: Option<crate::ui::LineProblem>, failed: bool) {
         self.drain = None;
+        if let Some(problem) = line {
+            self.line_problem = problem;
+        }
+        let line_down = line.is_some();
+        if failed {
+            self.drain_backoff.failed(self.config.tick_every);
+        } else {
+            self.drain_backoff.succeeded();
+        }
         self.line_down |= line_down;
         if !self.line_down && self.is_idle() && !self.sale.is_local() {
             if let Some(client) = self.client.clone() {
@@ -204,12 +260,24 @@ impl Controller {
             .unwrap_or(0)
     }
 
-    /// The banner's facts: orders waiting, whether the line is down, a storage problem.
+    /// The banner's facts: orders waiting, whether the line is down, a storage problem,
+    /// orders stuck unconfirmed, and a device clock that disagrees with the server's.
     pub(super) fn emit_queue(&self) {
+        let rule = crate::offline::queue::StuckRule::from(&self.config.settings.offline);
+        let stuck = self
+            .store
+            .as_ref()
+            .and_then(|s| crate::offline::queue::stuck(s, &rule).ok())
+            .map(|stuck| stuck.len())
+            .unwrap_or(0);
+        let skew = crate::commerce::clock::skew().map(|s| s.num_minutes()).unwrap_or(0);
         self.emit(Update::Queue {
             waiting: self.waiting_orders() as i32,
             line_down: self.line_down,
             store_problem: self.store_problem.clone().unwrap_or_default(),
+            stuck: i32::try_from(stuck).unwrap_or(i32::MAX),
+            clock_skew_minutes: skew.clamp(i32::MIN as i64 + 1, i32::MAX as i64) as i32,
+            line_problem: self.line_problem,
         });
     }
 

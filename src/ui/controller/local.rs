@@ -330,6 +330,7 @@ impl Controller {
                         Ok(false) => return Ok(()),
                         Err(e) if e.is_connectivity() => {
                             tracing::info!(error = %e, "still offline");
+                            self.line_problem = crate::ui::view::line_problem(&e);
                             self.line_down = true;
                             self.emit_queue();
                         }

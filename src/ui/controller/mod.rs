@@ -95,9 +95,11 @@ pub enum Intent {
     Scanned(String),
     /// The clerk asks for the last receipt again.
     ReprintLast,
-    /// The background drain ended; whether it found the line down.
+    /// The background drain ended; whether it found the line down, and whether an
+    /// order failed in it (the next drain then waits longer: `housekeeping.rs`).
     Drained {
-        line_down: bool,
+        line: Option<crate::ui::LineProblem>,
+        failed: bool,
     },
     /// The background catalog refresh ended: how many products, or why not.
     CatalogRefreshed(Result<usize, String>),
@@ -278,6 +280,8 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         catalog_synced: None,
         pruned: None,
         drain: None,
+        drain_backoff: Default::default(),
+        line_problem: crate::ui::LineProblem::Unreachable,
         catalog_refresh: None,
         role: staff::Role::Customer,
         pin_pad: Default::default(),
@@ -532,6 +536,10 @@ struct Controller {
     pruned: Option<Instant>,
     /// Queued orders being sent in the background, between sales.
     drain: Option<Drain>,
+    /// How long after a failed drain the next one waits.
+    drain_backoff: housekeeping::Backoff,
+    /// Why the line went down, for the banner.
+    line_problem: crate::ui::LineProblem,
     /// The catalog copy being refreshed in the background.
     catalog_refresh: Option<tokio::task::JoinHandle<()>>,
     /// Who is at the kiosk (see `staff.rs`), and the PIN pad's wrong tries.
@@ -598,6 +606,9 @@ impl Controller {
             }
             let mut outcome = self.handle(intent.clone()).await;
             if let Err(Failure::Commerce(e)) = &outcome {
+                if e.is_connectivity() {
+                    self.line_problem = crate::ui::view::line_problem(e);
+                }
                 if e.is_connectivity() && self.carry_on_locally(&intent) {
                     tracing::warn!(error = %e, "the server cannot be reached; selling offline");
                     outcome = self.handle_local(intent.clone()).await;
@@ -665,8 +676,8 @@ impl Controller {
                 self.tick().await;
                 Ok(())
             }
-            Intent::Drained { line_down } => {
-                self.drained(line_down).await;
+            Intent::Drained { line, failed } => {
+                self.drained(line, failed).await;
                 Ok(())
             }
             Intent::CatalogRefreshed(refreshed) => {
@@ -733,7 +744,8 @@ impl Controller {
             None => Default::default(),
         };
         let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
-        self.show(Sale::Orders { under: Box::new(under) }, View::Orders(page));
+        let stuck = crate::offline::queue::StuckRule::from(&self.config.settings.offline);
+        self.show(Sale::Orders { under: Box::new(under) }, View::Orders { page, stuck });
         Ok(())
     }
 
@@ -808,6 +820,7 @@ impl Controller {
                 Failure::Commerce(CommerceError::LoginRejected(_)) | Failure::Unsupported(_) => None,
                 Failure::Commerce(e) => {
                     if e.is_connectivity() {
+                        self.line_problem = crate::ui::view::line_problem(e);
                         self.line_down = true;
                         self.emit_queue();
                     }
@@ -841,6 +854,7 @@ impl Controller {
             }
             Failure::Commerce(e) if e.is_connectivity() || self.client.is_none() => {
                 tracing::warn!(error = %e, "request failed");
+                self.line_problem = crate::ui::view::line_problem(&e);
                 self.line_down = true;
                 self.emit_queue();
                 // Basket taps stay on the basket with a message; anything else offers Retry.

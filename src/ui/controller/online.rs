@@ -617,7 +617,11 @@ impl Controller {
         let (number, total) = (order.number.clone(), format_try(order.amount));
         let method = chosen.option.as_ref().map(|o| o.name.clone()).unwrap_or_default();
         tracing::info!(order = %number, %method, "sale completed");
-        let link = self.client()?.url(&ctx.redirect_url).ok().map(|u| u.to_string());
+        let link = self
+            .client()?
+            .own_link(&ctx.redirect_url, crate::commerce::links::Own::CompletedOrder)
+            .ok()
+            .map(|u| u.to_string());
         let paid = crate::ui::view::Paid {
             card: chosen.card_name.clone(),
             installments: order.installment_count.unwrap_or(1),

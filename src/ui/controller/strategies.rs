@@ -161,9 +161,10 @@ impl Controller {
                 )))
             }
             page if is_handoff(page) => {
-                let base = self.client()?.url("/").map(|u| u.to_string()).unwrap_or_default();
-                let handoff = handoff::handoff(page, &base, &self.config.handoff, &chosen.wallet)
+                let client = self.client()?;
+                let mut handoff = handoff::handoff(page, &client.links(), &self.config.handoff, &chosen.wallet)
                     .ok_or_else(|| Failure::Other("the server gave no payment address".into()))?;
+                handoff.url = handoff::locate(client, &handoff.url).await;
                 return Ok(Some(Next::Handoff(handoff)));
             }
             Page::FundsTransferChoice(ctx) => {
