@@ -6,7 +6,7 @@
 //!
 //! Run: `cargo bench --bench receipt`.
 
-use instore_kiosk::devices::{printer, receipt};
+use instore_kiosk::devices::{encoding, printer, receipt};
 use instore_kiosk::offline::Store;
 use instore_kiosk::settings::PrinterSettings;
 use serialport::{SerialPort, TTYPort};
@@ -49,7 +49,7 @@ fn run(answers_status: bool, rounds: usize) {
         status_timeout_ms: 100,
         ..Default::default()
     };
-    let bytes = receipt::encode(&receipt::sample("tr"), &settings).unwrap();
+    let bytes = encoding::encode(&receipt::sample("tr"), &settings).unwrap();
     let handle = printer::spawn(settings, data.path().to_path_buf(), std::sync::Arc::new(|_| {}));
     let mut store = Store::open(data.path()).unwrap();
     let mut times = Vec::with_capacity(rounds);

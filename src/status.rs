@@ -2,13 +2,12 @@
 //! loopback-only address (`[status] listen`, off by default), so the Prometheus and
 //! alerting a store chain already runs see every device.
 //!
-//! The facts come from two places: the updates the controller sends the screen (the
-//! printer's state, the line, the last sale), observed as they pass; and the kiosk's
-//! database, read at each scrape (the queue, print jobs, the catalog copy's age).
+//! The facts come from two places: what the screen is told (the printer's state, the
+//! line, the last sale, the clock), noted as it passes by `crate::ui::metrics`; and the
+//! kiosk's database, read at each scrape (the queue, stuck orders, print jobs, the
+//! catalog copy's age).
 
-use crate::devices::printer::Problem;
 use crate::offline::queue::StuckRule;
-use crate::ui::view::{Update, View};
 use axum::routing::get;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -28,41 +27,6 @@ pub struct Facts {
 }
 
 pub type Shared = Arc<Mutex<Facts>>;
-
-/// Notes what an update to the screen says about the device.
-pub fn observe(facts: &Shared, update: &Update) {
-    let Ok(mut facts) = facts.lock() else { return };
-    match update {
-        Update::Show(View::ThankYou { .. }) => facts.last_sale = Some(SystemTime::now()),
-        Update::Printer(report) => {
-            facts.printer_reported = true;
-            facts.printer_problem = report.problem.as_ref().map(|p| match p {
-                Problem::Unreachable(_) => "unreachable",
-                Problem::PaperOut => "paper_out",
-                Problem::CoverOpen => "cover_open",
-                Problem::Offline => "offline",
-                Problem::Storage(_) => "storage",
-            });
-        }
-        Update::Queue {
-            line_down,
-            clock_skew_minutes,
-            ..
-        } => {
-            facts.line_down = *line_down;
-            facts.clock_skew_minutes = *clock_skew_minutes;
-        }
-        _ => {}
-    }
-}
-
-/// The screen's sink, with every update noted on its way.
-pub fn watching(screen: crate::ui::controller::Sink, facts: Shared) -> crate::ui::controller::Sink {
-    Arc::new(move |update| {
-        observe(&facts, &update);
-        screen(update);
-    })
-}
 
 /// The metrics, in Prometheus's text format.
 pub fn render(facts: &Facts, data_dir: Option<&std::path::Path>, stuck: &StuckRule) -> String {

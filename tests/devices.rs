@@ -6,7 +6,7 @@ mod common;
 use common::escpos::decode;
 use common::printer::{answering, terminal, Behaviour, FakePrinter, PAPER_END, PAPER_PRESENT};
 use instore_kiosk::devices::printer::{self, Problem, Report};
-use instore_kiosk::devices::receipt;
+use instore_kiosk::devices::{encoding, receipt};
 use instore_kiosk::offline::Store;
 use instore_kiosk::settings::PrinterSettings;
 use std::io::Write;
@@ -41,7 +41,7 @@ fn waiting_jobs(data: &std::path::Path) -> u32 {
 
 fn queue_sample(data: &std::path::Path) -> receipt::Receipt {
     let sample = receipt::sample("tr");
-    let bytes = receipt::encode(&sample, &PrinterSettings::default()).unwrap();
+    let bytes = encoding::encode(&sample, &PrinterSettings::default()).unwrap();
     let mut store = Store::open(data).unwrap();
     printer::enqueue(&mut store, "test", &sample.order_number, &bytes).unwrap();
     sample
@@ -101,7 +101,7 @@ fn a_receipt_reads_back_with_its_turkish_letters_barcode_qr_code_and_cut() {
 fn a_printer_unplugged_mid_receipt_prints_it_once_and_whole_when_it_is_back() {
     let data = tempfile::tempdir().unwrap();
     queue_sample(data.path());
-    let whole = receipt::encode(&receipt::sample("tr"), &PrinterSettings::default()).unwrap();
+    let whole = encoding::encode(&receipt::sample("tr"), &PrinterSettings::default()).unwrap();
     // The port is a link, as /dev/serial/by-id/... is: the device comes back behind it.
     let link = data.path().join("printer");
     let (master, path) = terminal();

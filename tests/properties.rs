@@ -7,7 +7,7 @@ use instore_kiosk::commerce::money::{parse_money_value, wire};
 use instore_kiosk::commerce::pages::{CheckoutResponse, PageName};
 use instore_kiosk::commerce::Money;
 use instore_kiosk::devices::scanner::{Line, LineReader};
-use instore_kiosk::devices::{paper, receipt};
+use instore_kiosk::devices::{encoding, paper, receipt};
 use instore_kiosk::settings::{PrinterSettings, ScannerSettings};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -114,9 +114,9 @@ proptest! {
     #[test]
     fn a_receipt_split_anywhere_reads_back_the_same(cuts in proptest::collection::vec(any::<usize>(), 1..6)) {
         let printer = PrinterSettings::default();
-        let bytes = receipt::encode(&receipt::sample("tr"), &printer).unwrap();
+        let bytes = encoding::encode(&receipt::sample("tr"), &printer).unwrap();
         let (whole, _) = paper::read(&bytes);
-        let columns = receipt::columns(printer.paper_width_mm);
+        let columns = encoding::columns(printer.paper_width_mm);
         let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % (bytes.len() + 1)).collect();
         cuts.sort_unstable();
         // As the virtual printer reads its port: whatever arrived, less what made papers.

@@ -5,6 +5,7 @@ mod common;
 
 use instore_kiosk::devices::printer::{Problem, Report};
 use instore_kiosk::status::{self, Shared};
+use instore_kiosk::ui::metrics;
 use instore_kiosk::ui::view::{Paid, Update, View};
 use std::sync::{Arc, Mutex};
 
@@ -38,7 +39,7 @@ async fn metrics_say_the_queue_the_printer_and_the_last_sale() {
     // What the screen is told passes through the status endpoint's watch.
     let shown = Arc::new(Mutex::new(0));
     let counted = shown.clone();
-    let sink = status::watching(Arc::new(move |_| *counted.lock().unwrap() += 1), facts.clone());
+    let sink = metrics::watching(Arc::new(move |_| *counted.lock().unwrap() += 1), facts.clone());
     sink(Update::Printer(Report {
         problem: Some(Problem::PaperOut),
         waiting: 1,

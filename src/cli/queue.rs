@@ -52,7 +52,9 @@ pub async fn run(settings: &Settings, command: QueueCommand, data_dir: &Path) ->
             } else {
                 for o in &orders {
                     let state = if o.is_stuck(&rule) { "STUCK" } else { o.state.as_str() };
-                    let age = queue::age_of(&o.created_at).map(words::age).unwrap_or_default();
+                    let age = instore_kiosk::commerce::clock::age_of(&o.created_at)
+                        .map(words::age)
+                        .unwrap_or_default();
                     let note = match (o.order_number.as_deref(), o.in_doubt_for()) {
                         (Some(number), _) => format!("order {number}"),
                         (None, Some(doubt)) => format!(

@@ -6,19 +6,21 @@
 //! refused it before acting on it. Anything else that goes wrong comes back as a
 //! [`CommerceError`]; the caller decides about retries.
 //!
+//! This file is the session and how a request travels (retries, re-login, answers read
+//! within bounds, errors named, pictures from other sites without cookies); the
+//! checkout's calls are `steps.rs`, the catalog's, basket's and orders' `shop.rs`, a
+//! customer's `customers.rs`.
+//!
 //! Not here: which checkout step comes next (`crate::checkout`), or screens.
 
 use super::error::{CommerceError, Result};
 use super::links::{Links, Own, Resolved};
-use super::pages::{CheckoutResponse, PageName};
-use super::records::{Basket, OrderRecord, Pk, Product, User};
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::{Method, StatusCode};
-use serde::Deserialize;
 use serde_json::{json, Value};
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use url::Url;
 
 /// Where the server is and how long to wait for it.
@@ -70,16 +72,7 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// A page of the user's orders.
-#[derive(Debug, Clone, Default)]
-pub struct OrdersPage {
-    /// Newest first.
-    pub results: Vec<OrderRecord>,
-    /// Where the next (older) page is; `None` on the last.
-    pub next: Option<String>,
-}
-
-enum Body {
+pub(super) enum Body {
     Empty,
     Json(Value),
     Form(Vec<(String, String)>),
@@ -246,175 +239,6 @@ impl CommerceClient {
         Err(CommerceError::LoginRejected(message))
     }
 
-    /// Who the session belongs to.
-    pub async fn current_user(&self) -> Result<User> {
-        let body = self
-            .call(Method::GET, "current_user/", Body::Empty, "current user")
-            .await?;
-        parse_json(&body, "current user")
-    }
-
-    /// Products matching a search text (a barcode or SKU finds one product).
-    pub async fn search_products(&self, text: &str) -> Result<Vec<Product>> {
-        let path = format!("list/?search_text={}", urlencode(text));
-        let body = self.call(Method::GET, &path, Body::Empty, "product search").await?;
-        let list: ProductList = parse_json(&body, "product search")?;
-        Ok(list.products)
-    }
-
-    /// The product with exactly this barcode or SKU, if the server knows it.
-    pub async fn product_by_code(&self, code: &str) -> Result<Option<Product>> {
-        let code = code.trim();
-        let found = self.search_products(code).await?;
-        Ok(found
-            .into_iter()
-            .find(|p| p.barcode.as_deref() == Some(code) || p.sku == code))
-    }
-
-    /// The whole catalog, every page of it.
-    /// The whole catalog, page by page: to the page count the server gives, or, where it
-    /// gives none, to the first empty page. A catalog that does not end within 1,000
-    /// pages is an error, never a part of it taken for the whole.
-    pub async fn all_products(&self) -> Result<Vec<Product>> {
-        const MAX_PAGES: u32 = 1000;
-        let mut products = Vec::new();
-        for page in 1..=MAX_PAGES {
-            let body = self
-                .call(Method::GET, &format!("list/?page={page}"), Body::Empty, "catalog")
-                .await?;
-            let list: ProductList = parse_json(&body, "catalog")?;
-            let last = list.products.is_empty() || list.pagination.num_pages.is_some_and(|pages| page >= pages);
-            products.extend(list.products);
-            if last {
-                return Ok(products);
-            }
-        }
-        Err(CommerceError::Malformed {
-            what: "catalog".into(),
-            detail: format!("it did not end within {MAX_PAGES} pages"),
-        })
-    }
-
-    pub async fn basket(&self) -> Result<Basket> {
-        self.basket_call(Method::GET, Body::Empty).await
-    }
-
-    /// Adds `quantity` of a product to the basket.
-    pub async fn add_to_basket(&self, product: &Pk, quantity: u32) -> Result<Basket> {
-        self.basket_call(
-            Method::POST,
-            Body::Json(json!({"product": pk_json(product), "quantity": quantity, "attributes": {}})),
-        )
-        .await
-    }
-
-    /// Sets a line's quantity; zero removes the line.
-    pub async fn set_quantity(&self, product: &Pk, quantity: u32) -> Result<Basket> {
-        self.basket_call(
-            Method::PUT,
-            Body::Json(json!({"product": pk_json(product), "quantity": quantity, "attributes": {}})),
-        )
-        .await
-    }
-
-    pub async fn remove_from_basket(&self, product: &Pk) -> Result<Basket> {
-        self.set_quantity(product, 0).await
-    }
-
-    pub async fn clear_basket(&self) -> Result<Basket> {
-        self.basket_call(Method::DELETE, Body::Empty).await
-    }
-
-    async fn basket_call(&self, method: Method, body: Body) -> Result<Basket> {
-        let body = self.call(method, "baskets/basket/", body, "basket").await?;
-        #[derive(Deserialize)]
-        struct Envelope {
-            basket: Basket,
-        }
-        Ok(parse_json::<Envelope>(&body, "basket")?.basket)
-    }
-
-    /// Re-reads the current checkout step.
-    pub async fn checkout(&self) -> Result<CheckoutResponse> {
-        self.checkout_call(Method::GET, "orders/checkout/".to_string(), Body::Empty, "checkout")
-            .await
-    }
-
-    /// Posts one checkout step with its form fields.
-    pub async fn post_step(&self, page: PageName, fields: &[(&str, &str)]) -> Result<CheckoutResponse> {
-        let form = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        self.checkout_call(
-            Method::POST,
-            format!("orders/checkout/?page={}", urlencode(page.as_str())),
-            Body::Form(form),
-            page.as_str(),
-        )
-        .await
-    }
-
-    /// Reads a checkout step with GET (the reference's "Fetch Saved Cards").
-    pub async fn get_step(&self, page: PageName) -> Result<CheckoutResponse> {
-        self.checkout_call(
-            Method::GET,
-            format!("orders/checkout/?page={}", urlencode(page.as_str())),
-            Body::Empty,
-            page.as_str(),
-        )
-        .await
-    }
-
-    /// Posts (or with no `method`, reads) a step and returns the answer as raw JSON,
-    /// for support dumps and conformance checks. The page is any text, known or not.
-    pub async fn step_raw(&self, method: Method, page: &str, fields: &[(&str, &str)]) -> Result<Value> {
-        let path = format!("orders/checkout/?page={}", urlencode(page));
-        let body = if method == Method::GET {
-            Body::Empty
-        } else {
-            Body::Form(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
-        };
-        let bytes = self.call(method, &path, body, page).await?;
-        parse_json(&bytes, page)
-    }
-
-    async fn checkout_call(&self, method: Method, path: String, body: Body, what: &str) -> Result<CheckoutResponse> {
-        let started = Instant::now();
-        let (status, bytes) = self.send(method, &path, body, what).await?;
-        // An answer with errors may come as 400 with the usual envelope.
-        if !status.is_success() && status != StatusCode::BAD_REQUEST {
-            return Err(http_error(status, what, &bytes));
-        }
-        let response = CheckoutResponse::parse(&bytes).map_err(|detail| {
-            if status.is_success() {
-                CommerceError::Malformed {
-                    what: what.to_string(),
-                    detail,
-                }
-            } else {
-                http_error(status, what, &bytes)
-            }
-        })?;
-        tracing::debug!(step = what, answer = ?response.current().map(|p| p.name()), errors = response.errors.is_some(),
-            ms = started.elapsed().as_millis() as u64, "checkout");
-        Ok(response)
-    }
-
-    /// The order behind a ThankYouPage's `redirect_url`.
-    pub async fn completed_order(&self, redirect_url: &str) -> Result<OrderRecord> {
-        let mut url = self.own_link(redirect_url, Own::CompletedOrder)?;
-        url.query_pairs_mut().append_pair("format", "json");
-        let path = url
-            .as_str()
-            .strip_prefix(self.base_url().as_str())
-            .unwrap_or(url.as_str())
-            .to_string();
-        let body = self.call(Method::GET, &path, Body::Empty, "completed order").await?;
-        #[derive(Deserialize)]
-        struct Envelope {
-            order: OrderRecord,
-        }
-        Ok(parse_json::<Envelope>(&body, "completed order")?.order)
-    }
-
     /// A picture the server points at (a bank's logo), from it or from its CDN.
     /// At most 2 MiB; the kiosk shows a name instead of anything larger.
     pub async fn fetch_asset(&self, url: &str) -> Result<Vec<u8>> {
@@ -444,34 +268,6 @@ impl CommerceClient {
             });
         }
         Ok(bytes.to_vec())
-    }
-
-    /// The logged-in user's orders, newest first.
-    pub async fn orders(&self) -> Result<Vec<OrderRecord>> {
-        Ok(self.orders_page(None).await?.results)
-    }
-
-    /// One page of the user's orders, newest first: the first (`next = None`) or the
-    /// page an earlier one named as its `next`, followed on the configured server
-    /// whatever address the server named it by (a proxy's internal host); a `next` that
-    /// is no page of orders is refused: the session cookie goes to the commerce server only.
-    pub async fn orders_page(&self, next: Option<&str>) -> Result<OrdersPage> {
-        let path = match next {
-            None => "users/orders/".to_string(),
-            Some(next) => self.own_link(next, Own::OrderList)?.to_string(),
-        };
-        let body = self.call(Method::GET, &path, Body::Empty, "order list").await?;
-        #[derive(Deserialize)]
-        struct Envelope {
-            results: Vec<OrderRecord>,
-            #[serde(default)]
-            next: Option<String>,
-        }
-        let page = parse_json::<Envelope>(&body, "order list")?;
-        Ok(OrdersPage {
-            results: page.results,
-            next: page.next.filter(|n| !n.is_empty()),
-        })
     }
 
     /// JSON to `path` with `method`, the answer's bytes (2xx only): for the other
@@ -511,7 +307,7 @@ impl CommerceClient {
     }
 
     /// A plain request that must succeed with 2xx; used for everything but checkout.
-    async fn call(&self, method: Method, path: &str, body: Body, what: &str) -> Result<Vec<u8>> {
+    pub(super) async fn call(&self, method: Method, path: &str, body: Body, what: &str) -> Result<Vec<u8>> {
         let (status, bytes) = self.send(method, path, body, what).await?;
         if status.is_success() {
             Ok(bytes)
@@ -523,7 +319,13 @@ impl CommerceClient {
     /// Sends a request; when the server says the session is gone (401/403, or a login
     /// page or a redirect to one where data was expected) logs in again once and
     /// repeats it: the server refused it before acting on it.
-    async fn send(&self, method: Method, path: &str, body: Body, what: &str) -> Result<(StatusCode, Vec<u8>)> {
+    pub(super) async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Body,
+        what: &str,
+    ) -> Result<(StatusCode, Vec<u8>)> {
         let logins_before = *self.inner.logins.lock().unwrap_or_else(|e| e.into_inner());
         let answer = self.send_retrying(method.clone(), path, &body).await?;
         if !answer.signed_out() {
@@ -670,7 +472,7 @@ impl CommerceClient {
         })
     }
 
-    fn transport_error(&self, e: reqwest::Error) -> CommerceError {
+    pub(super) fn transport_error(&self, e: reqwest::Error) -> CommerceError {
         let chain = error_chain(&e);
         let url = self.base_url().to_string();
         if e.is_timeout() {
@@ -710,34 +512,14 @@ impl CommerceClient {
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ProductList {
-    products: Vec<Product>,
-    pagination: Pagination,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Pagination {
-    num_pages: Option<u32>,
-}
-
-/// Product keys are numbers on the wire when they look like numbers.
-fn pk_json(pk: &Pk) -> Value {
-    pk.0.parse::<u64>()
-        .map(Value::from)
-        .unwrap_or_else(|_| Value::from(pk.0.clone()))
-}
-
-fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
+pub(super) fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
     serde_json::from_slice(body).map_err(|e| CommerceError::Malformed {
         what: what.to_string(),
         detail: e.to_string(),
     })
 }
 
-fn http_error(status: StatusCode, what: &str, body: &[u8]) -> CommerceError {
+pub(super) fn http_error(status: StatusCode, what: &str, body: &[u8]) -> CommerceError {
     if status.is_server_error() {
         return CommerceError::Server {
             status: status.as_u16(),

@@ -43,6 +43,12 @@ pub fn now() -> DateTime<Utc> {
     Utc::now() + skew().unwrap_or_default()
 }
 
+/// How long ago `stamp` (an RFC 3339 time this clock wrote) was, by this clock.
+pub fn age_of(stamp: &str) -> Option<std::time::Duration> {
+    let at = chrono::DateTime::parse_from_rfc3339(stamp).ok()?;
+    Some(now().signed_duration_since(at).to_std().unwrap_or_default())
+}
+
 /// A skew in words for a technician: "3 years 12 days behind", "5 minutes ahead".
 pub fn describe(skew: chrono::Duration) -> String {
     let side = if skew > chrono::Duration::zero() {

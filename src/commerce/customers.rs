@@ -312,13 +312,13 @@ impl CommerceClient {
     }
 
     /// The account's addresses.
-    pub async fn addresses(&self) -> Result<Vec<crate::commerce::pages::Address>> {
+    pub async fn addresses(&self) -> Result<Vec<crate::commerce::records::Address>> {
         let bytes = self.call_json(Method::GET, "address/", None, "addresses").await?;
         Ok(read::<Found<_>>(&bytes, "addresses")?.results)
     }
 
     /// Adds an address to the account; the server's field errors come back as `Http`.
-    pub async fn create_address(&self, address: &NewAddress) -> Result<crate::commerce::pages::Address> {
+    pub async fn create_address(&self, address: &NewAddress) -> Result<crate::commerce::records::Address> {
         let body = serde_json::to_value(address).unwrap_or_else(|_| json!({}));
         let bytes = self
             .call_json(Method::POST, "address/", Some(body), "new address")

@@ -10,9 +10,12 @@ pub mod money;
 pub mod pages;
 pub mod records;
 pub mod register;
+pub mod shop;
+pub mod steps;
 
-pub use client::{ClientConfig, CommerceClient, Credentials, OrdersPage};
+pub use client::{ClientConfig, CommerceClient, Credentials};
 pub use error::CommerceError;
 pub use money::Money;
 pub use pages::{CheckoutErrors, CheckoutResponse, Page};
 pub use records::{OrderLine, OrderRecord, Pk, User};
+pub use shop::OrdersPage;

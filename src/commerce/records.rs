@@ -2,7 +2,8 @@
 //! users and completed orders, with the lenient decoders their fields need (counts
 //! and flags that some servers send as strings).
 //!
-//! Not here: the checkout's pages (`pages.rs`) or money (`money.rs`).
+//! Not here: the checkout's pages (`pages/`), which name some of these records, or money
+//! (`money.rs`).
 
 use super::money::{de_money, de_opt_money, Money};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -164,9 +165,9 @@ pub struct OrderRecord {
 pub struct OrderDelivery {
     /// `retail_store` or `customer`.
     pub delivery_option_type: String,
-    pub retail_store: Option<super::pages::RetailStore>,
-    pub shipping_address: Option<super::pages::Address>,
-    pub shipping_option: Option<super::pages::ShippingOption>,
+    pub retail_store: Option<RetailStore>,
+    pub shipping_address: Option<Address>,
+    pub shipping_option: Option<ShippingOption>,
 }
 
 impl OrderDelivery {
@@ -186,4 +187,78 @@ impl OrderDelivery {
     pub fn shipped(&self) -> bool {
         self.delivery_option_type == "customer" || self.shipping_address.is_some()
     }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RetailStore {
+    pub pk: Pk,
+    pub name: String,
+    pub address: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Address {
+    pub pk: Pk,
+    pub title: String,
+    pub line: String,
+    pub city: Place,
+    pub district: Place,
+}
+
+impl Address {
+    /// One line a person reads: `Moda Cad. 12, Kadıköy/İstanbul`.
+    pub fn one_line(&self) -> String {
+        let place = [&self.district.name, &self.city.name]
+            .iter()
+            .filter(|n| !n.is_empty())
+            .map(|n| n.as_str())
+            .collect::<Vec<_>>()
+            .join("/");
+        [self.line.trim(), &place]
+            .iter()
+            .filter(|p| !p.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A city or district: servers send its name, or `{pk, name}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Place {
+    pub pk: Option<Pk>,
+    pub name: String,
+}
+
+impl<'de> Deserialize<'de> for Place {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Name(String),
+            Full {
+                #[serde(default)]
+                pk: Option<Pk>,
+                #[serde(default)]
+                name: String,
+            },
+            Nothing(()),
+        }
+        Ok(match Either::deserialize(d)? {
+            Either::Name(name) => Place { pk: None, name },
+            Either::Full { pk, name } => Place { pk, name },
+            Either::Nothing(()) => Place::default(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ShippingOption {
+    pub pk: Pk,
+    pub name: String,
+    #[serde(deserialize_with = "de_money")]
+    pub shipping_amount: Money,
 }

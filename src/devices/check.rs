@@ -85,7 +85,7 @@ pub fn test_print(
         virtual_printer = Some(printer);
     }
     let sample = receipt::sample("tr");
-    let bytes = receipt::encode(&sample, &settings).map_err(anyhow::Error::msg)?;
+    let bytes = super::encoding::encode(&sample, &settings).map_err(anyhow::Error::msg)?;
     // A private scratch queue, removed when dropped: a predictable /tmp path could be a
     // link another user planted.
     let scratch = tempfile::Builder::new().prefix("instore-test-print-").tempdir()?;

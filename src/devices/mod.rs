@@ -1,6 +1,7 @@
 //! The counter's serial devices: the ESC/POS receipt printer and the barcode scanner.
 //!
-//! `receipt.rs` turns a sale into printer bytes; `printer.rs` keeps print jobs in SQLite
+//! `receipt.rs` says what a sale's receipt holds and `encoding.rs` turns it into printer
+//! bytes; `printer.rs` keeps print jobs in SQLite
 //! and writes them to the port, reading the printer's real-time status; `scanner.rs`
 //! reads codes from a scanner's port. `virtual_devices.rs` makes pseudo-terminal devices
 //! for demo mode, and `paper.rs` reads printer bytes back as text and a PNG preview.
@@ -9,6 +10,7 @@
 //! Not here: screens (`crate::ui`) or the server (`crate::commerce`).
 
 pub mod check;
+pub mod encoding;
 pub mod paper;
 pub mod printer;
 pub mod receipt;
@@ -21,7 +23,7 @@ use crate::settings::Settings;
 /// the escpos crate knows and must print every Turkish letter. Kept here, not in
 /// `settings`, so that settings stay plain data and the device rules stay with devices.
 pub fn check_settings(settings: &Settings) -> Result<(), String> {
-    receipt::code_page(&settings.printer.code_page)
+    encoding::code_page(&settings.printer.code_page)
         .map(drop)
         .map_err(|e| format!("printer.code_page: {e}"))
 }

@@ -2,7 +2,7 @@
 //! the virtual printer of demo mode writes each receipt as text and as a PNG preview,
 //! so a person can read what a real printer would have printed.
 //!
-//! It understands the commands `receipt.rs` sends (text in PC857, bold, double size,
+//! It understands the commands `encoding.rs` sends (text in PC857, bold, double size,
 //! justification, reverse, CODE128, QR code, cut); anything else is skipped.
 
 use ab_glyph::{Font, FontVec, PxScale, ScaleFont};
@@ -384,7 +384,7 @@ mod tests {
 
     #[test]
     fn the_sample_receipt_reads_back_and_renders() {
-        let bytes = super::super::receipt::encode(&super::super::receipt::sample("tr"), &Default::default()).unwrap();
+        let bytes = super::super::encoding::encode(&super::super::receipt::sample("tr"), &Default::default()).unwrap();
         let (papers, consumed) = read(&bytes);
         assert_eq!((papers.len(), consumed), (1, bytes.len()));
         let text = papers[0].text(48);

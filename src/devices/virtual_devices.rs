@@ -30,7 +30,7 @@ impl VirtualPrinter {
             .set_timeout(Duration::from_millis(100))
             .map_err(std::io::Error::other)?;
         let dir = out_dir.to_path_buf();
-        let columns = super::receipt::columns(paper_width_mm);
+        let columns = super::encoding::columns(paper_width_mm);
         let width = if paper_width_mm == 58 { 384 } else { 576 };
         std::thread::Builder::new().name("virtual-printer".into()).spawn(move || {
             let mut pending: Vec<u8> = Vec::new();

@@ -7,6 +7,7 @@
 //! Not here: talking to the server (`crate::commerce`) or screens.
 
 pub mod catalog;
+pub mod limits;
 pub mod lock;
 pub mod queue;
 pub mod remembered;

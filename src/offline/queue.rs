@@ -1,9 +1,11 @@
 //! Orders taken while the server is away: kept in SQLite, committed durably before the
 //! customer is told the order is accepted, and sent later by `replay`.
 //!
-//! Limits work as store-and-forward payment terminals do: a maximum per order, a
-//! maximum amount and count waiting, and a maximum age; past one the sale is refused.
+//! Each order's state, its journal of every step, and whether its fate is in doubt
+//! (and for how long: stuck orders). What the queue accepts is `limits.rs`.
 
+use super::limits::over_limits;
+pub use super::limits::{waiting, Limits, Refusal};
 use super::store::{Result as StoreResult, Store, StoreError};
 use crate::commerce::money::{format_try, wire};
 use crate::commerce::Money;
@@ -84,17 +86,6 @@ pub fn enqueue_codes(
         Ok(queued) => Ok(queued),
         Err(QueueError::Refused(why)) => Err(OfflineSaleError::Refused(why)),
         Err(QueueError::Store(e)) => Err(e.into()),
-    }
-}
-
-impl From<&crate::settings::OfflineSettings> for Limits {
-    fn from(settings: &crate::settings::OfflineSettings) -> Limits {
-        Limits {
-            max_order_amount: settings.max_order_amount,
-            max_waiting_amount: settings.max_waiting_amount,
-            max_waiting_count: settings.max_waiting_count,
-            max_age: Duration::from_secs(settings.max_age_hours * 3600),
-        }
     }
 }
 
@@ -215,7 +206,7 @@ impl QueuedOrder {
         if !matches!(self.state, State::Waiting | State::Sending) {
             return None;
         }
-        self.doubt_since.as_deref().and_then(age_of)
+        self.doubt_since.as_deref().and_then(crate::commerce::clock::age_of)
     }
 
     /// It could be neither confirmed nor refuted for too long: support must look.
@@ -233,31 +224,6 @@ pub struct JournalEntry {
     pub detail: Option<String>,
 }
 
-/// What the queue accepts; from the settings' `[offline]` section.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Limits {
-    pub max_order_amount: Money,
-    pub max_waiting_amount: Money,
-    pub max_waiting_count: u32,
-    pub max_age: Duration,
-}
-
-/// Why an offline sale is refused: facts, so a screen can say it in its own language;
-/// `Display` is the English sentence for the command line and the logs.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum Refusal {
-    #[error("the basket is empty")]
-    Empty,
-    #[error("{} is more than the {} an order may be while offline", format_try(*amount), format_try(*max))]
-    OrderOverLimit { amount: Money, max: Money },
-    #[error("{count} orders are already waiting to be sent, the most allowed")]
-    TooManyWaiting { count: u32 },
-    #[error("orders waiting would come to {}, more than the {} allowed while offline", format_try(*total), format_try(*max))]
-    WaitingOverLimit { total: Money, max: Money },
-    #[error("an order has waited {hours} hours; no more are taken offline until it is sent")]
-    OldestTooOld { hours: u64 },
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {
     #[error("{0}")]
@@ -272,17 +238,6 @@ fn now() -> String {
     crate::commerce::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-/// How long ago `stamp` (one of the queue's RFC 3339 times) was, by the same clock.
-pub fn age_of(stamp: &str) -> Option<Duration> {
-    let at = chrono::DateTime::parse_from_rfc3339(stamp).ok()?;
-    Some(
-        crate::commerce::clock::now()
-            .signed_duration_since(at)
-            .to_std()
-            .unwrap_or_default(),
-    )
-}
-
 /// A kiosk's own reference for an order: `K<date>-<six letters or digits>`.
 pub fn new_reference() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -291,49 +246,6 @@ pub fn new_reference() -> String {
         .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
         .collect();
     format!("K{}-{tail}", crate::commerce::clock::now().format("%Y%m%d"))
-}
-
-/// The number and amount of orders waiting to be sent.
-pub fn waiting(store: &Store) -> StoreResult<(u32, Money)> {
-    store.read(waiting_in)
-}
-
-fn waiting_in(db: &rusqlite::Connection) -> rusqlite::Result<(u32, Money)> {
-    let mut query = db.prepare("SELECT amount FROM orders WHERE state IN ('waiting', 'sending')")?;
-    let amounts: Vec<String> = query
-        .query_map([], |row| row.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok((
-        amounts.len() as u32,
-        amounts.iter().filter_map(|a| a.parse::<Money>().ok()).sum(),
-    ))
-}
-
-/// Why the queue as it stands cannot take `amount` more, if it cannot.
-fn over_limits(db: &rusqlite::Connection, amount: Money, limits: &Limits) -> rusqlite::Result<Option<Refusal>> {
-    let (count, total) = waiting_in(db)?;
-    if count >= limits.max_waiting_count {
-        return Ok(Some(Refusal::TooManyWaiting { count }));
-    }
-    if total + amount > limits.max_waiting_amount {
-        return Ok(Some(Refusal::WaitingOverLimit {
-            total: total + amount,
-            max: limits.max_waiting_amount,
-        }));
-    }
-    let oldest: Option<String> = db.query_row(
-        "SELECT MIN(created_at) FROM orders WHERE state IN ('waiting', 'sending')",
-        [],
-        |row| row.get(0),
-    )?;
-    if let Some(age) = oldest.as_deref().and_then(age_of) {
-        if age > limits.max_age {
-            return Ok(Some(Refusal::OldestTooOld {
-                hours: age.as_secs() / 3600,
-            }));
-        }
-    }
-    Ok(None)
 }
 
 /// Checks the limits and commits the order; it is durable when this returns.

@@ -62,7 +62,7 @@ fn settling(store: &Store, reference: &str, timeout: Duration) -> StoreResult<Op
     let Some(last) = last.filter(|entry| entry.step == "unanswered") else {
         return Ok(None);
     };
-    let Some(since) = queue::age_of(&last.at) else {
+    let Some(since) = crate::commerce::clock::age_of(&last.at) else {
         return Ok(None);
     };
     Ok(timeout.checked_sub(since).filter(|left| !left.is_zero()))

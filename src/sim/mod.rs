@@ -3,7 +3,7 @@
 //!
 //! It lets a newcomer run the kiosk with one command (demo mode) and lets tests exercise
 //! the real client over real HTTP. Its rules live in `world/`, its HTTP in
-//! `server.rs`, what it offers and how it misbehaves in `scenario.rs`.
+//! `server/`, what it offers and how it misbehaves in `scenario.rs`.
 
 pub mod catalog;
 pub mod logo;

@@ -6,6 +6,7 @@
 
 pub mod controller;
 pub mod keys;
+pub mod metrics;
 pub mod screenshots;
 pub mod setup;
 pub mod view;
@@ -87,12 +88,30 @@ pub fn prepare_window(window: &MainWindow, settings: &Settings) {
         .set_size(slint::LogicalSize::new(width as f32, height as f32));
 }
 
-/// Switches the screens' language; English is the source language.
+/// Switches the screens' language (`tr`, `en`, as the settings name it); English is
+/// the source language.
 pub fn set_language(window: &MainWindow, language: &str) {
     if let Err(e) = slint::select_bundled_translation(language) {
         tracing::warn!(language, error = %e, "no translation bundled");
     }
-    window.global::<KioskAdapter>().set_language(language.into());
+    window.global::<KioskAdapter>().set_language(language_of(language));
+}
+
+/// A language as the settings name it (`tr`, `en`); anything else is Turkish, the
+/// settings' default (they refuse any other name on load).
+pub fn language_of(code: &str) -> Language {
+    match code {
+        "en" => Language::En,
+        _ => Language::Tr,
+    }
+}
+
+/// The settings' (and gettext's) name of a language.
+pub fn language_code(language: Language) -> &'static str {
+    match language {
+        Language::Tr => "tr",
+        Language::En => "en",
+    }
 }
 
 /// A sink that applies updates on the UI thread of `window`.
@@ -253,7 +272,7 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     let w = weak.clone();
     window.global::<KioskAdapter>().on_set_language(move |language| {
         if let Some(window) = w.upgrade() {
-            set_language(&window, &language);
+            set_language(&window, language_code(language));
         }
     });
     start_timers(window, handle, settings);
@@ -481,7 +500,7 @@ pub fn run_kiosk(
                 config.data_dir.clone(),
                 crate::offline::queue::StuckRule::from(&settings.offline),
             ))?;
-            crate::status::watching(sink, facts)
+            metrics::watching(sink, facts)
         }
         None => sink,
     };

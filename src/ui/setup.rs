@@ -111,7 +111,7 @@ fn form_of(window: &MainWindow) -> Form {
         password: a.get_password().into(),
         self_service: a.get_self_service(),
         portrait: a.get_portrait(),
-        language: a.get_language().into(),
+        language: super::language_code(a.get_language()).into(),
         header: a.get_header().into(),
         printer_port: a.get_printer_port().into(),
         scanner_port: a.get_scanner_port().into(),
@@ -128,7 +128,7 @@ pub fn show(window: &MainWindow, settings: &Settings) {
     a.set_email(settings.commerce.email.clone().unwrap_or_default().into());
     a.set_self_service(settings.kiosk.mode == Mode::SelfService);
     a.set_portrait(settings.kiosk.layout == Layout::Portrait);
-    a.set_language(settings.kiosk.language.clone().into());
+    a.set_language(super::language_of(&settings.kiosk.language));
     a.set_header(settings.receipt.header.join("\n").into());
     a.set_printer_port(settings.printer.port.clone().into());
     a.set_scanner_port(settings.scanner.port.clone().into());

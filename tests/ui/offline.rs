@@ -147,13 +147,17 @@ fn the_clerk_sees_waiting_sent_and_set_aside_orders() {
     assert!(k.exists("Set aside") && k.exists("Sent") && k.exists("Waiting"));
     // In the clerk's language, composed on screen from the facts.
     k.tap("Türkçe");
-    k.wait("Turkish", |w| w.global::<KioskAdapter>().get_language() == "tr");
+    k.wait("Turkish", |w| {
+        w.global::<KioskAdapter>().get_language() == instore_kiosk::ui::Language::Tr
+    });
     assert!(
         k.exists("Çorap 3'lü Paket ürününün fiyatı 119,99 ₺ iken 149,99 ₺ oldu."),
         "the reason in Turkish"
     );
     k.tap("English");
-    k.wait("English", |w| w.global::<KioskAdapter>().get_language() == "en");
+    k.wait("English", |w| {
+        w.global::<KioskAdapter>().get_language() == instore_kiosk::ui::Language::En
+    });
     k.tap("Back to basket");
     k.wait("the basket", |w| kiosk_screen(w) != Screen::Orders);
 }
@@ -670,14 +674,18 @@ fn an_order_that_cannot_be_confirmed_is_on_the_clerks_banner_and_orders_screen()
         "1 order could not be confirmed: call support."
     );
     k.tap("Türkçe");
-    k.wait("Turkish", |w| w.global::<KioskAdapter>().get_language() == "tr");
+    k.wait("Turkish", |w| {
+        w.global::<KioskAdapter>().get_language() == instore_kiosk::ui::Language::Tr
+    });
     assert_eq!(
         k.text("AttentionBanner::attention"),
         "1 sipariş doğrulanamadı: destek hattını arayın.",
         "a plural in the clerk's language"
     );
     k.tap("English");
-    k.wait("English", |w| w.global::<KioskAdapter>().get_language() == "en");
+    k.wait("English", |w| {
+        w.global::<KioskAdapter>().get_language() == instore_kiosk::ui::Language::En
+    });
     k.tap("Orders");
     k.wait("the orders", |w| kiosk_screen(w) == Screen::Orders);
     let orders: Vec<_> = k

@@ -299,7 +299,10 @@ fn the_customer_switches_to_turkish() {
     let k = Kiosk::start(runtime(), settings_for(None));
     assert!(k.exists("Pay"));
     k.tap("Türkçe");
-    assert_eq!(k.window.global::<KioskAdapter>().get_language(), "tr");
+    assert_eq!(
+        k.window.global::<KioskAdapter>().get_language(),
+        instore_kiosk::ui::Language::Tr
+    );
     assert!(k.exists("Öde"), "the Pay button reads Öde");
     assert!(k.exists("Ekle"));
     assert!(!k.exists("Pay"));

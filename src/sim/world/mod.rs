@@ -3,16 +3,18 @@
 //! register's side and the third-party payment services.
 //!
 //! Every public method takes the already-authenticated user and returns JSON in the
-//! shapes of the reference. `server.rs` does the HTTP; this folder decides the answers.
+//! shapes of the reference. `super::server` does the HTTP; this folder decides the answers.
 //! This file holds the shared state (accounts, sessions, catalog, baskets, the checkout
 //! envelope, orders) and routes each page to the module of its strategy, which holds
 //! both the context it renders and the rule it applies.
 //!
-//! Not here: HTTP, faults and the service pages' HTML (`server.rs`).
+//! Not here: HTTP, faults and the service pages' HTML (`super::server`).
 
 mod checkout;
 mod customers;
 mod delivery;
+mod offers;
+mod orders;
 mod otp;
 mod page;
 mod register;
@@ -23,6 +25,8 @@ mod transfer;
 mod wallets;
 
 pub use customers::StaffRefusal;
+use offers::BANKS;
+pub use orders::Order;
 use page::{first_page, not_served, Next, SimPage, Strategy};
 use register::CashRegisterTxn;
 pub use register::{RegisterPayment, RegisterRefusal};
@@ -39,15 +43,6 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 pub type Form = HashMap<String, String>;
-
-/// Installment plans: count and the factor applied to the amount.
-const PLANS: [(u32, &str, &str); 3] = [
-    (1, "Advance", "1"),
-    (3, "3 Installments", "1.05"),
-    (6, "6 Installments", "1.09"),
-];
-
-const BANKS: [(u32, &str, &str); 2] = [(1, "Akbank", "akbank"), (2, "Garanti BBVA", "garanti")];
 
 struct Session {
     email: String,
@@ -98,47 +93,6 @@ struct Checkout {
     barcode: Option<String>,
     notes: Option<String>,
     order: Option<usize>,
-}
-
-#[derive(Clone)]
-pub struct Order {
-    pub pk: u64,
-    pub number: String,
-    pub token: String,
-    pub email: String,
-    pub amount: Money,
-    pub payment_type: String,
-    pub option_name: String,
-    pub installment_count: Option<u32>,
-    pub service_fee: Money,
-    pub items: Vec<Value>,
-    pub notes: Option<String>,
-    pub created: String,
-    pub shipping_fee: Money,
-    /// How the goods reach the customer: the store, or the address and shipping option.
-    pub delivery: Value,
-}
-
-impl Order {
-    pub fn json(&self) -> Value {
-        json!({
-            "pk": self.pk,
-            "number": self.number,
-            "amount": wire(self.amount),
-            "currency": "try",
-            "payment_type": self.payment_type,
-            "payment_option": self.option_name,
-            "installment_count": self.installment_count,
-            "service_fee": wire(self.service_fee),
-            "items": self.items,
-            "notes": self.notes,
-            "shipping_amount": wire(self.shipping_fee),
-            "delivery": self.delivery,
-            "status": "approved",
-            "created_date": self.created,
-            "token": self.token,
-        })
-    }
 }
 
 pub struct World {
@@ -334,82 +288,6 @@ impl World {
         }
     }
 
-    fn installments_json(&self, base: Money, first_pk: u32) -> Vec<Value> {
-        PLANS
-            .iter()
-            .enumerate()
-            .map(|(i, (count, label, factor))| {
-                let total = round_cents(base * factor.parse::<Money>().unwrap_or(Money::ONE));
-                json!({"pk": first_pk + i as u32, "installment_count": count, "label": label,
-                       "price_with_accrued_interest": wire(total),
-                       "monthly_price_with_accrued_interest": wire(round_cents(total / Money::from(*count)))})
-            })
-            .collect()
-    }
-
-    /// Finds installment `pk` among the plans starting at the given pks.
-    fn pick_installment(&self, base: Money, first_pks: &[u32], pk: &str) -> Option<(String, u32, Money)> {
-        first_pks
-            .iter()
-            .flat_map(|first| self.installments_json(base, *first))
-            .find_map(|v| {
-                (v["pk"].as_u64().map(|n| n.to_string()).as_deref() == Some(pk.trim())).then(|| {
-                    let total: Money = v["price_with_accrued_interest"]
-                        .as_str()
-                        .and_then(|s| s.parse().ok())
-                        .unwrap_or_default();
-                    (
-                        pk.trim().to_string(),
-                        v["installment_count"].as_u64().unwrap_or(1) as u32,
-                        total,
-                    )
-                })
-            })
-    }
-
-    fn card_type_json() -> Value {
-        json!({"name": "Card Finans", "slug": "card-finans", "logo": null})
-    }
-
-    fn bank_json(&self, bank: &(u32, &str, &str)) -> Value {
-        json!({"pk": bank.0, "name": bank.1, "slug": bank.2, "logo": format!("{}/_sim/logos/{}.png", self.base_url, bank.2)})
-    }
-
-    fn payment_options_json(&self) -> Vec<Value> {
-        self.scenario
-            .options
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                json!({"pk": i + 1, "name": o.name, "slug": o.slug(), "payment_type": o.payment_type,
-                       "payment_type_label": o.payment_type.replace('_', " ")})
-            })
-            .collect()
-    }
-
-    fn bank_accounts_json(&self) -> Vec<Value> {
-        BANKS
-            .iter()
-            .enumerate()
-            .map(|(i, bank)| {
-                json!({"pk": i + 1, "iban": format!("TR{:02} 0001 0000 0000 0000 0000 {:02}", 33 + i, i + 1),
-                       "holder_name": "Instore Demo A.Ş.", "description": format!("{} havale / EFT", bank.1),
-                       "sort_order": i, "bank": self.bank_json(bank)})
-            })
-            .collect()
-    }
-
-    fn credit_options_json() -> Vec<Value> {
-        vec![json!({"pk": 1, "name": "Alışveriş Kredisi", "slug": "shopping-credit"})]
-    }
-
-    fn payment_choices_json() -> Vec<Value> {
-        vec![
-            json!({"label": "Kapıda nakit", "price": "9.90", "value": "cash"}),
-            json!({"label": "Kapıda kredi kartı", "price": "14.90", "value": "credit_card"}),
-        ]
-    }
-
     /// The context of a page, from the checkout's state, by the rules of its strategy.
     fn render(&self, email: &str, ck: &Checkout, page: &SimPage) -> Value {
         let SimPage::Known(page) = *page else { return json!({}) };
@@ -518,106 +396,5 @@ impl World {
                 answer
             }
         }
-    }
-
-    fn new_order_number(&mut self) -> String {
-        loop {
-            let n: u64 = self.rng.random_range(1_000_000_000_000..10_000_000_000_000);
-            let number = n.to_string();
-            if !self.registers.contains_key(&number) && !self.orders.iter().any(|o| o.number == number) {
-                return number;
-            }
-        }
-    }
-
-    fn complete(&mut self, email: &str, ck: &mut Checkout) -> Result<Next, Value> {
-        let spec = self
-            .option(ck)
-            .cloned()
-            .ok_or_else(|| step_error("Choose a payment option first."))?;
-        let number = match &ck.cash_number {
-            Some(n) if spec.payment_type == "cash_register" => n.clone(),
-            _ => self.new_order_number(),
-        };
-        let items: Vec<Value> = self.carts[email]
-            .lines
-            .iter()
-            .map(|(i, q)| {
-                let p = &self.catalog[*i];
-                json!({"sku": p.sku, "name": p.name, "quantity": q, "unit_price": wire(p.price),
-                       "total_amount": wire(p.price * Money::from(*q))})
-            })
-            .collect();
-        let order = Order {
-            pk: self.pk(),
-            number,
-            token: format!("{}:{}", self.token(22), self.token(6)),
-            email: email.to_string(),
-            amount: self.amount_due(email, ck),
-            payment_type: spec.payment_type.clone(),
-            option_name: spec.name.clone(),
-            installment_count: ck.installment.as_ref().map(|(_, c, _)| *c),
-            service_fee: ck.service_fee,
-            items,
-            notes: ck.notes.clone(),
-            created: self.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            shipping_fee: ck.shipping_fee,
-            delivery: self.delivery_json(email, ck),
-        };
-        // The store's shelf first, then the warehouse for what is shipped.
-        for (i, q) in self.carts[email].lines.clone() {
-            let product = &mut self.catalog[i];
-            let from_shelf = product.stock.max(0).min(i64::from(q));
-            product.stock -= from_shelf;
-            product.warehouse -= i64::from(q) - from_shelf;
-        }
-        self.orders.push(order);
-        ck.order = Some(self.orders.len() - 1);
-        let cart = self.cart(email);
-        cart.lines.clear();
-        cart.version += 1;
-        ck.basket_version = cart.version;
-        Ok(Next {
-            pages: vec![P::ThankYou.into()],
-            accepts: vec![],
-        })
-    }
-
-    fn installment_step(&self, email: &str, ck: &mut Checkout, form: &Form, first_pks: &[u32]) -> Result<(), Value> {
-        let pk = required(form, "installment")?;
-        let base = self.base_amount(email, ck);
-        ck.installment = Some(
-            self.pick_installment(base, first_pks, pk)
-                .ok_or_else(|| field_error("installment", "Select a valid installment."))?,
-        );
-        Ok(())
-    }
-
-    fn check_otp(&self, form: &Form) -> Result<(), Value> {
-        if required(form, "otp")? == self.scenario.otp {
-            Ok(())
-        } else {
-            Err(field_error("otp", "The verification code is not correct."))
-        }
-    }
-
-    // ----- orders ----------------------------------------------------------------
-
-    pub fn order_by_token(&self, token: &str) -> Option<&Order> {
-        self.orders.iter().find(|o| o.token == token)
-    }
-
-    pub fn orders_of(&self, email: &str) -> Vec<&Order> {
-        self.orders.iter().rev().filter(|o| o.email == email).collect()
-    }
-
-    /// The payment-service transaction of an account's checkout (BKM Express, the
-    /// redirecting strategies), as its service page knows it: for tests playing the phone.
-    pub fn checkout_txn(&self, email: &str) -> Option<String> {
-        self.checkouts.get(email).and_then(|ck| ck.txn.clone())
-    }
-
-    pub fn all_orders(&self) -> &[Order] {
-        &self.orders
     }
 }

@@ -10,7 +10,8 @@
 
 use super::{Controller, Failure, Sale, Step};
 use crate::commerce::customers::Named;
-use crate::commerce::pages::{Address, CheckoutResponse, Page, PageName, RetailStore};
+use crate::commerce::pages::{CheckoutResponse, Page, PageName};
+use crate::commerce::records::{Address, RetailStore};
 use crate::commerce::CommerceError;
 use crate::ui::view::{DeliveryView, Update, View};
 use crate::ui::{AddressCard, AddressProblem};
@@ -314,7 +315,7 @@ impl Controller {
         let Sale::NewAddress { step, .. } = std::mem::replace(&mut self.sale, Sale::Basket) else {
             return Ok(());
         };
-        let amount = super::online::amount(&step.answer);
+        let amount = super::options::amount(&step.answer);
         let view = step.answer.current().and_then(|p| self.delivery_view(p, &amount));
         match view {
             Some(view) => self.show(Sale::Step(step), view),

@@ -6,6 +6,7 @@
 //!
 //! Not here: the queue's storage and replay (`crate::offline`).
 
+use super::options::{choice_items, offline_options, option_items, PAY_ON_DELIVERY};
 use super::{Backend, Controller, Failure, Intent, Sale};
 use crate::commerce::money::format_try;
 use crate::commerce::records::Basket;
@@ -17,10 +18,7 @@ use crate::offline::queue::{self, QueueError};
 use crate::offline::remembered;
 use crate::offline::remembered::{KnownChoice, KnownOption};
 use crate::ui::view::{Notice, Update, View};
-use crate::ui::{BasketLine, ChoiceItem, PaymentOptionItem};
-
-/// The pay-on-delivery payment type, the one strategy the touchscreen can take offline.
-pub const PAY_ON_DELIVERY: &str = "pay_on_delivery";
+use crate::ui::BasketLine;
 
 #[derive(Debug, Default)]
 pub struct LocalSale {
@@ -121,55 +119,6 @@ impl LocalSale {
     }
 }
 
-/// Pay-on-delivery choices as the screen lists them, online or offline.
-pub fn choice_items(choices: &[KnownChoice]) -> Vec<ChoiceItem> {
-    choices
-        .iter()
-        .map(|c| ChoiceItem {
-            value: c.value.clone().into(),
-            label: c.label.clone().into(),
-            fee: format_try(c.fee).into(),
-        })
-        .collect()
-}
-
-/// The options to show offline: those the server last offered that this screen runs,
-/// each available only when its strategy may be taken offline. A kiosk that never saw
-/// the list still offers pay on delivery when the settings allow it.
-pub fn offline_options(known: &[KnownOption], screen_types: &[&str], offline_types: &[String]) -> Vec<KnownOption> {
-    let mut options: Vec<KnownOption> = known
-        .iter()
-        .filter(|o| screen_types.contains(&o.payment_type.as_str()))
-        .cloned()
-        .collect();
-    let pay_on_delivery_allowed = offline_types.iter().any(|t| t == PAY_ON_DELIVERY);
-    if pay_on_delivery_allowed && !options.iter().any(|o| o.payment_type == PAY_ON_DELIVERY) {
-        options.push(KnownOption {
-            pk: PAY_ON_DELIVERY.into(),
-            name: String::new(),
-            payment_type: PAY_ON_DELIVERY.into(),
-        });
-    }
-    options
-}
-
-pub fn option_items(options: &[KnownOption], offline_types: &[String]) -> Vec<PaymentOptionItem> {
-    options
-        .iter()
-        .map(|o| PaymentOptionItem {
-            pk: o.pk.clone().into(),
-            name: o.name.clone().into(),
-            kind: crate::ui::view::payment_kind(&o.payment_type),
-            available: offline_types.contains(&o.payment_type),
-            why: if offline_types.contains(&o.payment_type) {
-                crate::ui::Unavailable::None
-            } else {
-                crate::ui::Unavailable::Offline
-            },
-        })
-        .collect()
-}
-
 impl Sale {
     /// The local sale, under any error screen and through its thank-you screen.
     fn local_mut(&mut self) -> Option<&mut LocalSale> {
@@ -255,7 +204,7 @@ impl Controller {
             .unwrap_or_default();
         offline_options(
             &known,
-            super::online::SCREEN_PAYMENT_TYPES,
+            super::options::SCREEN_PAYMENT_TYPES,
             &self.config.offline_payment_types,
         )
     }

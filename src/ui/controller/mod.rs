@@ -4,168 +4,53 @@
 //!
 //! One intent is handled at a time, in order: a double tap cannot send two requests,
 //! and the buttons are disabled (the `busy` overlay) from the tap until the answer.
-//!
-//! The sale in progress is one [`Sale`] value, and [`Controller::handle`] routes each
-//! intent by it. One file per concern, each adding to the one `Controller`:
-//! `online.rs` (the server's basket and checkout steps), `local.rs` (the sale made
-//! without the server), `register.rs` (the cash-register poller), `housekeeping.rs`
-//! (the queue's database, reconnecting, catalog copy and replay) and `printing.rs`.
+//! This file holds the `Controller` itself, its start, the loop that takes intents one
+//! at a time, its supervision, and the error screens. The sale in progress is one
+//! `Sale` value (`sale.rs`); `intent.rs` routes each intent by it to the file of its
+//! concern, each adding to the one `Controller`: `basket.rs` (signing in, the server's
+//! basket), `steps.rs` (the checkout steps after Pay), `strategies.rs` and `handoff.rs`
+//! (the other strategies, the customer's phone), `ending.rs` (thank-you, Cancel, New
+//! sale, Retry), `local.rs` (the sale made without the server), `options.rs` (what
+//! those share of payment options and pages), `customer.rs` and `delivery.rs` (selling
+//! for a customer), `staff.rs` (roles, PIN pad, orders, diagnostics), `register.rs`
+//! (the cash-register poller), `housekeeping.rs` (the queue's database, reconnecting,
+//! catalog copy and replay) and `printing.rs`.
 //!
 //! Not here: how a screen looks (`ui/*.slint`, `super::view`), how a request travels
 //! (`crate::commerce`).
 
+mod basket;
 mod customer;
 mod delivery;
+mod ending;
+mod handoff;
 mod housekeeping;
+mod intent;
 mod local;
-mod online;
+mod options;
 mod printing;
 mod register;
+mod sale;
 mod staff;
+mod steps;
 mod strategies;
 
 pub use customer::{masked_email, masked_phone};
 pub use delivery::AddressForm;
+pub use intent::Intent;
+use sale::{Chosen, Sale, Step};
 pub use staff::DEMO_PIN;
 
-use super::view::{basket_update, Busy, Notice, ScreenError, Sent, Update, View};
-use crate::commerce::pages::{CheckoutResponse, PaymentOption, SavedCard};
+use super::view::{basket_update, Busy, Notice, ScreenError, Update, View};
+use crate::commerce::pages::CheckoutResponse;
 use crate::commerce::records::Basket;
 use crate::commerce::{CommerceClient, CommerceError, Money};
 use crate::offline::queue::Limits;
 use crate::settings::Settings;
 use crate::sim::Simulator;
-use local::{LocalSale, LocalStep};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
-
-/// Something the person at the kiosk asked for, or an answer that arrived.
-#[derive(Debug, Clone)]
-pub enum Intent {
-    Connect,
-    Start,
-    AddCode(String),
-    ChangeQuantity(String, i32),
-    Remove(String),
-    Pay,
-    ChooseOption(String),
-    CashRegisterInstallment(String),
-    PayOnDelivery {
-        choice: String,
-        agreed: bool,
-    },
-    SavedCard(String),
-    SavedCardInstallment(String),
-    SavedCardConfirm {
-        agreed: bool,
-    },
-    Cancel,
-    NewSale,
-    Retry,
-    /// A person ends a sale whose payment step was never answered (the unconfirmed
-    /// screen), after the server was asked once more.
-    EndUnconfirmed,
-    /// A row of a choice list (a bank account, a credit option, a MobilExpress card).
-    Choose(String),
-    /// The confirmation screen's button, with the agreement as ticked.
-    Confirm {
-        agreed: bool,
-    },
-    /// The keypad's number: a phone, a code sent by SMS, a card's first digits.
-    Number(String),
-    /// Demo mode: the simulated payment service approves, as the customer's phone would.
-    ApproveOnPhone,
-    /// The hand-off watcher saw the checkout move on.
-    HandoffAnswer(Box<CheckoutResponse>),
-    /// The hand-off ended without an order: declined, timed out, or failed.
-    HandoffEnded(strategies::HandoffEnd),
-    /// Demo mode: the simulated register takes the payment now.
-    PayAtRegister,
-    /// The register poller saw the checkout move on.
-    RegisterAnswer(Box<CheckoutResponse>),
-    RegisterFailed(String),
-    /// Time to look at the line and the offline queue.
-    Tick,
-    /// The clerk's list of offline orders, from its newest page.
-    ShowOrders,
-    /// Another page of that list (0 is the newest).
-    OrdersPage(usize),
-    /// A code from the barcode scanner: added to the basket when the basket is up.
-    Scanned(String),
-    /// The clerk asks for the last receipt again.
-    ReprintLast,
-    /// The background drain ended; whether it found the line down, and whether an
-    /// order failed in it (the next drain then waits longer: `housekeeping.rs`).
-    Drained {
-        line: Option<crate::ui::LineProblem>,
-        failed: bool,
-    },
-    /// The background catalog refresh ended: how many products, or why not.
-    CatalogRefreshed(Result<usize, String>),
-    /// The hidden gesture: the staff's PIN pad.
-    Staff,
-    /// A PIN typed on the pad.
-    Pin(String),
-    /// The technician's checks, again.
-    ShowDiagnostics,
-    /// The technician's export for support.
-    ExportDiagnostics,
-    /// The technician reopens setup.
-    OpenSetup,
-    /// The clerk's Customer button: the search.
-    FindCustomer,
-    SearchCustomers(String),
-    /// A customer of the search's results, by pk: the sale is theirs from now on.
-    ChooseCustomer(String),
-    NewCustomerForm,
-    CreateCustomer(Box<crate::commerce::customers::NewCustomer>),
-    /// Self-service: the customer says who they are with their phone and a code.
-    Identify,
-    /// Delivery: collect in this store.
-    Collect,
-    /// Delivery: ship to this address of the customer's (pk).
-    ShipTo(String),
-    NewAddressForm,
-    /// A city chosen on the new address's form (its index in the list shown).
-    CityChosen(i32),
-    SaveAddress(AddressForm),
-    /// From the new address's form back to the delivery screen.
-    BackToDelivery,
-}
-
-impl Intent {
-    /// Intents of the part of a sale before payment, which can go on without the server.
-    fn sells_offline(&self) -> bool {
-        matches!(
-            self,
-            Intent::Start
-                | Intent::AddCode(_)
-                | Intent::ChangeQuantity(..)
-                | Intent::Remove(_)
-                | Intent::Pay
-                | Intent::ChooseOption(_)
-                | Intent::Cancel
-                | Intent::NewSale
-        )
-    }
-
-    /// Intents nobody tapped: they change no button and show no busy overlay.
-    fn is_quiet(&self) -> bool {
-        matches!(
-            self,
-            Intent::RegisterAnswer(_)
-                | Intent::RegisterFailed(_)
-                | Intent::PayAtRegister
-                | Intent::ApproveOnPhone
-                | Intent::HandoffAnswer(_)
-                | Intent::HandoffEnded(_)
-                | Intent::Tick
-                | Intent::Drained { .. }
-                | Intent::CatalogRefreshed(_)
-        )
-    }
-}
 
 /// Where the commerce server is and who the kiosk signs in as.
 #[derive(Clone)]
@@ -313,203 +198,6 @@ async fn supervise(run: impl std::future::Future<Output = ()> + Send + 'static, 
     }
 }
 
-/// Where the sale in progress stands. One value at a time, so that a poller without its
-/// barcode on screen, a local basket at a server step or a thank-you screen with a step
-/// still open cannot be written; what is on screen follows from it.
-enum Sale {
-    /// The server's basket is the sale: the basket (or the welcome screen) is up.
-    Basket,
-    /// At a server checkout step, shown on screen.
-    Step(Step),
-    /// The customer pays on their phone: the QR is up; dropping the watcher stops it.
-    Handoff {
-        step: Step,
-        /// Held for its `Drop`, which stops the task.
-        #[allow(dead_code)]
-        watcher: register::Poller,
-        /// The service's page, for the demo's approval.
-        url: String,
-    },
-    /// The cash-register barcode is up; dropping the poller stops it.
-    Register {
-        step: Step,
-        number: String,
-        /// Held for its `Drop`, which stops the task.
-        #[allow(dead_code)]
-        poller: register::Poller,
-    },
-    /// Sold without the server (`local.rs`): a basket from the catalog copy, ending in
-    /// the queue.
-    Local { sale: LocalSale, at: LocalStep },
-    /// The thank-you screen is up: a reconnect must not take it away. An order taken
-    /// offline keeps its local sale (the choices last seen) for the next customer.
-    ThankYou { local: Option<LocalSale> },
-    /// The error screen is up over the sale, which is kept. `retry` is what Retry
-    /// does again; `None` offers no Retry.
-    Failed { retry: Option<Intent>, under: Box<Sale> },
-    /// The clerk's list of offline orders is up over the sale.
-    Orders { under: Box<Sale> },
-    /// The staff's PIN pad is up over the sale.
-    Staff { under: Box<Sale> },
-    /// The technician's diagnostics are up over the sale.
-    Diagnostics { under: Box<Sale> },
-    /// The clerk looks for the customer (or opens an account), over the basket: the
-    /// search's last results.
-    Customers {
-        results: Vec<crate::commerce::customers::Customer>,
-    },
-    /// A self-service customer identifies: their phone once the code was sent, and
-    /// the wrong codes so far.
-    Identify { phone: Option<String>, wrong: u32 },
-    /// A new delivery address's form, over the delivery step: the server's cities and
-    /// the chosen city's districts.
-    NewAddress {
-        step: Step,
-        cities: Vec<crate::commerce::customers::Named>,
-        districts: Vec<crate::commerce::customers::Named>,
-    },
-}
-
-/// A server checkout step, and what the next screens need of the steps before it.
-struct Step {
-    /// The server's last answer: the step it is on.
-    answer: CheckoutResponse,
-    chosen: Chosen,
-}
-
-/// What the customer chose on the steps so far.
-#[derive(Default, Clone)]
-struct Chosen {
-    /// The payment option, named on the thank-you screen.
-    option: Option<PaymentOption>,
-    /// The saved cards listed, and the chosen one's name for the next screens.
-    cards: Vec<SavedCard>,
-    card_name: String,
-    /// A step that can place the order was sent (see [`Sale::payment_step_sent`]).
-    payment_sent: bool,
-    /// What the wallets' pages gave that their hand-off address needs.
-    wallet: crate::checkout::handoff::WalletContext,
-    /// Funds transfer: the accounts listed, the one chosen, the reference to quote.
-    banks: Vec<crate::commerce::pages::BankAccount>,
-    bank: Option<crate::commerce::pages::BankAccount>,
-    reference: Option<String>,
-    /// MobilExpress: the cards registered to the phone.
-    phone_cards: Vec<crate::commerce::pages::MobilExpressCard>,
-    /// Wrong codes typed on this step.
-    wrong_codes: u32,
-    /// How the goods reach the customer: shipped (true) or collected, and where.
-    delivery: Option<(bool, String)>,
-}
-
-impl Sale {
-    /// The sale under an error or orders screen.
-    fn beneath(&self) -> &Sale {
-        match self {
-            Sale::Failed { under, .. }
-            | Sale::Orders { under }
-            | Sale::Staff { under }
-            | Sale::Diagnostics { under } => under.beneath(),
-            sale => sale,
-        }
-    }
-
-    fn beneath_mut(&mut self) -> &mut Sale {
-        match self {
-            Sale::Failed { under, .. }
-            | Sale::Orders { under }
-            | Sale::Staff { under }
-            | Sale::Diagnostics { under } => under.beneath_mut(),
-            sale => sale,
-        }
-    }
-
-    fn into_beneath(self) -> Sale {
-        match self {
-            Sale::Failed { under, .. }
-            | Sale::Orders { under }
-            | Sale::Staff { under }
-            | Sale::Diagnostics { under } => under.into_beneath(),
-            sale => sale,
-        }
-    }
-
-    /// The server step the sale is at, under any error screen.
-    fn step(&self) -> Option<&Step> {
-        match self.beneath() {
-            Sale::Step(step) | Sale::Register { step, .. } | Sale::Handoff { step, .. } => Some(step),
-            _ => None,
-        }
-    }
-
-    /// A step that can place the order was sent (a barcode issued to the register, an
-    /// agreement or a card confirmation posted): the order may exist on the server, so
-    /// the sale can end only by the server's answer, never in the offline queue.
-    fn payment_step_sent(&self) -> bool {
-        match self.beneath() {
-            Sale::Register { .. } | Sale::Handoff { .. } => true,
-            Sale::Step(step) => step.chosen.payment_sent,
-            _ => false,
-        }
-    }
-
-    /// What was sent, where a payment step was sent: what the unconfirmed screen says.
-    fn unconfirmed(&self) -> Option<Sent> {
-        if !self.payment_step_sent() {
-            return None;
-        }
-        let step = self.step()?;
-        let service = || step.chosen.option.as_ref().map(|o| o.name.clone()).unwrap_or_default();
-        if matches!(self.beneath(), Sale::Handoff { .. }) || step.answer.current().is_some_and(strategies::is_handoff) {
-            return Some(Sent::Phone(service()));
-        }
-        Some(match (self.beneath(), step.answer.current()) {
-            (Sale::Register { number, .. }, _) => Sent::Register(number.clone()),
-            (_, Some(crate::commerce::pages::Page::CashRegisterComplete(ctx))) => {
-                Sent::Register(ctx.number.as_ref().map(|n| n.0.clone()).unwrap_or_default())
-            }
-            (_, Some(crate::commerce::pages::Page::SavedCardConfirmation(_))) => {
-                Sent::Card(step.chosen.card_name.clone())
-            }
-            _ => Sent::Agreement,
-        })
-    }
-
-    /// Stops a register poller and keeps what is known of the step, for a request that
-    /// leaves the barcode screen: until the server answers, the sale is still at it.
-    fn stop_register(&mut self) {
-        let sale = self.beneath_mut();
-        if !matches!(sale, Sale::Register { .. } | Sale::Handoff { .. }) {
-            return;
-        }
-        if let Sale::Register { step, .. } | Sale::Handoff { step, .. } = std::mem::replace(sale, Sale::Basket) {
-            *sale = Sale::Step(Step {
-                answer: step.answer,
-                chosen: Chosen {
-                    payment_sent: true,
-                    ..step.chosen
-                },
-            });
-        }
-    }
-
-    /// The sale is carried on without the server.
-    fn is_local(&self) -> bool {
-        matches!(self.beneath(), Sale::Local { .. } | Sale::ThankYou { local: Some(_) })
-    }
-
-    /// Scanned codes are taken only while the basket (or the welcome screen) is up.
-    fn takes_scans(&self) -> bool {
-        matches!(
-            self,
-            Sale::Basket
-                | Sale::Local {
-                    at: LocalStep::Basket,
-                    ..
-                }
-        )
-    }
-}
-
 struct Controller {
     config: ControllerConfig,
     sink: Sink,
@@ -623,118 +311,6 @@ impl Controller {
         }
     }
 
-    /// Routes an intent by the state of the sale.
-    async fn handle(&mut self, intent: Intent) -> Result<(), Failure> {
-        let local_too = matches!(intent, Intent::PayOnDelivery { .. } | Intent::Retry);
-        if self.sale.is_local() && (intent.sells_offline() || local_too) {
-            return self.handle_local(intent).await;
-        }
-        match intent {
-            Intent::Connect => self.connect().await,
-            Intent::Start => {
-                self.show(Sale::Basket, View::Basket);
-                Ok(())
-            }
-            Intent::AddCode(code) => self.add_code(code.trim()).await,
-            Intent::ChangeQuantity(product, delta) => self.change_quantity(&product, delta).await,
-            Intent::Remove(product) => self.remove(&product).await,
-            Intent::Pay => self.pay().await,
-            Intent::ChooseOption(pk) => self.choose_option(&pk).await,
-            Intent::CashRegisterInstallment(pk) => self.cash_register_installment(&pk).await,
-            Intent::PayOnDelivery { choice, agreed } => self.pay_on_delivery(&choice, agreed).await,
-            Intent::SavedCard(token) => self.saved_card(&token).await,
-            Intent::SavedCardInstallment(pk) => self.saved_card_installment(&pk).await,
-            Intent::SavedCardConfirm { agreed } => self.saved_card_confirm(agreed).await,
-            Intent::Cancel => self.cancel().await,
-            Intent::NewSale => self.new_sale().await,
-            Intent::Retry => self.retry().await,
-            // Ending a sale whose payment is unknown is staff's decision.
-            Intent::EndUnconfirmed if self.role < staff::Role::Clerk => self.ask_pin_for(Intent::EndUnconfirmed),
-            Intent::EndUnconfirmed => self.end_unconfirmed().await,
-            Intent::PayAtRegister => {
-                self.pay_at_register();
-                Ok(())
-            }
-            Intent::Choose(key) => self.choose(&key).await,
-            Intent::Confirm { agreed } => self.confirm(agreed).await,
-            Intent::Number(digits) if matches!(self.sale, Sale::Identify { .. }) => self.identify_number(&digits).await,
-            Intent::Number(digits) => self.number(&digits).await,
-            Intent::ApproveOnPhone => {
-                self.approve_on_phone();
-                Ok(())
-            }
-            Intent::HandoffAnswer(answer) => {
-                if !matches!(self.sale, Sale::Handoff { .. }) {
-                    return Ok(());
-                }
-                self.show_answer(*answer).await
-            }
-            Intent::HandoffEnded(end) => self.handoff_ended(end).await,
-            Intent::RegisterAnswer(answer) => self.show_answer(*answer).await,
-            Intent::RegisterFailed(message) => Err(Failure::Other(message)),
-            Intent::Tick => {
-                self.tick().await;
-                Ok(())
-            }
-            Intent::Drained { line, failed } => {
-                self.drained(line, failed).await;
-                Ok(())
-            }
-            Intent::CatalogRefreshed(refreshed) => {
-                self.catalog_refreshed(refreshed);
-                Ok(())
-            }
-            Intent::Scanned(code) => {
-                // The scanner works, whatever the screen: the technician's checks say when.
-                let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-                self.remember(crate::offline::remembered::LAST_SCAN, &now);
-                if !self.sale.takes_scans() {
-                    tracing::info!(%code, "scan ignored: the sale is past the basket");
-                    return Ok(());
-                }
-                if self.config.self_service {
-                    self.emit(Update::Show(View::Basket));
-                }
-                if self.sale.is_local() {
-                    return self.handle_local(Intent::AddCode(code)).await;
-                }
-                self.add_code(code.trim()).await
-            }
-            // The clerk's and the technician's intents need the role, whatever the screen.
-            Intent::ReprintLast | Intent::ShowOrders | Intent::OrdersPage(_) if self.role < staff::Role::Clerk => {
-                self.ask_pin_for(intent)
-            }
-            Intent::ShowDiagnostics | Intent::ExportDiagnostics | Intent::OpenSetup
-                if self.role < staff::Role::Technician =>
-            {
-                self.ask_pin_for(intent)
-            }
-            Intent::OpenSetup => {
-                self.emit(Update::Setup(Box::new(self.config.settings.clone())));
-                Ok(())
-            }
-            Intent::ReprintLast => self.reprint_last(),
-            Intent::ShowOrders => self.show_orders(0),
-            Intent::OrdersPage(number) => self.show_orders(number),
-            Intent::Staff => self.ask_pin(),
-            Intent::Pin(pin) => self.pin(&pin).await,
-            Intent::ShowDiagnostics => self.show_diagnostics(None).await,
-            Intent::ExportDiagnostics => self.export_diagnostics().await,
-            intent @ (Intent::FindCustomer
-            | Intent::SearchCustomers(_)
-            | Intent::ChooseCustomer(_)
-            | Intent::NewCustomerForm
-            | Intent::CreateCustomer(_)
-            | Intent::Identify
-            | Intent::Collect
-            | Intent::ShipTo(_)
-            | Intent::NewAddressForm
-            | Intent::CityChosen(_)
-            | Intent::SaveAddress(_)
-            | Intent::BackToDelivery) => self.handle_customer(intent).await,
-        }
-    }
-
     /// A page of the clerk's list of offline orders, over the sale (which is kept).
     fn show_orders(&mut self, number: usize) -> Result<(), Failure> {
         self.open_store();
@@ -830,7 +406,7 @@ impl Controller {
             };
             if let Some(detail) = detail {
                 tracing::warn!(error = %detail, ?sent, "a payment step is unconfirmed");
-                let amount = self.sale.step().map(|s| online::amount(&s.answer)).unwrap_or_default();
+                let amount = self.sale.step().map(|s| options::amount(&s.answer)).unwrap_or_default();
                 let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
                 let retry = Some(intent);
                 self.show(

@@ -5,7 +5,7 @@
 
 use super::{Controller, ControllerConfig, Failure, Sink};
 use crate::devices::printer::{self, PrinterHandle, Reporter};
-use crate::devices::receipt::{self, Receipt};
+use crate::devices::receipt::Receipt;
 use crate::ui::view::Update;
 use std::sync::Arc;
 
@@ -33,7 +33,7 @@ impl Controller {
         let (Some(settings), Some(printer)) = (self.config.printer.clone(), self.printer.clone()) else {
             return;
         };
-        let bytes = match receipt::encode(&receipt, &settings) {
+        let bytes = match crate::devices::encoding::encode(&receipt, &settings) {
             Ok(bytes) => bytes,
             Err(e) => {
                 tracing::error!(error = %e, "the receipt could not be made");

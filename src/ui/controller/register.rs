@@ -1,7 +1,7 @@
 //! The cash register's side of a sale: the poller that asks the server whether the
 //! register took the payment, and the demo's "pay at the register" button.
 //!
-//! Not here: the barcode screen itself (`online.rs` shows it when the server gives the
+//! Not here: the barcode screen itself (`steps.rs` shows it when the server gives the
 //! number).
 
 use super::{Controller, Failure, Intent, Sale};

@@ -8,12 +8,12 @@
 //! Not here: what a hand-off's address is and how a service's answer is read
 //! (`crate::checkout::handoff`, shared with the `checkout` command).
 
-use super::{Controller, Failure, Intent, Sale, Step};
+use super::options::{is_handoff, places_order};
+use super::{Controller, Failure, Sale};
 use crate::checkout::handoff::{self, Handoff};
 use crate::commerce::pages::{CheckoutResponse, Page, PageName};
-use crate::ui::view::{grouped_iban, installment_item, qr_pixels, Choice, Update, View};
+use crate::ui::view::{grouped_iban, installment_item, Choice, Update, View};
 use crate::ui::{ChoiceKind, ConfirmKind, EntryKind, FactKind, OptionsNotice};
-use std::time::{Duration, Instant};
 
 /// Wrong codes a customer may type on one step before the kiosk goes back to the options.
 pub const CODE_TRIES: u32 = 3;
@@ -26,59 +26,6 @@ pub(super) enum Next {
     Show(View),
     /// The customer pays on their phone.
     Handoff(Handoff),
-}
-
-/// How a hand-off ended without an order.
-#[derive(Debug, Clone)]
-pub enum HandoffEnd {
-    /// The service declined, in the server's words.
-    Declined(String),
-    /// The wait limit passed.
-    Expired,
-    /// The checkout refused in a way the kiosk cannot go on from.
-    Failed(String),
-}
-
-/// The pages where the customer finishes at a payment service.
-pub fn is_handoff(page: &Page) -> bool {
-    matches!(
-        page,
-        Page::RedirectionPageComplete(_) | Page::GPayComplete(_) | Page::BexNonce(_) | Page::MasterpassComplete(_)
-    ) || matches!(page, Page::CreditPaymentConfirmation(ctx) if ctx.redirect_url.is_some())
-}
-
-/// Pages whose post can place the order: once one is sent, the sale ends only by the
-/// server's answer (see `Sale::payment_step_sent`).
-pub fn places_order(page: PageName) -> bool {
-    use PageName as P;
-    matches!(
-        page,
-        P::FundsTransfer
-            | P::LoyaltyMoney
-            | P::PayLaterComplete
-            | P::PayOnDelivery
-            | P::SavedCardConfirmation
-            | P::CashRegisterComplete
-            | P::RedirectionPageComplete
-            | P::CreditPaymentComplete
-            | P::GPayComplete
-            | P::BexNonce
-            | P::BexComplete
-            | P::MasterpassComplete
-            | P::ConfirmationPaymentComplete
-            | P::MobilExpressTryPayment
-    )
-}
-
-/// The card's installment pages, which share the saved card's installment screen.
-pub fn installment_page(page: PageName) -> bool {
-    matches!(
-        page,
-        PageName::SavedCardInstallmentSelection
-            | PageName::BexInstallmentSelection
-            | PageName::MasterpassInstallment
-            | PageName::MobilExpressInstallmentSelection
-    )
 }
 
 pub(super) fn entry(kind: EntryKind, tries_left: u32, amount: &str, error: String, demo_code: &str) -> View {
@@ -350,7 +297,7 @@ impl Controller {
                 }
             }
         }
-        self.post_fields(page, &[("agreement", super::online::flag(agreed).to_string())])
+        self.post_fields(page, &[("agreement", super::options::flag(agreed).to_string())])
             .await
     }
 
@@ -360,7 +307,7 @@ impl Controller {
         let Some(page) = step.answer.current_kind() else {
             return Ok(());
         };
-        let amount = super::online::amount(&step.answer);
+        let amount = super::options::amount(&step.answer);
         let digits = digits.trim();
         let fields: Vec<(&str, String)> = match page {
             PageName::MobilExpressCardFoundOtpRequiredPhone => {
@@ -425,154 +372,11 @@ impl Controller {
         self.show_answer(answer).await
     }
 
-    /// Shows the hand-off and starts watching the service.
-    pub(super) fn start_handoff(
-        &mut self,
-        handoff: Handoff,
-        answer: CheckoutResponse,
-        mut chosen: super::Chosen,
-        amount: String,
-    ) -> Result<(), Failure> {
-        let qr = qr_pixels(&handoff.url, 8).map_err(|e| Failure::Other(format!("the QR code: {e}")))?;
-        let option = chosen.option.clone().unwrap_or_default();
-        let seconds = self.config.handoff_wait.as_secs() as u32;
-        self.emit(Update::Show(View::Handoff {
-            kind: crate::ui::view::payment_kind(&option.payment_type),
-            name: option.name,
-            url: handoff.url.clone(),
-            qr,
-            amount,
-            seconds,
-        }));
-        let watcher = self.watch(handoff.clone())?;
-        // The customer may pay on the phone at any moment now.
-        chosen.payment_sent = true;
-        self.sale = Sale::Handoff {
-            step: Step { answer, chosen },
-            watcher,
-            url: handoff.url,
-        };
-        Ok(())
-    }
-
-    /// Watches the payment service, one request in flight: the countdown every second,
-    /// the service's status every two. Its end comes back as an intent.
-    fn watch(&self, handoff: Handoff) -> Result<super::register::Poller, Failure> {
-        let client = self.client()?.clone();
-        let (sink, tx, limit) = (self.sink.clone(), self.tx.clone(), self.config.handoff_wait);
-        Ok(super::register::Poller::spawn(async move {
-            let http = handoff::http_client();
-            let started = Instant::now();
-            let mut reconnecting = false;
-            // After a completion whose answer was lost, the checkout is read first.
-            let mut unanswered = false;
-            loop {
-                for _ in 0..2 {
-                    let left = limit.saturating_sub(started.elapsed()).as_secs() as i32;
-                    sink(Update::Handoff {
-                        seconds_left: left,
-                        reconnecting,
-                    });
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-                if unanswered {
-                    match client.checkout().await {
-                        Ok(answer) if answer.current_kind() == Some(PageName::ThankYou) => {
-                            let _ = tx.send(Intent::HandoffAnswer(Box::new(answer)));
-                            return;
-                        }
-                        Ok(_) => unanswered = false,
-                        Err(_) => continue,
-                    }
-                }
-                if started.elapsed() >= limit {
-                    let _ = tx.send(Intent::HandoffEnded(HandoffEnd::Expired));
-                    return;
-                }
-                let (approved, form) = match handoff::status(&http, &handoff.url).await {
-                    Ok(handoff::Status::Waiting) => {
-                        reconnecting = false;
-                        continue;
-                    }
-                    Ok(handoff::Status::Decided { approved, form }) => (Some(approved), form),
-                    Ok(handoff::Status::Silent) => (None, Vec::new()),
-                    Err(e) => {
-                        tracing::info!(error = %e, "the payment service did not answer; trying again");
-                        reconnecting = true;
-                        continue;
-                    }
-                };
-                reconnecting = false;
-                let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                match client.post_step(handoff.complete, &fields).await {
-                    Ok(answer) if answer.errors.is_none() => {
-                        let _ = tx.send(Intent::HandoffAnswer(Box::new(answer)));
-                        return;
-                    }
-                    // A service that says nothing: the checkout refuses until it is paid.
-                    Ok(_) if approved.is_none() => {}
-                    Ok(answer) => {
-                        let why = answer.errors.map(|e| e.messages()).unwrap_or_default();
-                        let _ = tx.send(Intent::HandoffEnded(HandoffEnd::Declined(why)));
-                        return;
-                    }
-                    Err(e) if e.is_connectivity() => {
-                        reconnecting = true;
-                        unanswered = true;
-                    }
-                    Err(e) => {
-                        let _ = tx.send(Intent::HandoffEnded(HandoffEnd::Failed(e.to_string())));
-                        return;
-                    }
-                }
-            }
-        }))
-    }
-
-    /// The hand-off ended without an order: back to the options, with the reason.
-    pub(super) async fn handoff_ended(&mut self, end: HandoffEnd) -> Result<(), Failure> {
-        if !matches!(self.sale, Sale::Handoff { .. }) {
-            return Ok(());
-        }
-        self.sale.stop_register();
-        match end {
-            HandoffEnd::Declined(why) => {
-                tracing::info!(%why, "the payment service declined");
-                self.sale = Sale::Basket;
-                self.pay().await?;
-                self.emit(Update::StepError(why));
-                Ok(())
-            }
-            HandoffEnd::Expired => {
-                // The server decides: an order placed at the last moment is shown.
-                if self.placed_meanwhile().await? {
-                    return Ok(());
-                }
-                self.sale = Sale::Basket;
-                self.pay().await?;
-                self.emit(Update::OptionsNotice(OptionsNotice::PhoneTimedOut));
-                Ok(())
-            }
-            HandoffEnd::Failed(why) => Err(Failure::Other(why)),
-        }
-    }
-
     /// Demo mode: the code the simulator's SMS steps accept; empty on a real server.
     pub(super) fn demo_code(&self) -> String {
         match &self.config.backend {
             super::Backend::Demo(scenario) => scenario.otp.clone(),
             super::Backend::Server { .. } => String::new(),
-        }
-    }
-
-    /// Demo mode: the simulated service approves the payment on screen.
-    pub(super) fn approve_on_phone(&self) {
-        let (Some(sim), Sale::Handoff { url, .. }) = (&self.sim, self.sale.beneath()) else {
-            return;
-        };
-        let txn = url.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
-        if let Err(e) = sim.world().service_decide(txn, true) {
-            tracing::info!(error = %e, "demo payment service");
         }
     }
 }

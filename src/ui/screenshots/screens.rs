@@ -1,68 +1,22 @@
-//! `instore-kiosk screenshots`: every screen rendered offscreen with Slint's software
-//! renderer, filled with the simulator's data, at both sizes and in both languages.
+//! The screens' script: every screen of `SCREENS`, in order, reached by driving the
+//! real controller against the demo simulator as a person's taps would, and rendered
+//! once it settles; a scratch queue for the clerk's orders.
 //!
-//! It drives the real controller against the demo simulator (the same path as the
-//! kiosk), applies its updates on this thread and renders after each screen settles.
-//! Renders need no display. One process can hold one Slint platform, so this runs in
-//! its own process (the command) or its own test binary.
+//! Not here: the offscreen platform and the PNG (`mod.rs`).
 
-use super::controller::{self, ControllerHandle, Intent, Sink};
-use super::view::{apply, ScreenError, Update, View};
-use super::{
-    prepare_window, BasketAdapter, CashRegisterAdapter, KioskAdapter, MainWindow, PayOnDeliveryAdapter, PaymentAdapter,
+use super::{render_png, Rendered, Session};
+use crate::settings::{Layout, Settings};
+use crate::ui::controller::{self, Intent, Sink};
+use crate::ui::view::{apply, ScreenError, Update, View};
+use crate::ui::{
+    prepare_window, BasketAdapter, CashRegisterAdapter, KioskAdapter, MainWindow, PayOnDeliveryAdapter,
     SavedCardAdapter, Screen,
 };
-use crate::settings::{Layout, Settings};
-use slint::platform::software_renderer::{MinimalSoftwareWindow, PremultipliedRgbaColor, RepaintBufferType};
+use slint::platform::software_renderer::MinimalSoftwareWindow;
 use slint::{ComponentHandle, Model};
-use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::path::Path;
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
-
-/// Every screen, as named in the files written.
-pub const SCREENS: &[&str] = &[
-    "welcome",
-    "basket",
-    "payment-options",
-    "cash-register-installments",
-    "cash-register-barcode",
-    "pay-on-delivery",
-    "saved-card-list",
-    "saved-card-installments",
-    "saved-card-confirm",
-    "thank-you",
-    "funds-transfer-accounts",
-    "funds-transfer-details",
-    "loyalty-money",
-    "pay-later",
-    "credit-payment-options",
-    "paycell-terms",
-    "paycell-otp",
-    "mobilexpress-phone",
-    "mobilexpress-otp",
-    "mobilexpress-cards",
-    "mobilexpress-installments",
-    "handoff",
-    "customer-search",
-    "customer-new",
-    "delivery",
-    "address-new",
-    "address-city",
-    "customer-basket",
-    "shipping-options",
-    "error",
-    "unconfirmed",
-    "pin-pad",
-    "diagnostics",
-    "setup",
-    "orders",
-    "printer-problem",
-    "offline-basket",
-    "offline-payment-options",
-    "offline-pay-on-delivery",
-    "offline-thank-you",
-];
+use std::time::Duration;
 
 /// A scratch data directory holding three queued orders: waiting, sent and set aside.
 fn scratch_queue(dir: &Path) -> anyhow::Result<()> {
@@ -124,111 +78,8 @@ fn scratch_queue(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct Offscreen {
-    window: Rc<MinimalSoftwareWindow>,
-}
-
-impl slint::platform::Platform for Offscreen {
-    fn create_window_adapter(&self) -> Result<Rc<dyn slint::platform::WindowAdapter>, slint::PlatformError> {
-        Ok(self.window.clone())
-    }
-}
-
-/// Installs the offscreen platform; call once, before any window exists.
-fn offscreen() -> anyhow::Result<Rc<MinimalSoftwareWindow>> {
-    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
-    slint::platform::set_platform(Box::new(Offscreen { window: window.clone() }))
-        .map_err(|e| anyhow::anyhow!("the offscreen renderer could not start: {e:?}"))?;
-    Ok(window)
-}
-
-/// Renders what the window shows now into a PNG file.
-fn render_png(surface: &MinimalSoftwareWindow, (width, height): (u32, u32), path: &Path) -> anyhow::Result<()> {
-    surface.set_size(slint::PhysicalSize::new(width, height));
-    slint::platform::update_timers_and_animations();
-    surface.request_redraw();
-    let mut pixels = vec![PremultipliedRgbaColor::default(); (width * height) as usize];
-    surface.draw_if_needed(|renderer| {
-        renderer.render(&mut pixels, width as usize);
-    });
-    let rgba: Vec<u8> = pixels
-        .iter()
-        .flat_map(|p| {
-            let unmultiply = |c: u8| {
-                if p.alpha == 0 {
-                    0
-                } else {
-                    ((c as u32 * 255) / p.alpha as u32).min(255) as u8
-                }
-            };
-            [unmultiply(p.red), unmultiply(p.green), unmultiply(p.blue), p.alpha]
-        })
-        .collect();
-    let file = std::io::BufWriter::new(std::fs::File::create(path)?);
-    let mut encoder = png::Encoder::new(file, width, height);
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.write_header()?.write_image_data(&rgba)?;
-    Ok(())
-}
-
-/// The controller and its updates, applied on this thread.
-struct Session<'a> {
-    window: &'a MainWindow,
-    updates: mpsc::Receiver<Update>,
-    handle: ControllerHandle,
-}
-
-impl Session<'_> {
-    fn pump(&self) {
-        while let Ok(update) = self.updates.try_recv() {
-            apply(self.window, update);
-        }
-    }
-
-    fn wait(&self, what: &str, done: impl Fn(&MainWindow) -> bool) -> anyhow::Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            self.pump();
-            if done(self.window) && !self.window.global::<KioskAdapter>().get_busy() {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                anyhow::bail!("gave up waiting for {what}");
-            }
-            if let Ok(update) = self.updates.recv_timeout(Duration::from_millis(20)) {
-                apply(self.window, update);
-            }
-        }
-    }
-
-    fn send_and_wait(&self, intent: Intent, screen: Screen) -> anyhow::Result<()> {
-        self.window.global::<KioskAdapter>().set_busy(true);
-        self.handle.send(intent);
-        self.wait(&format!("{screen:?}"), |w| {
-            w.global::<KioskAdapter>().get_screen() == screen
-        })
-    }
-
-    fn option_pk(&self, name: &str) -> anyhow::Result<String> {
-        let options = self.window.global::<PaymentAdapter>().get_options();
-        let found = options.iter().find(|o| o.name == name).map(|o| o.pk.to_string());
-        found.ok_or_else(|| anyhow::anyhow!("the simulator does not offer {name}"))
-    }
-}
-
-/// What a run of [`render_all`] wrote.
-#[derive(Debug, Default)]
-pub struct Rendered {
-    pub files: Vec<PathBuf>,
-    /// For each `cash-register-barcode` file, the number the screen showed under the bars.
-    pub barcode_numbers: Vec<(PathBuf, String)>,
-    /// For each `handoff` file, the address the screen showed under the QR code.
-    pub handoff_urls: Vec<(PathBuf, String)>,
-}
-
 /// Renders every screen for one layout and language into `out`.
-fn render_set(
+pub(super) fn render_set(
     surface: &MinimalSoftwareWindow,
     window: &MainWindow,
     runtime: &tokio::runtime::Runtime,
@@ -263,7 +114,7 @@ fn render_set(
     let scratch = std::env::temp_dir().join(format!("instore-screens-{}-{}", std::process::id(), language));
     let _ = std::fs::remove_dir_all(&scratch);
     scratch_queue(&scratch)?;
-    let mut config = super::controller_config(&settings, None);
+    let mut config = crate::ui::controller_config(&settings, None);
     config.data_dir = Some(scratch.clone());
     // No background sending while the screens are taken: the queue must stay as made.
     config.tick_every = Duration::from_secs(24 * 3600);
@@ -280,7 +131,8 @@ fn render_set(
         !w.global::<KioskAdapter>().get_server().is_empty()
     })?;
     let mut shot = |name: &str| -> anyhow::Result<()> {
-        s.pump();
+        // Never a screen caught under the busy overlay of an answer still on its way.
+        s.wait(name, |_| true)?;
         let path = out.join(format!("{name}-{}x{}-{language}.png", size.0, size.1));
         render_png(surface, size, &path)?;
         if name == "cash-register-barcode" {
@@ -288,7 +140,7 @@ fn render_set(
             rendered.barcode_numbers.push((path.clone(), number));
         }
         if name == "handoff" {
-            let url = window.global::<super::HandoffAdapter>().get_url().to_string();
+            let url = window.global::<crate::ui::HandoffAdapter>().get_url().to_string();
             rendered.handoff_urls.push((path.clone(), url));
         }
         rendered.files.push(path);
@@ -373,7 +225,7 @@ fn render_set(
     s.send_and_wait(Intent::NewSale, Screen::Basket)?;
     s.handle.send(Intent::AddCode("8690000010059".into()));
     s.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1)?;
-    let step = window.global::<super::StepAdapter>();
+    let step = window.global::<crate::ui::StepAdapter>();
     let first_choice = || {
         step.get_choices()
             .row_data(0)
@@ -400,7 +252,7 @@ fn render_set(
     shot("paycell-terms")?;
     s.handle.send(Intent::Confirm { agreed: true });
     s.wait("the SMS confirmation", |w| {
-        w.global::<super::StepAdapter>().get_terms_text().is_empty()
+        w.global::<crate::ui::StepAdapter>().get_terms_text().is_empty()
     })?;
     s.send_and_wait(Intent::Confirm { agreed: true }, Screen::NumberEntry)?;
     step.set_digits("55".into());
@@ -409,7 +261,9 @@ fn render_set(
     step.set_digits("532123".into());
     shot("mobilexpress-phone")?;
     s.handle.send(Intent::Number("5321234567".into()));
-    s.wait("the code", |w| w.global::<super::StepAdapter>().get_max_digits() == 8)?;
+    s.wait("the code", |w| {
+        w.global::<crate::ui::StepAdapter>().get_max_digits() == 8
+    })?;
     step.set_digits("554".into());
     shot("mobilexpress-otp")?;
     s.send_and_wait(Intent::Number("5544".into()), Screen::ChoiceList)?;
@@ -423,13 +277,13 @@ fn render_set(
 
     // Selling for a customer: the search, a new customer's form, the delivery screen
     // with a line only shipped, a new address and the shipping options.
-    let customers = window.global::<super::CustomerAdapter>();
+    let customers = window.global::<crate::ui::CustomerAdapter>();
     let search = |text: &str| -> anyhow::Result<()> {
         s.send_and_wait(Intent::FindCustomer, Screen::CustomerSearch)?;
         customers.set_search(text.into());
         s.handle.send(Intent::SearchCustomers(text.into()));
         s.wait("the customers found", |w| {
-            w.global::<super::CustomerAdapter>().get_searched()
+            w.global::<crate::ui::CustomerAdapter>().get_searched()
         })
     };
     search("Yılmaz")?;
@@ -444,7 +298,7 @@ fn render_set(
     }
     apply(
         window,
-        Update::CustomerProblem(super::CustomerProblem::Phone, String::new()),
+        Update::CustomerProblem(crate::ui::CustomerProblem::Phone, String::new()),
     );
     shot("customer-new")?;
     search("Yılmaz")?;
@@ -455,20 +309,20 @@ fn render_set(
         w.global::<BasketAdapter>().get_lines().row_count() == 2
     })?;
     // As the basket reads when the customer's own (web shop) basket held something.
-    apply(window, Update::BasketNotice(super::view::Notice::SetAside));
+    apply(window, Update::BasketNotice(crate::ui::view::Notice::SetAside));
     shot("customer-basket")?;
     s.send_and_wait(Intent::Pay, Screen::Delivery)?;
     shot("delivery")?;
     s.send_and_wait(Intent::NewAddressForm, Screen::AddressNew)?;
-    let delivery = window.global::<super::DeliveryAdapter>();
-    delivery.set_picking(super::AddressPicking::City);
+    let delivery = window.global::<crate::ui::DeliveryAdapter>();
+    delivery.set_picking(crate::ui::AddressPicking::City);
     shot("address-city")?;
-    delivery.set_picking(super::AddressPicking::None);
+    delivery.set_picking(crate::ui::AddressPicking::None);
     let istanbul = delivery.get_cities().iter().position(|c| c == "İstanbul").unwrap_or(0) as i32;
     delivery.set_city_index(istanbul);
     s.handle.send(Intent::CityChosen(istanbul));
     s.wait("the districts", |w| {
-        w.global::<super::DeliveryAdapter>().get_districts().row_count() > 0
+        w.global::<crate::ui::DeliveryAdapter>().get_districts().row_count() > 0
     })?;
     delivery.set_district_index(0);
     delivery.set_title("Yazlık".into());
@@ -534,7 +388,7 @@ fn render_set(
     let sink: Sink = std::sync::Arc::new(move |update| {
         let _ = tx.send(update);
     });
-    let mut offline = super::controller_config(&settings, None);
+    let mut offline = crate::ui::controller_config(&settings, None);
     offline.backend = controller::Backend::Server {
         url: format!("http://{unreachable}/"),
         email: crate::sim::Scenario::default().demo_email,
@@ -560,7 +414,8 @@ fn render_set(
         w.global::<BasketAdapter>().get_lines().row_count() == 2
     })?;
     let mut shot = |name: &str| -> anyhow::Result<()> {
-        s.pump();
+        // Never a screen caught under the busy overlay of an answer still on its way.
+        s.wait(name, |_| true)?;
         let path = out.join(format!("{name}-{}x{}-{language}.png", size.0, size.1));
         render_png(surface, size, &path)?;
         rendered.files.push(path);
@@ -589,25 +444,4 @@ fn render_set(
     drop(s);
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
-}
-
-/// Renders every screen at both sizes in both languages into `out`.
-pub fn render_all(out: &Path) -> anyhow::Result<Rendered> {
-    std::fs::create_dir_all(out)?;
-    let surface = offscreen()?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    let window = MainWindow::new()?;
-    window.show()?;
-    let mut rendered = Rendered::default();
-    for layout in [Layout::Landscape, Layout::Portrait] {
-        for language in ["en", "tr"] {
-            render_set(&surface, &window, &runtime, layout, language, out, &mut rendered)?;
-        }
-    }
-    window.hide()?;
-    runtime.shutdown_timeout(Duration::from_secs(1));
-    Ok(rendered)
 }

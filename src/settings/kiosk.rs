@@ -1,0 +1,130 @@
+//! `[kiosk]`: how the kiosk runs: at a counter or self-service, the screen's layout and
+//! display backend, its language, timeouts of the self-service stand, the payment types
+//! customers may take there, the store goods are collected in.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// A clerk runs the sale at the counter.
+    #[default]
+    Clerk,
+    /// Customers serve themselves; the kiosk starts at Welcome and resets when idle.
+    SelfService,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// 1280×800, a clerk's counter.
+    #[default]
+    Landscape,
+    /// 1080×1920, a self-service stand.
+    Portrait,
+}
+
+impl Layout {
+    pub fn size(self) -> (u32, u32) {
+        match self {
+            Layout::Landscape => (1280, 800),
+            Layout::Portrait => (1080, 1920),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KioskSettings {
+    pub mode: Mode,
+    pub layout: Layout,
+    pub fullscreen: bool,
+    /// `tr` or `en`.
+    pub language: String,
+    /// Waiting for the register longer than this tells the customer to call staff.
+    pub call_staff_after_seconds: u64,
+    /// Self-service: seconds without a touch before "Are you still there?".
+    pub idle_prompt_after_seconds: u64,
+    /// Self-service: seconds the prompt waits before clearing the sale.
+    pub idle_reset_after_seconds: u64,
+    /// Self-service: seconds the thank-you screen stays before a new sale starts.
+    pub thank_you_seconds: u64,
+    /// Self-service: the payment types customers may choose, in this order; the other
+    /// options stay on screen, greyed, for staff. Empty: every option.
+    pub payment_types: Vec<String>,
+    /// Seconds the kiosk waits for a payment on the customer's phone (a hand-off).
+    pub handoff_wait_seconds: u64,
+    /// Where the technician's Export writes (a USB stick's mount point); the data
+    /// directory's `export/` when not set.
+    pub export_dir: Option<String>,
+    /// The store this kiosk stands in, by the server's pk or name: preselected for
+    /// "collect in this store". Not set: the server's first store.
+    pub store: Option<String>,
+    /// How the kiosk draws: a desktop window, or straight to the screen without X11.
+    pub display: Display,
+}
+
+/// How the kiosk reaches the screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Display {
+    /// `SLINT_BACKEND` if set, else a window (X11).
+    #[default]
+    Auto,
+    /// A window on an X11 desktop.
+    Window,
+    /// No X11: the screen through DRM/KMS (or the framebuffer), touch and keys through
+    /// libinput. The kiosk's user needs the `video` and `input` groups.
+    Linuxkms,
+}
+
+impl Default for KioskSettings {
+    fn default() -> Self {
+        KioskSettings {
+            mode: Mode::Clerk,
+            layout: Layout::Landscape,
+            fullscreen: false,
+            language: "tr".into(),
+            call_staff_after_seconds: 180,
+            idle_prompt_after_seconds: 90,
+            idle_reset_after_seconds: 20,
+            thank_you_seconds: 15,
+            payment_types: Vec::new(),
+            handoff_wait_seconds: 300,
+            export_dir: None,
+            store: None,
+            display: Display::Auto,
+        }
+    }
+}
+
+impl KioskSettings {
+    /// The section's own rules: a language the screens speak, and times that are at
+    /// least a second (the hand-off's wait within reason).
+    pub(super) fn check(&self) -> Result<(), String> {
+        let k = self;
+        if !matches!(k.language.as_str(), "tr" | "en") {
+            return Err(format!(
+                "kiosk.language: {:?} is not offered; use \"tr\" or \"en\"",
+                k.language
+            ));
+        }
+        for (name, value) in [
+            ("kiosk.call_staff_after_seconds", k.call_staff_after_seconds),
+            ("kiosk.idle_prompt_after_seconds", k.idle_prompt_after_seconds),
+            ("kiosk.idle_reset_after_seconds", k.idle_reset_after_seconds),
+            ("kiosk.thank_you_seconds", k.thank_you_seconds),
+        ] {
+            if value == 0 {
+                return Err(format!("{name}: must be at least 1 second"));
+            }
+        }
+        if !(10..=3_600).contains(&k.handoff_wait_seconds) {
+            return Err(format!(
+                "kiosk.handoff_wait_seconds: {} is out of range; use 10 to 3600",
+                k.handoff_wait_seconds
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,135 @@
+//! The checkout and the orders: every page of every strategy (`/orders/checkout/`), the
+//! placed order's page, the user's orders with `next`/`previous` built from the request's
+//! Host (as Django REST framework does behind a proxy), and `/_sim/orders` for tests.
+
+use super::session::authenticate;
+use super::{html_escape, json_error, wants_json, Shared};
+use crate::sim::world::{Form, World};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+pub(super) async fn checkout(
+    State(shared): State<Shared>,
+    method: Method,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let mut world = shared.lock();
+    let email = match authenticate(&mut world, &method, &headers) {
+        Ok(email) => email,
+        Err(r) => return r,
+    };
+    world.base_url = links_origin(&world, &headers);
+    if method == Method::GET {
+        return Json(world.checkout_get(&email)).into_response();
+    }
+    let Some(page) = query.get("page") else {
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            json!({"non_field_errors": "The page parameter is required."}),
+        );
+    };
+    let form: Form = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    Json(world.checkout_post(&email, page, &form)).into_response()
+}
+
+pub(super) async fn completed_order(
+    State(shared): State<Shared>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let world = shared.lock();
+    let Some(order) = world.order_by_token(&token) else {
+        return json_error(StatusCode::NOT_FOUND, json!({"detail": "Not found."}));
+    };
+    if wants_json(&headers, &query) {
+        return Json(json!({"order": order.json()})).into_response();
+    }
+    Html(format!(
+        "<!doctype html><meta charset=utf-8><title>Order {n}</title><h1>Order {n}</h1><p>{amount} TRY, {option}</p>",
+        n = order.number,
+        amount = crate::commerce::money::wire(order.amount),
+        option = html_escape(&order.option_name)
+    ))
+    .into_response()
+}
+
+/// The address the answer's links name, as a Django server behind a proxy builds them:
+/// the request's Host, with the scheme of `X-Forwarded-Proto` when a proxy set one;
+/// with the misconfigured-proxy scenario (`faults.links_origin`), that one for every link.
+pub(super) fn links_origin(world: &World, headers: &HeaderMap) -> String {
+    if let Some(origin) = &world.scenario.faults.links_origin {
+        return origin.trim_end_matches('/').to_string();
+    }
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let scheme = text(header::HeaderName::from_static("x-forwarded-proto"))
+        .and_then(|p| p.split(',').next())
+        .map(str::trim)
+        .filter(|p| matches!(*p, "http" | "https"))
+        .unwrap_or("http");
+    match text(header::HOST).filter(|h| !h.is_empty()) {
+        Some(host) => format!("{scheme}://{host}"),
+        None => world.base_url.clone(),
+    }
+}
+
+/// `GET /users/orders/?page=N&limit=L`: the user's orders newest first, `limit` (10 by
+/// default) a page, with `next` and `previous` addresses as a paginating server gives
+/// (built from the request's Host, as Django REST framework does).
+pub(super) async fn user_orders(
+    State(shared): State<Shared>,
+    method: Method,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let mut world = shared.lock();
+    let email = match authenticate(&mut world, &method, &headers) {
+        Ok(email) => email,
+        Err(r) => return r,
+    };
+    let number = |key: &str, default: usize| {
+        query
+            .get(key)
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(default)
+    };
+    let (page, limit) = (number("page", 1), number("limit", 10).min(100));
+    let orders = world.orders_of(&email);
+    let count = orders.len();
+    let results: Vec<Value> = orders
+        .iter()
+        .skip((page - 1) * limit)
+        .take(limit)
+        .map(|o| o.json())
+        .collect();
+    let origin = links_origin(&world, &headers);
+    let address = |page: usize| format!("{origin}/users/orders/?page={page}&limit={limit}");
+    let next = (page * limit < count).then(|| address(page + 1));
+    let previous = (page > 1).then(|| address(page - 1));
+    Json(json!({"count": count, "next": next, "previous": previous, "results": results})).into_response()
+}
+
+pub(super) async fn all_orders(State(shared): State<Shared>) -> Response {
+    let world = shared.lock();
+    let results: Vec<Value> = world
+        .all_orders()
+        .iter()
+        .map(|o| {
+            let mut v = o.json();
+            v["user_email"] = json!(o.email);
+            v
+        })
+        .collect();
+    Json(json!({"count": results.len(), "results": results})).into_response()
+}

@@ -1,0 +1,45 @@
+//! The catalog and the basket: `GET /list/` (search and pages), and the basket's GET,
+//! POST (add), PUT (set a quantity) and DELETE (empty).
+
+use super::session::authenticate;
+use super::{json_error, Shared};
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::Value;
+use std::collections::HashMap;
+
+pub(super) async fn product_list(
+    State(shared): State<Shared>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let page = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    Json(
+        shared
+            .lock()
+            .product_list(query.get("search_text").map(String::as_str), page),
+    )
+    .into_response()
+}
+
+pub(super) async fn basket(State(shared): State<Shared>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
+    let mut world = shared.lock();
+    let email = match authenticate(&mut world, &method, &headers) {
+        Ok(email) => email,
+        Err(r) => return r,
+    };
+    let parsed = || serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
+    let outcome = match method {
+        Method::GET => Ok(world.basket_json(&email)),
+        Method::POST => world.basket_change(&email, &parsed(), true),
+        Method::PUT => world.basket_change(&email, &parsed(), false),
+        Method::DELETE => Ok(world.basket_clear(&email)),
+        _ => return StatusCode::METHOD_NOT_ALLOWED.into_response(),
+    };
+    match outcome {
+        Ok(basket) => Json(basket).into_response(),
+        Err(errors) => json_error(StatusCode::BAD_REQUEST, errors),
+    }
+}

@@ -1,0 +1,135 @@
+//! The orders the simulator places: the order's record (its JSON, as the order list
+//! and the order's page give it), a placed checkout's completion (the order number, its
+//! lines, fee and delivery), and the lookups by token, by account and across all.
+
+use super::page::Next;
+use super::{step_error, Checkout, World};
+use crate::commerce::money::wire;
+use crate::commerce::pages::PageName as P;
+use crate::commerce::Money;
+use rand::Rng;
+use serde_json::{json, Value};
+
+#[derive(Clone)]
+pub struct Order {
+    pub pk: u64,
+    pub number: String,
+    pub token: String,
+    pub email: String,
+    pub amount: Money,
+    pub payment_type: String,
+    pub option_name: String,
+    pub installment_count: Option<u32>,
+    pub service_fee: Money,
+    pub items: Vec<Value>,
+    pub notes: Option<String>,
+    pub created: String,
+    pub shipping_fee: Money,
+    /// How the goods reach the customer: the store, or the address and shipping option.
+    pub delivery: Value,
+}
+
+impl Order {
+    pub fn json(&self) -> Value {
+        json!({
+            "pk": self.pk,
+            "number": self.number,
+            "amount": wire(self.amount),
+            "currency": "try",
+            "payment_type": self.payment_type,
+            "payment_option": self.option_name,
+            "installment_count": self.installment_count,
+            "service_fee": wire(self.service_fee),
+            "items": self.items,
+            "notes": self.notes,
+            "shipping_amount": wire(self.shipping_fee),
+            "delivery": self.delivery,
+            "status": "approved",
+            "created_date": self.created,
+            "token": self.token,
+        })
+    }
+}
+
+impl World {
+    pub(super) fn new_order_number(&mut self) -> String {
+        loop {
+            let n: u64 = self.rng.random_range(1_000_000_000_000..10_000_000_000_000);
+            let number = n.to_string();
+            if !self.registers.contains_key(&number) && !self.orders.iter().any(|o| o.number == number) {
+                return number;
+            }
+        }
+    }
+
+    pub(super) fn complete(&mut self, email: &str, ck: &mut Checkout) -> Result<Next, Value> {
+        let spec = self
+            .option(ck)
+            .cloned()
+            .ok_or_else(|| step_error("Choose a payment option first."))?;
+        let number = match &ck.cash_number {
+            Some(n) if spec.payment_type == "cash_register" => n.clone(),
+            _ => self.new_order_number(),
+        };
+        let items: Vec<Value> = self.carts[email]
+            .lines
+            .iter()
+            .map(|(i, q)| {
+                let p = &self.catalog[*i];
+                json!({"sku": p.sku, "name": p.name, "quantity": q, "unit_price": wire(p.price),
+                       "total_amount": wire(p.price * Money::from(*q))})
+            })
+            .collect();
+        let order = Order {
+            pk: self.pk(),
+            number,
+            token: format!("{}:{}", self.token(22), self.token(6)),
+            email: email.to_string(),
+            amount: self.amount_due(email, ck),
+            payment_type: spec.payment_type.clone(),
+            option_name: spec.name.clone(),
+            installment_count: ck.installment.as_ref().map(|(_, c, _)| *c),
+            service_fee: ck.service_fee,
+            items,
+            notes: ck.notes.clone(),
+            created: self.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            shipping_fee: ck.shipping_fee,
+            delivery: self.delivery_json(email, ck),
+        };
+        // The store's shelf first, then the warehouse for what is shipped.
+        for (i, q) in self.carts[email].lines.clone() {
+            let product = &mut self.catalog[i];
+            let from_shelf = product.stock.max(0).min(i64::from(q));
+            product.stock -= from_shelf;
+            product.warehouse -= i64::from(q) - from_shelf;
+        }
+        self.orders.push(order);
+        ck.order = Some(self.orders.len() - 1);
+        let cart = self.cart(email);
+        cart.lines.clear();
+        cart.version += 1;
+        ck.basket_version = cart.version;
+        Ok(Next {
+            pages: vec![P::ThankYou.into()],
+            accepts: vec![],
+        })
+    }
+
+    pub fn order_by_token(&self, token: &str) -> Option<&Order> {
+        self.orders.iter().find(|o| o.token == token)
+    }
+
+    pub fn orders_of(&self, email: &str) -> Vec<&Order> {
+        self.orders.iter().rev().filter(|o| o.email == email).collect()
+    }
+
+    /// The payment-service transaction of an account's checkout (BKM Express, the
+    /// redirecting strategies), as its service page knows it: for tests playing the phone.
+    pub fn checkout_txn(&self, email: &str) -> Option<String> {
+        self.checkouts.get(email).and_then(|ck| ck.txn.clone())
+    }
+
+    pub fn all_orders(&self) -> &[Order] {
+        &self.orders
+    }
+}

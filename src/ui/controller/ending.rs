@@ -1,0 +1,246 @@
+//! How a sale ends, or starts again: the thank-you screen with its receipt, Cancel, New
+//! sale, Retry after an error, and the unconfirmed sale ended by the server's answer or
+//! by staff.
+//!
+//! Not here: the steps that lead there (`steps.rs`), the receipt's bytes
+//! (`printing.rs`, `crate::devices::receipt`).
+
+use super::options::due;
+use super::{Chosen, Controller, Failure, Sale};
+use crate::commerce::money::format_try;
+use crate::commerce::pages::{CheckoutResponse, PageName};
+use crate::commerce::Money;
+use crate::ui::view::{Notice, Update, View};
+
+impl Controller {
+    /// Back to the basket once the server answers; a register poller stops at once.
+    pub(super) async fn cancel(&mut self) -> Result<(), Failure> {
+        self.leave_step();
+        if self.placed_meanwhile().await? {
+            return Ok(());
+        }
+        self.sale = Sale::Basket;
+        let basket = self.client()?.basket().await?;
+        self.emit_basket(&basket);
+        self.show(Sale::Basket, View::Basket);
+        Ok(())
+    }
+
+    pub(super) async fn new_sale(&mut self) -> Result<(), Failure> {
+        self.leave_step();
+        if self.placed_meanwhile().await? {
+            return Ok(());
+        }
+        self.sale = Sale::Basket;
+        match self.client()?.clear_basket().await {
+            Ok(basket) => self.emit_basket(&basket),
+            // The customer's session ended on the server: their sale ends here anyway.
+            Err(e) if self.acting.is_some() && !e.is_connectivity() => {
+                tracing::warn!(error = %e, "the customer's basket could not be emptied; their session ended");
+            }
+            Err(e) => return Err(e.into()),
+        }
+        self.offered = None;
+        // A sale for a customer ends: the next is the kiosk's own.
+        self.end_customer().await?;
+        self.emit(Update::BasketNotice(Notice::Clear));
+        let home = self.home();
+        self.show(Sale::Basket, home);
+        Ok(())
+    }
+
+    /// Retry on the error screen. Never resends a step blindly: where a step was sent,
+    /// it reads where the server is and shows that. A person who was leaving the sale
+    /// (Cancel, New sale) leaves it, unless the server says the order was placed.
+    pub(super) async fn retry(&mut self) -> Result<(), Failure> {
+        let retry = match &self.sale {
+            Sale::Failed { retry, .. } => retry.clone(),
+            _ => None,
+        };
+        match retry {
+            None | Some(super::Intent::Connect) if self.client.is_none() => self.connect().await,
+            Some(super::Intent::Cancel) if self.sale.step().is_some() => self.cancel().await,
+            Some(super::Intent::NewSale | super::Intent::EndUnconfirmed) if self.sale.step().is_some() => {
+                self.new_sale().await
+            }
+            _ if self.sale.step().is_some() => {
+                let answer = self.client()?.checkout().await?;
+                self.show_answer(answer).await
+            }
+            Some(super::Intent::Pay) => self.pay().await,
+            // Looking for a customer or opening the form: the same again, where it was.
+            Some(
+                intent @ (super::Intent::FindCustomer
+                | super::Intent::SearchCustomers(_)
+                | super::Intent::NewCustomerForm),
+            ) if matches!(self.sale.beneath(), Sale::Basket | Sale::Customers { .. }) => {
+                self.sale = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
+                let result = self.handle_customer(intent.clone()).await;
+                if result.is_err() {
+                    // Failed again: the error screen's Try again still means this.
+                    let under = std::mem::replace(&mut self.sale, Sale::Basket);
+                    self.sale = Sale::Failed {
+                        retry: Some(intent),
+                        under: Box::new(under),
+                    };
+                }
+                result
+            }
+            _ => {
+                let basket = self.client()?.basket().await?;
+                self.emit_basket(&basket);
+                self.show(Sale::Basket, View::Basket);
+                Ok(())
+            }
+        }
+    }
+
+    /// Where a payment step was sent, the server's answer decides how the sale ends: an
+    /// order placed meanwhile shows its thank-you screen (true) instead of what was asked.
+    pub(super) async fn placed_meanwhile(&mut self) -> Result<bool, Failure> {
+        if !self.sale.payment_step_sent() {
+            return Ok(false);
+        }
+        let answer = self.client()?.checkout().await?;
+        if answer.current_kind() == Some(PageName::ThankYou) {
+            self.show_answer(answer).await?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// A person ends a sale whose payment step was never answered. The server is asked
+    /// once more; when it still cannot say, the person's decision stands: the sale ends
+    /// without an order on this kiosk (never in the offline queue), and the kiosk signs
+    /// in again, which empties the account's basket before the next sale uses it.
+    pub(super) async fn end_unconfirmed(&mut self) -> Result<(), Failure> {
+        self.sale.stop_register();
+        match self.new_sale().await {
+            Err(Failure::Commerce(e)) if self.sale.payment_step_sent() => {
+                let sent = self.sale.unconfirmed();
+                tracing::warn!(?sent, error = %e, "staff ended a sale whose payment is unconfirmed");
+                self.sale = Sale::Basket;
+                self.client = None;
+                self.server_basket = None;
+                self.offered = None;
+                self.emit(crate::ui::view::basket_update(&Default::default()));
+                self.emit(Update::BasketNotice(Notice::Clear));
+                let home = self.home();
+                self.show(Sale::Basket, home);
+                let _ = self.tx.send(super::Intent::Connect);
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    /// The order placed: read back, its receipt printed, the basket shown empty.
+    pub(super) async fn thank_you(
+        &mut self,
+        ctx: &crate::commerce::pages::ThankYouContext,
+        chosen: &Chosen,
+        answer: &CheckoutResponse,
+        agreed: Option<Money>,
+    ) -> Result<View, Failure> {
+        let order = match self.client()?.completed_order(&ctx.redirect_url).await {
+            Ok(order) => order,
+            Err(e) => {
+                // The order is placed: its slip is printed from what the kiosk knows,
+                // never skipped (a reprint would then give the previous customer's).
+                tracing::warn!(error = %e, "order placed; reading it back failed");
+                self.known_order(ctx, chosen, answer, agreed)
+            }
+        };
+        let (number, total) = (order.number.clone(), format_try(order.amount));
+        let method = chosen.option.as_ref().map(|o| o.name.clone()).unwrap_or_default();
+        tracing::info!(order = %number, %method, "sale completed");
+        let link = self
+            .client()?
+            .own_link(&ctx.redirect_url, crate::commerce::links::Own::CompletedOrder)
+            .ok()
+            .map(|u| u.to_string());
+        let paid = crate::ui::view::Paid {
+            card: chosen.card_name.clone(),
+            installments: order.installment_count.unwrap_or(1),
+            bank: chosen.bank.as_ref().map(|b| b.bank.name.clone()).unwrap_or_default(),
+            iban: chosen
+                .bank
+                .as_ref()
+                .map(|b| crate::ui::view::grouped_iban(&b.iban))
+                .unwrap_or_default(),
+            reference: chosen
+                .reference
+                .clone()
+                .filter(|_| chosen.bank.is_some())
+                .unwrap_or_default(),
+            // The server's word on the delivery, else what was chosen here.
+            delivery: order
+                .delivery
+                .as_ref()
+                .and_then(|d| d.describe())
+                .or_else(|| chosen.delivery.as_ref().map(|d| d.1.clone()))
+                .unwrap_or_default(),
+            shipped: order
+                .delivery
+                .as_ref()
+                .map(|d| d.shipped())
+                .or_else(|| chosen.delivery.as_ref().map(|d| d.0))
+                .unwrap_or_default(),
+            customer: self.acting.as_ref().map(|a| a.customer.name()).unwrap_or_default(),
+        };
+        let receipt = crate::devices::receipt::for_order(&order, link, &self.config.receipt, &paid);
+        self.print(receipt);
+        if let Ok(basket) = self.client()?.basket().await {
+            self.emit_basket(&basket);
+        }
+        self.emit(Update::BasketNotice(Notice::Clear));
+        Ok(View::ThankYou {
+            order_number: number,
+            amount: total,
+            method,
+            reset_in: self.config.thank_you_seconds as i32,
+            pending: false,
+            paid,
+        })
+    }
+
+    /// The order as the kiosk knows it when the server's record cannot be read: the
+    /// basket it paid for, the amount the server last said, the option chosen.
+    fn known_order(
+        &self,
+        ctx: &crate::commerce::pages::ThankYouContext,
+        chosen: &Chosen,
+        answer: &CheckoutResponse,
+        agreed: Option<Money>,
+    ) -> crate::commerce::OrderRecord {
+        let pre_order = answer.pre_order.as_ref();
+        let items = self
+            .server_basket
+            .iter()
+            .flat_map(|b| &b.basketitem_set)
+            .map(|item| crate::commerce::OrderLine {
+                sku: item.product.sku.clone(),
+                name: item.product.name.clone(),
+                quantity: item.quantity,
+                unit_price: item.unit_price,
+                total_amount: item.total_amount,
+            })
+            .collect();
+        crate::commerce::OrderRecord {
+            number: ctx.order_id.0.clone(),
+            amount: agreed.or_else(|| due(answer)).unwrap_or_default(),
+            payment_type: chosen
+                .option
+                .as_ref()
+                .map(|o| o.payment_type.clone())
+                .unwrap_or_default(),
+            payment_option: chosen.option.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+            installment_count: pre_order
+                .and_then(|p| p.installment.as_ref())
+                .map(|i| i.installment_count),
+            items,
+            created_date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ..Default::default()
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! What the person at the kiosk asks for (a tap, a key, a scan) and the answers that
+//! arrive on their own (a poller's, a drain's, the clock's), as one [`Intent`] enum,
+//! and [`Controller::handle`], which routes each by the state of the sale.
+//!
+//! Not here: what each intent does (the file of its concern), the loop that takes them
+//! one at a time (`mod.rs`).
+
+use super::{staff, AddressForm, Controller, Failure, Sale};
+use crate::commerce::pages::CheckoutResponse;
+use crate::ui::view::{Update, View};
+
+/// Something the person at the kiosk asked for, or an answer that arrived.
+#[derive(Debug, Clone)]
+pub enum Intent {
+    Connect,
+    Start,
+    AddCode(String),
+    ChangeQuantity(String, i32),
+    Remove(String),
+    Pay,
+    ChooseOption(String),
+    CashRegisterInstallment(String),
+    PayOnDelivery {
+        choice: String,
+        agreed: bool,
+    },
+    SavedCard(String),
+    SavedCardInstallment(String),
+    SavedCardConfirm {
+        agreed: bool,
+    },
+    Cancel,
+    NewSale,
+    Retry,
+    /// A person ends a sale whose payment step was never answered (the unconfirmed
+    /// screen), after the server was asked once more.
+    EndUnconfirmed,
+    /// A row of a choice list (a bank account, a credit option, a MobilExpress card).
+    Choose(String),
+    /// The confirmation screen's button, with the agreement as ticked.
+    Confirm {
+        agreed: bool,
+    },
+    /// The keypad's number: a phone, a code sent by SMS, a card's first digits.
+    Number(String),
+    /// Demo mode: the simulated payment service approves, as the customer's phone would.
+    ApproveOnPhone,
+    /// The hand-off watcher saw the checkout move on.
+    HandoffAnswer(Box<CheckoutResponse>),
+    /// The hand-off ended without an order: declined, timed out, or failed.
+    HandoffEnded(super::handoff::HandoffEnd),
+    /// Demo mode: the simulated register takes the payment now.
+    PayAtRegister,
+    /// The register poller saw the checkout move on.
+    RegisterAnswer(Box<CheckoutResponse>),
+    RegisterFailed(String),
+    /// Time to look at the line and the offline queue.
+    Tick,
+    /// The clerk's list of offline orders, from its newest page.
+    ShowOrders,
+    /// Another page of that list (0 is the newest).
+    OrdersPage(usize),
+    /// A code from the barcode scanner: added to the basket when the basket is up.
+    Scanned(String),
+    /// The clerk asks for the last receipt again.
+    ReprintLast,
+    /// The background drain ended; whether it found the line down, and whether an
+    /// order failed in it (the next drain then waits longer: `housekeeping.rs`).
+    Drained {
+        line: Option<crate::ui::LineProblem>,
+        failed: bool,
+    },
+    /// The background catalog refresh ended: how many products, or why not.
+    CatalogRefreshed(Result<usize, String>),
+    /// The hidden gesture: the staff's PIN pad.
+    Staff,
+    /// A PIN typed on the pad.
+    Pin(String),
+    /// The technician's checks, again.
+    ShowDiagnostics,
+    /// The technician's export for support.
+    ExportDiagnostics,
+    /// The technician reopens setup.
+    OpenSetup,
+    /// The clerk's Customer button: the search.
+    FindCustomer,
+    SearchCustomers(String),
+    /// A customer of the search's results, by pk: the sale is theirs from now on.
+    ChooseCustomer(String),
+    NewCustomerForm,
+    CreateCustomer(Box<crate::commerce::customers::NewCustomer>),
+    /// Self-service: the customer says who they are with their phone and a code.
+    Identify,
+    /// Delivery: collect in this store.
+    Collect,
+    /// Delivery: ship to this address of the customer's (pk).
+    ShipTo(String),
+    NewAddressForm,
+    /// A city chosen on the new address's form (its index in the list shown).
+    CityChosen(i32),
+    SaveAddress(AddressForm),
+    /// From the new address's form back to the delivery screen.
+    BackToDelivery,
+}
+
+impl Intent {
+    /// Intents of the part of a sale before payment, which can go on without the server.
+    pub(super) fn sells_offline(&self) -> bool {
+        matches!(
+            self,
+            Intent::Start
+                | Intent::AddCode(_)
+                | Intent::ChangeQuantity(..)
+                | Intent::Remove(_)
+                | Intent::Pay
+                | Intent::ChooseOption(_)
+                | Intent::Cancel
+                | Intent::NewSale
+        )
+    }
+
+    /// Intents nobody tapped: they change no button and show no busy overlay.
+    pub(super) fn is_quiet(&self) -> bool {
+        matches!(
+            self,
+            Intent::RegisterAnswer(_)
+                | Intent::RegisterFailed(_)
+                | Intent::PayAtRegister
+                | Intent::ApproveOnPhone
+                | Intent::HandoffAnswer(_)
+                | Intent::HandoffEnded(_)
+                | Intent::Tick
+                | Intent::Drained { .. }
+                | Intent::CatalogRefreshed(_)
+        )
+    }
+}
+
+impl Controller {
+    /// Routes an intent by the state of the sale.
+    pub(super) async fn handle(&mut self, intent: Intent) -> Result<(), Failure> {
+        let local_too = matches!(intent, Intent::PayOnDelivery { .. } | Intent::Retry);
+        if self.sale.is_local() && (intent.sells_offline() || local_too) {
+            return self.handle_local(intent).await;
+        }
+        match intent {
+            Intent::Connect => self.connect().await,
+            Intent::Start => {
+                self.show(Sale::Basket, View::Basket);
+                Ok(())
+            }
+            Intent::AddCode(code) => self.add_code(code.trim()).await,
+            Intent::ChangeQuantity(product, delta) => self.change_quantity(&product, delta).await,
+            Intent::Remove(product) => self.remove(&product).await,
+            Intent::Pay => self.pay().await,
+            Intent::ChooseOption(pk) => self.choose_option(&pk).await,
+            Intent::CashRegisterInstallment(pk) => self.cash_register_installment(&pk).await,
+            Intent::PayOnDelivery { choice, agreed } => self.pay_on_delivery(&choice, agreed).await,
+            Intent::SavedCard(token) => self.saved_card(&token).await,
+            Intent::SavedCardInstallment(pk) => self.saved_card_installment(&pk).await,
+            Intent::SavedCardConfirm { agreed } => self.saved_card_confirm(agreed).await,
+            Intent::Cancel => self.cancel().await,
+            Intent::NewSale => self.new_sale().await,
+            Intent::Retry => self.retry().await,
+            // Ending a sale whose payment is unknown is staff's decision.
+            Intent::EndUnconfirmed if self.role < staff::Role::Clerk => self.ask_pin_for(Intent::EndUnconfirmed),
+            Intent::EndUnconfirmed => self.end_unconfirmed().await,
+            Intent::PayAtRegister => {
+                self.pay_at_register();
+                Ok(())
+            }
+            Intent::Choose(key) => self.choose(&key).await,
+            Intent::Confirm { agreed } => self.confirm(agreed).await,
+            Intent::Number(digits) if matches!(self.sale, Sale::Identify { .. }) => self.identify_number(&digits).await,
+            Intent::Number(digits) => self.number(&digits).await,
+            Intent::ApproveOnPhone => {
+                self.approve_on_phone();
+                Ok(())
+            }
+            Intent::HandoffAnswer(answer) => {
+                if !matches!(self.sale, Sale::Handoff { .. }) {
+                    return Ok(());
+                }
+                self.show_answer(*answer).await
+            }
+            Intent::HandoffEnded(end) => self.handoff_ended(end).await,
+            Intent::RegisterAnswer(answer) => self.show_answer(*answer).await,
+            Intent::RegisterFailed(message) => Err(Failure::Other(message)),
+            Intent::Tick => {
+                self.tick().await;
+                Ok(())
+            }
+            Intent::Drained { line, failed } => {
+                self.drained(line, failed).await;
+                Ok(())
+            }
+            Intent::CatalogRefreshed(refreshed) => {
+                self.catalog_refreshed(refreshed);
+                Ok(())
+            }
+            Intent::Scanned(code) => {
+                // The scanner works, whatever the screen: the technician's checks say when.
+                let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                self.remember(crate::offline::remembered::LAST_SCAN, &now);
+                if !self.sale.takes_scans() {
+                    tracing::info!(%code, "scan ignored: the sale is past the basket");
+                    return Ok(());
+                }
+                if self.config.self_service {
+                    self.emit(Update::Show(View::Basket));
+                }
+                if self.sale.is_local() {
+                    return self.handle_local(Intent::AddCode(code)).await;
+                }
+                self.add_code(code.trim()).await
+            }
+            // The clerk's and the technician's intents need the role, whatever the screen.
+            Intent::ReprintLast | Intent::ShowOrders | Intent::OrdersPage(_) if self.role < staff::Role::Clerk => {
+                self.ask_pin_for(intent)
+            }
+            Intent::ShowDiagnostics | Intent::ExportDiagnostics | Intent::OpenSetup
+                if self.role < staff::Role::Technician =>
+            {
+                self.ask_pin_for(intent)
+            }
+            Intent::OpenSetup => {
+                self.emit(Update::Setup(Box::new(self.config.settings.clone())));
+                Ok(())
+            }
+            Intent::ReprintLast => self.reprint_last(),
+            Intent::ShowOrders => self.show_orders(0),
+            Intent::OrdersPage(number) => self.show_orders(number),
+            Intent::Staff => self.ask_pin(),
+            Intent::Pin(pin) => self.pin(&pin).await,
+            Intent::ShowDiagnostics => self.show_diagnostics(None).await,
+            Intent::ExportDiagnostics => self.export_diagnostics().await,
+            intent @ (Intent::FindCustomer
+            | Intent::SearchCustomers(_)
+            | Intent::ChooseCustomer(_)
+            | Intent::NewCustomerForm
+            | Intent::CreateCustomer(_)
+            | Intent::Identify
+            | Intent::Collect
+            | Intent::ShipTo(_)
+            | Intent::NewAddressForm
+            | Intent::CityChosen(_)
+            | Intent::SaveAddress(_)
+            | Intent::BackToDelivery) => self.handle_customer(intent).await,
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The basket's screen data (filled by `controller/basket.rs`, shown by
+//! `pages/basket.slint` and `pages/welcome.slint`): its lines and total, the line under
+//! the code field after a scan, and the banner's facts about the queue and the line.
+
+use super::model;
+use crate::commerce::money::format_try;
+use crate::commerce::records::Basket;
+use crate::ui::{BasketAdapter, BasketLine, KioskAdapter, LineProblem, MainWindow, NoticeKind};
+use slint::ComponentHandle;
+
+/// A line under the code field after a scan.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Added(String),
+    NotFound(String),
+    Failed(String),
+    /// Offline, and the kiosk has no catalog copy to price a scan from.
+    NoCatalog,
+    /// Offline, and the product was sold out at the last sync: not sold.
+    SoldOut(String),
+    /// The customer's own basket held items: set aside, put back after the sale.
+    SetAside,
+    Clear,
+}
+
+/// What the offline banner says of a failure on the line.
+pub fn line_problem(error: &crate::commerce::CommerceError) -> LineProblem {
+    use crate::commerce::CommerceError as E;
+    match error {
+        E::Timeout { .. } => LineProblem::NoAnswer,
+        E::NameNotFound { .. } => LineProblem::NameNotFound,
+        E::Untrusted { .. } => LineProblem::Certificate,
+        E::Server { status: 502..=504 } => LineProblem::Proxy,
+        _ => LineProblem::Unreachable,
+    }
+}
+
+/// The basket as the screen shows it.
+pub fn basket_update(basket: &Basket) -> super::Update {
+    let lines = basket
+        .basketitem_set
+        .iter()
+        .map(|item| BasketLine {
+            product: item.product.pk.0.clone().into(),
+            name: item.product.name.clone().into(),
+            code: item
+                .product
+                .barcode
+                .clone()
+                .unwrap_or_else(|| item.product.sku.clone())
+                .into(),
+            unit_price: format_try(item.unit_price).into(),
+            quantity: item.quantity as i32,
+            total: format_try(item.total_amount).into(),
+            // The store's shelves hold fewer than the line: the warehouse ships it.
+            shipped: item.product.stock.is_some_and(|stock| stock < i64::from(item.quantity)),
+        })
+        .collect();
+    super::Update::Basket {
+        lines,
+        total: format_try(basket.total_amount),
+        count: basket.total_quantity as i32,
+    }
+}
+
+pub(super) fn basket_lines(window: &MainWindow, lines: Vec<BasketLine>, total: String, count: i32) {
+    let adapter = window.global::<BasketAdapter>();
+    adapter.set_lines(model(lines));
+    adapter.set_total(total.into());
+    adapter.set_item_count(count);
+}
+
+pub(super) fn basket_notice(window: &MainWindow, notice: Notice) {
+    // A scan is someone at the kiosk, as a touch is: the idle timer starts over.
+    if matches!(notice, Notice::Added(_) | Notice::NotFound(_)) {
+        window.global::<crate::ui::Activity>().invoke_touched();
+    }
+    let adapter = window.global::<BasketAdapter>();
+    let (kind, text) = match notice {
+        Notice::Added(name) => (NoticeKind::Added, name),
+        Notice::NotFound(code) => (NoticeKind::NotFound, code),
+        Notice::Failed(detail) => (NoticeKind::Failed, detail),
+        Notice::NoCatalog => (NoticeKind::NoCatalog, String::new()),
+        Notice::SoldOut(name) => (NoticeKind::SoldOut, name),
+        Notice::SetAside => (NoticeKind::SetAside, String::new()),
+        Notice::Clear => (NoticeKind::None, String::new()),
+    };
+    adapter.set_notice_kind(kind);
+    adapter.set_notice_text(text.into());
+}
+
+/// The banner's facts: orders waiting, the line and why it is down, storage, stuck
+/// orders and the device's clock.
+pub(super) fn queue(
+    window: &MainWindow,
+    waiting: i32,
+    line_down: bool,
+    store_problem: String,
+    line_problem: LineProblem,
+    stuck: i32,
+    clock_skew_minutes: i32,
+) {
+    let kiosk = window.global::<KioskAdapter>();
+    kiosk.set_waiting_orders(waiting);
+    kiosk.set_offline(line_down);
+    kiosk.set_line_problem(line_problem);
+    kiosk.set_store_problem(store_problem.into());
+    kiosk.set_stuck_orders(stuck);
+    kiosk.set_clock_skew_minutes(clock_skew_minutes.saturating_abs());
+}
