@@ -7,7 +7,7 @@
 //!
 //! `cargo bench --bench soak` (release build). ORDERS (default 60), LOSS (share of
 //! answers the proxy cuts, default 0.08) and SEED change it. Every drainer is killed
-//! at a random moment 10 to 250 ms after it starts unless it ended first; the kills
+//! at a random moment 5 to 150 ms after it starts unless it ended first; the kills
 //! printed are those that found it still running.
 
 #[path = "../tests/common/proxy.rs"]
@@ -127,7 +127,7 @@ fn soak(runtime: &tokio::runtime::Runtime, drainers: usize, orders: usize, loss:
     while started.elapsed() < Duration::from_secs(600) {
         let mut children: Vec<Child> = (0..drainers).map(|_| drainer(&data, &config)).collect();
         drains += children.len();
-        std::thread::sleep(Duration::from_millis(rng.random_range(10..250)));
+        std::thread::sleep(Duration::from_millis(rng.random_range(5..150)));
         for child in &mut children {
             if child.try_wait().unwrap().is_none() {
                 child.kill().unwrap();

@@ -22,6 +22,8 @@ pub struct Facts {
     pub printer_problem: Option<&'static str>,
     pub printer_reported: bool,
     pub line_down: bool,
+    /// When a customer called staff, while nobody has come.
+    pub staff_called: Option<SystemTime>,
     /// The device's clock less the server's, in minutes (0 while they agree).
     pub clock_skew_minutes: i32,
 }
@@ -53,6 +55,12 @@ pub fn render(facts: &Facts, data_dir: Option<&std::path::Path>, stuck: &StuckRu
         "How far the device's clock is behind the server's (negative: ahead); 0 within a minute.",
         "",
         (i64::from(facts.clock_skew_minutes) * 60).to_string(),
+    );
+    gauge(
+        "instore_staff_called",
+        "1 while a customer at this kiosk waits for staff (the Call staff button).",
+        "",
+        if facts.staff_called.is_some() { "1" } else { "0" }.into(),
     );
     if let Some(at) = facts
         .last_sale

@@ -62,6 +62,9 @@ pub struct KioskSettings {
     pub store: Option<String>,
     /// How the kiosk draws: a desktop window, or straight to the screen without X11.
     pub display: Display,
+    /// The program that speaks in accessible mode (`espeak-ng`, from Debian's package);
+    /// empty: accessible mode stays silent.
+    pub speech_command: String,
 }
 
 /// How the kiosk reaches the screen.
@@ -91,6 +94,7 @@ impl Default for KioskSettings {
             thank_you_seconds: 15,
             payment_types: Vec::new(),
             handoff_wait_seconds: 300,
+            speech_command: "espeak-ng".into(),
             export_dir: None,
             store: None,
             display: Display::Auto,

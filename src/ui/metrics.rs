@@ -23,6 +23,7 @@ pub fn observe(facts: &Shared, update: &Update) {
                 Problem::Storage(_) => "storage",
             });
         }
+        Update::StaffCalled(called) => facts.staff_called = called.then(SystemTime::now),
         Update::Queue {
             line_down,
             clock_skew_minutes,

@@ -5,10 +5,12 @@
 //! change only through `view::apply` on the UI thread.
 
 pub mod controller;
+pub mod keyboard;
 pub mod keys;
 pub mod metrics;
 pub mod screenshots;
 pub mod setup;
+pub mod speech;
 pub mod view;
 
 slint::include_modules!();
@@ -138,6 +140,8 @@ fn dispatch(window: &slint::Weak<MainWindow>, handle: &ControllerHandle, intent:
 /// Connects every adapter callback to the controller.
 pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings) {
     keys::wire(window, handle);
+    keyboard::wire(window);
+    speech::wire(window, speech::Speaker::start(&settings.kiosk.speech_command));
     window.invoke_focus_keys();
     let weak = window.as_weak();
     macro_rules! on {
@@ -167,6 +171,7 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
         dispatch(&w, &h, intent);
     });
     on!(KioskAdapter, on_staff, [] => Intent::Staff);
+    on!(KioskAdapter, on_call_staff, [] => Intent::CallStaff);
     on!(DiagnosticsAdapter, on_refresh, [] => Intent::ShowDiagnostics);
     on!(DiagnosticsAdapter, on_export, [] => Intent::ExportDiagnostics);
     on!(DiagnosticsAdapter, on_setup, [] => Intent::OpenSetup);
@@ -310,6 +315,8 @@ fn start_timers(window: &MainWindow, handle: &ControllerHandle, settings: &Setti
             let left = thanks.get_reset_in() - 1;
             thanks.set_reset_in(left);
             if left <= 0 {
+                // The next customer starts in the standard view.
+                kiosk.set_accessible(false);
                 dispatch(&weak, &handle, Intent::NewSale);
             }
             return;
@@ -326,12 +333,16 @@ fn start_timers(window: &MainWindow, handle: &ControllerHandle, settings: &Setti
         }
         let idle = idle_seconds.get() + 1;
         idle_seconds.set(idle);
+        // In accessible mode the kiosk asks twice as late, and waits twice as long.
+        let slower = if kiosk.get_accessible() { 2 } else { 1 };
+        let (prompt_after, reset_after) = (prompt_after * slower, reset_after * slower);
         if idle >= prompt_after {
             let left = (prompt_after + reset_after).saturating_sub(idle);
             kiosk.set_idle_seconds_left(left as i32);
             kiosk.set_idle_prompt(left > 0);
             if left == 0 {
                 idle_seconds.set(0);
+                kiosk.set_accessible(false);
                 dispatch(&weak, &handle, Intent::NewSale);
             }
         }

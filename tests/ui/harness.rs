@@ -203,6 +203,44 @@ impl Kiosk {
         self.tap("Add");
     }
 
+    /// Taps a key of the on-screen keyboard by its label ("a", "Shift", "Enter"), as a
+    /// finger would: a pointer press and release on it. The keyboard is the lowest
+    /// thing on the screen, so of several buttons so labelled its is the lowest.
+    pub fn key(&self, label: &str) {
+        on_screen_key(&self.window, label);
+        self.pump();
+    }
+
+    /// Taps each character's key; a capital letter taps Shift first (the shifted keys
+    /// are labelled by what they type then), a space the space bar.
+    pub fn type_keys(&self, text: &str) {
+        for c in text.chars() {
+            let turkish = self.window.global::<KioskAdapter>().get_language() == instore_kiosk::ui::Language::Tr;
+            if c == ' ' {
+                self.key(if turkish { "Boşluk" } else { "Space" });
+                continue;
+            }
+            if c.is_uppercase() {
+                self.key(if turkish { "Büyük harf" } else { "Shift" });
+            }
+            self.key(&c.to_string());
+        }
+    }
+
+    /// Taps a text field by its label, as a finger would: it takes the focus.
+    pub fn tap_field(&self, label: &str) {
+        tap_field(&self.window, label);
+        self.pump();
+    }
+
+    /// Applies what the controller sent so far.
+    pub fn pump(&self) {
+        while let Ok(update) = self.updates.try_recv() {
+            self.seen.borrow_mut().push(update.clone());
+            apply(&self.window, update);
+        }
+    }
+
     /// Sends an intent as if a screen had sent it: what a forged tap would do.
     pub fn send(&self, intent: instore_kiosk::ui::controller::Intent) {
         self._handle.send(intent);
@@ -324,4 +362,45 @@ pub fn sold_once_online() -> (Kiosk, Simulator, tempfile::TempDir) {
     });
     wait_for_catalog_copy(data.path());
     (k, sim, data)
+}
+
+/// Taps the on-screen keyboard's key labelled `label` on `window` (see `Kiosk::key`).
+pub fn on_screen_key(window: &MainWindow, label: &str) {
+    let key = ElementHandle::find_by_accessible_label(window, label)
+        .filter(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
+        .max_by(|a, b| a.absolute_position().y.total_cmp(&b.absolute_position().y))
+        .unwrap_or_else(|| panic!("no key {label:?} on the on-screen keyboard"));
+    key.mock_single_click(slint::platform::PointerEventButton::Left);
+}
+
+/// Taps the text field labelled `label` on `window`.
+pub fn tap_field(window: &MainWindow, label: &str) {
+    let field = ElementHandle::find_by_accessible_label(window, label)
+        .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::TextInput))
+        .or_else(|| ElementHandle::find_by_accessible_label(window, label).next())
+        .unwrap_or_else(|| panic!("no field {label:?}"));
+    field.mock_single_click(slint::platform::PointerEventButton::Left);
+    // The keyboard slides up in 120 ms; a finger waits for it to be there.
+    i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(200));
+}
+
+/// Whether the on-screen keyboard is up.
+pub fn keyboard_up(window: &MainWindow) -> bool {
+    // The window keeps `up` in a change handler, which runs with the next frame's work.
+    i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(1));
+    window.global::<instore_kiosk::ui::KeyboardAdapter>().get_up()
+}
+
+/// Scrolls the screen's lists down, as a finger swipes, until `label` is in sight.
+pub fn scroll_to(window: &MainWindow, label: &str) {
+    for _ in 0..20 {
+        if ElementHandle::find_by_accessible_label(window, label).next().is_some() {
+            return;
+        }
+        for flickable in ElementHandle::find_by_element_type_name(window, "Flickable") {
+            flickable.scroll(0.0, -200.0);
+        }
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(50));
+    }
+    panic!("{label:?} did not come into sight");
 }

@@ -14,3 +14,4 @@ mod online;
 mod setup;
 mod staff;
 mod strategies;
+mod touch;

@@ -19,6 +19,7 @@ impl Controller {
         if self.placed_meanwhile().await? {
             return Ok(());
         }
+        self.call_staff(false);
         self.sale = Sale::Basket;
         let basket = self.client()?.basket().await?;
         self.emit_basket(&basket);

@@ -74,6 +74,8 @@ pub enum Intent {
     CatalogRefreshed(Result<usize, String>),
     /// The hidden gesture: the staff's PIN pad.
     Staff,
+    /// A customer at a self-service kiosk asks for a person.
+    CallStaff,
     /// A PIN typed on the pad.
     Pin(String),
     /// The technician's checks, again.
@@ -231,6 +233,10 @@ impl Controller {
             Intent::ShowOrders => self.show_orders(0),
             Intent::OrdersPage(number) => self.show_orders(number),
             Intent::Staff => self.ask_pin(),
+            Intent::CallStaff => {
+                self.call_staff(true);
+                Ok(())
+            }
             Intent::Pin(pin) => self.pin(&pin).await,
             Intent::ShowDiagnostics => self.show_diagnostics(None).await,
             Intent::ExportDiagnostics => self.export_diagnostics().await,

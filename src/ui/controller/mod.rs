@@ -174,6 +174,7 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         acting: None,
         put_back_later: Vec::new(),
         delivery_options: Vec::new(),
+        staff_called: false,
     };
     let mut controller = controller;
     controller.role = controller.default_role();
@@ -243,6 +244,8 @@ struct Controller {
     put_back_later: Vec<customer::Acting>,
     /// The server's delivery options, as last listed.
     delivery_options: Vec<crate::commerce::pages::DeliveryOption>,
+    /// A customer called staff and nobody has come yet.
+    staff_called: bool,
 }
 
 /// The background drain: its stop flag (read before each order) and its task.

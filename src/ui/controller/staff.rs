@@ -132,6 +132,8 @@ impl Controller {
         self.pin_pad = PinPad::default();
         tracing::info!(?role, "staff signed in on the kiosk");
         self.role = role;
+        // Staff are here: whoever called them has been answered.
+        self.call_staff(false);
         // What asked for the PIN, if this role may do it; else the role's own screen.
         if let Some(next) = self.after_pin.take().filter(|i| Self::needs(i) <= role) {
             let _ = self.tx.send(next);
@@ -268,5 +270,21 @@ fn local_addresses(server: Option<&str>) -> String {
     match socket.connect(target).and_then(|()| socket.local_addr()) {
         Ok(local) => local.ip().to_string(),
         Err(_) => String::new(),
+    }
+}
+
+impl Controller {
+    /// A customer called staff (`true`), or staff came (`false`: a staff PIN, or the
+    /// sale ended): the customer's screen says someone is coming, the kiosk's banner
+    /// and the status endpoint tell staff.
+    pub(super) fn call_staff(&mut self, called: bool) {
+        if called == self.staff_called {
+            return;
+        }
+        self.staff_called = called;
+        if called {
+            tracing::info!("a customer called staff");
+        }
+        self.emit(Update::StaffCalled(called));
     }
 }

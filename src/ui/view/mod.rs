@@ -226,6 +226,8 @@ pub enum Update {
     Printer(crate::devices::printer::Report),
     /// The sale controller failed; the kiosk is restarting.
     Restarting,
+    /// A customer called staff (`true`) until staff came (`false`).
+    StaffCalled(bool),
     /// The offline queue refused the sale; the screen says why in its language.
     OfflineRefused(crate::offline::queue::Refusal),
     /// Whose sale it is: a customer's name, or `None` for the kiosk's own account.
@@ -321,6 +323,7 @@ pub fn apply(window: &MainWindow, update: Update) {
         Update::Printer(report) => printer(window, report),
         Update::Show(view) => show(window, view),
         Update::Restarting => kiosk.set_restarting(true),
+        Update::StaffCalled(called) => kiosk.set_staff_called(called),
         Update::Customer(name) => customer::customer_name(window, name),
         Update::CustomerProblem(problem, detail) => customer::customer_problem(window, problem, detail),
         Update::EntryProblem(problem) => strategies::entry_problem(window, problem),
@@ -411,9 +414,16 @@ fn show(window: &MainWindow, view: View) {
         View::AddressNew { cities } => customer::address_new(window, cities),
         View::Error { error, can_retry } => error_screen(window, error, can_retry),
     };
-    window.global::<KioskAdapter>().set_screen(screen);
-    // A tapped widget may have taken the focus: keys go to the kiosk's handler again.
-    window.invoke_focus_keys();
+    let kiosk = window.global::<KioskAdapter>();
+    let changed = kiosk.get_screen() != screen;
+    kiosk.set_screen(screen);
+    // A new screen: keys go to the kiosk's handler again (a tapped widget may have taken
+    // the focus), and the keyboard is no more the basket code's. The same screen shown
+    // again keeps the field being typed into, with its on-screen keyboard.
+    if changed {
+        window.global::<super::KeyboardAdapter>().set_for_code(false);
+        window.invoke_focus_keys();
+    }
 }
 
 fn error_screen(window: &MainWindow, error: ScreenError, can_retry: bool) -> Screen {
