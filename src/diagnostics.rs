@@ -73,6 +73,7 @@ pub async fn run(device: Device<'_>) -> Vec<Check> {
         checks.extend(store_checks(device.data_dir, settings));
         checks.push(printer_check(settings));
         checks.push(scanner_check(settings, device.data_dir));
+        checks.push(speech_check(settings));
     }
     checks.push(display_check());
     checks
@@ -450,6 +451,56 @@ fn scanner_check(settings: &Settings, data_dir: &Path) -> Check {
         fail(
             NAME,
             format!("{port} is not there. Plug the scanner in, or fix scanner.port (see `devices list`)."),
+        )
+    }
+}
+
+/// Accessible mode speaks through the voice program and the sound card; without
+/// either it shows, silently.
+fn speech_check(settings: &Settings) -> Check {
+    const NAME: &str = "speech";
+    let program = settings.kiosk.speech_command.trim();
+    if program.is_empty() {
+        return ok(
+            NAME,
+            "off (kiosk.speech_command is empty): accessible mode does not speak",
+        );
+    }
+    let found = if program.contains('/') {
+        Some(PathBuf::from(program)).filter(|p| p.is_file())
+    } else {
+        std::env::var_os("PATH")
+            .into_iter()
+            .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+            .map(|dir| dir.join(program))
+            .find(|p| p.is_file())
+    };
+    let Some(found) = found else {
+        return warn(
+            NAME,
+            format!("{program} is not installed: accessible mode shows but does not speak. Install it (apt install espeak-ng)."),
+        );
+    };
+    let sound_card = std::fs::read_dir("/dev/snd")
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("pcm"))
+        })
+        .unwrap_or(false);
+    let sound_server = std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|dir| {
+        let dir = PathBuf::from(dir);
+        dir.join("pulse/native").exists() || dir.join("pipewire-0").exists()
+    });
+    if sound_card || sound_server {
+        ok(NAME, format!("{} speaks through the device's sound", found.display()))
+    } else {
+        warn(
+            NAME,
+            format!(
+                "{} is there, but the device has no sound card (/dev/snd): accessible mode shows but does not speak.",
+                found.display()
+            ),
         )
     }
 }

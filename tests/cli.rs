@@ -766,3 +766,28 @@ fn a_sale_for_a_customer_is_never_queued_without_the_customer() {
     assert!(!queued.status.success());
     assert!(String::from_utf8_lossy(&queued.stderr).contains("--customer needs the server"));
 }
+
+/// Accessible mode speaks through a voice program: a device without it (or without a
+/// sound card) is told, as a warning, and nothing else stops.
+#[test]
+fn doctor_says_when_accessible_mode_cannot_speak() {
+    let dir = scratch_data_dir();
+    let down = format!("http://{}/", free_loopback_port());
+    let config = settings_file(&dir, &down, "");
+    let text = std::fs::read_to_string(&config).unwrap() + "[kiosk]\nspeech_command = \"/no/such/voice\"\n";
+    std::fs::write(&config, text).unwrap();
+    let (_, report) = doctor(&config, &dir.join("data"));
+    assert_eq!(level_of(&report, "speech"), "warn", "{report:#}");
+    let detail = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "speech")
+        .unwrap()["detail"]
+        .to_string();
+    assert!(
+        detail.contains("/no/such/voice is not installed") && detail.contains("does not speak"),
+        "{detail}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -60,7 +60,8 @@ async fn metrics_say_the_queue_the_printer_and_the_last_sale() {
         stuck: 1,
         clock_skew_minutes: -5,
     });
-    assert_eq!(*shown.lock().unwrap(), 3, "the screen still gets every update");
+    sink(Update::StaffCalled(true));
+    assert_eq!(*shown.lock().unwrap(), 4, "the screen still gets every update");
 
     let stuck = instore_kiosk::offline::queue::StuckRule {
         after: std::time::Duration::from_secs(900),
@@ -97,6 +98,11 @@ async fn metrics_say_the_queue_the_printer_and_the_last_sale() {
     );
     assert_eq!(metric(&text, "instore_line_up").as_deref(), Some("1"));
     assert_eq!(metric(&text, "instore_queue_stuck").as_deref(), Some("1"), "{text}");
+    assert_eq!(
+        metric(&text, "instore_staff_called").as_deref(),
+        Some("1"),
+        "a customer waits for staff"
+    );
     assert_eq!(
         metric(&text, "instore_clock_skew_seconds").as_deref(),
         Some("-300"),

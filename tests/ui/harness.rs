@@ -21,6 +21,8 @@ pub struct Kiosk {
     pub window: MainWindow,
     updates: mpsc::Receiver<Update>,
     seen: std::cell::RefCell<Vec<Update>>,
+    /// Taps made so far: buttons, keys and fields (what a person's finger did).
+    pub taps: std::cell::Cell<usize>,
     _handle: ControllerHandle,
     pub runtime: tokio::runtime::Runtime,
 }
@@ -77,6 +79,7 @@ impl Kiosk {
             window,
             updates,
             seen: Default::default(),
+            taps: Default::default(),
             _handle: handle,
             runtime,
         }
@@ -145,6 +148,7 @@ impl Kiosk {
     }
 
     pub fn tap(&self, label: &str) {
+        self.taps.set(self.taps.get() + 1);
         let element = self.find(label);
         assert!(element.accessible_enabled().unwrap_or(true), "{label:?} is disabled");
         element.invoke_accessible_default_action();
@@ -207,6 +211,7 @@ impl Kiosk {
     /// finger would: a pointer press and release on it. The keyboard is the lowest
     /// thing on the screen, so of several buttons so labelled its is the lowest.
     pub fn key(&self, label: &str) {
+        self.taps.set(self.taps.get() + 1);
         on_screen_key(&self.window, label);
         self.pump();
     }
@@ -229,6 +234,7 @@ impl Kiosk {
 
     /// Taps a text field by its label, as a finger would: it takes the focus.
     pub fn tap_field(&self, label: &str) {
+        self.taps.set(self.taps.get() + 1);
         tap_field(&self.window, label);
         self.pump();
     }
@@ -366,6 +372,12 @@ pub fn sold_once_online() -> (Kiosk, Simulator, tempfile::TempDir) {
 
 /// Taps the on-screen keyboard's key labelled `label` on `window` (see `Kiosk::key`).
 pub fn on_screen_key(window: &MainWindow, label: &str) {
+    // A finger's taps are a tenth of a second apart at the fastest: what slides (the
+    // keyboard coming up) is there by then.
+    // (Twice: a change's handlers run with the first step, what they start with the second.)
+    for _ in 0..2 {
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(150));
+    }
     let key = ElementHandle::find_by_accessible_label(window, label)
         .filter(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
         .max_by(|a, b| a.absolute_position().y.total_cmp(&b.absolute_position().y))
@@ -381,7 +393,9 @@ pub fn tap_field(window: &MainWindow, label: &str) {
         .unwrap_or_else(|| panic!("no field {label:?}"));
     field.mock_single_click(slint::platform::PointerEventButton::Left);
     // The keyboard slides up in 120 ms; a finger waits for it to be there.
-    i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(200));
+    for _ in 0..2 {
+        i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(150));
+    }
 }
 
 /// Whether the on-screen keyboard is up.

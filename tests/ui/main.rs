@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod accessibility;
 mod customers;
 mod devices;
 mod harness;

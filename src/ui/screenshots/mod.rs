@@ -25,6 +25,9 @@ use std::time::{Duration, Instant};
 pub const SCREENS: &[&str] = &[
     "welcome",
     "basket",
+    "product-search-keyboard",
+    "basket-accessible",
+    "payment-options-accessible",
     "payment-options",
     "cash-register-installments",
     "cash-register-barcode",
@@ -45,10 +48,13 @@ pub const SCREENS: &[&str] = &[
     "mobilexpress-cards",
     "mobilexpress-installments",
     "handoff",
+    "customer-search-keyboard",
     "customer-search",
     "customer-new",
+    "customer-new-keyboard",
     "delivery",
     "address-new",
+    "address-new-keyboard",
     "address-city",
     "customer-basket",
     "shipping-options",
@@ -56,6 +62,7 @@ pub const SCREENS: &[&str] = &[
     "unconfirmed",
     "pin-pad",
     "diagnostics",
+    "setup-keyboard",
     "setup",
     "orders",
     "printer-problem",
@@ -87,8 +94,23 @@ fn offscreen() -> anyhow::Result<Rc<MinimalSoftwareWindow>> {
 fn render_png(surface: &MinimalSoftwareWindow, (width, height): (u32, u32), path: &Path) -> anyhow::Result<()> {
     surface.set_size(slint::PhysicalSize::new(width, height));
     slint::platform::update_timers_and_animations();
-    surface.request_redraw();
+    // A frame first, thrown away: what changed on it (a field that took the focus, so
+    // the keyboard comes up) has its change handlers run before the frame kept.
     let mut pixels = vec![PremultipliedRgbaColor::default(); (width * height) as usize];
+    for _ in 0..2 {
+        surface.request_redraw();
+        surface.draw_if_needed(|renderer| {
+            renderer.render(&mut pixels, width as usize);
+        });
+        slint::platform::update_timers_and_animations();
+    }
+    // What slides (the on-screen keyboard) is rendered where it stops.
+    let settling = std::time::Instant::now();
+    while surface.has_active_animations() && settling.elapsed() < Duration::from_secs(2) {
+        std::thread::sleep(Duration::from_millis(20));
+        slint::platform::update_timers_and_animations();
+    }
+    surface.request_redraw();
     surface.draw_if_needed(|renderer| {
         renderer.render(&mut pixels, width as usize);
     });

@@ -157,8 +157,23 @@ pub(super) fn render_set(
         w.global::<BasketAdapter>().get_lines().row_count() == 3
     })?;
     shot("basket")?;
+    // The code field typing letters (a SKU) on the on-screen keyboard.
+    let keyboard = window.global::<crate::ui::KeyboardAdapter>();
+    keyboard.set_layout(crate::ui::KeyboardLayout::Text);
+    keyboard.set_for_code(true);
+    shot("product-search-keyboard")?;
+    keyboard.set_for_code(false);
+    // Accessible mode, as a self-service customer turns it on from the bar at the bottom.
+    let kiosk = window.global::<KioskAdapter>();
+    let self_service = kiosk.get_self_service();
+    kiosk.set_self_service(true);
+    kiosk.set_accessible(true);
+    shot("basket-accessible")?;
 
     s.send_and_wait(Intent::Pay, Screen::PaymentOptions)?;
+    shot("payment-options-accessible")?;
+    kiosk.set_accessible(false);
+    kiosk.set_self_service(self_service);
     shot("payment-options")?;
     s.send_and_wait(
         Intent::ChooseOption(s.option_pk("Cash Register (installments)")?),
@@ -287,6 +302,9 @@ pub(super) fn render_set(
         })
     };
     search("Yılmaz")?;
+    // The search opens on its field, the keyboard up; put away, the results show.
+    shot("customer-search-keyboard")?;
+    window.invoke_focus_keys();
     shot("customer-search")?;
     s.send_and_wait(Intent::NewCustomerForm, Screen::CustomerNew)?;
     customers.set_first_name("Zeynep".into());
@@ -300,7 +318,12 @@ pub(super) fn render_set(
         window,
         Update::CustomerProblem(crate::ui::CustomerProblem::Phone, String::new()),
     );
+    window.invoke_focus_keys();
     shot("customer-new")?;
+    customers.set_email("zeynep".into());
+    keyboard.set_focus(crate::ui::FieldId::Email);
+    shot("customer-new-keyboard")?;
+    window.invoke_focus_keys();
     search("Yılmaz")?;
     let pk = customers.get_results().row_data(0).map(|c| c.key.to_string());
     s.send_and_wait(Intent::ChooseCustomer(pk.unwrap_or_default()), Screen::Basket)?;
@@ -327,7 +350,11 @@ pub(super) fn render_set(
     delivery.set_district_index(0);
     delivery.set_title("Yazlık".into());
     delivery.set_line("Moda Cad. No: 40 D: 2".into());
+    window.invoke_focus_keys();
     shot("address-new")?;
+    keyboard.set_focus(crate::ui::FieldId::AddressTitle);
+    shot("address-new-keyboard")?;
+    window.invoke_focus_keys();
     s.send_and_wait(Intent::BackToDelivery, Screen::Delivery)?;
     let address = delivery.get_addresses().row_data(0).map(|a| a.key.to_string());
     s.send_and_wait(Intent::ShipTo(address.unwrap_or_default()), Screen::ChoiceList)?;
@@ -359,6 +386,8 @@ pub(super) fn render_set(
     s.send_and_wait(Intent::Pin(crate::ui::controller::DEMO_PIN.into()), Screen::Diagnostics)?;
     shot("diagnostics")?;
     s.send_and_wait(Intent::OpenSetup, Screen::Setup)?;
+    shot("setup-keyboard")?;
+    window.invoke_focus_keys();
     shot("setup")?;
     s.send_and_wait(Intent::ShowOrders, Screen::Orders)?;
     shot("orders")?;
