@@ -439,7 +439,8 @@ async fn an_untrusted_certificate_is_named_and_never_worked_around() {
         while let Ok((stream, _)) = listener.accept().await {
             let mut first = [0u8; 1];
             // A TLS client opens with a handshake record (0x16); anything else is plain.
-            if stream.peek(&mut first).await.is_ok() && first[0] != 0x16 {
+            // (A bare connect and close, as `doctor`'s tcp check does, sends nothing.)
+            if matches!(stream.peek(&mut first).await, Ok(1)) && first[0] != 0x16 {
                 counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             }
             let _ = acceptor.accept(stream).await;
@@ -456,6 +457,27 @@ async fn an_untrusted_certificate_is_named_and_never_worked_around() {
     assert!(error.is_connectivity(), "the sale may go on offline");
     assert!(!error.may_have_been_processed(), "nothing reached the server");
     assert_eq!(plain_requests.load(std::sync::atomic::Ordering::SeqCst), 0);
+    // `doctor` says the same to the technician.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("settings.toml");
+    write_private(
+        &config,
+        &format!(
+            "[commerce]\nurl = \"https://127.0.0.1:{}/\"\nemail = \"{EMAIL}\"\npassword = \"x\"\nrequest_timeout_ms = 3000\n",
+            addr.port()
+        ),
+    );
+    let output = tokio::task::spawn_blocking(move || {
+        kiosk(&dir.path().join("data"), &["--config", config.to_str().unwrap(), "doctor"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let doctor = String::from_utf8_lossy(&output.stdout);
+    let tls = doctor.lines().find(|l| l.contains(" tls ")).unwrap_or_default();
+    assert!(tls.starts_with("FAIL") && tls.contains("does not trust"), "{doctor}");
+    assert_eq!(plain_requests.load(std::sync::atomic::Ordering::SeqCst), 0, "doctor tried no plain http");
 }
 
 /// A name DNS cannot find: said as such, nothing was sent, the sale may go offline.
@@ -470,6 +492,22 @@ async fn a_name_dns_cannot_find_is_said_as_such() {
         "{text}"
     );
     assert!(error.is_connectivity() && !error.may_have_been_processed());
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("settings.toml");
+    write_private(
+        &config,
+        &format!("[commerce]\nurl = \"https://commerce.kiosk-test.invalid/\"\nemail = \"{EMAIL}\"\npassword = \"x\"\n"),
+    );
+    let output = tokio::task::spawn_blocking(move || {
+        kiosk(&dir.path().join("data"), &["--config", config.to_str().unwrap(), "doctor"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let doctor = String::from_utf8_lossy(&output.stdout);
+    let dns = doctor.lines().find(|l| l.contains(" dns ")).unwrap_or_default();
+    assert!(dns.starts_with("FAIL") && dns.contains("commerce.kiosk-test.invalid"), "{doctor}");
 }
 
 /// A proxy's burst of 502, 503 and 504: reads are asked again after growing pauses and
@@ -517,6 +555,24 @@ async fn a_burst_of_proxy_errors_is_ridden_out_and_never_refuses_an_order() {
         "{outcomes:?}"
     );
     assert_eq!(by_note(&sim).get(&reference), Some(&1));
+    // A burst longer than the login's patience: `doctor` says a proxy answers for the server.
+    sim.world().scenario.faults.proxy_errors = vec![502; 40];
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("settings.toml");
+    write_private(
+        &config,
+        &format!("[commerce]\nurl = \"{}\"\nemail = \"{EMAIL}\"\npassword = \"{PASSWORD}\"\n", sim.url()),
+    );
+    let output = tokio::task::spawn_blocking(move || {
+        kiosk(&dir.path().join("data"), &["--config", config.to_str().unwrap(), "doctor"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let doctor = String::from_utf8_lossy(&output.stdout);
+    let login = doctor.lines().find(|l| l.contains(" login ")).unwrap_or_default();
+    assert!(login.starts_with("FAIL") && login.contains("proxy or load balancer"), "{doctor}");
 }
 
 /// A server's web front that answers an ended session with a redirect to its login

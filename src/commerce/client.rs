@@ -191,10 +191,13 @@ impl CommerceClient {
     }
 
     async fn login_with(&self, credentials: &Credentials) -> Result<()> {
-        let (_, body) = self
+        let (status, body) = self
             .send_retrying(Method::GET, "csrf_token/", &Body::Empty)
             .await?
             .data("the CSRF token request")?;
+        if !status.is_success() {
+            return Err(http_error(status, "the CSRF token request", &body));
+        }
         let token: Value = parse_json(&body, "the CSRF token request")?;
         let token = token
             .get("csrf_token")

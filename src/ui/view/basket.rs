@@ -108,3 +108,43 @@ pub(super) fn queue(
     kiosk.set_stuck_orders(stuck);
     kiosk.set_clock_skew_minutes(clock_skew_minutes.saturating_abs());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commerce::CommerceError as E;
+
+    #[test]
+    fn the_banner_names_each_way_the_line_fails() {
+        let cases = [
+            (E::Timeout { seconds: 20.0 }, LineProblem::NoAnswer),
+            (
+                E::NameNotFound {
+                    host: "shop.example".into(),
+                    detail: "dns error".into(),
+                },
+                LineProblem::NameNotFound,
+            ),
+            (
+                E::Untrusted {
+                    url: "https://shop.example/".into(),
+                    detail: "UnknownIssuer".into(),
+                },
+                LineProblem::Certificate,
+            ),
+            (E::Server { status: 502 }, LineProblem::Proxy),
+            (E::Server { status: 504 }, LineProblem::Proxy),
+            (E::Server { status: 500 }, LineProblem::Unreachable),
+            (
+                E::Unreachable {
+                    url: "https://shop.example/".into(),
+                    detail: "refused".into(),
+                },
+                LineProblem::Unreachable,
+            ),
+        ];
+        for (error, problem) in cases {
+            assert_eq!(line_problem(&error), problem, "{error}");
+        }
+    }
+}
