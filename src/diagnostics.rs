@@ -399,7 +399,13 @@ fn printer_check(settings: &Settings) -> Check {
     if port.is_empty() {
         return warn(NAME, "none set: receipts are not printed. Set printer.port.");
     }
-    if !PathBuf::from(port).exists() {
+    if port == crate::settings::VIRTUAL_PORT {
+        return ok(
+            NAME,
+            "virtual: the kiosk makes a pseudo-terminal printer when it starts and writes each receipt as text and PNG under its data directory's receipts/ (for a demo or a training)",
+        );
+    }
+    if crate::devices::check::port_missing(port) {
         return fail(
             NAME,
             format!("{port} is not there. Plug the printer in, or fix printer.port (see `devices list`)."),
@@ -442,7 +448,16 @@ fn scanner_check(settings: &Settings, data_dir: &Path) -> Check {
             format!("no serial scanner set (a keyboard-wedge scanner needs none){last}"),
         );
     }
-    if PathBuf::from(port).exists() {
+    if port == crate::settings::VIRTUAL_PORT {
+        return ok(
+            NAME,
+            format!(
+                "virtual: the kiosk makes a pseudo-terminal scanner when it starts; scan with `echo 8690000010011 > {}`{last}",
+                data_dir.join("virtual-scanner").display()
+            ),
+        );
+    }
+    if !crate::devices::check::port_missing(port) {
         ok(
             NAME,
             format!("{port} is there{last}; `devices test-scan` shows what it reads"),

@@ -545,6 +545,62 @@ fn provision_checks_the_device_and_writes_private_settings_with_pins_hashed() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// README's `port = "virtual"` for a demo or a training with a real server: `provision`
+/// accepts the file, and `doctor` reports both devices as ok, saying what they are.
+#[test]
+fn virtual_devices_are_provisioned_and_pass_doctor_as_documented() {
+    let (_sim, url) = start_sim(&[]);
+    let dir = scratch_data_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = dir.join("training.toml");
+    let target = dir.join("etc").join("settings.toml");
+    std::fs::write(
+        &source,
+        format!(
+            "[commerce]\nurl = \"{url}\"\nemail = \"demo@instore.test\"\npassword = \"demo1234\"\n\
+             [printer]\nport = \"virtual\"\n[scanner]\nport = \"virtual\"\n"
+        ),
+    )
+    .unwrap();
+    let provision = Command::new(BIN)
+        .args([
+            "--config",
+            target.to_str().unwrap(),
+            "provision",
+            "--from",
+            source.to_str().unwrap(),
+        ])
+        .env("INSTORE_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        provision.status.success(),
+        "{}",
+        String::from_utf8_lossy(&provision.stderr)
+    );
+    let (code, report) = doctor(&target, &dir.join("data"));
+    assert_eq!(level_of(&report, "printer"), "ok", "{report:#}");
+    assert_eq!(level_of(&report, "scanner"), "ok", "{report:#}");
+    let detail = |check: &str| {
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["check"] == check)
+            .unwrap()["detail"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        detail("printer").starts_with("virtual") && detail("printer").contains("receipts"),
+        "{report:#}"
+    );
+    assert!(detail("scanner").contains("virtual-scanner"), "{report:#}");
+    assert_ne!(code, Some(1), "nothing fails on a virtual training device: {report:#}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// A device without X11 draws through linuxkms (`kiosk.display = "linuxkms"`). On a
 /// machine with neither DRM nor a framebuffer (like CI) that is a clear error naming
 /// what was tried, never a panic.

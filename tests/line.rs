@@ -468,16 +468,23 @@ async fn an_untrusted_certificate_is_named_and_never_worked_around() {
         ),
     );
     let output = tokio::task::spawn_blocking(move || {
-        kiosk(&dir.path().join("data"), &["--config", config.to_str().unwrap(), "doctor"])
-            .output()
-            .unwrap()
+        kiosk(
+            &dir.path().join("data"),
+            &["--config", config.to_str().unwrap(), "doctor"],
+        )
+        .output()
+        .unwrap()
     })
     .await
     .unwrap();
     let doctor = String::from_utf8_lossy(&output.stdout);
     let tls = doctor.lines().find(|l| l.contains(" tls ")).unwrap_or_default();
     assert!(tls.starts_with("FAIL") && tls.contains("does not trust"), "{doctor}");
-    assert_eq!(plain_requests.load(std::sync::atomic::Ordering::SeqCst), 0, "doctor tried no plain http");
+    assert_eq!(
+        plain_requests.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "doctor tried no plain http"
+    );
 }
 
 /// A name DNS cannot find: said as such, nothing was sent, the sale may go offline.
@@ -499,15 +506,21 @@ async fn a_name_dns_cannot_find_is_said_as_such() {
         &format!("[commerce]\nurl = \"https://commerce.kiosk-test.invalid/\"\nemail = \"{EMAIL}\"\npassword = \"x\"\n"),
     );
     let output = tokio::task::spawn_blocking(move || {
-        kiosk(&dir.path().join("data"), &["--config", config.to_str().unwrap(), "doctor"])
-            .output()
-            .unwrap()
+        kiosk(
+            &dir.path().join("data"),
+            &["--config", config.to_str().unwrap(), "doctor"],
+        )
+        .output()
+        .unwrap()
     })
     .await
     .unwrap();
     let doctor = String::from_utf8_lossy(&output.stdout);
     let dns = doctor.lines().find(|l| l.contains(" dns ")).unwrap_or_default();
-    assert!(dns.starts_with("FAIL") && dns.contains("commerce.kiosk-test.invalid"), "{doctor}");
+    assert!(
+        dns.starts_with("FAIL") && dns.contains("commerce.kiosk-test.invalid"),
+        "{doctor}"
+    );
 }
 
 /// A proxy's burst of 502, 503 and 504: reads are asked again after growing pauses and
@@ -561,18 +574,27 @@ async fn a_burst_of_proxy_errors_is_ridden_out_and_never_refuses_an_order() {
     let config = dir.path().join("settings.toml");
     write_private(
         &config,
-        &format!("[commerce]\nurl = \"{}\"\nemail = \"{EMAIL}\"\npassword = \"{PASSWORD}\"\n", sim.url()),
+        &format!(
+            "[commerce]\nurl = \"{}\"\nemail = \"{EMAIL}\"\npassword = \"{PASSWORD}\"\n",
+            sim.url()
+        ),
     );
     let output = tokio::task::spawn_blocking(move || {
-        kiosk(&dir.path().join("data"), &["--config", config.to_str().unwrap(), "doctor"])
-            .output()
-            .unwrap()
+        kiosk(
+            &dir.path().join("data"),
+            &["--config", config.to_str().unwrap(), "doctor"],
+        )
+        .output()
+        .unwrap()
     })
     .await
     .unwrap();
     let doctor = String::from_utf8_lossy(&output.stdout);
     let login = doctor.lines().find(|l| l.contains(" login ")).unwrap_or_default();
-    assert!(login.starts_with("FAIL") && login.contains("proxy or load balancer"), "{doctor}");
+    assert!(
+        login.starts_with("FAIL") && login.contains("proxy or load balancer"),
+        "{doctor}"
+    );
 }
 
 /// A server's web front that answers an ended session with a redirect to its login

@@ -1,6 +1,11 @@
 //! Every screen rendered with the software renderer, as a person would see it, and the
 //! cash-register barcode read back from the rendered pixels as a register's scanner
 //! would read it off the screen.
+//!
+//! All of it runs with memory that is never both writable and executable (the kernel's
+//! `PR_SET_MDWE`, what the device's unit asks with `MemoryDenyWriteExecute=yes`): the
+//! simulator, HTTP, SQLite, fonts and the software renderer, every screen. A part that
+//! made code at run time (a JIT) would fail here before it failed on a device.
 
 use instore_kiosk::ui::screenshots::{render_all, SCREENS};
 
@@ -19,6 +24,7 @@ fn luma_of_png(path: &std::path::Path) -> (Vec<u8>, u32, u32) {
 
 #[test]
 fn every_screen_renders_at_both_sizes_in_both_languages_and_the_barcode_scans() {
+    deny_write_execute();
     let out = tempfile::tempdir().unwrap();
     let rendered = render_all(out.path()).expect("every screen renders");
 
@@ -59,4 +65,50 @@ fn every_screen_renders_at_both_sizes_in_both_languages_and_the_barcode_scans() 
             .unwrap_or_else(|e| panic!("no QR code read from {}: {e}", path.display()));
         assert_eq!(read.getText(), url, "{}", path.display());
     }
+}
+
+/// Asks the kernel to refuse memory that is writable and executable, from here on, for
+/// this process and its children (Linux 6.3 or later).
+fn deny_write_execute() {
+    const PR_SET_MDWE: libc::c_int = 65;
+    const PR_MDWE_REFUSE_EXEC_GAIN: libc::c_ulong = 1;
+    // SAFETY: prctl with integer arguments only; it changes no memory of ours.
+    let result = unsafe {
+        libc::prctl(
+            PR_SET_MDWE,
+            PR_MDWE_REFUSE_EXEC_GAIN,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+        )
+    };
+    assert_eq!(result, 0, "PR_SET_MDWE: {}", std::io::Error::last_os_error());
+    const PR_GET_MDWE: libc::c_int = 66;
+    // SAFETY: as above.
+    let flags = unsafe {
+        libc::prctl(
+            PR_GET_MDWE,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+        )
+    };
+    assert_eq!(
+        flags as libc::c_ulong & PR_MDWE_REFUSE_EXEC_GAIN,
+        PR_MDWE_REFUSE_EXEC_GAIN
+    );
+    // Checked for real: a writable and executable mapping is refused now.
+    // SAFETY: an anonymous mapping the kernel must refuse; unmapped if it did not.
+    let mapping = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    assert_eq!(mapping, libc::MAP_FAILED, "a W+X mapping was allowed");
 }

@@ -40,7 +40,7 @@ pub async fn run(args: ProvisionArgs, target: Option<&Path>) -> anyhow::Result<(
         ("printer.port", &settings.printer.port),
         ("scanner.port", &settings.scanner.port),
     ] {
-        if !port.is_empty() && !Path::new(port).exists() {
+        if instore_kiosk::devices::check::port_missing(port) {
             anyhow::bail!("{name}: {port} is not there (see `instore-kiosk devices list`)");
         }
     }

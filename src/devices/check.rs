@@ -62,6 +62,13 @@ impl TestPrint {
     }
 }
 
+/// A port the settings name that is not on this device: not empty (no device), not
+/// `"virtual"` (the kiosk makes it at start), and no such path. What `provision`, Setup
+/// and `doctor` refuse alike.
+pub fn port_missing(port: &str) -> bool {
+    !port.is_empty() && port != VIRTUAL_PORT && !Path::new(port).exists()
+}
+
 /// Prints the sample receipt (every Turkish letter, a barcode, a QR code) through the
 /// kiosk's own printer thread, from a scratch queue, and waits for the printer's
 /// all-clear. `port = "virtual"` prints to a virtual printer that writes the receipt

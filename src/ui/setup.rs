@@ -94,7 +94,7 @@ pub async fn save(form: &Form, base: &Settings, target: &Path) -> Result<Setting
         ("printer.port", &settings.printer.port),
         ("scanner.port", &settings.scanner.port),
     ] {
-        if !port.is_empty() && port != crate::settings::VIRTUAL_PORT && !Path::new(port).exists() {
+        if crate::devices::check::port_missing(port) {
             return Err(format!("{name}: {port} is not there"));
         }
     }
