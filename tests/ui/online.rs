@@ -390,3 +390,30 @@ fn the_first_sale_starts_on_an_empty_basket() {
     k.wait("one line", |w| basket_lines(w) == 1);
     assert_eq!(k.text("TotalAndPay::total"), "899,00 ₺");
 }
+
+#[test]
+fn the_demo_cashiers_tap_shows_at_once_and_the_kiosk_asks_the_register_then() {
+    // A register that asks only every five minutes: only asking at once after the
+    // cashier's tap brings the thank-you in time.
+    let mut settings = settings_for(None);
+    settings.demo.cash_register_poll_seconds = 300;
+    let k = Kiosk::start(runtime(), settings);
+    k.type_code("8690000010011");
+    k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Cash Register");
+    k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
+    k.wait("a countdown", |w| {
+        w.global::<CashRegisterAdapter>().get_seconds_left() > 200
+    });
+    k.tap("Demo: cashier takes payment");
+    // Before any answer: the tap was taken, and the button cannot be tapped twice.
+    assert!(k.window.global::<CashRegisterAdapter>().get_checking());
+    assert_eq!(
+        k.text("CashRegisterBarcodePage::register-status"),
+        "Checking with the register…"
+    );
+    assert!(!k.enabled("Demo: cashier takes payment"));
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+}

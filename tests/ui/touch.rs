@@ -8,7 +8,8 @@ use super::harness::*;
 use instore_kiosk::settings::Settings;
 use instore_kiosk::sim::Scenario;
 use instore_kiosk::ui::{
-    CustomerAdapter, DeliveryAdapter, KeyboardAdapter, KeyboardLayout, KioskAdapter, MainWindow, Screen, SetupAdapter,
+    BasketAdapter, CustomerAdapter, DeliveryAdapter, KeyboardAdapter, KeyboardLayout, KioskAdapter, MainWindow, Screen,
+    SetupAdapter,
 };
 use slint::{ComponentHandle, Model};
 use std::time::{Duration, Instant};
@@ -217,6 +218,48 @@ fn backspace_held_repeats_and_a_pin_field_shows_digits_only() {
         "",
         "held, it repeated"
     );
+    drop(sim);
+}
+
+#[test]
+fn the_keypads_backspace_takes_one_digit_and_held_takes_the_code() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    for digit in "8690".chars() {
+        let key = i_slint_backend_testing::ElementHandle::find_by_accessible_label(&k.window, &digit.to_string())
+            .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
+            .unwrap_or_else(|| panic!("no key {digit}"));
+        key.mock_single_click(slint::platform::PointerEventButton::Left);
+    }
+    let code = || k.window.global::<BasketAdapter>().get_code().to_string();
+    assert_eq!(code(), "8690");
+    let backspace = i_slint_backend_testing::ElementHandle::find_by_accessible_label(&k.window, "backspace")
+        .next()
+        .expect("the keypad's backspace");
+    // A tap takes the last digit only: a clerk who mistyped one keeps the rest.
+    backspace.mock_single_click(slint::platform::PointerEventButton::Left);
+    assert_eq!(code(), "869");
+    // Held, it takes the whole code, and its release takes nothing more.
+    let at = backspace.absolute_position();
+    let size = backspace.size();
+    let position = slint::LogicalPosition::new(at.x + size.width / 2.0, at.y + size.height / 2.0);
+    let press = slint::platform::WindowEvent::PointerPressed {
+        position,
+        button: slint::platform::PointerEventButton::Left,
+    };
+    k.window.window().dispatch_event(press);
+    for _ in 0..8 {
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(100));
+    }
+    assert_eq!(code(), "", "held, it cleared before the finger lifted");
+    k.window
+        .window()
+        .dispatch_event(slint::platform::WindowEvent::PointerReleased {
+            position,
+            button: slint::platform::PointerEventButton::Left,
+        });
+    assert_eq!(code(), "");
     drop(sim);
 }
 

@@ -204,6 +204,8 @@ pub enum Update {
     BasketNotice(Notice),
     Register {
         seconds_left: i32,
+        /// A request is out to ask whether the register took the payment.
+        checking: bool,
         reconnecting: bool,
         call_staff: bool,
     },
@@ -300,9 +302,10 @@ pub fn apply(window: &MainWindow, update: Update) {
         } => strategies::handoff_countdown(window, seconds_left, reconnecting),
         Update::Register {
             seconds_left,
+            checking,
             reconnecting,
             call_staff,
-        } => payment::register_countdown(window, seconds_left, reconnecting, call_staff),
+        } => payment::register_countdown(window, seconds_left, checking, reconnecting, call_staff),
         Update::Queue {
             waiting,
             line_down,

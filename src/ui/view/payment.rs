@@ -105,6 +105,7 @@ pub(super) fn cash_register_barcode(
     adapter.set_number(number.into());
     adapter.set_amount(amount.into());
     adapter.set_seconds_left(seconds as i32);
+    adapter.set_checking(false);
     adapter.set_reconnecting(false);
     adapter.set_call_staff(false);
     adapter.set_step_error(SharedString::new());
@@ -250,9 +251,16 @@ pub(super) fn step_error(window: &MainWindow, text: String) {
 }
 
 /// The cash register's countdown.
-pub(super) fn register_countdown(window: &MainWindow, seconds_left: i32, reconnecting: bool, call_staff: bool) {
+pub(super) fn register_countdown(
+    window: &MainWindow,
+    seconds_left: i32,
+    checking: bool,
+    reconnecting: bool,
+    call_staff: bool,
+) {
     let adapter = window.global::<CashRegisterAdapter>();
     adapter.set_seconds_left(seconds_left);
+    adapter.set_checking(checking);
     adapter.set_reconnecting(reconnecting);
     adapter.set_call_staff(call_staff);
 }

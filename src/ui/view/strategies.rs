@@ -120,6 +120,7 @@ pub(super) fn handoff(
     adapter.set_qr(to_slint_image(&qr));
     adapter.set_amount(amount.into());
     adapter.set_seconds_left(seconds as i32);
+    adapter.set_time_left(minutes_seconds(seconds as i32).into());
     adapter.set_reconnecting(false);
     Screen::Handoff
 }
@@ -128,7 +129,25 @@ pub(super) fn handoff(
 pub(super) fn handoff_countdown(window: &MainWindow, seconds_left: i32, reconnecting: bool) {
     let adapter = window.global::<HandoffAdapter>();
     adapter.set_seconds_left(seconds_left);
+    adapter.set_time_left(minutes_seconds(seconds_left).into());
     adapter.set_reconnecting(reconnecting);
+}
+
+/// A countdown as a clock shows it, "4:58": "298 s" asks the reader to divide by 60.
+fn minutes_seconds(seconds: i32) -> String {
+    let seconds = seconds.max(0);
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_countdown_reads_as_minutes_and_seconds() {
+        assert_eq!(super::minutes_seconds(298), "4:58");
+        assert_eq!(super::minutes_seconds(60), "1:00");
+        assert_eq!(super::minutes_seconds(9), "0:09");
+        assert_eq!(super::minutes_seconds(-3), "0:00");
+    }
 }
 
 /// The keypad's number was not taken.
