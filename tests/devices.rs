@@ -97,6 +97,32 @@ fn a_receipt_reads_back_with_its_turkish_letters_barcode_qr_code_and_cut() {
     });
 }
 
+/// An order number whose digit pairs include 16 goes to the printer as a 0x10 byte
+/// (CODE128 code set C); it is the order's barcode, not a status question, and the
+/// receipt prints whole with its cut.
+#[test]
+fn an_order_number_with_the_digits_16_prints_its_barcode_whole() {
+    let data = tempfile::tempdir().unwrap();
+    let mut sample = receipt::sample("tr");
+    sample.order_number = "2026111600016".into();
+    let bytes = encoding::encode(&sample, &PrinterSettings::default()).unwrap();
+    printer::enqueue(
+        &mut Store::open(data.path()).unwrap(),
+        "test",
+        &sample.order_number,
+        &bytes,
+    )
+    .unwrap();
+    let (master, path) = terminal();
+    let device = FakePrinter::start(master, answering());
+    let (reporter, _seen) = reports();
+    let _printer = printer::spawn(settings(&path), data.path().to_path_buf(), reporter);
+    wait_for("the job printed", 10, || waiting_jobs(data.path()) == 0);
+    let printed = decode(&device.bytes());
+    assert_eq!(printed.barcodes, [sample.order_number]);
+    assert_eq!(printed.cuts, 1);
+}
+
 #[test]
 fn a_printer_unplugged_mid_receipt_prints_it_once_and_whole_when_it_is_back() {
     let data = tempfile::tempdir().unwrap();

@@ -50,10 +50,13 @@ impl FakePrinter {
                 // Status questions are answered at once; the rest is the job.
                 let mut i = 0;
                 while i < pending.len() {
-                    if pending[i] == 0x10 {
-                        if pending.len() < i + 3 {
-                            break;
-                        }
+                    // As a real printer does, only `DLE EOT n` (n 1 to 4) is a question: a
+                    // lone 0x10 is job data (a CODE128 "{C" barcode sends the digits "16"
+                    // as that byte), which a looser reading once ate with the two after it.
+                    if pending[i] == 0x10 && pending.len() < i + 3 {
+                        break;
+                    }
+                    if pending[i] == 0x10 && pending[i + 1] == 0x04 && (1..=4).contains(&pending[i + 2]) {
                         let behaviour = b.lock().unwrap().clone();
                         let answer = match pending[i + 2] {
                             1 => behaviour.printer,
