@@ -121,14 +121,19 @@ fn form_of(window: &MainWindow) -> Form {
 }
 
 /// Fills the screen from `settings` and the ports found on this machine (by-id names
-/// first: they survive a replug).
-pub fn show(window: &MainWindow, settings: &Settings) {
+/// first: they survive a replug). The language is the settings' when they were
+/// `written` to a file, else the one the screens speak now (the defaults say nothing).
+pub fn show(window: &MainWindow, settings: &Settings, written: bool) {
     let a = window.global::<SetupAdapter>();
     a.set_url(settings.commerce.url.clone().unwrap_or_default().into());
     a.set_email(settings.commerce.email.clone().unwrap_or_default().into());
     a.set_self_service(settings.kiosk.mode == Mode::SelfService);
     a.set_portrait(settings.kiosk.layout == Layout::Portrait);
-    a.set_language(super::language_of(&settings.kiosk.language));
+    let language = match written {
+        true => super::language_of(&settings.kiosk.language),
+        false => window.global::<super::KioskAdapter>().get_language(),
+    };
+    a.set_language(language);
     a.set_header(settings.receipt.header.join("\n").into());
     a.set_printer_port(settings.printer.port.clone().into());
     a.set_scanner_port(settings.scanner.port.clone().into());
@@ -253,7 +258,7 @@ pub fn run(base: Settings, target: PathBuf, data_dir: PathBuf) -> anyhow::Result
     super::select_display(base.kiosk.display)?;
     let window = MainWindow::new()?;
     super::prepare_window(&window, &base);
-    show(&window, &base);
+    show(&window, &base, target.exists());
     let done = std::sync::Arc::new(std::sync::Mutex::new(None));
     let keep = done.clone();
     wire(

@@ -79,7 +79,7 @@ fn the_setup_screen_saves_what_was_typed() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("etc").join("settings.toml");
     let window = MainWindow::new().unwrap();
-    setup::show(&window, &Settings::default());
+    setup::show(&window, &Settings::default(), false);
     assert_eq!(window.global::<KioskAdapter>().get_screen(), Screen::Setup);
     setup::wire(
         &window,
@@ -106,4 +106,25 @@ fn the_setup_screen_saves_what_was_typed() {
     let loaded = Settings::load(Some(&target), instore_kiosk::devices::check_settings).unwrap();
     assert_eq!(loaded.commerce.url.as_deref(), Some(sim.url().as_str()));
     assert!(loaded.pins.technician.is_some());
+}
+
+/// The form's language is what a settings file says; with no file it is the one the
+/// screens speak now (a kiosk switched to English does not offer Turkish as "current").
+#[test]
+fn setup_shows_the_files_language_else_the_one_on_screen() {
+    platform();
+    let window = MainWindow::new().unwrap();
+    instore_kiosk::ui::set_language(&window, "en");
+    let mut written = Settings::default();
+    written.kiosk.language = "tr".into();
+    setup::show(&window, &written, true);
+    assert_eq!(
+        window.global::<SetupAdapter>().get_language(),
+        instore_kiosk::ui::Language::Tr
+    );
+    setup::show(&window, &Settings::default(), false);
+    assert_eq!(
+        window.global::<SetupAdapter>().get_language(),
+        instore_kiosk::ui::Language::En
+    );
 }

@@ -5,7 +5,9 @@
 use super::harness::*;
 use instore_kiosk::sim::Scenario;
 use instore_kiosk::ui::controller::Intent;
-use instore_kiosk::ui::{CheckLevel, DiagnosticsAdapter, EntryKind, Screen, StepAdapter};
+use instore_kiosk::ui::{
+    CheckLevel, DiagnosticsAdapter, EntryKind, KioskAdapter, Language, Screen, SetupAdapter, StepAdapter,
+};
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, Model};
 use std::time::Duration;
@@ -149,6 +151,25 @@ fn the_technicians_pin_opens_diagnostics_and_export_writes_the_report() {
         _sim.url().as_str()
     );
     assert!(k.exists("Cancel"), "a running kiosk's setup has a way back");
+}
+
+/// A kiosk with no settings file, its customer switched to English: setup offers
+/// English, the language on the screen, not the defaults' Turkish.
+#[test]
+fn setup_without_a_settings_file_offers_the_language_on_the_screen() {
+    let (k, _sim, _data) = self_service_with_pins();
+    k.window.global::<KioskAdapter>().invoke_set_language(Language::Tr);
+    k.window.global::<KioskAdapter>().invoke_set_language(Language::En);
+    k.send(Intent::OpenSetup);
+    k.wait("the PIN pad", pin_pad);
+    type_pin(&k, TECHNICIAN);
+    k.wait("setup", |w| kiosk_screen(w) == Screen::Setup);
+    assert_eq!(k.window.global::<SetupAdapter>().get_language(), Language::En);
+    k.window.global::<KioskAdapter>().invoke_set_language(Language::Tr);
+    k.send(Intent::OpenSetup);
+    k.wait("setup in Turkish", |w| {
+        w.global::<SetupAdapter>().get_language() == Language::Tr
+    });
 }
 
 /// A kiosk on a real server with no PINs set: nothing can open the staff's screens, and

@@ -270,7 +270,7 @@ fn setup_window(rt: &tokio::runtime::Runtime, target: &std::path::Path, data: &s
     let mut shown = Settings::default();
     shown.kiosk.language = "en".into();
     instore_kiosk::ui::prepare_window(&window, &shown);
-    instore_kiosk::ui::setup::show(&window, &shown);
+    instore_kiosk::ui::setup::show(&window, &shown, false);
     instore_kiosk::ui::setup::wire(
         &window,
         rt.handle().clone(),

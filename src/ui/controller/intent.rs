@@ -226,7 +226,11 @@ impl Controller {
                 self.ask_pin_for(intent)
             }
             Intent::OpenSetup => {
-                self.emit(Update::Setup(Box::new(self.config.settings.clone())));
+                let written = self.config.settings_file.as_ref().is_some_and(|f| f.exists());
+                self.emit(Update::Setup {
+                    settings: Box::new(self.config.settings.clone()),
+                    written,
+                });
                 Ok(())
             }
             Intent::ReprintLast => self.reprint_last(),

@@ -211,8 +211,12 @@ pub enum Update {
     },
     /// The kiosk's own word on the payment options, in the screen's language.
     OptionsNotice(super::OptionsNotice),
-    /// The technician reopened setup: the form, filled from these settings.
-    Setup(Box<crate::settings::Settings>),
+    /// The technician reopened setup: the form, filled from these settings (`written`:
+    /// they were read from a file, else they are the defaults).
+    Setup {
+        settings: Box<crate::settings::Settings>,
+        written: bool,
+    },
     /// No staff PIN is set on this kiosk: the pad says how to set one.
     PinNoneSet,
     /// A wrong staff PIN: tries left before the pad locks.
@@ -291,7 +295,7 @@ pub fn apply(window: &MainWindow, update: Update) {
         Update::Basket { lines, total, count } => basket::basket_lines(window, lines, total, count),
         Update::BasketNotice(notice) => basket::basket_notice(window, notice),
         Update::StepError(text) => payment::step_error(window, text),
-        Update::Setup(settings) => super::setup::show(window, &settings),
+        Update::Setup { settings, written } => super::setup::show(window, &settings, written),
         Update::PinNoneSet => window.global::<super::StepAdapter>().set_pin_none_set(true),
         Update::PinWrong(left) => staff::pin_wrong(window, left),
         Update::PinLocked(seconds) => staff::pin_locked(window, seconds),
