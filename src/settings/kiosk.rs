@@ -52,6 +52,10 @@ pub struct KioskSettings {
     /// Self-service: the payment types customers may choose, in this order; the other
     /// options stay on screen, greyed, for staff. Empty: every option.
     pub payment_types: Vec<String>,
+    /// Self-service: the payment types a guest (nobody signed in with their phone) may
+    /// choose; the others ask them to sign in first. By default the ones that take the
+    /// money before the goods leave; never the account's own (saved cards, loyalty).
+    pub guest_payment_types: Vec<String>,
     /// Seconds the kiosk waits for a payment on the customer's phone (a hand-off).
     pub handoff_wait_seconds: u64,
     /// Where the technician's Export writes (a USB stick's mount point); the data
@@ -81,6 +85,24 @@ pub enum Display {
     Linuxkms,
 }
 
+/// The payment types that spend what an account holds: a customer's, never a guest's.
+pub const ACCOUNT_PAYMENT_TYPES: &[&str] = &["saved_card", "loyalty_money"];
+
+/// What a self-service guest may pay with unless `kiosk.guest_payment_types` says
+/// otherwise: the strategies that take the money before the goods leave. Not pay on
+/// delivery, pay later or a funds transfer (the money comes after, from a person the
+/// store does not know), nor the account's own.
+pub const GUEST_PAYMENT_TYPES: &[&str] = &[
+    "cash_register",
+    "redirection",
+    "credit_payment",
+    "bkm_express",
+    "gpay",
+    "confirmation",
+    "masterpass",
+    "mobilexpress",
+];
+
 impl Default for KioskSettings {
     fn default() -> Self {
         KioskSettings {
@@ -93,6 +115,7 @@ impl Default for KioskSettings {
             idle_reset_after_seconds: 20,
             thank_you_seconds: 15,
             payment_types: Vec::new(),
+            guest_payment_types: GUEST_PAYMENT_TYPES.iter().map(|t| t.to_string()).collect(),
             handoff_wait_seconds: 300,
             speech_command: "espeak-ng".into(),
             export_dir: None,
@@ -122,6 +145,16 @@ impl KioskSettings {
             if value == 0 {
                 return Err(format!("{name}: must be at least 1 second"));
             }
+        }
+        if let Some(account) = k
+            .guest_payment_types
+            .iter()
+            .find(|t| ACCOUNT_PAYMENT_TYPES.contains(&t.as_str()))
+        {
+            return Err(format!(
+                "kiosk.guest_payment_types: {account} spends what a customer's account holds, and a guest has \
+                 no account; remove it (signed-in customers may use it)"
+            ));
         }
         if !(10..=3_600).contains(&k.handoff_wait_seconds) {
             return Err(format!(

@@ -22,7 +22,7 @@ pub use commerce::{check_server_url, CommerceSettings};
 pub use demo::DemoSettings;
 pub use devices::{FlowControl, PrinterSettings, ScannerSettings, Terminator, VIRTUAL_PORT};
 pub use handoff::HandoffSettings;
-pub use kiosk::{Display, KioskSettings, Layout, Mode};
+pub use kiosk::{Display, KioskSettings, Layout, Mode, ACCOUNT_PAYMENT_TYPES, GUEST_PAYMENT_TYPES};
 pub use offline::OfflineSettings;
 pub use pins::PinSettings;
 pub use receipt::ReceiptSettings;
@@ -238,6 +238,19 @@ mod tests {
             assert!(!e.contains("Gizli") && !e.contains("99887766"), "{e}");
             assert!(e.contains("password") && e.contains("line 2"), "{e}");
         }
+    }
+
+    #[test]
+    fn a_guest_is_never_given_an_accounts_own_payment() {
+        assert!(!Settings::default()
+            .kiosk
+            .guest_payment_types
+            .contains(&"pay_on_delivery".to_string()));
+        let e = Settings::parse("[kiosk]\nguest_payment_types = [\"cash_register\", \"saved_card\"]\n").unwrap_err();
+        assert!(e.starts_with("kiosk.guest_payment_types: saved_card"), "{e}");
+        let opened =
+            Settings::parse("[kiosk]\nguest_payment_types = [\"cash_register\", \"pay_on_delivery\"]\n").unwrap();
+        assert_eq!(opened.kiosk.guest_payment_types, ["cash_register", "pay_on_delivery"]);
     }
 
     #[test]

@@ -102,7 +102,7 @@ fn the_clerk_finds_a_customer_and_sells_with_their_saved_card() {
     assert_eq!(orders.len(), 1);
     assert_eq!(orders[0].email, "ayse.yilmaz@example.com", "on her account");
 
-    k.tap("New sale");
+    k.new_sale();
     k.wait("the kiosk's own sale again", |w| {
         kiosk_screen(w) == Screen::Basket && w.global::<CustomerAdapter>().get_name().is_empty()
     });
@@ -238,6 +238,8 @@ fn a_self_service_customer_identifies_and_a_guest_never_sees_saved_cards() {
     let sim = sim_in(&rt, Scenario::default());
     let mut settings = settings_for(Some(sim.url()));
     settings.kiosk.mode = instore_kiosk::settings::Mode::SelfService;
+    // This store lets guests pay on delivery (the default does not).
+    settings.kiosk.guest_payment_types.push("pay_on_delivery".into());
     let k = Kiosk::start(rt, settings);
     k.wait("the welcome screen", |w| kiosk_screen(w) == Screen::Welcome);
     assert!(!k.exists("Customer"), "no customer search for customers");
@@ -261,7 +263,7 @@ fn a_self_service_customer_identifies_and_a_guest_never_sees_saved_cards() {
     k.wait("nothing", |w| kiosk_screen(w) == Screen::PaymentOptions);
     k.pay_on_delivery_in_cash();
     assert_eq!(sim.world().all_orders()[0].email, common_email());
-    k.tap("New sale");
+    k.tap("Done");
     k.wait("the welcome screen", |w| kiosk_screen(w) == Screen::Welcome);
 
     // A customer with an account.
@@ -340,7 +342,7 @@ fn a_customers_sale_taken_offline_is_replayed_on_their_account() {
         "Mehmet's pk stays on the order"
     );
     assert_eq!(order.order.contact.as_deref(), Some("Mehmet Demir"));
-    k.tap("New sale");
+    k.new_sale();
     k.wait("the kiosk's own sale", |w| {
         w.global::<CustomerAdapter>().get_name().is_empty()
     });
@@ -401,7 +403,7 @@ fn a_customers_ended_session_is_said_and_new_sale_recovers() {
         instore_kiosk::ui::ErrorKind::CustomerSession
     );
     assert!(k.exists("The customer's session has ended"));
-    k.tap("New sale");
+    k.new_sale();
     k.wait("the kiosk's own basket", |w| {
         kiosk_screen(w) == Screen::Basket && w.global::<CustomerAdapter>().get_name().is_empty()
     });
@@ -456,7 +458,7 @@ fn a_customers_online_basket_is_set_aside_for_the_sale_and_put_back_after() {
     assert_eq!(orders.len(), 1);
     assert_eq!(orders[0].email, MEHMET);
     assert_eq!(orders[0].items.len(), 1, "the socks only: {:?}", orders[0].items);
-    k.tap("New sale");
+    k.new_sale();
     k.wait("the kiosk's own sale again", |w| {
         kiosk_screen(w) == Screen::Basket && w.global::<CustomerAdapter>().get_name().is_empty()
     });
@@ -467,7 +469,7 @@ fn a_customers_online_basket_is_set_aside_for_the_sale_and_put_back_after() {
     assert_eq!(basket_lines(&k.window), 0);
     k.type_code("8690000010103");
     k.wait("the scarf", |w| basket_lines(w) == 1);
-    k.tap("New sale");
+    k.new_sale();
     k.wait("the kiosk's own sale again", |w| {
         kiosk_screen(w) == Screen::Basket && w.global::<CustomerAdapter>().get_name().is_empty()
     });

@@ -113,7 +113,7 @@ fn each_sale_prints_a_receipt_offline_slips_say_pending_and_the_clerk_can_reprin
     assert!(!text.contains("BEKLEMEDE"));
 
     // Offline: the slip carries the local reference and says it is pending.
-    k.tap("New sale");
+    k.new_sale();
     k.wait("an empty basket", |w| {
         kiosk_screen(w) == Screen::Basket && basket_lines(w) == 0
     });
@@ -138,7 +138,7 @@ fn each_sale_prints_a_receipt_offline_slips_say_pending_and_the_clerk_can_reprin
     );
 
     // The clerk reprints the last one.
-    k.tap("New sale");
+    k.new_sale();
     k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
     k.tap("Orders");
     k.wait("the orders", |w| kiosk_screen(w) == Screen::Orders);
@@ -206,7 +206,7 @@ fn a_sale_whose_order_cannot_be_read_back_still_prints_its_slip() {
     );
     assert_eq!(printed.barcodes, std::slice::from_ref(&number));
 
-    k.tap("New sale");
+    k.new_sale();
     k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
     k.tap("Orders");
     k.wait("the orders", |w| kiosk_screen(w) == Screen::Orders);
@@ -312,7 +312,7 @@ fn receipts_itemize_the_total_and_say_how_it_was_paid() {
     assert!(interest.is_some(), "an interest line: {text}");
     assert_eq!(goods + interest.unwrap(), total, "the lines add up: {text}");
 
-    k.tap("New sale");
+    k.new_sale();
     k.wait("the basket", |w| {
         kiosk_screen(w) == Screen::Basket && basket_lines(w) == 0
     });

@@ -154,6 +154,27 @@ impl Kiosk {
         element.invoke_accessible_default_action();
     }
 
+    /// The header's (or the thank-you screen's) New sale, answering yes when it asks
+    /// first (the basket has lines).
+    pub fn new_sale(&self) {
+        self.tap("New sale");
+        self.pump();
+        if self.window.global::<KioskAdapter>().get_confirming() != instore_kiosk::ui::Confirming::None {
+            self.confirm("New sale");
+        }
+    }
+
+    /// Taps the question's yes (named as the button it asks about, which the prompt
+    /// covers): the sale ends.
+    pub fn confirm(&self, label: &str) {
+        self.taps.set(self.taps.get() + 1);
+        let element = ElementHandle::find_by_element_id(&self.window, "ConfirmPrompt::confirm")
+            .next()
+            .expect("the question is on screen");
+        assert_eq!(element.accessible_label().unwrap_or_default(), label);
+        element.invoke_accessible_default_action();
+    }
+
     /// Picks `item` from the list behind a picker field (`PickerButton`), by taps: the
     /// field, then the item's button on the list shown in the form's place.
     pub fn pick(&self, field: &str, item: &str) {
@@ -362,7 +383,7 @@ pub fn sold_once_online() -> (Kiosk, Simulator, tempfile::TempDir) {
     let k = Kiosk::launch_with(rt, settings_for(Some(sim.url())), Some(data.path().to_path_buf()));
     k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
     k.sell_socks_on_delivery();
-    k.tap("New sale");
+    k.new_sale();
     k.wait("an empty basket", |w| {
         kiosk_screen(w) == Screen::Basket && basket_lines(w) == 0
     });

@@ -8,6 +8,7 @@ mod common;
 mod accessibility;
 mod customers;
 mod devices;
+mod ending;
 mod harness;
 mod keyboard;
 mod offline;

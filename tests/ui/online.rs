@@ -101,7 +101,7 @@ fn cash_register_sale_in_demo_mode_with_installments() {
         "524,79 ₺  ·  Cash Register (installments)"
     );
 
-    k.tap("New sale");
+    k.new_sale();
     k.wait("an empty basket", |w| {
         kiosk_screen(w) == Screen::Basket && w.global::<BasketAdapter>().get_lines().row_count() == 0
     });
@@ -326,6 +326,8 @@ fn self_service_starts_at_welcome_asks_if_still_there_and_clears_the_sale() {
     settings.kiosk.idle_prompt_after_seconds = 3;
     settings.kiosk.idle_reset_after_seconds = 2;
     settings.kiosk.thank_you_seconds = 2;
+    // This store lets guests pay on delivery (the default does not).
+    settings.kiosk.guest_payment_types.push("pay_on_delivery".into());
     let k = Kiosk::start(rt, settings);
     let tick = |seconds: u64| {
         for _ in 0..seconds {

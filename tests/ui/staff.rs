@@ -86,8 +86,9 @@ fn the_clerks_pin_opens_the_orders_and_the_role_ends_with_the_screen() {
     // The clerk's PIN does not open the technician's screen.
     k.send(Intent::ShowDiagnostics);
     k.wait("the PIN pad again", pin_pad);
+    // Cancel goes back to the screen under the staff's: the stand's welcome.
     k.tap("Cancel");
-    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.wait("the welcome screen", |w| kiosk_screen(w) == Screen::Welcome);
     k.send(Intent::ReprintLast);
     k.wait("the PIN pad: the role ended", pin_pad);
 }
@@ -170,6 +171,40 @@ fn setup_without_a_settings_file_offers_the_language_on_the_screen() {
     k.wait("setup in Turkish", |w| {
         w.global::<SetupAdapter>().get_language() == Language::Tr
     });
+}
+
+/// A staff screen's way back names the screen under it and goes there: the start from
+/// the welcome screen; the sale from a register barcode, which is still up (its poller
+/// running: the register's payment still ends the sale).
+#[test]
+fn the_staff_screens_way_back_names_where_it_goes_and_goes_there() {
+    let (k, sim, _data) = self_service_with_pins();
+    long_press_logo(&k);
+    k.wait("the PIN pad", pin_pad);
+    type_pin(&k, TECHNICIAN);
+    k.wait("the diagnostics", |w| kiosk_screen(w) == Screen::Diagnostics);
+    k.tap("Back to the start");
+    k.wait("the welcome screen", |w| kiosk_screen(w) == Screen::Welcome);
+
+    k.tap("Tap to start");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.type_code("8690000010059");
+    k.wait("one line", |w| basket_lines(w) == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Cash Register");
+    k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
+    let number = k.text("CashRegisterBarcodePage::number");
+    k.send(Intent::ShowDiagnostics);
+    k.wait("the PIN pad", pin_pad);
+    type_pin(&k, TECHNICIAN);
+    k.wait("the diagnostics", |w| kiosk_screen(w) == Screen::Diagnostics);
+    assert!(!k.exists("Back to the start"));
+    k.tap("Back to the sale");
+    k.wait("the barcode again", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
+    assert_eq!(k.text("CashRegisterBarcodePage::number"), number);
+    sim.world().cash_register_pay(&number).unwrap();
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
 }
 
 /// A kiosk on a real server with no PINs set: nothing can open the staff's screens, and

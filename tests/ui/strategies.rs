@@ -96,6 +96,69 @@ fn every_option_of_the_server_is_listed_in_its_order() {
     );
 }
 
+/// A guest at a self-service stand (nobody signed in) is asked to sign in for what is
+/// paid after the goods leave: Pay on Delivery, Pay Later, a funds transfer, and the
+/// account's own; what takes the money first stays open. A tap on a greyed option
+/// sends nothing. `kiosk.guest_payment_types` opens more where a store wants it.
+#[test]
+fn a_self_service_guest_is_asked_to_sign_in_for_what_is_paid_after_the_goods_leave() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let mut settings = settings_for(Some(sim.url()));
+    settings.kiosk.mode = instore_kiosk::settings::Mode::SelfService;
+    let k = Kiosk::start(rt, settings);
+    k.wait("the welcome screen", |w| kiosk_screen(w) == Screen::Welcome);
+    k.tap("Tap to start");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.type_code(SOCKS);
+    k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    let options: Vec<(String, bool, instore_kiosk::ui::Unavailable)> = k
+        .window
+        .global::<PaymentAdapter>()
+        .get_options()
+        .iter()
+        .map(|o| (o.name.to_string(), o.available, o.why))
+        .collect();
+    let of = |name: &str| options.iter().find(|o| o.0 == name).cloned().unwrap();
+    for later in [
+        "Pay on Delivery",
+        "Pay Later",
+        "Funds Transfer",
+        "Saved Card",
+        "Loyalty Money",
+    ] {
+        assert_eq!(
+            of(later),
+            (later.to_string(), false, instore_kiosk::ui::Unavailable::IdentifyFirst),
+            "{options:?}"
+        );
+    }
+    for first in ["Cash Register", "Garanti Pay", "Paycell", "Masterpass"] {
+        assert!(of(first).1, "{first} open to a guest: {options:?}");
+    }
+    k.find("Pay on Delivery").invoke_accessible_default_action();
+    k.wait("still the options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    assert!(sim.world().all_orders().is_empty());
+
+    // A store that lets guests pay on delivery says so.
+    let rt = runtime();
+    let mut settings = settings_for(Some(sim.url()));
+    settings.kiosk.mode = instore_kiosk::settings::Mode::SelfService;
+    settings.kiosk.guest_payment_types.push("pay_on_delivery".into());
+    let k = Kiosk::start(rt, settings);
+    k.wait("the welcome screen", |w| kiosk_screen(w) == Screen::Welcome);
+    k.tap("Tap to start");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.type_code(SOCKS);
+    k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() >= 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    assert!(k.enabled("Pay on Delivery"));
+    assert!(!k.enabled("Pay Later"));
+}
+
 #[test]
 fn at_a_self_service_kiosk_payment_types_choose_and_order_what_customers_take() {
     let mut settings = settings_for(None);

@@ -141,6 +141,11 @@ impl Intent {
 impl Controller {
     /// Routes an intent by the state of the sale.
     pub(super) async fn handle(&mut self, intent: Intent) -> Result<(), Failure> {
+        // A staff screen's way back (or the PIN pad's Cancel) returns to the sale as it was.
+        if matches!(intent, Intent::Cancel) && self.sale.is_staff_screen() {
+            self.close_staff_screen();
+            return Ok(());
+        }
         let local_too = matches!(intent, Intent::PayOnDelivery { .. } | Intent::Retry);
         if self.sale.is_local() && (intent.sells_offline() || local_too) {
             return self.handle_local(intent).await;

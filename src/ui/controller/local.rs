@@ -212,7 +212,11 @@ impl Controller {
     /// The sale while the server cannot be reached: the basket from the catalog copy,
     /// pay on delivery into the offline queue.
     pub(super) async fn handle_local(&mut self, intent: Intent) -> Result<(), Failure> {
-        let offline_types = self.config.offline_payment_types.clone();
+        // A self-service guest takes offline only what a guest may take online too.
+        let mut offline_types = self.config.offline_payment_types.clone();
+        if self.config.self_service && self.acting.is_none() {
+            offline_types.retain(|t| self.config.settings.kiosk.guest_payment_types.contains(t));
+        }
         match intent {
             Intent::Connect | Intent::Retry => {
                 if let Backend::Server { url, email, .. } = &self.config.backend {

@@ -175,6 +175,7 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         put_back_later: Vec::new(),
         delivery_options: Vec::new(),
         staff_called: false,
+        sale_view: std::cell::RefCell::new(View::Basket),
     };
     let mut controller = controller;
     controller.role = controller.default_role();
@@ -246,6 +247,9 @@ struct Controller {
     delivery_options: Vec<crate::commerce::pages::DeliveryOption>,
     /// A customer called staff and nobody has come yet.
     staff_called: bool,
+    /// The last screen of the sale (not a staff screen's): where their way back goes.
+    /// Kept by `emit`, which every screen passes through and which takes `&self`.
+    sale_view: std::cell::RefCell<View>,
 }
 
 /// The background drain: its stop flag (read before each order) and its task.
@@ -322,7 +326,7 @@ impl Controller {
                 .map_err(|e| Failure::Other(e.to_string()))?,
             None => Default::default(),
         };
-        let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
+        let under = std::mem::replace(&mut self.sale, Sale::Basket).without_staff();
         let stuck = crate::offline::queue::StuckRule::from(&self.config.settings.offline);
         self.show(Sale::Orders { under: Box::new(under) }, View::Orders { page, stuck });
         Ok(())
@@ -357,10 +361,11 @@ impl Controller {
     /// Moves the sale on and shows its screen: the one place both change together.
     /// Leaving the staff's screens ends their role.
     fn show(&mut self, sale: Sale, view: View) {
-        if !matches!(
-            sale,
-            Sale::Orders { .. } | Sale::Staff { .. } | Sale::Diagnostics { .. }
-        ) {
+        if sale.is_staff_screen() {
+            if !self.sale.is_staff_screen() {
+                self.emit(Update::BackTo(staff::back_to(&self.sale_view.borrow())));
+            }
+        } else {
             self.role = self.default_role();
         }
         self.sale = sale;
@@ -368,6 +373,11 @@ impl Controller {
     }
 
     fn emit(&self, update: Update) {
+        if let Update::Show(view) = &update {
+            if !staff::is_staff_view(view) {
+                *self.sale_view.borrow_mut() = view.clone();
+            }
+        }
         (self.sink)(update);
     }
 

@@ -29,21 +29,24 @@ pub const SCREEN_PAYMENT_TYPES: &[&str] = &[
     "mobilexpress",
 ];
 
-/// The payment types that spend what the account holds: a customer's, never a guest's.
-pub const ACCOUNT_PAYMENT_TYPES: &[&str] = &["saved_card", "loyalty_money"];
-
 /// The pay-on-delivery payment type, the one strategy the touchscreen can take offline.
 pub const PAY_ON_DELIVERY: &str = "pay_on_delivery";
 
+/// Who chooses at a self-service stand, and what `[kiosk]` lets them take.
+pub struct SelfService<'a> {
+    /// `kiosk.payment_types`: the types customers may choose, in this order (empty: all).
+    pub types: &'a [String],
+    /// `kiosk.guest_payment_types`: what a guest may take.
+    pub guest_types: &'a [String],
+    /// Nobody signed in with their phone.
+    pub guest: bool,
+}
+
 /// The options a customer sees online, in the server's order: every option, greyed with
 /// the reason where it cannot be chosen here. At a self-service kiosk with
-/// `kiosk.payment_types`, those come first in that order and the rest are for staff.
-pub fn online_options(
-    options: &[KnownOption],
-    self_service: bool,
-    kiosk_types: &[String],
-    guest: bool,
-) -> Vec<PaymentOptionItem> {
+/// `kiosk.payment_types`, those come first in that order and the rest are for staff; a
+/// guest is asked to sign in for the types `kiosk.guest_payment_types` leaves out.
+pub fn online_options(options: &[KnownOption], self_service: Option<&SelfService>) -> Vec<PaymentOptionItem> {
     use crate::ui::Unavailable;
     let item = |o: &KnownOption, why: Unavailable| PaymentOptionItem {
         pk: o.pk.clone().into(),
@@ -53,19 +56,25 @@ pub fn online_options(
         why,
     };
     // A type this build does not know stays on screen, greyed. A self-service guest
-    // never sees the account's own (the kiosk's saved cards and loyalty money).
+    // never takes the account's own (the kiosk's saved cards and loyalty money), nor
+    // what the kiosk's settings keep for signed-in customers.
     let takeable = |o: &KnownOption| {
+        let for_guest = |s: &SelfService| {
+            s.guest_types.contains(&o.payment_type)
+                && !crate::settings::ACCOUNT_PAYMENT_TYPES.contains(&o.payment_type.as_str())
+        };
         if !SCREEN_PAYMENT_TYPES.contains(&o.payment_type.as_str()) {
             Unavailable::Unsupported
-        } else if self_service && guest && ACCOUNT_PAYMENT_TYPES.contains(&o.payment_type.as_str()) {
+        } else if self_service.is_some_and(|s| s.guest && !for_guest(s)) {
             Unavailable::IdentifyFirst
         } else {
             Unavailable::None
         }
     };
-    if !self_service || kiosk_types.is_empty() {
-        return options.iter().map(|o| item(o, takeable(o))).collect();
-    }
+    let kiosk_types = match self_service {
+        Some(s) if !s.types.is_empty() => s.types,
+        _ => return options.iter().map(|o| item(o, takeable(o))).collect(),
+    };
     let mut items: Vec<PaymentOptionItem> = kiosk_types
         .iter()
         .flat_map(|t| options.iter().filter(move |o| &o.payment_type == t))

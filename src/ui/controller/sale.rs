@@ -132,6 +132,23 @@ impl Sale {
         }
     }
 
+    /// The sale under any staff screens, an error screen over it kept (the way back
+    /// from a staff screen shows it again, its Retry still there).
+    pub(super) fn without_staff(self) -> Sale {
+        match self {
+            Sale::Orders { under } | Sale::Staff { under } | Sale::Diagnostics { under } => under.without_staff(),
+            sale => sale,
+        }
+    }
+
+    /// The staff's screens over the sale: the PIN pad, the orders, the diagnostics.
+    pub(super) fn is_staff_screen(&self) -> bool {
+        matches!(
+            self,
+            Sale::Orders { .. } | Sale::Staff { .. } | Sale::Diagnostics { .. }
+        )
+    }
+
     /// The server step the sale is at, under any error screen.
     pub(super) fn step(&self) -> Option<&Step> {
         match self.beneath() {

@@ -10,7 +10,7 @@
 use super::{Controller, Failure, Sale};
 use crate::diagnostics::{self, Device};
 use crate::ui::view::{Update, View};
-use crate::ui::EntryKind;
+use crate::ui::{BackTo, EntryKind};
 use std::time::{Duration, Instant};
 
 /// Who is at the kiosk.
@@ -64,7 +64,7 @@ impl Controller {
     /// Opens the PIN pad over the sale.
     pub(super) fn ask_pin(&mut self) -> Result<(), Failure> {
         self.after_pin = None;
-        let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
+        let under = std::mem::replace(&mut self.sale, Sale::Basket).without_staff();
         let view = self.pin_view(String::new());
         self.show(Sale::Staff { under: Box::new(under) }, view);
         if self.config.pins.clerk.is_none() && self.config.pins.technician.is_none() && !self.demo_pins() {
@@ -151,7 +151,7 @@ impl Controller {
             return self.ask_pin();
         }
         let checks = self.run_checks().await;
-        let under = std::mem::replace(&mut self.sale, Sale::Basket).into_beneath();
+        let under = std::mem::replace(&mut self.sale, Sale::Basket).without_staff();
         self.show(
             Sale::Diagnostics { under: Box::new(under) },
             View::Diagnostics {
@@ -286,5 +286,37 @@ impl Controller {
             tracing::info!("a customer called staff");
         }
         self.emit(Update::StaffCalled(called));
+    }
+}
+
+/// The staff's own screens: the PIN pad, the orders, the diagnostics.
+pub(super) fn is_staff_view(view: &View) -> bool {
+    matches!(
+        view,
+        View::Orders { .. }
+            | View::Diagnostics { .. }
+            | View::NumberEntry {
+                kind: EntryKind::Pin,
+                ..
+            }
+    )
+}
+
+/// Where a staff screen's way back goes, by the sale's screen under it.
+pub(super) fn back_to(view: &View) -> BackTo {
+    match view {
+        View::Welcome => BackTo::Start,
+        View::Basket => BackTo::Basket,
+        _ => BackTo::Sale,
+    }
+}
+
+impl Controller {
+    /// The way back from a staff screen: the sale under it, on the screen it was on
+    /// (a payment step stays where it was, its poller still running).
+    pub(super) fn close_staff_screen(&mut self) {
+        let under = std::mem::replace(&mut self.sale, Sale::Basket).without_staff();
+        let view = self.sale_view.borrow().clone();
+        self.show(under, view);
     }
 }

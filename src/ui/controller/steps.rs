@@ -5,7 +5,7 @@
 //! Not here: signing in and the basket (`basket.rs`), the sale's end (`ending.rs`), the
 //! sale without the server (`local.rs`) or the register's poller (`register.rs`).
 
-use super::options::{amount, due, flag, online_options};
+use super::options::{amount, due, flag, online_options, SelfService};
 use super::strategies::Next;
 use super::{Chosen, Controller, Failure, Sale, Step};
 use crate::checkout::walk_to_payment;
@@ -14,7 +14,30 @@ use crate::offline::remembered::{self, KnownChoice, KnownOption};
 use crate::ui::view::{installment_item, Update, View};
 use crate::ui::CardItem;
 
+/// The server's options as the kiosk keeps them.
+fn known_options(options: &[crate::commerce::pages::PaymentOption]) -> Vec<KnownOption> {
+    options
+        .iter()
+        .map(|o| KnownOption {
+            pk: o.pk.0.clone(),
+            name: o.name.clone(),
+            payment_type: o.payment_type.clone(),
+        })
+        .collect()
+}
+
 impl Controller {
+    /// The options as this kiosk offers them to whoever is choosing.
+    fn options_on_screen(&self, known: &[KnownOption]) -> Vec<crate::ui::PaymentOptionItem> {
+        let kiosk = &self.config.settings.kiosk;
+        let stand = SelfService {
+            types: &self.config.self_service_payment_types,
+            guest_types: &kiosk.guest_payment_types,
+            guest: self.acting.is_none(),
+        };
+        online_options(known, self.config.self_service.then_some(&stand))
+    }
+
     /// Walks the steps before payment (store pickup) and shows the payment options;
     /// selling for a customer, the delivery screen first.
     pub(super) async fn pay(&mut self) -> Result<(), Failure> {
@@ -44,11 +67,16 @@ impl Controller {
     }
 
     pub(super) async fn choose_option(&mut self, pk: &str) -> Result<(), Failure> {
-        let option = self
-            .sale
-            .step()
-            .and_then(|s| s.answer.payment_options())
-            .and_then(|p| p.payment_options.iter().find(|o| o.pk.0 == pk).cloned());
+        let listed = self.sale.step().and_then(|s| s.answer.payment_options());
+        let option = listed.and_then(|p| p.payment_options.iter().find(|o| o.pk.0 == pk).cloned());
+        // The screen greys what this customer may not take; the kiosk holds to it too.
+        if let Some(listed) = listed {
+            let items = self.options_on_screen(&known_options(&listed.payment_options));
+            if items.iter().any(|i| i.pk == pk && !i.available) {
+                tracing::warn!(pk, "an option this customer may not take was chosen; not sent");
+                return Ok(());
+            }
+        }
         if let Sale::Step(step) = &mut self.sale {
             step.chosen.option = option;
         }
@@ -198,23 +226,10 @@ impl Controller {
                 Page::ShippingOptionSelection(ctx) => Self::shipping_view(&ctx, &amount),
                 Page::PaymentOptionSelection(ctx) => {
                     self.offered = Some(answer.clone());
-                    let known: Vec<KnownOption> = ctx
-                        .payment_options
-                        .iter()
-                        .map(|o| KnownOption {
-                            pk: o.pk.0.clone(),
-                            name: o.name.clone(),
-                            payment_type: o.payment_type.clone(),
-                        })
-                        .collect();
+                    let known = known_options(&ctx.payment_options);
                     self.remember(remembered::PAYMENT_OPTIONS, &known);
                     View::PaymentOptions {
-                        options: online_options(
-                            &known,
-                            self.config.self_service,
-                            &self.config.self_service_payment_types,
-                            self.acting.is_none(),
-                        ),
+                        options: self.options_on_screen(&known),
                         amount,
                         error: String::new(),
                     }

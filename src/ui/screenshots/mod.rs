@@ -26,6 +26,7 @@ pub const SCREENS: &[&str] = &[
     "welcome",
     "basket",
     "product-search-keyboard",
+    "basket-start-over",
     "basket-accessible",
     "payment-options-accessible",
     "payment-options",

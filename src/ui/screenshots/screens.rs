@@ -167,6 +167,10 @@ pub(super) fn render_set(
     let kiosk = window.global::<KioskAdapter>();
     let self_service = kiosk.get_self_service();
     kiosk.set_self_service(true);
+    // A self-service customer's Start over with lines in the basket: the question.
+    kiosk.set_confirming(crate::ui::Confirming::StartOver);
+    shot("basket-start-over")?;
+    kiosk.set_confirming(crate::ui::Confirming::None);
     kiosk.set_accessible(true);
     shot("basket-accessible")?;
 

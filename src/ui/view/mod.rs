@@ -217,6 +217,8 @@ pub enum Update {
         settings: Box<crate::settings::Settings>,
         written: bool,
     },
+    /// A staff screen opens: its way back names the screen under it.
+    BackTo(super::BackTo),
     /// No staff PIN is set on this kiosk: the pad says how to set one.
     PinNoneSet,
     /// A wrong staff PIN: tries left before the pad locks.
@@ -296,6 +298,7 @@ pub fn apply(window: &MainWindow, update: Update) {
         Update::BasketNotice(notice) => basket::basket_notice(window, notice),
         Update::StepError(text) => payment::step_error(window, text),
         Update::Setup { settings, written } => super::setup::show(window, &settings, written),
+        Update::BackTo(to) => window.global::<KioskAdapter>().set_back_to(to),
         Update::PinNoneSet => window.global::<super::StepAdapter>().set_pin_none_set(true),
         Update::PinWrong(left) => staff::pin_wrong(window, left),
         Update::PinLocked(seconds) => staff::pin_locked(window, seconds),
@@ -428,6 +431,8 @@ fn show(window: &MainWindow, view: View) {
     // the focus), and the keyboard is no more the basket code's. The same screen shown
     // again keeps the field being typed into, with its on-screen keyboard.
     if changed {
+        // A question about ending the sale belongs to the screen it was asked on.
+        kiosk.set_confirming(super::Confirming::None);
         window.global::<super::KeyboardAdapter>().set_for_code(false);
         window.invoke_focus_keys();
     }
