@@ -274,11 +274,12 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     window
         .global::<HandoffAdapter>()
         .on_demo_approve(move || h.send(Intent::ApproveOnPhone));
-    let w = weak.clone();
+    let (w, h) = (weak.clone(), handle.clone());
     window.global::<KioskAdapter>().on_set_language(move |language| {
         if let Some(window) = w.upgrade() {
             set_language(&window, language_code(language));
         }
+        h.send(Intent::Language(language_code(language).into()));
     });
     start_timers(window, handle, settings);
 }

@@ -74,7 +74,11 @@ fn the_clerk_finds_a_customer_and_sells_with_their_saved_card() {
     let delivery = k.window.global::<DeliveryAdapter>();
     assert_eq!(delivery.get_store_name(), "Instore Demo Kadıköy");
     let addresses: Vec<String> = delivery.get_addresses().iter().map(|a| a.title.to_string()).collect();
-    assert_eq!(addresses, ["Ev", "İş"], "the customer's own addresses");
+    assert_eq!(
+        addresses,
+        ["Home", "Work"],
+        "the customer's own addresses, in the kiosk's language"
+    );
     k.tap("Take it now, in this store");
     k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
     k.tap("Saved Card");
@@ -215,14 +219,14 @@ fn a_new_customer_pays_on_delivery_shipped_to_a_new_address() {
     delivery.set_title("Yazlık".into());
     k.tap("Ship here");
     k.wait("the shipping options", |w| kiosk_screen(w) == Screen::ChoiceList);
-    assert!(k.exists("Standart kargo") && k.exists("Hızlı kargo"));
+    assert!(k.exists("Standard shipping") && k.exists("Express shipping"));
     assert!(k.exists("29,90 ₺"), "with their fees");
-    k.tap("Standart kargo");
+    k.tap("Standard shipping");
     k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
     k.pay_on_delivery_in_cash();
     assert_eq!(
         k.text("ThankYouPage::delivery-note"),
-        "Shipped: Standart kargo → Kıbrıs Şehitleri Cad. 7, Konak/İzmir"
+        "Shipped: Standard shipping → Kıbrıs Şehitleri Cad. 7, Konak/İzmir"
     );
     let orders = sim.world().all_orders().to_vec();
     assert_eq!(orders.len(), 1);

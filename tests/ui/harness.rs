@@ -290,7 +290,7 @@ impl Kiosk {
     pub fn pay_on_delivery_in_cash(&self) {
         self.tap("Pay on Delivery");
         self.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
-        self.tap("Kapıda nakit");
+        self.tap("Cash on delivery");
         self.tap("I have read and accept the sales agreement.");
         self.tap("Place order");
         self.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);

@@ -120,10 +120,10 @@ fn pay_on_delivery_needs_a_choice_and_the_agreement_and_survives_a_server_failur
     k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
     k.tap("Pay on Delivery");
     k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
-    assert!(k.exists("Kapıda nakit") && k.exists("Kapıda kredi kartı"));
+    assert!(k.exists("Cash on delivery") && k.exists("Card on delivery"));
     assert!(k.exists("Service fee 9,90 ₺"));
     assert!(!k.enabled("Place order"), "nothing chosen yet");
-    k.tap("Kapıda nakit");
+    k.tap("Cash on delivery");
     assert!(!k.enabled("Place order"), "the agreement is not ticked");
     k.tap("I have read and accept the sales agreement.");
     assert_eq!(
@@ -292,6 +292,33 @@ fn an_unreachable_server_shows_an_error_with_retry_that_recovers() {
     assert!(k
         .text("Header::status")
         .contains(&sim.url().trim_end_matches('/').to_string()));
+}
+
+/// Every request asks the server's labels in the kiosk's language, and a switch on
+/// screen changes the next answer: pay on delivery's choices in English, then Turkish.
+#[test]
+fn the_servers_labels_come_in_the_language_on_the_screen() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.type_code("8690000010059");
+    k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Pay on Delivery");
+    k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+    assert!(k.exists("Cash on delivery") && !k.exists("Kapıda nakit"));
+    k.tap("Türkçe");
+    k.tap("Vazgeç");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.tap("Öde");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Pay on Delivery");
+    k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+    assert!(k.exists("Kapıda nakit") && k.exists("Kapıda kredi kartı"));
+    assert!(!k.exists("Cash on delivery"));
+    let without: Vec<String> = sim.world().without_language.clone();
+    assert!(without.is_empty(), "requests without Accept-Language: {without:?}");
 }
 
 #[test]

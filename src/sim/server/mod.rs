@@ -2,7 +2,8 @@
 //! resource they serve (`session.rs`, `shop.rs` for the catalog and basket,
 //! `checkout.rs` for the checkout and orders, `customers.rs` for customers and
 //! addresses, `register.rs` for the cash register's hooks, `service.rs` for the payment
-//! service's page), the fault layer (`faults.rs`) and the accept loop that can drop a
+//! service's page), the fault layer (`faults.rs`), the answer's language
+//! (`language.rs`) and the accept loop that can drop a
 //! connection on purpose (`accept.rs`). This file is the route table and the helpers
 //! every route uses.
 //!
@@ -12,6 +13,7 @@ mod accept;
 mod checkout;
 mod customers;
 mod faults;
+mod language;
 mod register;
 mod service;
 mod session;
@@ -84,6 +86,7 @@ pub fn router(shared: Shared) -> Router {
         .route("/_sim/logos/{file}", get(service::logo))
         .route("/_sim/health", get(|| async { Json(json!({"ok": true})) }))
         .fallback(|| async { (StatusCode::NOT_FOUND, Json(json!({"detail": "Not found."}))) })
+        .layer(middleware::from_fn_with_state(shared.clone(), language::language))
         .layer(middleware::from_fn_with_state(shared.clone(), faults::faults))
         .with_state(shared)
 }

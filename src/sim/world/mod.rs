@@ -116,6 +116,8 @@ pub struct World {
     /// Commerce requests being answered now, and the most at once so far.
     pub in_flight: u32,
     pub max_in_flight: u32,
+    /// The commerce requests that came without `Accept-Language`, by path.
+    pub without_language: Vec<String>,
 }
 
 /// Why an authenticated request was refused.
@@ -232,6 +234,7 @@ impl World {
             poll_times: HashMap::new(),
             in_flight: 0,
             max_in_flight: 0,
+            without_language: Vec::new(),
         }
     }
 

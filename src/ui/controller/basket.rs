@@ -35,6 +35,7 @@ impl Controller {
         config.connect_timeout = self.config.connect_timeout;
         config.request_timeout = self.config.request_timeout;
         let client = CommerceClient::new(config)?;
+        client.set_language(&self.language);
         client.login(&email, &password).await?;
         // A sale starts on a basket this kiosk built: what the account's basket holds
         // now (a replay cut short, a sale a restart interrupted) is emptied first. A sale

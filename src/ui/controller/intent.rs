@@ -13,6 +13,9 @@ use crate::ui::view::{Update, View};
 #[derive(Debug, Clone)]
 pub enum Intent {
     Connect,
+    /// The screens' language switched (`tr`, `en`): the server's labels follow from the
+    /// next request.
+    Language(String),
     Start,
     AddCode(String),
     ChangeQuantity(String, i32),
@@ -126,6 +129,7 @@ impl Intent {
         matches!(
             self,
             Intent::RegisterAnswer(_)
+                | Intent::Language(_)
                 | Intent::RegisterFailed(_)
                 | Intent::PayAtRegister
                 | Intent::ApproveOnPhone
@@ -152,6 +156,10 @@ impl Controller {
         }
         match intent {
             Intent::Connect => self.connect().await,
+            Intent::Language(language) => {
+                self.set_language(language);
+                Ok(())
+            }
             Intent::Start => {
                 self.show(Sale::Basket, View::Basket);
                 Ok(())

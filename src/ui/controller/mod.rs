@@ -176,9 +176,11 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         delivery_options: Vec::new(),
         staff_called: false,
         sale_view: std::cell::RefCell::new(View::Basket),
+        language: String::new(),
     };
     let mut controller = controller;
     controller.role = controller.default_role();
+    controller.language = controller.config.settings.kiosk.language.clone();
     tokio::spawn(supervise(controller.run(rx), sink_for_panic, exit_on_panic));
     handle.send(Intent::Connect);
     handle
@@ -247,6 +249,8 @@ struct Controller {
     delivery_options: Vec<crate::commerce::pages::DeliveryOption>,
     /// A customer called staff and nobody has come yet.
     staff_called: bool,
+    /// The screens' language, asked of the server in `Accept-Language`.
+    language: String,
     /// The last screen of the sale (not a staff screen's): where their way back goes.
     /// Kept by `emit`, which every screen passes through and which takes `&self`.
     sale_view: std::cell::RefCell<View>,
@@ -370,6 +374,15 @@ impl Controller {
         }
         self.sale = sale;
         self.emit(Update::Show(view));
+    }
+
+    /// Asks the server's labels in `language` from the next request on, in the kiosk's
+    /// session and the customer's.
+    fn set_language(&mut self, language: String) {
+        for client in self.client.iter().chain(self.acting.as_ref().map(|a| &a.client)) {
+            client.set_language(&language);
+        }
+        self.language = language;
     }
 
     fn emit(&self, update: Update) {
