@@ -436,6 +436,42 @@ fn doctor_passes_a_healthy_device() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// In a Turkish shell `doctor` speaks Turkish, names and sentences, while `--json`
+/// keeps the checks' stable names for scripts.
+#[test]
+fn doctor_speaks_the_shells_language() {
+    let (_sim, url) = start_sim(&[]);
+    let dir = scratch_data_dir();
+    let config = settings_file(&dir, &url, "");
+    let run = |json: bool| {
+        let mut command = Command::new(BIN);
+        command
+            .args(["--config", config.to_str().unwrap(), "--data-dir"])
+            .arg(dir.join("data"))
+            .arg("doctor")
+            .args(json.then_some("--json"))
+            .env("INSTORE_LOG", "warn")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "tr_TR.UTF-8");
+        String::from_utf8(command.output().unwrap().stdout).unwrap()
+    };
+    let text = run(false);
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("no {name} line: {text}"))
+            .to_string()
+    };
+    assert!(line("oturum açma").contains("olarak oturum açıldı"), "{text}");
+    assert!(line("yazıcı").contains("ayarlı değil: fiş basılmıyor"), "{text}");
+    assert!(!text.contains("none set") && !text.contains("signed in"), "{text}");
+    let report: serde_json::Value = serde_json::from_str(&run(true)).unwrap();
+    assert_eq!(level_of(&report, "login"), "ok", "{report:#}");
+    assert_eq!(level_of(&report, "printer"), "warn", "{report:#}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// A sick one: the server is down, the database damaged, the printer unplugged. Each
 /// fails with a sentence of what to do, and doctor exits non-zero. A settings file that
 /// cannot be read is a failed check too, not a crash.

@@ -1,4 +1,5 @@
-//! `instore-kiosk doctor [--json]`: the technicians' checks, printed.
+//! `instore-kiosk doctor [--json]`: the technicians' checks, printed in the shell's
+//! language (`LANG`; `--json` keeps the checks' stable English names).
 
 use instore_kiosk::diagnostics::{self, Device, Level};
 use instore_kiosk::settings::Settings;
@@ -15,7 +16,10 @@ pub fn run(
         settings: settings.map_err(|e| e.to_string()),
         settings_file: file,
         data_dir,
+        lang: diagnostics::Lang::from_env(),
+        running: None,
     };
+    let device_lang = device.lang;
     let checks = super::runtime()?.block_on(diagnostics::run(device));
     let passed = diagnostics::all_passed(&checks);
     if json {
@@ -32,7 +36,7 @@ pub fn run(
                 Level::Warn => "warn",
                 Level::Fail => "FAIL",
             };
-            println!("{level}  {:<15} {}", check.check, check.detail);
+            println!("{level}  {:<15} {}", check.check.title(device_lang), check.detail);
         }
     }
     Ok(passed)

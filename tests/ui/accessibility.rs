@@ -129,7 +129,8 @@ fn every_view() -> Vec<View> {
         View::Diagnostics {
             checks: vec![(instore_kiosk::diagnostics::Level::Ok, text("clock"), text("2026-12-02"))],
             version: text("0.1.0"),
-            addresses: text("127.0.0.1"),
+            address: text("192.0.2.2"),
+            demo: true,
             exported: String::new(),
         },
         View::Unconfirmed {

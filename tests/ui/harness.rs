@@ -60,6 +60,21 @@ impl Kiosk {
         settings: Settings,
         data_dir: Option<std::path::PathBuf>,
     ) -> Kiosk {
+        Kiosk::launch_configured(runtime, settings, data_dir, false)
+    }
+
+    /// As the kiosk's own run starts: in demo mode (no `commerce.url`) with the virtual
+    /// printer and scanner it makes then, on pseudo-terminals.
+    pub fn launch_as_demo(runtime: tokio::runtime::Runtime, settings: Settings, data_dir: std::path::PathBuf) -> Kiosk {
+        Kiosk::launch_configured(runtime, settings, Some(data_dir), true)
+    }
+
+    fn launch_configured(
+        runtime: tokio::runtime::Runtime,
+        settings: Settings,
+        data_dir: Option<std::path::PathBuf>,
+        virtual_devices: bool,
+    ) -> Kiosk {
         platform();
         let window = MainWindow::new().unwrap();
         prepare_window(&window, &settings);
@@ -68,6 +83,12 @@ impl Kiosk {
             let _ = tx.send(update);
         });
         let mut config = instore_kiosk::ui::controller_config(&settings, None);
+        if let (true, Some(dir)) = (virtual_devices, &data_dir) {
+            let (mut printer, mut scanner) = (settings.printer.clone(), settings.scanner.clone());
+            instore_kiosk::devices::virtual_devices::attach(&mut printer, &mut scanner, dir, true);
+            config.printer = Some(printer).filter(|p| !p.port.is_empty());
+            config.scanner = Some(scanner).filter(|s| !s.port.is_empty());
+        }
         config.data_dir = data_dir;
         config.tick_every = Duration::from_millis(300);
         let handle = {

@@ -137,7 +137,8 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
             }
         }
     });
-    let printer = printing::start_printer(&config, &sink);
+    let printer_report = printing::LastReport::default();
+    let printer = printing::start_printer(&config, &sink, &printer_report);
     if let Some(scanner) = &config.scanner {
         let scans = tx.clone();
         crate::devices::scanner::spawn(
@@ -150,6 +151,7 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
     let (sink_for_panic, exit_on_panic) = (sink.clone(), config.exit_on_panic);
     let controller = Controller {
         printer,
+        printer_report,
         config,
         sink,
         tx,
@@ -240,6 +242,7 @@ struct Controller {
     /// What asked for the PIN pad: done once the PIN proves the role it needs.
     after_pin: Option<Intent>,
     printer: Option<crate::devices::printer::PrinterHandle>,
+    printer_report: printing::LastReport,
     /// The customer the sale is for, and the session on their behalf (`customer.rs`).
     /// `client` stays the kiosk's own session.
     acting: Option<customer::Acting>,

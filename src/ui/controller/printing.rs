@@ -9,13 +9,21 @@ use crate::devices::receipt::Receipt;
 use crate::ui::view::Update;
 use std::sync::Arc;
 
+/// The printer thread's last report, for the technician's checks.
+pub(super) type LastReport = Arc<std::sync::Mutex<Option<printer::Report>>>;
+
 /// Starts the printer thread when the settings name a printer and there is a data
-/// directory for its jobs.
-pub(super) fn start_printer(config: &ControllerConfig, sink: &Sink) -> Option<PrinterHandle> {
+/// directory for its jobs. Its reports go to the screen and into `last`.
+pub(super) fn start_printer(config: &ControllerConfig, sink: &Sink, last: &LastReport) -> Option<PrinterHandle> {
     match (&config.printer, &config.data_dir) {
         (Some(settings), Some(dir)) => {
-            let sink = sink.clone();
-            let report: Reporter = Arc::new(move |r| sink(Update::Printer(r)));
+            let (sink, last) = (sink.clone(), last.clone());
+            let report: Reporter = Arc::new(move |r| {
+                if let Ok(mut last) = last.lock() {
+                    *last = Some(r.clone());
+                }
+                sink(Update::Printer(r))
+            });
             Some(printer::spawn(settings.clone(), dir.clone(), report))
         }
         (Some(_), None) => {

@@ -150,30 +150,66 @@ impl Controller {
         if self.role < Role::Technician {
             return self.ask_pin();
         }
-        let checks = self.run_checks().await;
+        let checks = self.run_checks(self.lang()).await;
         let under = std::mem::replace(&mut self.sale, Sale::Basket).without_staff();
+        let lang = self.lang();
+        let demo = self.demo_server();
         self.show(
             Sale::Diagnostics { under: Box::new(under) },
             View::Diagnostics {
                 checks: checks
                     .iter()
-                    .map(|c| (c.level, c.check.to_string(), c.detail.clone()))
+                    .map(|c| (c.level, c.check.title(lang).to_string(), c.detail.clone()))
                     .collect(),
                 version: env!("CARGO_PKG_VERSION").to_string(),
-                addresses: local_addresses(self.config.settings.commerce.url.as_deref()),
+                address: local_address(self.config.settings.commerce.url.as_deref()),
+                demo: demo.is_some(),
                 exported: exported.unwrap_or_default(),
             },
         );
         Ok(())
     }
 
-    /// Runs the checks of `doctor`: the technician asked for them, on a screen that
-    /// says so (busy meanwhile).
-    async fn run_checks(&mut self) -> Vec<diagnostics::Check> {
-        let settings = self.config.settings.clone();
+    /// The screens' language, for the checks' sentences.
+    fn lang(&self) -> diagnostics::Lang {
+        diagnostics::Lang::from_code(&self.language)
+    }
+
+    /// The built-in simulator's address, in demo mode.
+    fn demo_server(&self) -> Option<String> {
+        self.sim.as_ref().map(|sim| sim.url())
+    }
+
+    /// Runs the checks of `doctor` on what this kiosk uses: the technician asked for
+    /// them, on a screen that says so (busy meanwhile).
+    async fn run_checks(&mut self, lang: diagnostics::Lang) -> Vec<diagnostics::Check> {
+        // The rule `virtual_devices::attach` follows: "virtual", or no port in demo mode.
+        let demo = matches!(self.config.backend, super::Backend::Demo(_));
+        let made = |port: &str| port == crate::settings::VIRTUAL_PORT || (demo && port.is_empty());
+        let settings = &self.config.settings;
+        let running = diagnostics::Running {
+            demo_server: self.demo_server(),
+            printer: self.config.printer.as_ref().map(|p| diagnostics::InUse {
+                port: p.port.clone(),
+                made: made(&settings.printer.port),
+            }),
+            printer_report: self.printer_report.lock().ok().and_then(|r| r.clone()),
+            scanner: self.config.scanner.as_ref().map(|s| diagnostics::InUse {
+                port: s.port.clone(),
+                made: made(&settings.scanner.port),
+            }),
+        };
+        let settings = settings.clone();
         let file = self.config.settings_file.clone();
         let dir = self.config.data_dir.clone().unwrap_or_else(std::env::temp_dir);
-        checks_of(settings, file, dir).await
+        diagnostics::run(Device {
+            settings: Ok(&settings),
+            settings_file: file.as_deref(),
+            data_dir: &dir,
+            lang,
+            running: Some(running),
+        })
+        .await
     }
 
     /// Writes the checks and the queue to the export directory, for support.
@@ -181,7 +217,8 @@ impl Controller {
         if self.role < Role::Technician {
             return self.ask_pin();
         }
-        let checks = self.run_checks().await;
+        // Support reads English.
+        let checks = self.run_checks(diagnostics::Lang::En).await;
         let dir = self
             .config
             .settings
@@ -203,19 +240,6 @@ impl Controller {
         };
         self.show_diagnostics(Some(said)).await
     }
-}
-
-async fn checks_of(
-    settings: crate::settings::Settings,
-    file: Option<std::path::PathBuf>,
-    dir: std::path::PathBuf,
-) -> Vec<diagnostics::Check> {
-    diagnostics::run(Device {
-        settings: Ok(&settings),
-        settings_file: file.as_deref(),
-        data_dir: &dir,
-    })
-    .await
 }
 
 /// The report and the queue, as JSON files in a folder named by the time.
@@ -253,9 +277,11 @@ fn export(
     Ok(folder)
 }
 
-/// The address this device uses toward the store server (no packet is sent: a UDP
-/// socket is only connected), for the technician's screen.
-fn local_addresses(server: Option<&str>) -> String {
+/// The address of the interface this device uses toward the store server (no packet
+/// is sent: a UDP socket is only connected), for the technician's screen. In demo mode
+/// the server is on loopback: the interface of the default route then, the one a store
+/// server would be reached through.
+fn local_address(server: Option<&str>) -> String {
     let host = server
         .and_then(|u| url::Url::parse(u).ok())
         .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?)))

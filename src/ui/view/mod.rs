@@ -151,8 +151,10 @@ pub enum View {
     Diagnostics {
         checks: Vec<(crate::diagnostics::Level, String, String)>,
         version: String,
-        /// The device's address toward the server.
-        addresses: String,
+        /// The address of the device's interface toward the server ("": none).
+        address: String,
+        /// Demo mode: the server is the built-in simulator.
+        demo: bool,
         /// Where the last Export wrote, or why it could not.
         exported: String,
     },
@@ -415,9 +417,10 @@ fn show(window: &MainWindow, view: View) {
         View::Diagnostics {
             checks,
             version,
-            addresses,
+            address,
+            demo,
             exported,
-        } => staff::diagnostics(window, checks, version, addresses, exported),
+        } => staff::diagnostics(window, checks, version, (address, demo), exported),
         View::CustomerSearch { results, searched } => customer::customer_search(window, results, searched),
         View::CustomerNew(consents) => customer::customer_new(window, consents),
         View::Delivery(delivery) => customer::delivery(window, delivery),

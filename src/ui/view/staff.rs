@@ -106,7 +106,7 @@ pub(super) fn diagnostics(
     window: &MainWindow,
     checks: Vec<(crate::diagnostics::Level, String, String)>,
     version: String,
-    addresses: String,
+    (address, demo): (String, bool),
     exported: String,
 ) -> Screen {
     use crate::diagnostics::Level;
@@ -125,7 +125,12 @@ pub(super) fn diagnostics(
         .collect();
     adapter.set_checks(model(rows));
     adapter.set_version(version.into());
-    adapter.set_addresses(addresses.into());
+    adapter.set_address(if address.is_empty() {
+        "—".into()
+    } else {
+        address.into()
+    });
+    adapter.set_demo(demo);
     adapter.set_exported(exported.into());
     Screen::Diagnostics
 }
