@@ -216,7 +216,11 @@ fn queue_check(store: &crate::offline::Store, settings: &Settings, lang: Lang) -
     let (amount, set_aside) = (crate::commerce::money::format_try(amount), page.set_aside);
     let oldest_text = oldest
         .map(|age| match age.num_minutes() {
-            ..1 => say!(lang, ", the oldest less than a minute old", ", en eskisi bir dakikadan yeni"),
+            ..1 => say!(
+                lang,
+                ", the oldest less than a minute old",
+                ", en eskisi bir dakikadan yeni"
+            ),
             minutes => {
                 let age = count(lang, minutes, "minute", "minutes", "dakika");
                 say!(lang, ", the oldest {age} old", ", en eskisi {age}lık")
