@@ -153,6 +153,7 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     on!(KioskAdapter, on_start, [] => Intent::Start);
     on!(KioskAdapter, on_new_sale, [] => Intent::NewSale);
     on!(KioskAdapter, on_cancel, [] => Intent::Cancel);
+    on!(KioskAdapter, on_back, [] => Intent::Back);
     on!(KioskAdapter, on_retry, [] => Intent::Retry);
     on!(UnconfirmedAdapter, on_check, [] => Intent::Retry);
     on!(StepAdapter, on_choose, [key] => Intent::Choose(key.to_string()));

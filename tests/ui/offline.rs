@@ -346,8 +346,12 @@ fn an_offline_sale_over_the_limit_is_refused_and_nothing_is_queued() {
         "This order cannot be taken while offline: 249,90 ₺ is more than the 200,00 ₺ allowed for one order. Please ask a member of staff."
     ));
     assert!(queued_orders(data.path()).is_empty());
-    // Back in the basket, the line is still there to change.
-    k.tap("Cancel");
+    // Back one step, the offline options; back again, the basket, with the line
+    // still there to change.
+    k.tap("Back to payment options");
+    k.wait("the offline options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    assert!(k.exists("Pay on delivery"));
+    k.tap("Back to basket");
     k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
     assert_eq!(basket_lines(&k.window), 1);
 }
@@ -453,16 +457,16 @@ fn the_clerk_pages_through_a_long_queue() {
 }
 
 /// Once the register's barcode is on screen the register may take the money at any
-/// moment: with the line down, Cancel must not turn the sale into an offline order
+/// moment: with the line down, Back must not turn the sale into an offline order
 /// that the customer pays a second time. A screen says what is known; when the line
-/// returns, the kiosk asks the server with no touch and carries out the Cancel.
+/// returns, the kiosk asks the server with no touch and carries out the Back.
 #[test]
 fn a_sale_whose_barcode_was_shown_never_goes_to_the_queue() {
     let (k, sim, data) = sold_once_online();
     let number = barcode_for_socks(&k);
 
     sim.world().scenario.faults.drop_rate = 1.0;
-    k.tap("Cancel");
+    k.tap("Back to payment options");
     k.wait("the unconfirmed screen", |w| kiosk_screen(w) == Screen::Unconfirmed);
     assert_eq!(
         k.text("UnconfirmedPage::known"),
@@ -481,7 +485,7 @@ fn a_sale_whose_barcode_was_shown_never_goes_to_the_queue() {
     // The line returns: the kiosk reads where the server is (not paid) and leaves the
     // sale as the customer asked, with no touch.
     sim.world().scenario.faults.drop_rate = 0.0;
-    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
     assert_eq!(basket_lines(&k.window), 1, "the customer's basket, not paid");
     assert!(queued_orders(data.path()).is_empty());
     assert_eq!(sim.world().all_orders().len(), 1, "only the first sale");
@@ -546,7 +550,8 @@ fn staff_end_a_sale_whose_payment_is_unconfirmed() {
     barcode_for_socks(&k);
 
     sim.world().scenario.faults.drop_rate = 1.0;
-    k.tap("Cancel");
+    k.tap("Cancel sale");
+    k.confirm("Cancel sale");
     k.wait("the unconfirmed screen", |w| kiosk_screen(w) == Screen::Unconfirmed);
     k.tap("End this sale");
     k.wait("an empty basket", |w| {

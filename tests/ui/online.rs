@@ -258,16 +258,14 @@ fn the_register_poller_keeps_its_interval_one_request_at_a_time_and_stops() {
         assert_eq!(world.max_in_flight, 1, "never two requests in flight");
     }
 
-    // Cancel stops polling.
-    k.tap("Cancel");
-    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    // Back stops polling.
+    k.tap("Back to payment options");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
     let stopped_at = polls(&sim);
     std::thread::sleep(Duration::from_millis(2_500));
-    assert_eq!(polls(&sim), stopped_at, "no poll after cancel");
+    assert_eq!(polls(&sim), stopped_at, "no poll after Back");
 
     // A new barcode, paid at the register: ThankYou, and no poll after it.
-    k.tap("Pay");
-    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
     k.tap("Cash Register");
     k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
     let number = k.text("CashRegisterBarcodePage::number");
@@ -309,9 +307,7 @@ fn the_servers_labels_come_in_the_language_on_the_screen() {
     k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
     assert!(k.exists("Cash on delivery") && !k.exists("Kapıda nakit"));
     k.tap("Türkçe");
-    k.tap("Vazgeç");
-    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
-    k.tap("Öde");
+    k.tap("Ödeme seçeneklerine dön");
     k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
     k.tap("Pay on Delivery");
     k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);

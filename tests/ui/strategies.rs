@@ -442,25 +442,50 @@ fn a_phone_payment_that_takes_too_long_is_stopped() {
     assert!(sim.world().all_orders().is_empty());
 }
 
+/// Each kind of step has Back (one step: the options, the basket kept, the option can
+/// be chosen again) and Cancel sale (after a question: the basket emptied); neither
+/// charges anything.
 #[test]
-fn cancel_on_each_kind_of_step_goes_back_to_the_basket_with_nothing_charged() {
+fn back_goes_one_step_and_cancel_sale_ends_the_sale_on_each_kind_of_step() {
     for (option, screen) in [
         ("Funds Transfer", Screen::ChoiceList),
         ("Loyalty Money", Screen::Confirm),
         ("BKM Express", Screen::NumberEntry),
         ("Garanti Pay", Screen::Handoff),
+        ("Cash Register", Screen::CashRegisterBarcode),
+        ("Pay on Delivery", Screen::PayOnDelivery),
     ] {
         let (k, sim) = at_options();
         choose(&k, option, screen);
-        k.tap("Cancel");
-        k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+        k.tap("Back to payment options");
+        k.wait("the options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+        let lines = || k.window.global::<BasketAdapter>().get_lines().row_count();
+        assert_eq!(lines(), 1, "{option}: the basket kept");
+        choose(&k, option, screen);
+
+        k.tap("Cancel sale");
+        k.pump();
         assert_eq!(
-            k.window.global::<BasketAdapter>().get_lines().row_count(),
-            1,
-            "{option}: the basket kept"
+            kiosk_screen(&k.window),
+            screen,
+            "{option}: a question first, nothing done yet"
         );
+        k.confirm("Cancel sale");
+        k.wait("an empty basket", |w| {
+            kiosk_screen(w) == Screen::Basket && w.global::<BasketAdapter>().get_lines().row_count() == 0
+        });
         assert!(sim.world().all_orders().is_empty(), "{option}: nothing charged");
     }
+}
+
+/// The options screen's Back goes to the basket and says so.
+#[test]
+fn back_from_the_options_goes_to_the_basket() {
+    let (k, _sim) = at_options();
+    assert!(!k.exists("Back to payment options"));
+    k.tap("Back to basket");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    assert_eq!(k.window.global::<BasketAdapter>().get_lines().row_count(), 1);
 }
 
 #[test]

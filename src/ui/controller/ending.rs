@@ -27,6 +27,48 @@ impl Controller {
         Ok(())
     }
 
+    /// One step back, the basket kept: from a strategy's page (a payment option was
+    /// chosen) to the payment options the server listed, to choose again; from the
+    /// options or the delivery step to the basket. Where a payment step was sent and
+    /// the order was placed meanwhile, the thank-you screen instead.
+    pub(super) async fn back(&mut self) -> Result<(), Failure> {
+        let Some(mut options) = self.offered.clone().filter(|_| self.back_to_options()) else {
+            return self.cancel().await;
+        };
+        let delivery = self.sale.step().and_then(|s| s.chosen.delivery.clone());
+        self.leave_step();
+        if self.placed_meanwhile().await? {
+            return Ok(());
+        }
+        self.call_staff(false);
+        // The server is still on the strategy left: the list is offered again, as Pay
+        // does, with what was chosen before the options.
+        let answer = self.client()?.checkout().await?;
+        options.pre_order = answer.pre_order.or(options.pre_order);
+        self.sale = Sale::Step(super::sale::Step {
+            answer: options.clone(),
+            chosen: super::sale::Chosen {
+                delivery,
+                ..Default::default()
+            },
+        });
+        self.show_answer(options).await
+    }
+
+    /// Back goes to the payment options (as `step_back` names on the screen): a strategy's page is up (an option was chosen,
+    /// and the options it was chosen from are known), online or offline.
+    pub(super) fn back_to_options(&self) -> bool {
+        match &self.sale.beneath() {
+            Sale::Local { at, .. } => matches!(at, super::local::LocalStep::PayOnDelivery(_)),
+            sale => {
+                self.offered.is_some()
+                    && sale.step().is_some_and(|s| {
+                        s.chosen.option.is_some() && s.answer.current_kind() != Some(PageName::PaymentOptionSelection)
+                    })
+            }
+        }
+    }
+
     pub(super) async fn new_sale(&mut self) -> Result<(), Failure> {
         self.leave_step();
         if self.placed_meanwhile().await? {
@@ -61,6 +103,7 @@ impl Controller {
         match retry {
             None | Some(super::Intent::Connect) if self.client.is_none() => self.connect().await,
             Some(super::Intent::Cancel) if self.sale.step().is_some() => self.cancel().await,
+            Some(super::Intent::Back) if self.sale.step().is_some() => self.back().await,
             Some(super::Intent::NewSale | super::Intent::EndUnconfirmed) if self.sale.step().is_some() => {
                 self.new_sale().await
             }
@@ -243,5 +286,28 @@ impl Controller {
             created_date: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             ..Default::default()
         }
+    }
+}
+
+/// Where the Back of the screen shown goes: a strategy's page (every screen after the
+/// options) to the payment options; the options, the delivery step and the rest to
+/// the basket. From the view, which is emitted before some steps' sale is kept.
+pub(super) fn step_back(view: &View) -> crate::ui::StepBack {
+    use crate::ui::{EntryKind, StepBack};
+    match view {
+        View::CashRegisterInstallments { .. }
+        | View::CashRegisterBarcode { .. }
+        | View::PayOnDelivery { .. }
+        | View::SavedCardList { .. }
+        | View::SavedCardInstallments { .. }
+        | View::SavedCardConfirm { .. }
+        | View::Confirm { .. }
+        | View::Handoff { .. } => StepBack::PaymentOptions,
+        // The shipping choice comes before the options: back to the basket.
+        View::Choices { kind, .. } if *kind != crate::ui::ChoiceKind::ShippingOption => StepBack::PaymentOptions,
+        View::NumberEntry { kind, .. } if matches!(kind, EntryKind::Phone | EntryKind::Otp | EntryKind::Bin) => {
+            StepBack::PaymentOptions
+        }
+        _ => StepBack::Basket,
     }
 }

@@ -32,6 +32,10 @@ pub enum Intent {
     SavedCardConfirm {
         agreed: bool,
     },
+    /// Leaves the page for the one before it and keeps the basket: a strategy's page
+    /// for the payment options, the options or the delivery step for the basket.
+    Back,
+    /// Leaves a step for the basket, which is kept (the error screen, a search).
     Cancel,
     NewSale,
     Retry,
@@ -119,6 +123,7 @@ impl Intent {
                 | Intent::Remove(_)
                 | Intent::Pay
                 | Intent::ChooseOption(_)
+                | Intent::Back
                 | Intent::Cancel
                 | Intent::NewSale
         )
@@ -175,6 +180,7 @@ impl Controller {
             Intent::SavedCardInstallment(pk) => self.saved_card_installment(&pk).await,
             Intent::SavedCardConfirm { agreed } => self.saved_card_confirm(agreed).await,
             Intent::Cancel => self.cancel().await,
+            Intent::Back => self.back().await,
             Intent::NewSale => self.new_sale().await,
             Intent::Retry => self.retry().await,
             // Ending a sale whose payment is unknown is staff's decision.

@@ -209,6 +209,20 @@ impl Controller {
         )
     }
 
+    /// The payment options as offline selling offers them, for the local basket.
+    fn show_local_options(&mut self, offline_types: &[String]) {
+        let options = self.offline_options();
+        let amount = self.sale.local().map(|s| format_try(s.total())).unwrap_or_default();
+        self.show_local(
+            LocalStep::Options,
+            View::PaymentOptions {
+                options: option_items(&options, offline_types),
+                amount,
+                error: String::new(),
+            },
+        );
+    }
+
     /// The sale while the server cannot be reached: the basket from the catalog copy,
     /// pay on delivery into the offline queue.
     pub(super) async fn handle_local(&mut self, intent: Intent) -> Result<(), Failure> {
@@ -230,7 +244,19 @@ impl Controller {
                 let home = self.home();
                 self.show_local(LocalStep::Basket, home);
             }
-            Intent::Start | Intent::Cancel => {
+            // Back from pay on delivery: the offline options again.
+            Intent::Back
+                if matches!(
+                    self.sale,
+                    Sale::Local {
+                        at: LocalStep::PayOnDelivery(_),
+                        ..
+                    }
+                ) =>
+            {
+                self.show_local_options(&offline_types);
+            }
+            Intent::Start | Intent::Cancel | Intent::Back => {
                 self.emit_local_basket();
                 self.show_local(LocalStep::Basket, View::Basket);
             }
@@ -290,16 +316,7 @@ impl Controller {
                         Err(e) => return Err(e.into()),
                     }
                 }
-                let options = self.offline_options();
-                let amount = self.sale.local().map(|s| format_try(s.total())).unwrap_or_default();
-                self.show_local(
-                    LocalStep::Options,
-                    View::PaymentOptions {
-                        options: option_items(&options, &offline_types),
-                        amount,
-                        error: String::new(),
-                    },
-                );
+                self.show_local_options(&offline_types);
             }
             Intent::ChooseOption(pk) => {
                 let chosen = self.offline_options().into_iter().find(|o| o.pk == pk);

@@ -392,6 +392,7 @@ impl Controller {
         if let Update::Show(view) = &update {
             if !staff::is_staff_view(view) {
                 *self.sale_view.borrow_mut() = view.clone();
+                (self.sink)(Update::StepBack(ending::step_back(view)));
             }
         }
         (self.sink)(update);

@@ -221,6 +221,8 @@ pub enum Update {
     },
     /// A staff screen opens: its way back names the screen under it.
     BackTo(super::BackTo),
+    /// Where the payment step shown next goes back to.
+    StepBack(super::StepBack),
     /// No staff PIN is set on this kiosk: the pad says how to set one.
     PinNoneSet,
     /// A wrong staff PIN: tries left before the pad locks.
@@ -301,6 +303,7 @@ pub fn apply(window: &MainWindow, update: Update) {
         Update::StepError(text) => payment::step_error(window, text),
         Update::Setup { settings, written } => super::setup::show(window, &settings, written),
         Update::BackTo(to) => window.global::<KioskAdapter>().set_back_to(to),
+        Update::StepBack(to) => window.global::<KioskAdapter>().set_step_back(to),
         Update::PinNoneSet => window.global::<super::StepAdapter>().set_pin_none_set(true),
         Update::PinWrong(left) => staff::pin_wrong(window, left),
         Update::PinLocked(seconds) => staff::pin_locked(window, seconds),
