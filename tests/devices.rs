@@ -67,7 +67,8 @@ fn a_receipt_reads_back_with_its_turkish_letters_barcode_qr_code_and_cut() {
         "Çorap 3'lü Paket",
         "  2 x 119,99 TL",
         "İpek Eşarp Desenli",
-        "Ödeme: Kapıda ödeme (Tek çekim)",
+        "Ödeme: Kapıda ödeme",
+        "Kapıda nakit",
         "Şimdi ödeyin, ğüşıöç İÇĞÜŞÖ",
     ] {
         assert!(text.contains(expected), "{expected:?} is not in:\n{text}");

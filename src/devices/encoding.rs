@@ -234,11 +234,16 @@ pub fn encode(receipt: &Receipt, printer: &PrinterSettings) -> Result<Vec<u8>, S
     p.bold(true).map_err(e)?;
     putln(&mut p, &t(&two_columns(w.total, &money(receipt.total), width))).map_err(e)?;
     p.bold(false).map_err(e)?;
+    // A plan only where a card paid: installments, or a single payment.
     let plan = match receipt.installments {
-        Some(n) if n > 1 => format!("{n} {}", w.installments),
-        _ => w.single_payment.to_string(),
+        Some(n) if n > 1 => format!(" ({n} {})", w.installments),
+        _ if receipt.card.is_some() => format!(" ({})", w.single_payment),
+        _ => String::new(),
     };
-    putln(&mut p, &t(&format!("{}: {} ({plan})", w.payment, receipt.payment))).map_err(e)?;
+    putln(&mut p, &t(&format!("{}: {}{plan}", w.payment, receipt.payment))).map_err(e)?;
+    if let Some(choice) = &receipt.choice {
+        putln(&mut p, &t(choice)).map_err(e)?;
+    }
     if let Some(card) = &receipt.card {
         putln(&mut p, &t(card)).map_err(e)?;
     }

@@ -37,6 +37,29 @@ pub struct Paid {
     /// Whose order it is; empty for the kiosk's own account.
     #[serde(default)]
     pub customer: String,
+    /// Pay on delivery: how the customer pays at the door, and its fee (formatted).
+    #[serde(default)]
+    pub choice: String,
+    #[serde(default)]
+    pub fee: String,
+}
+
+/// The kiosk's own name for a payment type in `language` ("tr" or "en"), for the slip
+/// and the thank-you screen: the server's option names may be in another language.
+/// Brands (BKM Express, Garanti Pay, Paycell, Masterpass, MobilExpress) and types this
+/// build does not know keep the server's name (`None`).
+pub fn payment_name(payment_type: &str, language: &str) -> Option<&'static str> {
+    let (tr, en) = match payment_type {
+        "cash_register" => ("Kasada ödeme", "Paid at the register"),
+        "pay_on_delivery" => ("Kapıda ödeme", "Pay on delivery"),
+        "saved_card" => ("Kayıtlı kart", "Saved card"),
+        "funds_transfer" => ("Havale/EFT", "Funds transfer"),
+        "loyalty_money" => ("Sadakat puanı", "Loyalty money"),
+        "pay_later" => ("Sonra öde", "Pay later"),
+        "credit_payment" => ("Alışveriş kredisi", "Shopping credit"),
+        _ => return None,
+    };
+    Some(if language == "en" { en } else { tr })
 }
 
 /// What a receipt says.
@@ -52,8 +75,11 @@ pub struct Receipt {
     #[serde(default)]
     pub other: Option<Money>,
     pub total: Money,
-    /// The payment option's name.
+    /// The payment's name: the kiosk's for a known type, else the server's option.
     pub payment: String,
+    /// Pay on delivery: how the customer pays at the door.
+    #[serde(default)]
+    pub choice: Option<String>,
     pub installments: Option<u32>,
     /// The card paid with (name and masked number), where one was.
     #[serde(default)]
@@ -189,7 +215,10 @@ pub fn for_order(
             .collect(),
         service_fee: order.service_fee,
         total: order.amount,
-        payment: order.payment_option.clone(),
+        payment: payment_name(&order.payment_type, &settings.language)
+            .map(str::to_string)
+            .unwrap_or_else(|| order.payment_option.clone()),
+        choice: Some(paid.choice.clone()).filter(|c| !c.is_empty()),
         installments: order.installment_count,
         order_number: order.number.clone(),
         link,
@@ -203,7 +232,7 @@ pub fn for_order(
 /// The slip of an order taken offline: its local reference, "offline, pending".
 pub fn for_queued(
     order: &crate::offline::queue::QueuedOrder,
-    fee: Money,
+    (fee, choice): (Money, Option<String>),
     settings: &crate::settings::ReceiptSettings,
 ) -> Receipt {
     Receipt {
@@ -228,11 +257,11 @@ pub fn for_queued(
         delivery: None,
         customer: order.order.contact.clone(),
         total: order.amount + fee,
-        payment: order
-            .order
-            .option_name
-            .clone()
+        payment: payment_name(&order.order.payment_type, &settings.language)
+            .map(str::to_string)
+            .or_else(|| order.order.option_name.clone())
             .unwrap_or_else(|| order.order.payment_type.clone()),
+        choice,
         installments: None,
         order_number: order.reference.clone(),
         link: None,
@@ -272,6 +301,7 @@ pub fn sample(language: &str) -> Receipt {
         delivery: None,
         customer: None,
         payment: "Kapıda ödeme".into(),
+        choice: Some("Kapıda nakit".into()),
         installments: None,
         order_number: "2026112700042".into(),
         link: Some("https://instore.example.com/orders/completed/test/".into()),

@@ -110,8 +110,23 @@ pub fn answering() -> Behaviour {
 
 /// A pseudo-terminal; the kiosk opens the device end by its path (and locks it, as it
 /// does a real port, so the test lets go of its own handle).
+///
+/// Never a path handed out before in this process: a test that unplugs its printer
+/// frees the number while its kiosk's printer thread goes on opening that path, and
+/// would take the printer of the next test given the same number. A pair that comes
+/// back with a used number is kept open, unused, until the process ends.
 pub fn terminal() -> (TTYPort, String) {
-    let (master, slave) = TTYPort::pair().expect("a pseudo-terminal");
-    let path = slave.name().expect("the device end has a path");
-    (master, path)
+    static USED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    static KEPT: std::sync::Mutex<Vec<(TTYPort, TTYPort)>> = std::sync::Mutex::new(Vec::new());
+    loop {
+        let (master, slave) = TTYPort::pair().expect("a pseudo-terminal");
+        let path = slave.name().expect("the device end has a path");
+        let mut used = USED.lock().unwrap_or_else(|e| e.into_inner());
+        if used.contains(&path) {
+            KEPT.lock().unwrap_or_else(|e| e.into_inner()).push((master, slave));
+            continue;
+        }
+        used.push(path.clone());
+        return (master, path);
+    }
 }

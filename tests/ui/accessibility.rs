@@ -52,6 +52,7 @@ fn every_view() -> Vec<View> {
                 value: "cash".into(),
                 label: "Kapıda nakit".into(),
                 fee: "9,90 ₺".into(),
+                total: "259,80 ₺".into(),
             }],
             amount: text("249,90 ₺"),
             error: String::new(),

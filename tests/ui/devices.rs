@@ -13,9 +13,8 @@ fn a_code_from_the_serial_scanner_lands_in_the_basket_on_the_server_and_noise_ch
     use std::io::Write;
     let rt = runtime();
     let sim = sim_in(&rt, Scenario::default());
-    let (mut master, device) = serialport::TTYPort::pair().unwrap();
-    let path = serialport::SerialPort::name(&device).unwrap();
-    drop(device); // the kiosk locks the port, as it does a real one
+    // The kiosk locks the port, as it does a real one: the test keeps the other end.
+    let (mut master, path) = common::printer::terminal();
     let mut settings = settings_for(Some(sim.url()));
     settings.scanner.port = path;
     let k = Kiosk::start(rt, settings);
@@ -338,4 +337,54 @@ fn receipts_itemize_the_total_and_say_how_it_was_paid() {
     assert!(second.contains("Havale yapılacak hesap: Akbank"), "{text}");
     assert!(second.contains("TR33 0001 0000 0000 0000 0000 01"), "{text}");
     assert!(second.contains("Açıklamaya yazın: K"), "{text}");
+}
+
+/// Pay on delivery says what the customer pays, before and after: the chosen way to
+/// pay at the door is marked, the total with its fee shows before the order is placed,
+/// and the thank-you screen and the Turkish slip name the payment (in their own
+/// words), the choice and the fee, with no card's "single payment" on a cash order.
+#[test]
+fn pay_on_delivery_names_the_choice_and_the_fee_before_and_after() {
+    use common::escpos::decode;
+    let (k, _sim, printer, _data) = with_a_printer(&[]);
+    k.type_code("8690000010011");
+    k.wait("one line", |w| basket_lines(w) == 1);
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Pay on Delivery");
+    k.wait("pay on delivery", |w| kiosk_screen(w) == Screen::PayOnDelivery);
+    assert!(
+        !k.exists("PayOnDeliveryPage::due-at-door"),
+        "nothing chosen, no total yet"
+    );
+    let cash = k.find("Cash on delivery");
+    assert_eq!(cash.accessible_checked(), Some(false));
+    k.tap("Cash on delivery");
+    k.pump();
+    assert_eq!(k.find("Cash on delivery").accessible_checked(), Some(true));
+    assert_eq!(
+        k.text("PayOnDeliveryPage::due-at-door"),
+        "To pay at the door: 259,80 ₺ (service fee 9,90 ₺ included)"
+    );
+    k.tap("I have read and accept the sales agreement.");
+    k.tap("Place order");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    assert_eq!(k.text("ThankYouPage::order-summary"), "259,80 ₺  ·  Pay on Delivery");
+    assert_eq!(
+        k.text("ThankYouPage::pay-choice"),
+        "To pay at the door: Cash on delivery, service fee 9,90 ₺ included"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while decode(&printer.bytes()).cuts < 1 {
+        assert!(Instant::now() < deadline, "no receipt printed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let text = decode(&printer.bytes()).text();
+    assert!(text.lines().any(|l| l == "Ödeme: Kapıda ödeme"), "{text}");
+    assert!(text.lines().any(|l| l == "Cash on delivery"), "the choice: {text}");
+    assert!(text.contains("Hizmet bedeli") && text.contains("9,90 TL"), "{text}");
+    assert!(
+        !text.contains("Tek çekim") && !text.contains("Pay on Delivery"),
+        "{text}"
+    );
 }

@@ -196,6 +196,8 @@ impl Controller {
             }
         };
         let (number, total) = (order.number.clone(), format_try(order.amount));
+        // The option as the customer chose it: the server names it in the screens'
+        // language (the slip names a known type in its own, `receipt::payment_name`).
         let method = chosen.option.as_ref().map(|o| o.name.clone()).unwrap_or_default();
         tracing::info!(order = %number, %method, "sale completed");
         let link = self
@@ -231,6 +233,12 @@ impl Controller {
                 .or_else(|| chosen.delivery.as_ref().map(|d| d.0))
                 .unwrap_or_default(),
             customer: self.acting.as_ref().map(|a| a.customer.name()).unwrap_or_default(),
+            choice: chosen.pay_choice.clone().unwrap_or_default(),
+            fee: order
+                .service_fee
+                .filter(|f| !f.is_zero() && chosen.pay_choice.is_some())
+                .map(format_try)
+                .unwrap_or_default(),
         };
         let receipt = crate::devices::receipt::for_order(&order, link, &self.config.receipt, &paid);
         self.print(receipt);

@@ -112,7 +112,7 @@ impl LocalSale {
 
     pub fn pay_on_delivery_view(&self) -> View {
         View::PayOnDelivery {
-            choices: choice_items(&self.choices),
+            choices: choice_items(&self.choices, Some(self.total())),
             amount: format_try(self.total()),
             error: String::new(),
         }
@@ -384,9 +384,13 @@ impl Controller {
         };
         match queue::enqueue(store, &order, &self.config.limits) {
             Ok(queued) => {
-                let fee = choice.map(|c| sale.fee(&c)).unwrap_or_default();
+                let fee = choice.as_ref().map(|c| sale.fee(c)).unwrap_or_default();
+                let label = choice
+                    .as_ref()
+                    .and_then(|c| sale.choices.iter().find(|k| k.value == *c))
+                    .map(|k| k.label.clone());
                 tracing::info!(reference = %queued.reference, amount = %queued.amount, "sale taken offline");
-                let receipt = crate::devices::receipt::for_queued(&queued, fee, &self.config.receipt);
+                let receipt = crate::devices::receipt::for_queued(&queued, (fee, label.clone()), &self.config.receipt);
                 sale.lines.clear();
                 let basket = sale.basket_update();
                 let done = match std::mem::replace(&mut self.sale, Sale::Basket).into_beneath() {
@@ -401,10 +405,19 @@ impl Controller {
                 self.emit(Update::Show(View::ThankYou {
                     order_number: queued.reference,
                     amount: format_try(queued.amount + fee),
-                    method: option_name.unwrap_or_default(),
+                    // The server's name last seen, else the kiosk's own in the screens' language.
+                    method: option_name
+                        .or_else(|| {
+                            crate::devices::receipt::payment_name(PAY_ON_DELIVERY, &self.language).map(str::to_string)
+                        })
+                        .unwrap_or_default(),
                     reset_in: self.config.thank_you_seconds as i32,
                     pending: true,
-                    paid: Default::default(),
+                    paid: crate::ui::view::Paid {
+                        choice: label.unwrap_or_default(),
+                        fee: Some(fee).filter(|f| !f.is_zero()).map(format_try).unwrap_or_default(),
+                        ..Default::default()
+                    },
                 }));
             }
             Err(QueueError::Refused(refusal)) => {

@@ -90,13 +90,16 @@ pub fn online_options(options: &[KnownOption], self_service: Option<&SelfService
 }
 
 /// Pay-on-delivery choices as the screen lists them, online or offline.
-pub fn choice_items(choices: &[KnownChoice]) -> Vec<ChoiceItem> {
+/// Pay on delivery's choices, each with its fee and what is due with it (`due`: the
+/// amount before any choice; unknown, no total is shown).
+pub fn choice_items(choices: &[KnownChoice], due: Option<Money>) -> Vec<ChoiceItem> {
     choices
         .iter()
         .map(|c| ChoiceItem {
             value: c.value.clone().into(),
             label: c.label.clone().into(),
             fee: format_try(c.fee).into(),
+            total: due.map(|due| format_try(due + c.fee)).unwrap_or_default().into(),
         })
         .collect()
 }

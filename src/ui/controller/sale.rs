@@ -98,6 +98,8 @@ pub(super) struct Chosen {
     pub(super) wrong_codes: u32,
     /// How the goods reach the customer: shipped (true) or collected, and where.
     pub(super) delivery: Option<(bool, String)>,
+    /// Pay on delivery: how the customer pays at the door (the server's label).
+    pub(super) pay_choice: Option<String>,
 }
 
 impl Sale {

@@ -92,6 +92,19 @@ impl Controller {
     pub(super) async fn pay_on_delivery(&mut self, choice: &str, agreed: bool) -> Result<(), Failure> {
         // Two steps; after a failure between them, the server is already on the second.
         let at = self.sale.step().and_then(|s| s.answer.current_kind());
+        if let Sale::Step(step) = &mut self.sale {
+            let label = step.answer.pages.iter().find_map(|p| match p {
+                Page::PayOnDeliveryPaymentChoice(ctx) => ctx
+                    .payment_choices
+                    .iter()
+                    .find(|c| c.value == choice)
+                    .map(|c| c.label.clone()),
+                _ => None,
+            });
+            if label.is_some() {
+                step.chosen.pay_choice = label;
+            }
+        }
         if at != Some(PageName::PayOnDelivery) {
             let answer = self
                 .client()?
@@ -292,7 +305,7 @@ impl Controller {
                         .collect();
                     self.remember(remembered::PAY_ON_DELIVERY_CHOICES, &known);
                     View::PayOnDelivery {
-                        choices: super::options::choice_items(&known),
+                        choices: super::options::choice_items(&known, due(&answer)),
                         amount,
                         error: String::new(),
                     }

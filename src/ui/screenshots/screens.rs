@@ -207,7 +207,10 @@ pub(super) fn render_set(
     )?;
     let pod = window.global::<PayOnDeliveryAdapter>();
     if let Some(choice) = pod.get_choices().row_data(0) {
+        // As a tap on it does (`PayOnDeliveryPage.pick`).
         pod.set_selected(choice.value);
+        pod.set_selected_fee(choice.fee);
+        pod.set_selected_total(choice.total);
     }
     pod.set_agreed(true);
     shot("pay-on-delivery")?;
@@ -462,8 +465,11 @@ pub(super) fn render_set(
         Screen::PayOnDelivery,
     )?;
     let pod = window.global::<PayOnDeliveryAdapter>();
-    let choice = pod.get_choices().row_data(0).map(|c| c.value).unwrap_or_default();
-    pod.set_selected(choice.clone());
+    let first = pod.get_choices().row_data(0).unwrap_or_default();
+    let choice = first.value.clone();
+    pod.set_selected(first.value);
+    pod.set_selected_fee(first.fee);
+    pod.set_selected_total(first.total);
     pod.set_agreed(true);
     shot("offline-pay-on-delivery")?;
     s.send_and_wait(

@@ -127,6 +127,8 @@ pub(super) fn pay_on_delivery(window: &MainWindow, choices: Vec<ChoiceItem>, amo
             .eq(choices.iter().map(|c| c.value.clone()));
     if !same {
         adapter.set_selected(SharedString::new());
+        adapter.set_selected_fee(SharedString::new());
+        adapter.set_selected_total(SharedString::new());
         adapter.set_agreed(false);
     }
     adapter.set_choices(model(choices));
@@ -192,6 +194,8 @@ pub(super) fn thank_you(
     adapter.set_reference(paid.reference.into());
     adapter.set_delivery(paid.delivery.into());
     adapter.set_shipped(paid.shipped);
+    adapter.set_choice(paid.choice.into());
+    adapter.set_fee(paid.fee.into());
     adapter.set_order_number(order_number.into());
     adapter.set_amount(amount.into());
     adapter.set_method(method.into());
