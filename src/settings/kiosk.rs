@@ -69,6 +69,10 @@ pub struct KioskSettings {
     /// The program that speaks in accessible mode (`espeak-ng`, from Debian's package);
     /// empty: accessible mode stays silent.
     pub speech_command: String,
+    /// The store's sales agreement, a UTF-8 text file shown when a customer taps "Read
+    /// the agreement"; not set: the kiosk's general text. The server's checkout pages
+    /// carry no agreement text, so the store gives its own here.
+    pub sales_agreement_file: Option<String>,
 }
 
 /// How the kiosk reaches the screen.
@@ -121,15 +125,35 @@ impl Default for KioskSettings {
             export_dir: None,
             store: None,
             display: Display::Auto,
+            sales_agreement_file: None,
         }
     }
 }
 
 impl KioskSettings {
+    /// The store's sales agreement, when a file gives it ("" otherwise: the screen's
+    /// own text). Checked readable when the settings were read.
+    pub fn sales_agreement(&self) -> String {
+        self.sales_agreement_file
+            .as_deref()
+            .and_then(|path| std::fs::read_to_string(path).ok())
+            .map(|text| text.trim().to_string())
+            .unwrap_or_default()
+    }
+
     /// The section's own rules: a language the screens speak, and times that are at
     /// least a second (the hand-off's wait within reason).
     pub(super) fn check(&self) -> Result<(), String> {
         let k = self;
+        if let Some(path) = &k.sales_agreement_file {
+            match std::fs::read_to_string(path) {
+                Ok(text) if text.trim().is_empty() => {
+                    return Err(format!("kiosk.sales_agreement_file: {path} is empty"))
+                }
+                Ok(_) => {}
+                Err(e) => return Err(format!("kiosk.sales_agreement_file: {path}: {e}")),
+            }
+        }
         if !matches!(k.language.as_str(), "tr" | "en") {
             return Err(format!(
                 "kiosk.language: {:?} is not offered; use \"tr\" or \"en\"",

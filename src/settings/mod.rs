@@ -254,6 +254,25 @@ mod tests {
     }
 
     #[test]
+    fn a_sales_agreement_file_must_be_there_and_say_something() {
+        let e = Settings::parse("[kiosk]\nsales_agreement_file = \"/nonexistent/agreement.txt\"\n").unwrap_err();
+        assert!(
+            e.starts_with("kiosk.sales_agreement_file: /nonexistent/agreement.txt:"),
+            "{e}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("agreement.txt");
+        std::fs::write(&file, "  \n").unwrap();
+        let toml = format!("[kiosk]\nsales_agreement_file = {:?}\n", file.display().to_string());
+        assert!(Settings::parse(&toml).unwrap_err().ends_with("is empty"));
+        std::fs::write(&file, "Satış sözleşmesi\n").unwrap();
+        assert_eq!(
+            Settings::parse(&toml).unwrap().kiosk.sales_agreement(),
+            "Satış sözleşmesi"
+        );
+    }
+
+    #[test]
     fn durations_stay_in_range() {
         let e = Settings::parse("[offline]\nmax_age_hours = 18446744073709551615\n").unwrap_err();
         assert!(e.starts_with("offline.max_age_hours:"), "{e}");

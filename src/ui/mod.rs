@@ -71,6 +71,7 @@ pub fn prepare_window(window: &MainWindow, settings: &Settings) {
     kiosk.set_portrait(settings.kiosk.layout == Layout::Portrait);
     kiosk.set_self_service(settings.kiosk.mode == Mode::SelfService);
     kiosk.set_fullscreen(settings.kiosk.fullscreen);
+    kiosk.set_agreement_text(settings.kiosk.sales_agreement().into());
     kiosk.set_screen(if settings.kiosk.mode == Mode::SelfService {
         Screen::Welcome
     } else {

@@ -520,3 +520,51 @@ fn in_demo_mode_the_code_screen_tells_the_demo_code() {
     k.tap("OK");
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
 }
+
+/// The sales agreement a customer accepts can be read first: "Read the agreement" opens
+/// it over the step, scrollable, Close goes back with nothing ticked for them. A store
+/// that gives its own text (`kiosk.sales_agreement_file`) has it shown instead.
+#[test]
+fn the_sales_agreement_opens_over_the_step_and_closes_with_nothing_ticked() {
+    for own in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = settings_for(None);
+        if own {
+            let file = dir.path().join("agreement.txt");
+            std::fs::write(&file, "Kadıköy Şubesi satış sözleşmesi.\n\nMadde 1: …\n").unwrap();
+            settings.kiosk.sales_agreement_file = Some(file.display().to_string());
+        }
+        let (k, _sim) = at_options_with(settings, Scenario::default());
+        for (option, screen) in [
+            ("Pay on Delivery", Screen::PayOnDelivery),
+            ("Loyalty Money", Screen::Confirm),
+        ] {
+            choose(&k, option, screen);
+            assert!(!k.exists("AgreementPanel::agreement"));
+            k.tap("Read the agreement");
+            k.pump();
+            let text = k.text("AgreementPanel::agreement");
+            if own {
+                assert_eq!(text, "Kadıköy Şubesi satış sözleşmesi.\n\nMadde 1: …", "{option}");
+            } else {
+                assert!(
+                    text.starts_with("Distance sales agreement (summary)."),
+                    "{option}: {text}"
+                );
+                assert!(text.contains("withdraw from the purchase within 14 days"), "{text}");
+            }
+            k.tap("Close");
+            k.pump();
+            assert!(!k.exists("AgreementPanel::agreement"), "{option}: closed");
+            assert_eq!(kiosk_screen(&k.window), screen, "{option}: still on the step");
+            let agreement = k.find("I have read and accept the sales agreement.");
+            assert_eq!(
+                agreement.accessible_checked(),
+                Some(false),
+                "{option}: not ticked for them"
+            );
+            k.tap("Back to payment options");
+            k.wait("the options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+        }
+    }
+}

@@ -33,6 +33,7 @@ pub const SCREENS: &[&str] = &[
     "cash-register-installments",
     "cash-register-barcode",
     "pay-on-delivery",
+    "sales-agreement",
     "saved-card-list",
     "saved-card-installments",
     "saved-card-confirm",

@@ -214,6 +214,10 @@ pub(super) fn render_set(
     }
     pod.set_agreed(true);
     shot("pay-on-delivery")?;
+    // "Read the agreement": the kiosk's own text over the step.
+    window.global::<KioskAdapter>().set_reading_agreement(true);
+    shot("sales-agreement")?;
+    window.global::<KioskAdapter>().set_reading_agreement(false);
 
     s.send_and_wait(Intent::Cancel, Screen::Basket)?;
     s.send_and_wait(Intent::Pay, Screen::PaymentOptions)?;

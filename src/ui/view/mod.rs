@@ -439,6 +439,7 @@ fn show(window: &MainWindow, view: View) {
     if changed {
         // A question about ending the sale belongs to the screen it was asked on.
         kiosk.set_confirming(super::Confirming::None);
+        kiosk.set_reading_agreement(false);
         window.global::<super::KeyboardAdapter>().set_for_code(false);
         window.invoke_focus_keys();
     }
