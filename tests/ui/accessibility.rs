@@ -46,6 +46,7 @@ fn every_view() -> Vec<View> {
             amount: text("249,90 ₺"),
             barcode: None,
             seconds: 5,
+            plan: None,
         },
         View::PayOnDelivery {
             choices: vec![ChoiceItem {

@@ -266,6 +266,7 @@ fn a_receipt_that_cannot_be_kept_is_shown_to_the_clerk() {
 #[test]
 fn receipts_itemize_the_total_and_say_how_it_was_paid() {
     use common::escpos::decode;
+    use slint::Model;
     let (k, sim, printer, _data) = with_a_printer(&[]);
     let wait_for = |n: usize| {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -288,8 +289,23 @@ fn receipts_itemize_the_total_and_say_how_it_was_paid() {
     k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
     k.tap("Cash Register (installments)");
     k.wait("installments", |w| kiosk_screen(w) == Screen::CashRegisterInstallments);
+    let plan = k
+        .window
+        .global::<instore_kiosk::ui::CashRegisterAdapter>()
+        .get_banks()
+        .row_data(0)
+        .unwrap();
+    let three = plan.installments.iter().find(|i| i.count == 3).unwrap();
     k.find("3 Installments").invoke_accessible_default_action();
     k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
+    // The barcode's screen repeats the plan chosen a step before.
+    assert_eq!(
+        k.text("CashRegisterBarcodePage::plan"),
+        format!(
+            "{}: 3 installments of {}, {} in all",
+            plan.bank, three.monthly, three.total
+        )
+    );
     let number = k.text("CashRegisterBarcodePage::number");
     sim.world().cash_register_pay(&number).unwrap();
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);

@@ -100,6 +100,8 @@ pub(super) struct Chosen {
     pub(super) delivery: Option<(bool, String)>,
     /// Pay on delivery: how the customer pays at the door (the server's label).
     pub(super) pay_choice: Option<String>,
+    /// Cash register in installments: the bank and the plan chosen, for the barcode.
+    pub(super) plan: Option<(String, crate::commerce::pages::Installment)>,
 }
 
 impl Sale {

@@ -85,6 +85,16 @@ impl Controller {
     }
 
     pub(super) async fn cash_register_installment(&mut self, pk: &str) -> Result<(), Failure> {
+        // The plan, repeated on the barcode's screen.
+        if let Sale::Step(step) = &mut self.sale {
+            step.chosen.plan = step.answer.pages.iter().find_map(|p| match p {
+                Page::CashRegisterInstallmentSelection(ctx) => ctx.cards.iter().find_map(|card| {
+                    let plan = card.installments.iter().find(|i| i.pk.0 == pk)?;
+                    Some((card.bank.name.clone(), plan.clone()))
+                }),
+                _ => None,
+            });
+        }
         self.post(PageName::CashRegisterInstallmentSelection, &[("installment", pk)])
             .await
     }
@@ -282,6 +292,10 @@ impl Controller {
                         amount,
                         barcode: image.ok(),
                         seconds,
+                        plan: chosen
+                            .plan
+                            .as_ref()
+                            .map(|(bank, i)| (bank.clone(), installment_item(i))),
                     }));
                     let poller = self.start_poller(seconds)?;
                     self.sale = Sale::Register {

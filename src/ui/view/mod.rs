@@ -72,6 +72,8 @@ pub enum View {
         amount: String,
         barcode: Option<Pixels>,
         seconds: u32,
+        /// In installments: the bank and the plan chosen, repeated under the amount.
+        plan: Option<(String, InstallmentItem)>,
     },
     PayOnDelivery {
         choices: Vec<ChoiceItem>,
@@ -359,7 +361,8 @@ fn show(window: &MainWindow, view: View) {
             amount,
             barcode,
             seconds,
-        } => payment::cash_register_barcode(window, number, amount, barcode, seconds),
+            plan,
+        } => payment::cash_register_barcode(window, number, amount, barcode, (seconds, plan)),
         View::PayOnDelivery { choices, amount, error } => payment::pay_on_delivery(window, choices, amount, error),
         View::SavedCardList { cards, amount, error } => payment::saved_card_list(window, cards, amount, error),
         View::SavedCardInstallments {

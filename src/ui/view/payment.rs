@@ -99,9 +99,12 @@ pub(super) fn cash_register_barcode(
     number: String,
     amount: String,
     barcode: Option<Pixels>,
-    seconds: u32,
+    (seconds, plan): (u32, Option<(String, InstallmentItem)>),
 ) -> Screen {
     let adapter = window.global::<CashRegisterAdapter>();
+    let (bank, plan) = plan.unwrap_or_default();
+    adapter.set_plan_bank(bank.into());
+    adapter.set_plan(plan);
     adapter.set_number(number.into());
     adapter.set_amount(amount.into());
     adapter.set_seconds_left(seconds as i32);
