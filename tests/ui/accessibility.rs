@@ -93,6 +93,7 @@ fn every_view() -> Vec<View> {
         },
         View::Choices {
             kind: ChoiceKind::BankAccount,
+            chosen: String::new(),
             rows: vec![Choice {
                 key: text("1"),
                 title: text("Akbank"),

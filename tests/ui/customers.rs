@@ -221,8 +221,18 @@ fn a_new_customer_pays_on_delivery_shipped_to_a_new_address() {
     k.wait("the shipping options", |w| kiosk_screen(w) == Screen::ChoiceList);
     assert!(k.exists("Standard shipping") && k.exists("Express shipping"));
     assert!(k.exists("29,90 ₺"), "with their fees");
+    assert!(
+        k.exists("Ship to: Kıbrıs Şehitleri Cad. 7, Konak/İzmir"),
+        "the options repeat the address they ship to"
+    );
+    assert!(!k.exists("Goods 2.499,00 ₺"), "nothing added to the goods yet");
     k.tap("Standard shipping");
     k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    assert!(k.exists("Amount due: 2.528,90 ₺"));
+    assert!(
+        k.exists("Goods 2.499,00 ₺ + shipping 29,90 ₺"),
+        "the amount due says what it is made of"
+    );
     k.pay_on_delivery_in_cash();
     assert_eq!(
         k.text("ThankYouPage::delivery-note"),

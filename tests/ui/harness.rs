@@ -64,7 +64,9 @@ impl Kiosk {
     }
 
     /// As the kiosk's own run starts: in demo mode (no `commerce.url`) with the virtual
-    /// printer and scanner it makes then, on pseudo-terminals.
+    /// printer and scanner it makes then, on pseudo-terminals. (Used by the demo's own
+    /// test binary, which shares this file.)
+    #[allow(dead_code)]
     pub fn launch_as_demo(runtime: tokio::runtime::Runtime, settings: Settings, data_dir: std::path::PathBuf) -> Kiosk {
         Kiosk::launch_configured(runtime, settings, Some(data_dir), true)
     }

@@ -79,7 +79,47 @@ pub struct PreOrder {
     pub unpaid_amount: Option<Money>,
     #[serde(deserialize_with = "de_opt_money")]
     pub shipping_amount: Option<Money>,
+    /// A fee the payment option adds (pay on delivery's service fee).
+    #[serde(deserialize_with = "de_opt_money")]
+    pub service_fee: Option<Money>,
     pub notes: Option<String>,
+}
+
+/// What the amount due is made of: the goods, then what the steps added to them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Breakdown {
+    pub goods: Money,
+    pub shipping: Money,
+    pub fee: Money,
+    /// What paying in installments adds (the plan's total above the rest).
+    pub interest: Money,
+}
+
+impl Breakdown {
+    /// Only the goods: nothing worth breaking down.
+    pub fn is_goods_only(&self) -> bool {
+        self.shipping.is_zero() && self.fee.is_zero() && self.interest.is_zero()
+    }
+}
+
+impl PreOrder {
+    /// The parts of the amount due, as far as the server names them.
+    pub fn breakdown(&self) -> Breakdown {
+        let goods = self.basket.as_ref().map(|b| b.total_amount).unwrap_or_default();
+        let shipping = self.shipping_amount.unwrap_or_default();
+        let fee = self.service_fee.unwrap_or_default();
+        let base = goods + shipping + fee;
+        let interest = match &self.installment {
+            Some(plan) if plan.price_with_accrued_interest > base => plan.price_with_accrued_interest - base,
+            _ => Money::ZERO,
+        };
+        Breakdown {
+            goods,
+            shipping,
+            fee,
+            interest,
+        }
+    }
 }
 
 /// One whole answer of the checkout endpoint.
@@ -228,5 +268,30 @@ mod tests {
         for cut in 0..CASH_REGISTER.len() {
             let _ = CheckoutResponse::parse(&CASH_REGISTER.as_bytes()[..cut]);
         }
+    }
+
+    #[test]
+    fn the_amount_due_breaks_down_into_goods_shipping_fee_and_interest() {
+        let body = br#"{
+            "basket": {"pk": 1, "basketitem_set": [], "total_amount": "2499.00", "total_quantity": 1},
+            "installment": {"pk": 3, "installment_count": 3, "label": "3", "price_with_accrued_interest": "2600.00",
+                            "monthly_price_with_accrued_interest": "866.67"},
+            "total_amount": "2600.00", "shipping_amount": "29.90", "service_fee": "9.90"}"#;
+        let parts = serde_json::from_slice::<PreOrder>(body).unwrap().breakdown();
+        let m = |s: &str| s.parse::<Money>().unwrap();
+        assert_eq!(parts.goods, m("2499.00"));
+        assert_eq!(parts.shipping, m("29.90"));
+        assert_eq!(parts.fee, m("9.90"));
+        assert_eq!(
+            parts.interest,
+            m("61.20"),
+            "the plan's total above goods, shipping and fee"
+        );
+        assert!(!parts.is_goods_only());
+        let plain = br#"{
+            "basket": {"pk": 1, "basketitem_set": [], "total_amount": "99.00", "total_quantity": 1},
+            "total_amount": "99.00"}"#;
+        let parts = serde_json::from_slice::<PreOrder>(plain).unwrap().breakdown();
+        assert!(parts.is_goods_only(), "{parts:?}");
     }
 }

@@ -19,7 +19,7 @@ mod envelope;
 mod items;
 
 pub use contexts::*;
-pub use envelope::{CheckoutErrors, CheckoutResponse, PreOrder};
+pub use envelope::{Breakdown, CheckoutErrors, CheckoutResponse, PreOrder};
 pub use items::*;
 
 use serde_json::Value;

@@ -178,6 +178,7 @@ impl Controller {
         }
         if let Sale::Step(step) = &mut self.sale {
             step.chosen.delivery = Some((true, address.one_line()));
+            step.chosen.address = Some(address.one_line());
         }
         let pk = address.pk.0.clone();
         self.post_delivery(
@@ -197,7 +198,9 @@ impl Controller {
             return Ok(());
         };
         if let Sale::Step(step) = &mut self.sale {
-            let address = step.chosen.delivery.take().map(|(_, a)| a).unwrap_or_default();
+            // From the address kept apart: a second choice after a refused one names
+            // only itself.
+            let address = step.chosen.address.clone().unwrap_or_default();
             step.chosen.delivery = Some((true, format!("{} → {address}", option.name)));
         }
         self.post_delivery(PageName::ShippingOptionSelection, &[("shipping_option", pk)])
@@ -209,10 +212,15 @@ impl Controller {
         self.show_answer(answer).await
     }
 
-    /// The shipping options, as a choice list.
-    pub(super) fn shipping_view(ctx: &crate::commerce::pages::ShippingOptionsContext, amount: &str) -> View {
+    /// The shipping options, as a choice list under the address they ship to.
+    pub(super) fn shipping_view(
+        ctx: &crate::commerce::pages::ShippingOptionsContext,
+        amount: &str,
+        address: Option<&str>,
+    ) -> View {
         View::Choices {
             kind: crate::ui::ChoiceKind::ShippingOption,
+            chosen: address.unwrap_or_default().to_string(),
             rows: ctx
                 .shipping_options
                 .iter()
@@ -315,7 +323,7 @@ impl Controller {
         let Sale::NewAddress { step, .. } = std::mem::replace(&mut self.sale, Sale::Basket) else {
             return Ok(());
         };
-        let amount = super::options::amount(&step.answer);
+        let amount = self.amount_due(&step.answer);
         let view = step.answer.current().and_then(|p| self.delivery_view(p, &amount));
         match view {
             Some(view) => self.show(Sale::Step(step), view),

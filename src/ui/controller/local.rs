@@ -186,6 +186,8 @@ impl Controller {
 
     fn show_local(&mut self, at: LocalStep, view: View) {
         self.local_at(at);
+        // Offline the amount is the local basket's: the goods, nothing to break down.
+        self.emit(Update::Due(Default::default()));
         self.emit(Update::Show(view));
     }
 

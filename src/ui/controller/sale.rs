@@ -98,6 +98,8 @@ pub(super) struct Chosen {
     pub(super) wrong_codes: u32,
     /// How the goods reach the customer: shipped (true) or collected, and where.
     pub(super) delivery: Option<(bool, String)>,
+    /// The address shipped to, on one line: repeated on the shipping options.
+    pub(super) address: Option<String>,
     /// Pay on delivery: how the customer pays at the door (the server's label).
     pub(super) pay_choice: Option<String>,
     /// Cash register in installments: the bank and the plan chosen, for the barcode.

@@ -5,7 +5,7 @@
 //! Not here: signing in and the basket (`basket.rs`), the sale's end (`ending.rs`), the
 //! sale without the server (`local.rs`) or the register's poller (`register.rs`).
 
-use super::options::{amount, due, flag, online_options, SelfService};
+use super::options::{due, flag, online_options, SelfService};
 use super::strategies::Next;
 use super::{Chosen, Controller, Failure, Sale, Step};
 use crate::checkout::walk_to_payment;
@@ -183,6 +183,14 @@ impl Controller {
         self.sale.step().map(|s| s.chosen.clone()).unwrap_or_default()
     }
 
+    /// The amount due on `answer`, for the screen; what it is made of goes to the
+    /// screen first, so the two always come from the same answer.
+    pub(super) fn amount_due(&self, answer: &CheckoutResponse) -> String {
+        let parts = answer.pre_order.as_ref().map(|p| p.breakdown()).unwrap_or_default();
+        self.emit(Update::Due(parts));
+        super::options::amount(answer)
+    }
+
     async fn post(&mut self, page: PageName, fields: &[(&str, &str)]) -> Result<(), Failure> {
         let answer = self.client()?.post_step(page, fields).await?;
         self.show_answer(answer).await
@@ -207,7 +215,7 @@ impl Controller {
                 .current()
                 .cloned()
                 .ok_or_else(|| Failure::Other("the server named no step".into()))?;
-            let amount = amount(&answer);
+            let amount = self.amount_due(&answer);
             let view = match page {
                 Page::CashRegister(_) => {
                     answer = self.client()?.post_step(PageName::CashRegister, &[]).await?;
@@ -246,7 +254,7 @@ impl Controller {
                 Page::RetailStoreSelection(_) | Page::AddressSelection(_) => self
                     .delivery_view(&page, &amount)
                     .ok_or_else(|| Failure::Unsupported(page.name().to_string()))?,
-                Page::ShippingOptionSelection(ctx) => Self::shipping_view(&ctx, &amount),
+                Page::ShippingOptionSelection(ctx) => Self::shipping_view(&ctx, &amount, chosen.address.as_deref()),
                 Page::PaymentOptionSelection(ctx) => {
                     self.offered = Some(answer.clone());
                     let known = known_options(&ctx.payment_options);

@@ -142,6 +142,7 @@ impl Controller {
                 chosen.banks = banks;
                 View::Choices {
                     kind: ChoiceKind::BankAccount,
+                    chosen: String::new(),
                     rows,
                     amount: amount.to_string(),
                     error: String::new(),
@@ -172,6 +173,7 @@ impl Controller {
             Page::PayLaterComplete(_) => confirm(ConfirmKind::PayLater, Vec::new(), amount),
             Page::RedirectionPaymentSelected(_) => confirm(ConfirmKind::Redirection, Vec::new(), amount),
             Page::CreditPaymentSelection(ctx) => View::Choices {
+                chosen: String::new(),
                 kind: ChoiceKind::CreditOption,
                 rows: ctx
                     .credit_payment_options
@@ -208,6 +210,7 @@ impl Controller {
                 chosen.phone_cards = ctx.cards.clone();
                 View::Choices {
                     kind: ChoiceKind::MobilexpressCard,
+                    chosen: String::new(),
                     rows: ctx
                         .cards
                         .iter()
@@ -307,7 +310,7 @@ impl Controller {
         let Some(page) = step.answer.current_kind() else {
             return Ok(());
         };
-        let amount = super::options::amount(&step.answer);
+        let amount = self.amount_due(&step.answer);
         let digits = digits.trim();
         let fields: Vec<(&str, String)> = match page {
             PageName::MobilExpressCardFoundOtpRequiredPhone => {

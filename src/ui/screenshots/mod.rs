@@ -60,6 +60,7 @@ pub const SCREENS: &[&str] = &[
     "address-city",
     "customer-basket",
     "shipping-options",
+    "payment-options-shipped",
     "error",
     "unconfirmed",
     "pin-pad",

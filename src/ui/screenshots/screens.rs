@@ -370,6 +370,11 @@ pub(super) fn render_set(
     let address = delivery.get_addresses().row_data(0).map(|a| a.key.to_string());
     s.send_and_wait(Intent::ShipTo(address.unwrap_or_default()), Screen::ChoiceList)?;
     shot("shipping-options")?;
+    let first = window.global::<crate::ui::StepAdapter>().get_choices().row_data(0);
+    let first = first.map(|c| c.key.to_string()).unwrap_or_default();
+    s.send_and_wait(Intent::Choose(first), Screen::PaymentOptions)?;
+    // The amount due with what shipping added to the goods.
+    shot("payment-options-shipped")?;
     s.send_and_wait(Intent::NewSale, Screen::Basket)?;
 
     apply(

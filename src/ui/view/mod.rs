@@ -114,6 +114,9 @@ pub enum View {
     /// A step that picks one thing (a bank account, a credit option, a card).
     Choices {
         kind: ChoiceKind,
+        /// What an earlier step chose that this one depends on (the address shipped
+        /// to, over the shipping options), repeated compactly; else empty.
+        chosen: String,
         rows: Vec<Choice>,
         amount: String,
         error: String,
@@ -225,6 +228,8 @@ pub enum Update {
     BackTo(super::BackTo),
     /// Where the payment step shown next goes back to.
     StepBack(super::StepBack),
+    /// What the amount due shown next is made of.
+    Due(crate::commerce::pages::Breakdown),
     /// No staff PIN is set on this kiosk: the pad says how to set one.
     PinNoneSet,
     /// A wrong staff PIN: tries left before the pad locks.
@@ -306,6 +311,7 @@ pub fn apply(window: &MainWindow, update: Update) {
         Update::Setup { settings, written } => super::setup::show(window, &settings, written),
         Update::BackTo(to) => window.global::<KioskAdapter>().set_back_to(to),
         Update::StepBack(to) => window.global::<KioskAdapter>().set_step_back(to),
+        Update::Due(parts) => window.global::<KioskAdapter>().set_due_parts(payment::due_parts(parts)),
         Update::PinNoneSet => window.global::<super::StepAdapter>().set_pin_none_set(true),
         Update::PinWrong(left) => staff::pin_wrong(window, left),
         Update::PinLocked(seconds) => staff::pin_locked(window, seconds),
@@ -388,10 +394,11 @@ fn show(window: &MainWindow, view: View) {
         View::Unconfirmed { sent, amount, detail } => payment::unconfirmed(window, sent, amount, detail),
         View::Choices {
             kind,
+            chosen,
             rows,
             amount,
             error,
-        } => strategies::choices(window, kind, rows, amount, error),
+        } => strategies::choices(window, (kind, chosen), rows, amount, error),
         View::Confirm {
             kind,
             facts,

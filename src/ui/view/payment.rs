@@ -5,10 +5,10 @@
 
 use super::{model, to_slint_image, Pixels};
 use crate::commerce::money::format_try;
-use crate::commerce::pages::Installment;
+use crate::commerce::pages::{Breakdown, Installment};
 use crate::ui::{
     BankInstallments, BasketAdapter, CardItem, CashRegisterAdapter, ChoiceItem, CustomerAdapter, DeliveryAdapter,
-    InstallmentItem, KioskAdapter, MainWindow, NoticeKind, PayOnDeliveryAdapter, PaymentAdapter, PaymentKind,
+    DueParts, InstallmentItem, KioskAdapter, MainWindow, NoticeKind, PayOnDeliveryAdapter, PaymentAdapter, PaymentKind,
     PaymentOptionItem, RefusalKind, SavedCardAdapter, Screen, SentKind, StepAdapter, ThankYouAdapter,
     UnconfirmedAdapter,
 };
@@ -16,6 +16,26 @@ use slint::{ComponentHandle, Model, SharedString};
 
 /// How an order was paid: the receipt's words for it, shown on the thank-you screen.
 pub use crate::devices::receipt::Paid;
+
+/// The parts of the amount due for the screen: none where the goods are all there is.
+pub(super) fn due_parts(parts: Breakdown) -> DueParts {
+    if parts.is_goods_only() {
+        return DueParts::default();
+    }
+    let shown = |m: crate::commerce::money::Money| {
+        if m.is_zero() {
+            SharedString::new()
+        } else {
+            format_try(m).into()
+        }
+    };
+    DueParts {
+        goods: format_try(parts.goods).into(),
+        shipping: shown(parts.shipping),
+        fee: shown(parts.fee),
+        interest: shown(parts.interest),
+    }
+}
 
 /// The payment step that was sent and not answered.
 #[derive(Debug, Clone, PartialEq)]

@@ -23,13 +23,14 @@ pub struct Choice {
 
 pub(super) fn choices(
     window: &MainWindow,
-    kind: ChoiceKind,
+    (kind, chosen): (ChoiceKind, String),
     rows: Vec<Choice>,
     amount: String,
     error: String,
 ) -> Screen {
     let adapter = window.global::<StepAdapter>();
     adapter.set_choice_kind(kind);
+    adapter.set_chosen_before(chosen.into());
     let rows: Vec<ChoiceRow> = rows
         .iter()
         .map(|row| ChoiceRow {
