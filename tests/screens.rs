@@ -1,13 +1,56 @@
 //! Every screen rendered with the software renderer, as a person would see it, and the
 //! cash-register barcode read back from the rendered pixels as a register's scanner
-//! would read it off the screen.
+//! would read it off the screen. On each screen, no text overflows the box Slint's
+//! layout gave it (each `Label` measures itself: see `ui/widgets/label.slint`).
 //!
 //! All of it runs with memory that is never both writable and executable (the kernel's
 //! `PR_SET_MDWE`, what the device's unit asks with `MemoryDenyWriteExecute=yes`): the
 //! simulator, HTTP, SQLite, fonts and the software renderer, every screen. A part that
 //! made code at run time (a JIT) would fail here before it failed on a device.
 
-use instore_kiosk::ui::screenshots::{render_all, SCREENS};
+use i_slint_backend_testing::{ElementHandle, ElementQuery};
+use instore_kiosk::ui::screenshots::{render_all_looking, SCREENS};
+
+/// Texts still cut, each as (part of the file's name, words the text starts with), to be fixed under
+/// #22 item 5 and named in its note. Any other cut text fails the test, and so does one
+/// of these that is no longer cut: the list only shrinks.
+const STILL_CUT: &[(&str, &str)] = &[
+    // The options' tiles are too small for two lines at 1280x800 offline (four a row).
+    ("offline-payment-options-1280x800", "Cash Register (installments)"),
+    ("offline-payment-options-1280x800", "Paycell (with agreement)"),
+    ("offline-payment-options-1280x800", "Shopping Credit"),
+    ("offline-payment-options", "MobilExpress (phone verification)"),
+    // The offline orders' one line at 1080 wide.
+    ("orders-1080x1920", "K2026"),
+    // Accessible mode at 1280x800: the code panel is taller than the screen.
+    ("basket-accessible-1280x800", "Added: "),
+    ("basket-accessible-1280x800", "Eklendi: "),
+    // The customer's name in the header at 1080 wide in Turkish, beside four buttons.
+    ("-1080x1920-tr", "Müşteri: "),
+];
+
+/// The texts on this screen whose words do not fit their box, each named by its element
+/// and its words, with the box's size.
+fn overflowing(window: &instore_kiosk::ui::MainWindow) -> Vec<(String, String)> {
+    let found: Vec<ElementHandle> = ElementQuery::from_root(window)
+        .match_descendants()
+        .match_predicate(|e| e.accessible_id().is_some_and(|id| id == "overflows"))
+        .find_all();
+    found
+        .iter()
+        .map(|e| {
+            let size = e.size();
+            let words = e.accessible_label().unwrap_or_default().to_string();
+            let what = format!(
+                "{} {words:?} in {:.0}x{:.0}",
+                e.id().unwrap_or_default(),
+                size.width,
+                size.height
+            );
+            (words, what)
+        })
+        .collect()
+}
 
 fn luma_of_png(path: &std::path::Path) -> (Vec<u8>, u32, u32) {
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
@@ -23,10 +66,42 @@ fn luma_of_png(path: &std::path::Path) -> (Vec<u8>, u32, u32) {
 }
 
 #[test]
-fn every_screen_renders_at_both_sizes_in_both_languages_and_the_barcode_scans() {
+fn every_screen_renders_at_both_sizes_in_both_languages_with_no_text_cut_and_the_barcode_scans() {
     deny_write_execute();
     let out = tempfile::tempdir().unwrap();
-    let rendered = render_all(out.path()).expect("every screen renders");
+    let mut cut = std::collections::BTreeSet::new();
+    let mut known = std::collections::BTreeSet::new();
+    let mut looked = 0;
+    let rendered = render_all_looking(out.path(), &mut |window, path| {
+        looked += 1;
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for (words, what) in overflowing(window) {
+            match STILL_CUT
+                .iter()
+                .position(|(screen, start)| name.contains(screen) && words.starts_with(start))
+            {
+                Some(i) => {
+                    known.insert(i);
+                }
+                None => {
+                    cut.insert(format!("{name}: {what}"));
+                }
+            }
+        }
+    })
+    .expect("every screen renders");
+    assert_eq!(looked, rendered.files.len(), "every screen was looked at");
+    assert!(
+        cut.is_empty(),
+        "{} texts do not fit their box:\n{}",
+        cut.len(),
+        Vec::from_iter(cut).join("\n")
+    );
+    let fixed: Vec<_> = (0..STILL_CUT.len())
+        .filter(|i| !known.contains(i))
+        .map(|i| STILL_CUT[i])
+        .collect();
+    assert!(fixed.is_empty(), "no longer cut, take them off STILL_CUT: {fixed:?}");
 
     for screen in SCREENS {
         for (width, height) in [(1280, 800), (1080, 1920)] {

@@ -14,7 +14,7 @@ fn cash_register_sale_in_demo_mode_with_installments() {
     let k = Kiosk::start(runtime(), settings_for(None));
     let status = k.text("Header::status");
     assert!(
-        status.starts_with("Demo mode: built-in simulator at http://127.0.0.1:"),
+        status.starts_with("Demo mode · demo@instore.test · http://127.0.0.1:"),
         "{status}"
     );
 
@@ -113,7 +113,9 @@ fn pay_on_delivery_needs_a_choice_and_the_agreement_and_survives_a_server_failur
     let rt = runtime();
     let sim = sim_in(&rt, Scenario::default());
     let k = Kiosk::start(rt, settings_for(Some(sim.url())));
-    assert!(k.text("Header::status").starts_with("Store server http://127.0.0.1:"));
+    assert!(k
+        .text("Header::status")
+        .starts_with("Store server · demo@instore.test · http://127.0.0.1:"));
     k.type_code("8690000010059");
     k.wait("one line", |w| w.global::<BasketAdapter>().get_lines().row_count() == 1);
     k.tap("Pay");
@@ -331,13 +333,13 @@ fn the_customer_switches_to_turkish() {
     assert!(!k.exists("Pay"));
     // Sentences composed from the server's data switch too.
     assert!(
-        k.text("Header::status").starts_with("Demo modu: "),
+        k.text("Header::status").starts_with("Demo modu · "),
         "{}",
         k.text("Header::status")
     );
     k.tap("English");
     assert!(k.exists("Pay"));
-    assert!(k.text("Header::status").starts_with("Demo mode: "));
+    assert!(k.text("Header::status").starts_with("Demo mode · "));
 }
 
 #[test]

@@ -195,6 +195,15 @@ pub struct Rendered {
 
 /// Renders every screen at both sizes in both languages into `out`.
 pub fn render_all(out: &Path) -> anyhow::Result<Rendered> {
+    render_all_looking(out, &mut |_, _| {})
+}
+
+/// What looks at each screen just rendered, with the file it went to (the overflow
+/// test walks its elements there).
+pub type Look<'a> = dyn FnMut(&MainWindow, &Path) + 'a;
+
+/// As [`render_all`], with `look` called on each screen as it was rendered.
+pub fn render_all_looking(out: &Path, look: &mut Look) -> anyhow::Result<Rendered> {
     std::fs::create_dir_all(out)?;
     let surface = offscreen()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -206,7 +215,15 @@ pub fn render_all(out: &Path) -> anyhow::Result<Rendered> {
     let mut rendered = Rendered::default();
     for layout in [Layout::Landscape, Layout::Portrait] {
         for language in ["en", "tr"] {
-            screens::render_set(&surface, &window, &runtime, layout, language, out, &mut rendered)?;
+            screens::render_set(
+                &surface,
+                &window,
+                &runtime,
+                layout,
+                language,
+                out,
+                (&mut rendered, look),
+            )?;
         }
     }
     window.hide()?;

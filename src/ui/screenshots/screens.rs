@@ -4,7 +4,7 @@
 //!
 //! Not here: the offscreen platform and the PNG (`mod.rs`).
 
-use super::{render_png, Rendered, Session};
+use super::{render_png, Look, Rendered, Session};
 use crate::settings::{Layout, Settings};
 use crate::ui::controller::{self, Intent, Sink};
 use crate::ui::view::{apply, ScreenError, Update, View};
@@ -86,7 +86,7 @@ pub(super) fn render_set(
     layout: Layout,
     language: &str,
     out: &Path,
-    rendered: &mut Rendered,
+    (rendered, look): (&mut Rendered, &mut Look),
 ) -> anyhow::Result<()> {
     let mut settings = Settings::default();
     settings.kiosk.layout = layout;
@@ -135,6 +135,7 @@ pub(super) fn render_set(
         s.wait(name, |_| true)?;
         let path = out.join(format!("{name}-{}x{}-{language}.png", size.0, size.1));
         render_png(surface, size, &path)?;
+        look(window, &path);
         if name == "cash-register-barcode" {
             let number = window.global::<CashRegisterAdapter>().get_number().to_string();
             rendered.barcode_numbers.push((path.clone(), number));
@@ -463,6 +464,7 @@ pub(super) fn render_set(
         s.wait(name, |_| true)?;
         let path = out.join(format!("{name}-{}x{}-{language}.png", size.0, size.1));
         render_png(surface, size, &path)?;
+        look(window, &path);
         rendered.files.push(path);
         Ok(())
     };
