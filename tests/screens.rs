@@ -22,9 +22,6 @@ const STILL_CUT: &[(&str, &str)] = &[
     ("offline-payment-options", "MobilExpress (phone verification)"),
     // The offline orders' one line at 1080 wide.
     ("orders-1080x1920", "K2026"),
-    // Accessible mode at 1280x800: the code panel is taller than the screen.
-    ("basket-accessible-1280x800", "Added: "),
-    ("basket-accessible-1280x800", "Eklendi: "),
     // The customer's name in the header at 1080 wide in Turkish, beside four buttons.
     ("-1080x1920-tr", "Müşteri: "),
 ];

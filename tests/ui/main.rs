@@ -11,6 +11,7 @@ mod devices;
 mod ending;
 mod harness;
 mod keyboard;
+mod layout;
 mod offline;
 mod online;
 mod setup;

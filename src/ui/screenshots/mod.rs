@@ -193,6 +193,15 @@ pub struct Rendered {
     pub handoff_urls: Vec<(PathBuf, String)>,
 }
 
+/// Whether the screen `name` is rendered: every one, unless `INSTORE_SCREENSHOTS_ONLY`
+/// names some (comma-separated), for a quick look while working on one screen.
+fn wanted(name: &str) -> bool {
+    match std::env::var("INSTORE_SCREENSHOTS_ONLY") {
+        Ok(only) if !only.trim().is_empty() => only.split(',').any(|n| n.trim() == name),
+        _ => true,
+    }
+}
+
 /// Renders every screen at both sizes in both languages into `out`.
 pub fn render_all(out: &Path) -> anyhow::Result<Rendered> {
     render_all_looking(out, &mut |_, _| {})

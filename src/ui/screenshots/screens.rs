@@ -133,6 +133,9 @@ pub(super) fn render_set(
     let mut shot = |name: &str| -> anyhow::Result<()> {
         // Never a screen caught under the busy overlay of an answer still on its way.
         s.wait(name, |_| true)?;
+        if !super::wanted(name) {
+            return Ok(());
+        }
         let path = out.join(format!("{name}-{}x{}-{language}.png", size.0, size.1));
         render_png(surface, size, &path)?;
         look(window, &path);
@@ -462,6 +465,9 @@ pub(super) fn render_set(
     let mut shot = |name: &str| -> anyhow::Result<()> {
         // Never a screen caught under the busy overlay of an answer still on its way.
         s.wait(name, |_| true)?;
+        if !super::wanted(name) {
+            return Ok(());
+        }
         let path = out.join(format!("{name}-{}x{}-{language}.png", size.0, size.1));
         render_png(surface, size, &path)?;
         look(window, &path);
