@@ -463,7 +463,7 @@ fn a_customers_online_basket_is_set_aside_for_the_sale_and_put_back_after() {
         instore_kiosk::ui::NoticeKind::SetAside
     );
     assert!(k.exists(
-        "The customer's online basket is set aside: what it holds is not in this sale, and goes back to it when the sale ends."
+        "The customer's online basket is set aside: it is not in this sale, and comes back when the sale ends."
     ));
     k.pay_and_collect_here();
     k.pay_on_delivery_in_cash();

@@ -72,6 +72,59 @@ fn cut_texts(window: &MainWindow) -> Vec<String> {
         .collect()
 }
 
+/// What is out of reach on the basket: a control beyond the window's edges or under the
+/// bar at the bottom, a line's Remove button beyond the list's edge (the Pay button's).
+fn out_of_reach(window: &MainWindow, places: &[(String, [i32; 4])]) -> Vec<String> {
+    let size = window.window().size().to_logical(window.window().scale_factor());
+    let (width, height) = (size.width.round() as i32, size.height.round() as i32);
+    let bar_top = places
+        .iter()
+        .find(|(label, _)| label == "Call staff" || label == "Görevli çağır")
+        .map_or(height, |(_, [_, y, _, _])| y - 8);
+    let pay_right = places
+        .iter()
+        .find(|(label, _)| label == "Pay" || label == "Öde")
+        .map_or(width, |(_, [x, _, w, _])| x + w);
+    let mut problems = Vec::new();
+    for (label, [x, y, w, h]) in places {
+        let in_bar = label == "Call staff" || label == "Görevli çağır";
+        if *x < 0 || x + w > width || y + h > height || (!in_bar && y + h > bar_top) {
+            problems.push(format!("{label} at {:?} is out of reach", [x, y, w, h]));
+        }
+    }
+    // Each line shown has its Remove button in view (an element beyond what its
+    // scroll view shows is not found at all), within the list's edge.
+    let buttons = ElementQuery::from_root(window)
+        .match_descendants()
+        .match_accessible_role(AccessibleRole::Button);
+    let mut rows: Vec<(String, i32, i32)> = Vec::new();
+    for button in buttons.find_all() {
+        let label = button.accessible_label().unwrap_or_default().to_string();
+        let y = button.absolute_position().y.round() as i32;
+        let right = (button.absolute_position().x + button.size().width).round() as i32;
+        rows.push((label, y, right));
+    }
+    for (label, y, _) in &rows {
+        let name = label
+            .strip_prefix("One more ")
+            .or_else(|| label.strip_prefix("Bir adet daha "));
+        let Some(name) = name else { continue };
+        let remove = rows.iter().find(|(other, other_y, _)| {
+            other_y == y && (*other == format!("Remove {name}") || *other == format!("{name} ürününü çıkar"))
+        });
+        match remove {
+            None => problems.push(format!("the line {name} shows no Remove button")),
+            Some((_, _, right)) if *right > pay_right => problems.push(format!(
+                "{name}'s Remove reaches {right}, beyond the list's edge at {pay_right}"
+            )),
+            Some(_) => {}
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
 fn lines(count: usize) -> Vec<BasketLine> {
     (0..count)
         .map(|i| BasketLine {
@@ -127,7 +180,7 @@ fn the_pay_button_and_the_keys_stay_put_whatever_the_basket_and_its_notices_do()
                         && before.iter().any(|(label, _)| label == "Add" || label == "Ekle"),
                     "{layout:?} {mode:?}: no Pay or Add on the basket: {before:?}"
                 );
-                let changes: [(&str, &dyn Fn()); 7] = [
+                let changes: [(&str, &dyn Fn()); 8] = [
                     ("the first item", &|| basket(&window, 1)),
                     ("its notice", &|| {
                         apply(&window, Update::BasketNotice(Notice::Added("Çorap 3'lü Paket".into())))
@@ -140,6 +193,10 @@ fn the_pay_button_and_the_keys_stay_put_whatever_the_basket_and_its_notices_do()
                     ("another long notice", &|| {
                         apply(&window, Update::BasketNotice(Notice::SetAside))
                     }),
+                    ("a sold-out notice", &|| {
+                        let name = "Yün Kaban Deve Tüyü Uzun Model Kışlık".into();
+                        apply(&window, Update::BasketNotice(Notice::SoldOut(name)))
+                    }),
                     ("an emptied basket", &|| {
                         basket(&window, 0);
                         apply(&window, Update::BasketNotice(Notice::NotFound("123".into())))
@@ -150,6 +207,11 @@ fn the_pay_button_and_the_keys_stay_put_whatever_the_basket_and_its_notices_do()
                     i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(300));
                     let after = places(&window);
                     compared += 1;
+                    for problem in out_of_reach(&window, &after) {
+                        moved.push(format!(
+                            "{layout:?} {mode:?} accessible {accessible}: after {change}, {problem}"
+                        ));
+                    }
                     for cut in cut_texts(&window) {
                         moved.push(format!(
                             "{layout:?} {mode:?} accessible {accessible}: after {change}, {cut}"
@@ -173,6 +235,6 @@ fn the_pay_button_and_the_keys_stay_put_whatever_the_basket_and_its_notices_do()
             }
         }
     }
-    assert_eq!(compared, 8 * 7);
+    assert_eq!(compared, 8 * 8);
     assert!(moved.is_empty(), "moved under a finger or cut:\n{}", moved.join("\n"));
 }

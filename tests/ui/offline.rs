@@ -595,7 +595,7 @@ fn a_product_sold_out_at_the_last_sync_is_not_sold_offline() {
     });
     assert_eq!(
         k.text("CodeEntry::message"),
-        "Çorap 3'lü Paket was sold out when this kiosk last heard from the store server, so it cannot be sold while offline."
+        "Çorap 3'lü Paket: sold out at the last update, not sold offline."
     );
     assert_eq!(basket_lines(&k.window), 1, "not added");
 }
