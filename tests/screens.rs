@@ -14,17 +14,7 @@ use instore_kiosk::ui::screenshots::{render_all_looking, SCREENS};
 /// Texts still cut, each as (part of the file's name, words the text starts with), to be fixed under
 /// #22 item 5 and named in its note. Any other cut text fails the test, and so does one
 /// of these that is no longer cut: the list only shrinks.
-const STILL_CUT: &[(&str, &str)] = &[
-    // The options' tiles are too small for two lines at 1280x800 offline (four a row).
-    ("offline-payment-options-1280x800", "Cash Register (installments)"),
-    ("offline-payment-options-1280x800", "Paycell (with agreement)"),
-    ("offline-payment-options-1280x800", "Shopping Credit"),
-    ("offline-payment-options", "MobilExpress (phone verification)"),
-    // The offline orders' one line at 1080 wide.
-    ("orders-1080x1920", "K2026"),
-    // The customer's name in the header at 1080 wide in Turkish, beside four buttons.
-    ("-1080x1920-tr", "Müşteri: "),
-];
+const STILL_CUT: &[(&str, &str)] = &[];
 
 /// The texts on this screen whose words do not fit their box, each named by its element
 /// and its words, with the box's size.

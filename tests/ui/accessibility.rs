@@ -348,16 +348,27 @@ fn accessible_mode_moves_the_controls_down_makes_them_larger_and_speaks() {
             .next()
             .unwrap()
     };
-    let (before_y, before_h) = (start().absolute_position().y, start().size().height);
+    // The greeting moves down with the screen; the buttons were in the lower half
+    // already (a portrait stand's controls are) and stay there, larger.
+    let greeting = || {
+        ElementHandle::find_by_accessible_label(&k.window, "Welcome")
+            .next()
+            .unwrap()
+            .absolute_position()
+            .y
+    };
+    let (before_y, before_h) = (greeting(), start().size().height);
     k.tap("Accessibility");
     k.pump();
     i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(100));
     assert!(k.window.global::<KioskAdapter>().get_accessible());
-    let (after_y, after_h) = (start().absolute_position().y, start().size().height);
+    let (after_y, after_h) = (greeting(), start().size().height);
     assert!(
         after_y > before_y + 200.0,
         "lower on the screen: {before_y} -> {after_y}"
     );
+    let start_y = start().absolute_position().y;
+    assert!(start_y > 960.0, "Tap to start in the lower half: {start_y}");
     assert!(after_h >= before_h * 1.2, "larger: {before_h} -> {after_h}");
     assert!(k.exists("Standard view") && k.exists("Repeat"), "its controls in reach");
     // The screen's title, in the kiosk's language, through the device's voice.

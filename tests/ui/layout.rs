@@ -3,10 +3,10 @@
 //! layout, so a tap aimed at the Pay button or a key never lands on something else.
 
 use super::harness::*;
-use i_slint_backend_testing::{AccessibleRole, ElementQuery};
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
 use instore_kiosk::settings::{Layout, Mode};
-use instore_kiosk::ui::view::{apply, Notice, Update, View};
-use instore_kiosk::ui::{BasketLine, KioskAdapter, MainWindow};
+use instore_kiosk::ui::view::{apply, DeliveryView, Notice, Update, View};
+use instore_kiosk::ui::{AddressCard, BasketLine, EntryKind, KioskAdapter, MainWindow};
 use slint::ComponentHandle;
 use std::time::Duration;
 
@@ -237,4 +237,109 @@ fn the_pay_button_and_the_keys_stay_put_whatever_the_basket_and_its_notices_do()
     }
     assert_eq!(compared, 8 * 8);
     assert!(moved.is_empty(), "moved under a finger or cut:\n{}", moved.join("\n"));
+}
+
+/// A portrait stand's controls belong in its lower half, within reach of a customer's
+/// hand (and a wheelchair user's): the welcome's buttons, the keys of the phone, code
+/// and PIN pads. The header's buttons are the exception every screen shares.
+#[test]
+fn a_portrait_screens_controls_are_in_its_lower_half_and_large() {
+    platform();
+    let window = MainWindow::new().unwrap();
+    let mut settings = settings_for(None);
+    settings.kiosk.layout = Layout::Portrait;
+    settings.kiosk.mode = Mode::SelfService;
+    instore_kiosk::ui::prepare_window(&window, &settings);
+    window.show().unwrap();
+    let entry = |kind| View::NumberEntry {
+        kind,
+        min_digits: 4,
+        max_digits: 10,
+        tries_left: 0,
+        demo_code: "0000".into(),
+        amount: "249,90 ₺".into(),
+        error: String::new(),
+    };
+    let screens = [
+        ("welcome", View::Welcome),
+        ("my phone", entry(EntryKind::MyPhone)),
+        ("my code", entry(EntryKind::MyCode)),
+        ("staff PIN", entry(EntryKind::Pin)),
+        ("payment phone", entry(EntryKind::Phone)),
+    ];
+    let mut high = Vec::new();
+    for (name, view) in screens {
+        apply(&window, Update::Show(view));
+        i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(300));
+        let header = 100.0;
+        let buttons = ElementQuery::from_root(&window)
+            .match_descendants()
+            .match_accessible_role(AccessibleRole::Button)
+            .find_all();
+        let mut on_page = 0;
+        for button in buttons {
+            let (at, size) = (button.absolute_position(), button.size());
+            if at.y < header {
+                continue;
+            }
+            on_page += 1;
+            let label = button.accessible_label().unwrap_or_default();
+            if at.y + size.height / 2.0 < 960.0 {
+                high.push(format!("{name}: {label} at y {} is in the upper half", at.y));
+            }
+            if size.height < 96.0 && !["Accessibility", "Call staff"].contains(&label.as_str()) {
+                high.push(format!("{name}: {label} is only {} high", size.height));
+            }
+        }
+        assert!(on_page >= 2, "{name}: only {on_page} buttons found");
+    }
+    assert!(high.is_empty(), "out of reach or small:\n{}", high.join("\n"));
+}
+
+/// "+ A new address" is never cut at the list's edge nor scrolled out of sight, however
+/// many addresses the customer has: it sits under the list, above the ways out.
+#[test]
+fn a_new_address_is_always_in_full_view_under_the_customers_addresses() {
+    platform();
+    let window = MainWindow::new().unwrap();
+    for layout in [Layout::Landscape, Layout::Portrait] {
+        for count in [0, 2, 9] {
+            let mut settings = settings_for(None);
+            settings.kiosk.layout = layout;
+            instore_kiosk::ui::prepare_window(&window, &settings);
+            window.show().unwrap();
+            let addresses = (0..count)
+                .map(|i| AddressCard {
+                    key: format!("{i}").into(),
+                    title: format!("Address {i}").into(),
+                    line: "Moda Cad. No: 12 D: 4, Kadıköy/İstanbul".into(),
+                })
+                .collect();
+            apply(
+                &window,
+                Update::Show(View::Delivery(DeliveryView {
+                    store_name: "Instore Demo Kadıköy".into(),
+                    store_address: "Kadıköy".into(),
+                    can_collect: false,
+                    addresses,
+                    amount: "2.618,99 ₺".into(),
+                    error: String::new(),
+                })),
+            );
+            i_slint_backend_testing::mock_elapsed_time(Duration::from_millis(300));
+            let rect = |label: &str| {
+                let found: Vec<_> = ElementHandle::find_by_accessible_label(&window, label).collect();
+                let e = found
+                    .first()
+                    .unwrap_or_else(|| panic!("{layout:?}, {count} addresses: no {label:?} in view"));
+                (e.absolute_position().y, e.size().height)
+            };
+            let (new_y, new_h) = rect("+ A new address");
+            let (back_y, _) = rect("Back to basket");
+            assert!(
+                new_y + new_h <= back_y,
+                "{layout:?}, {count} addresses: + A new address ({new_y}+{new_h}) runs into the ways out at {back_y}"
+            );
+        }
+    }
 }

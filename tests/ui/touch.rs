@@ -147,6 +147,8 @@ fn a_new_address_is_typed_on_the_keys_and_the_field_stays_above_them() {
     k.wait("İzmir's districts", |w| {
         w.global::<DeliveryAdapter>().get_districts().row_count() > 0
     });
+    // Under the keyboard the name's field brought up: scrolled to, as a person would.
+    scroll_to(&k.window, "District");
     k.pick("District", "Konak");
     k.tap_field("Name of the address");
     k.type_keys("Home");

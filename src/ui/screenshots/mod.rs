@@ -168,6 +168,15 @@ impl Session<'_> {
         }
     }
 
+    /// Applies what the controller still sends until it has been quiet a moment (after
+    /// the connection, a screen it shows may arrive after the status).
+    fn settle(&self) {
+        while let Ok(update) = self.updates.recv_timeout(Duration::from_millis(300)) {
+            apply(self.window, update);
+        }
+        self.pump();
+    }
+
     fn send_and_wait(&self, intent: Intent, screen: Screen) -> anyhow::Result<()> {
         self.window.global::<KioskAdapter>().set_busy(true);
         self.handle.send(intent);

@@ -151,6 +151,7 @@ pub(super) fn render_set(
         Ok(())
     };
 
+    s.settle();
     apply(window, Update::Show(View::Welcome));
     shot("welcome")?;
     apply(window, Update::Show(View::Basket));
