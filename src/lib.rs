@@ -11,6 +11,7 @@ pub mod checkout;
 pub mod commerce;
 pub mod devices;
 pub mod diagnostics;
+pub mod fold;
 pub mod offline;
 pub mod pins;
 pub mod settings;

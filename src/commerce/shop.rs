@@ -13,6 +13,18 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+/// A page of a product search's results.
+#[derive(Debug, Clone, Default)]
+pub struct ProductPage {
+    pub products: Vec<Product>,
+    /// The page this is (from 1) and how many there are; 1 of 1 where the server
+    /// gives no count.
+    pub page: u32,
+    pub pages: u32,
+    /// How many products match, where the server says.
+    pub total: Option<u64>,
+}
+
 /// A page of the user's orders.
 #[derive(Debug, Clone, Default)]
 pub struct OrdersPage {
@@ -37,6 +49,21 @@ impl CommerceClient {
         let body = self.call(Method::GET, &path, Body::Empty, "product search").await?;
         let list: ProductList = parse_json(&body, "product search")?;
         Ok(list.products)
+    }
+
+    /// One page (from 1) of the products matching what a person typed: a name's words
+    /// or a code, as the server matches them.
+    pub async fn search_page(&self, text: &str, page: u32) -> Result<ProductPage> {
+        let page = page.max(1);
+        let path = format!("list/?search_text={}&page={page}", urlencode(text.trim()));
+        let body = self.call(Method::GET, &path, Body::Empty, "product search").await?;
+        let list: ProductList = parse_json(&body, "product search")?;
+        Ok(ProductPage {
+            products: list.products,
+            page,
+            pages: list.pagination.num_pages.unwrap_or(page).max(page),
+            total: list.pagination.total_count,
+        })
     }
 
     /// The product with exactly this barcode or SKU, if the server knows it.
@@ -168,6 +195,7 @@ struct ProductList {
 #[serde(default)]
 struct Pagination {
     num_pages: Option<u32>,
+    total_count: Option<u64>,
 }
 
 /// Product keys are numbers on the wire when they look like numbers.

@@ -82,6 +82,49 @@ pub fn lookup(store: &Store, code: &str) -> Result<Option<LocalProduct>> {
     })
 }
 
+/// The products of the copy that match what a person typed (`crate::fold::matches`:
+/// a name's words the Turkish way, or a code), by name, at most `limit` of them, and
+/// how many match in all.
+pub fn search(store: &Store, query: &str, limit: usize) -> Result<(Vec<LocalProduct>, usize)> {
+    let rows: Vec<(LocalProduct, String)> = store.read(|db| {
+        let mut select =
+            db.prepare("SELECT pk, sku, name, price, sold_out, synced_at, code FROM catalog ORDER BY name, pk")?;
+        let rows = select.query_map([], |row| {
+            let price: String = row.get(3)?;
+            Ok((
+                LocalProduct {
+                    pk: Pk(row.get(0)?),
+                    sku: row.get(1)?,
+                    name: row.get(2)?,
+                    price: price.parse().unwrap_or_default(),
+                    sold_out: row.get(4)?,
+                    synced_at: row.get(5)?,
+                },
+                row.get(6)?,
+            ))
+        })?;
+        rows.collect()
+    })?;
+    // A product has a row per code (its barcode, its SKU): one result each.
+    let mut products: Vec<(LocalProduct, Vec<String>)> = Vec::new();
+    for (product, code) in rows {
+        match products.last_mut() {
+            Some((last, codes)) if last.pk == product.pk => codes.push(code),
+            _ => products.push((product, vec![code])),
+        }
+    }
+    let found: Vec<LocalProduct> = products
+        .into_iter()
+        .filter(|(p, codes)| {
+            let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+            crate::fold::matches(query, &p.name, &codes)
+        })
+        .map(|(p, _)| p)
+        .collect();
+    let total = found.len();
+    Ok((found.into_iter().take(limit).collect(), total))
+}
+
 /// How many distinct products the copy holds, and when it was last refreshed.
 pub fn summary(store: &Store) -> Result<(usize, Option<String>)> {
     store.read(|db| {
@@ -128,5 +171,42 @@ mod tests {
         replace(&mut store, &products).unwrap();
         assert!(lookup(&store, "SOCKS").unwrap().is_some());
         assert!(lookup(&store, "ABSURD").unwrap().is_none());
+    }
+
+    #[test]
+    fn a_search_finds_names_the_turkish_way_once_each_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let product = |pk: &str, sku: &str, name: &str| Product {
+            pk: Pk(pk.into()),
+            sku: sku.into(),
+            name: name.into(),
+            price: Money::new(45900, 2),
+            stock: Some(3),
+            in_stock: true,
+            barcode: Some(format!("86900000{pk}")),
+            ..Default::default()
+        };
+        let products = [
+            product("110", "SCF-080", "İpek Eşarp Desenli"),
+            product("111", "GLV-090", "Yün Eldiven Bordo"),
+            product("112", "SWT-020", "Örgü Kazak Lacivert"),
+            product("113", "SWT-021", "İnce Kazak Bej"),
+        ];
+        replace(&mut store, &products).unwrap();
+        let names = |query: &str| -> Vec<String> {
+            search(&store, query, 10)
+                .unwrap()
+                .0
+                .into_iter()
+                .map(|p| p.name)
+                .collect()
+        };
+        assert_eq!(names("İPEK"), ["İpek Eşarp Desenli"]);
+        assert_eq!(names("kazak"), ["Örgü Kazak Lacivert", "İnce Kazak Bej"]);
+        assert_eq!(names("gLv-090"), ["Yün Eldiven Bordo"]);
+        assert!(names("IPEK").is_empty());
+        let (first, total) = search(&store, "a", 1).unwrap();
+        assert_eq!((first.len(), total), (1, 3));
     }
 }

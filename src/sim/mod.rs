@@ -11,7 +11,7 @@ pub mod scenario;
 pub mod server;
 pub mod world;
 
-pub use scenario::{Faults, OptionSpec, Scenario};
+pub use scenario::{Faults, OptionSpec, Scenario, SlowSearch};
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

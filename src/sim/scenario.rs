@@ -97,6 +97,17 @@ pub struct Faults {
     /// The server's clock this many seconds from the machine's, in every answer's
     /// `Date`: a device whose clock is that far off, seen from the server.
     pub clock_offset_seconds: i64,
+    /// Product searches whose text is one of these (as typed) are answered this many
+    /// milliseconds late: a slow search the kiosk must let a newer one overtake.
+    pub slow_searches: Vec<SlowSearch>,
+}
+
+/// One slow product search (`Faults::slow_searches`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlowSearch {
+    pub text: String,
+    pub delay_ms: u64,
 }
 
 /// How the server says the session is gone.

@@ -11,7 +11,7 @@
 use super::controller::{ControllerHandle, Intent};
 use super::{
     AddressPicking, BasketAdapter, CustomerAdapter, DeliveryAdapter, ErrorKind, KioskAdapter, MainWindow, Screen,
-    StepAdapter,
+    SearchAdapter, StepAdapter,
 };
 use slint::platform::Key;
 use slint::{ComponentHandle, SharedString};
@@ -50,6 +50,9 @@ impl Keys {
         let basket = window.global::<BasketAdapter>();
         let step = window.global::<StepAdapter>();
         let fast = self.last.is_some_and(|at| now.duration_since(at) <= WEDGE_GAP);
+        if screen == Screen::Basket && window.global::<SearchAdapter>().get_open() {
+            return self.search_key(window, text, fast, now);
+        }
         if text == SharedString::from(Key::Return).as_str() {
             let burst = std::mem::take(&mut self.burst);
             let scanned = fast && burst.chars().count() >= WEDGE_MIN;
@@ -138,6 +141,52 @@ impl Keys {
                 }
             }
             _ => {}
+        }
+        (true, Action::None)
+    }
+}
+
+impl Keys {
+    /// A key while the product search is up and its field does not have the focus:
+    /// typing goes on in the query, Escape puts the search away, a wedge scanner's code
+    /// is added as on the basket.
+    fn search_key(&mut self, window: &MainWindow, text: &str, fast: bool, now: Instant) -> (bool, Action) {
+        let search = window.global::<SearchAdapter>();
+        let typed = |query: String| {
+            search.set_query(query.clone().into());
+            search.invoke_changed(query.into());
+        };
+        if text == SharedString::from(Key::Return).as_str() {
+            let burst = std::mem::take(&mut self.burst);
+            self.last = None;
+            let scanned = fast && burst.chars().count() >= WEDGE_MIN;
+            return (true, if scanned { Action::Scan(burst) } else { Action::None });
+        }
+        if text == SharedString::from(Key::Escape).as_str() {
+            self.burst.clear();
+            search.set_open(false);
+            return (true, Action::None);
+        }
+        if text == SharedString::from(Key::Backspace).as_str() {
+            typed(without_last(&search.get_query()).to_string());
+            return (true, Action::None);
+        }
+        let mut chars = text.chars();
+        let (Some(c), None) = (chars.next(), chars.next()) else {
+            return (false, Action::None);
+        };
+        if c.is_control() {
+            return (false, Action::None);
+        }
+        if !fast {
+            self.burst.clear();
+        }
+        if self.burst.len() < 128 {
+            self.burst.push(c);
+        }
+        self.last = Some(now);
+        if search.get_query().chars().count() < 64 {
+            typed(format!("{}{c}", search.get_query()));
         }
         (true, Action::None)
     }

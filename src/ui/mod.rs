@@ -8,6 +8,7 @@ pub mod controller;
 pub mod keyboard;
 pub mod keys;
 pub mod metrics;
+mod products;
 pub mod screenshots;
 pub mod setup;
 pub mod speech;
@@ -142,6 +143,7 @@ fn dispatch(window: &slint::Weak<MainWindow>, handle: &ControllerHandle, intent:
 pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings) {
     keys::wire(window, handle);
     keyboard::wire(window);
+    products::wire(window, handle);
     speech::wire(window, speech::Speaker::start(&settings.kiosk.speech_command));
     window.invoke_focus_keys();
     let weak = window.as_weak();

@@ -10,9 +10,11 @@ use instore_kiosk::ui::{AddressCard, BasketLine, EntryKind, KioskAdapter, MainWi
 use slint::ComponentHandle;
 use std::time::Duration;
 
-/// The basket's controls a finger goes back to: Pay, Start over, the keypad (in English
-/// and in Turkish).
-const CONTROLS: [&str; 19] = [
+/// The basket's controls a finger goes back to: Pay, Start over, the keypad, the product
+/// search (in English and in Turkish).
+const CONTROLS: [&str; 21] = [
+    "Find a product by name",
+    "Ürünü adıyla bul",
     "Öde",
     "Baştan başla",
     "Ekle",

@@ -16,12 +16,15 @@ pub(super) async fn product_list(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let page = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-    Json(
-        shared
-            .lock()
-            .product_list(query.get("search_text").map(String::as_str), page),
-    )
-    .into_response()
+    let text = query.get("search_text").map(String::as_str);
+    let late = text.and_then(|text| {
+        let slow = &shared.lock().scenario.faults.slow_searches;
+        slow.iter().find(|s| s.text == text).map(|s| s.delay_ms)
+    });
+    if let Some(ms) = late {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
+    Json(shared.lock().product_list(text, page)).into_response()
 }
 
 pub(super) async fn basket(State(shared): State<Shared>, method: Method, headers: HeaderMap, body: Bytes) -> Response {

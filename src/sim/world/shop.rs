@@ -57,22 +57,25 @@ impl World {
 
     pub(super) fn product_json(p: &SimProduct) -> Value {
         json!({
-            "pk": p.pk, "sku": p.sku, "name": p.name, "barcode": p.barcode,
+            "pk": p.pk, "sku": p.sku, "name": p.name,
+            // A product without a barcode has none on the wire either.
+            "barcode": if p.barcode.is_empty() { Value::Null } else { Value::from(p.barcode.clone()) },
             "price": wire(p.price), "retail_price": wire(p.price), "currency_type": "try",
             "stock": p.stock, "in_stock": p.stock > 0,
         })
     }
 
-    /// `GET /list/`: the whole catalog, or what matches `search_text`.
+    /// `GET /list/`: the whole catalog, or what matches `search_text` (every word in
+    /// the name, case folded the Turkish way, or the exact barcode or SKU).
     pub fn product_list(&self, search: Option<&str>, page: u32) -> Value {
         const PAGE_SIZE: usize = 20;
-        let text = search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
+        let text = search.map(str::trim).filter(|s| !s.is_empty());
         let found: Vec<&SimProduct> = self
             .catalog
             .iter()
-            .filter(|p| match &text {
+            .filter(|p| match text {
                 None => true,
-                Some(t) => p.barcode == *t || p.sku.to_lowercase() == *t || p.name.to_lowercase().contains(t.as_str()),
+                Some(t) => crate::fold::matches(t, &p.name, &[&p.barcode, &p.sku]),
             })
             .collect();
         let num_pages = found.len().div_ceil(PAGE_SIZE).max(1);
@@ -91,6 +94,11 @@ impl World {
 
     pub fn catalog(&self) -> &[SimProduct] {
         &self.catalog
+    }
+
+    /// Adds products to the catalog, as a store's back office would.
+    pub fn add_products(&mut self, products: impl IntoIterator<Item = SimProduct>) {
+        self.catalog.extend(products);
     }
 
     /// Sets every product's stock, for long demos and benchmarks.

@@ -110,6 +110,17 @@ pub enum Intent {
     SaveAddress(AddressForm),
     /// From the new address's form back to the delivery screen.
     BackToDelivery,
+    /// The product search's field, as it stands after each change (`products.rs`).
+    SearchProducts(String),
+    /// The next page of the search's results.
+    MoreProducts,
+    /// The server's search failed (whether the line or the server is down, and why).
+    ProductsFailed {
+        query: String,
+        page: u32,
+        line_failed: bool,
+        error: String,
+    },
 }
 
 impl Intent {
@@ -143,6 +154,9 @@ impl Intent {
                 | Intent::Tick
                 | Intent::Drained { .. }
                 | Intent::CatalogRefreshed(_)
+                | Intent::SearchProducts(_)
+                | Intent::MoreProducts
+                | Intent::ProductsFailed { .. }
         )
     }
 }
@@ -261,6 +275,23 @@ impl Controller {
                 Ok(())
             }
             Intent::Pin(pin) => self.pin(&pin).await,
+            Intent::SearchProducts(query) => {
+                self.search_products(query);
+                Ok(())
+            }
+            Intent::MoreProducts => {
+                self.more_products();
+                Ok(())
+            }
+            Intent::ProductsFailed {
+                query,
+                page,
+                line_failed,
+                error,
+            } => {
+                self.products_failed(query, page, line_failed, error);
+                Ok(())
+            }
             Intent::ShowDiagnostics => self.show_diagnostics(None).await,
             Intent::ExportDiagnostics => self.export_diagnostics().await,
             intent @ (Intent::FindCustomer

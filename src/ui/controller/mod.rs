@@ -14,7 +14,8 @@
 //! those share of payment options and pages), `customer.rs` and `delivery.rs` (selling
 //! for a customer), `staff.rs` (roles, PIN pad, orders, diagnostics), `register.rs`
 //! (the cash-register poller), `housekeeping.rs` (the queue's database, reconnecting,
-//! catalog copy and replay) and `printing.rs`.
+//! catalog copy and replay), `products.rs` (the product search, on a task of its own)
+//! and `printing.rs`.
 //!
 //! Not here: how a screen looks (`ui/*.slint`, `super::view`), how a request travels
 //! (`crate::commerce`).
@@ -29,6 +30,7 @@ mod intent;
 mod local;
 mod options;
 mod printing;
+mod products;
 mod register;
 mod sale;
 mod staff;
@@ -38,6 +40,7 @@ mod strategies;
 pub use customer::{masked_email, masked_phone};
 pub use delivery::AddressForm;
 pub use intent::Intent;
+pub use products::DEBOUNCE as SEARCH_DEBOUNCE;
 use sale::{Chosen, Sale, Step};
 pub use staff::DEMO_PIN;
 
@@ -179,6 +182,7 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         staff_called: false,
         sale_view: std::cell::RefCell::new(View::Basket),
         language: String::new(),
+        product_search: Default::default(),
     };
     let mut controller = controller;
     controller.role = controller.default_role();
@@ -254,6 +258,8 @@ struct Controller {
     staff_called: bool,
     /// The screens' language, asked of the server in `Accept-Language`.
     language: String,
+    /// The product search in progress, its request stopped by the next query.
+    product_search: products::ProductSearch,
     /// The last screen of the sale (not a staff screen's): where their way back goes.
     /// Kept by `emit`, which every screen passes through and which takes `&self`.
     sale_view: std::cell::RefCell<View>,

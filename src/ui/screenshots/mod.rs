@@ -25,7 +25,9 @@ use std::time::{Duration, Instant};
 pub const SCREENS: &[&str] = &[
     "welcome",
     "basket",
+    "basket-letters-keyboard",
     "product-search-keyboard",
+    "product-search",
     "basket-start-over",
     "basket-accessible",
     "payment-options-accessible",

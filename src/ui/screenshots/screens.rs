@@ -166,8 +166,22 @@ pub(super) fn render_set(
     let keyboard = window.global::<crate::ui::KeyboardAdapter>();
     keyboard.set_layout(crate::ui::KeyboardLayout::Text);
     keyboard.set_for_code(true);
-    shot("product-search-keyboard")?;
+    shot("basket-letters-keyboard")?;
     keyboard.set_for_code(false);
+    // The product search over the basket: typed on its keyboard, then put away. One
+    // glove in stock here, the coat on no shelf of this store.
+    let search = window.global::<crate::ui::SearchAdapter>();
+    search.set_open(true);
+    search.set_query("yün".into());
+    search.set_state(crate::ui::SearchState::Searching);
+    s.handle.send(Intent::SearchProducts("yün".into()));
+    s.wait("the products found", |w| {
+        w.global::<crate::ui::SearchAdapter>().get_state() == crate::ui::SearchState::Done
+    })?;
+    shot("product-search-keyboard")?;
+    window.invoke_focus_keys();
+    shot("product-search")?;
+    search.set_open(false);
     // Accessible mode, as a self-service customer turns it on from the bar at the bottom.
     let kiosk = window.global::<KioskAdapter>();
     let self_service = kiosk.get_self_service();

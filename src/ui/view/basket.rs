@@ -47,6 +47,7 @@ pub fn basket_update(basket: &Basket) -> super::Update {
                 .product
                 .barcode
                 .clone()
+                .filter(|code| !code.trim().is_empty())
                 .unwrap_or_else(|| item.product.sku.clone())
                 .into(),
             unit_price: format_try(item.unit_price).into(),

@@ -8,7 +8,8 @@
 //! controller that fills it: `basket.rs` (the basket and the banner), `payment.rs` (the
 //! payment steps, the thank-you and unconfirmed screens), `strategies.rs` (choice
 //! lists, confirmations, the keypad, the hand-off), `customer.rs` (selling for a
-//! customer, delivery) and `staff.rs` (orders, diagnostics, the PIN pad). Setup's form
+//! customer, delivery), `products.rs` (the product search) and `staff.rs` (orders,
+//! diagnostics, the PIN pad). Setup's form
 //! is `super::setup`.
 //!
 //! Not here: which screen comes next (`super::controller`), how a screen looks
@@ -17,12 +18,14 @@
 mod basket;
 mod customer;
 mod payment;
+mod products;
 mod staff;
 mod strategies;
 
 pub use basket::{basket_update, line_problem, Notice};
 pub use customer::DeliveryView;
 pub use payment::{installment_item, payment_kind, Paid, Sent};
+pub use products::{Card, Found};
 pub use strategies::{grouped_iban, shown_digits, Choice};
 
 use super::{
@@ -209,6 +212,8 @@ pub enum Update {
         count: i32,
     },
     BasketNotice(Notice),
+    /// The product search's answer (`products.rs`).
+    Products(Found),
     Register {
         seconds_left: i32,
         /// A request is out to ask whether the register took the payment.
@@ -306,7 +311,14 @@ pub fn apply(window: &MainWindow, update: Update) {
             kiosk.set_server(server.into());
         }
         Update::Basket { lines, total, count } => basket::basket_lines(window, lines, total, count),
-        Update::BasketNotice(notice) => basket::basket_notice(window, notice),
+        Update::BasketNotice(notice) => {
+            // A product added (a result tapped, a scan) ends the search it was found by.
+            if matches!(notice, Notice::Added(_)) {
+                products::close(window);
+            }
+            basket::basket_notice(window, notice)
+        }
+        Update::Products(found) => products::found(window, found),
         Update::StepError(text) => payment::step_error(window, text),
         Update::Setup { settings, written } => super::setup::show(window, &settings, written),
         Update::BackTo(to) => window.global::<KioskAdapter>().set_back_to(to),
@@ -450,6 +462,7 @@ fn show(window: &MainWindow, view: View) {
         // A question about ending the sale belongs to the screen it was asked on.
         kiosk.set_confirming(super::Confirming::None);
         kiosk.set_reading_agreement(false);
+        products::close(window);
         window.global::<super::KeyboardAdapter>().set_for_code(false);
         window.invoke_focus_keys();
     }

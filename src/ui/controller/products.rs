@@ -1,0 +1,156 @@
+//! The product search from the basket: a query at every change of the field, sent
+//! after a pause in the typing (`DEBOUNCE`), one request in flight, the newest query
+//! winning (a new one drops the request of the one before, whose answer then never
+//! comes). Online it asks the server's product list (`search_text`, page by page);
+//! with the line down, or when the server gives no answer, the catalog copy answers.
+//!
+//! The search runs on a task of its own, not in the intent loop: a slow answer holds
+//! up neither the next keystroke nor a scan. Adding a result is the basket's
+//! `AddCode`, as a scan is.
+//!
+//! Not here: how results look (`view/products.rs`), the matching rule
+//! (`crate::fold`, the server's own online).
+
+use super::{Controller, Intent};
+use crate::ui::view::{Card, Found, Update};
+use std::time::Duration;
+
+/// How long the typing pauses before a query is sent.
+pub const DEBOUNCE: Duration = Duration::from_millis(200);
+/// Results of the catalog copy per page (the server decides its own).
+const COPY_PAGE: usize = 20;
+
+/// The search in progress: its query, the pages seen, and the task asking for the
+/// next answer (dropped, and so stopped, by the next query).
+#[derive(Default)]
+pub(super) struct ProductSearch {
+    query: String,
+    page: u32,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for ProductSearch {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+impl Controller {
+    /// A query as typed: page 1 of its results, after the pause.
+    pub(super) fn search_products(&mut self, query: String) {
+        self.product_search = ProductSearch {
+            query: query.clone(),
+            page: 1,
+            task: None,
+        };
+        if query.trim().is_empty() {
+            self.emit(Update::Products(Found {
+                query,
+                page: 1,
+                cards: Vec::new(),
+                total: 0,
+                more: false,
+                from_copy: false,
+                problem: None,
+            }));
+            return;
+        }
+        self.ask_for_page(query, 1, DEBOUNCE);
+    }
+
+    /// More results: the next page of the same query, at once.
+    pub(super) fn more_products(&mut self) {
+        let search = &mut self.product_search;
+        if search.query.trim().is_empty() {
+            return;
+        }
+        search.page += 1;
+        let (query, page) = (search.query.clone(), search.page);
+        self.ask_for_page(query, page, Duration::ZERO);
+    }
+
+    fn ask_for_page(&mut self, query: String, page: u32, wait: Duration) {
+        let client = match &self.client {
+            Some(client) if !self.line_down => client.clone(),
+            _ => return self.search_copy(query, page, None),
+        };
+        let (sink, tx) = (self.sink.clone(), self.tx.clone());
+        let task = tokio::spawn(async move {
+            tokio::time::sleep(wait).await;
+            match client.search_page(&query, page).await {
+                Ok(found) => {
+                    let total = found.total.map(|t| t as usize).unwrap_or(found.products.len());
+                    sink(Update::Products(Found {
+                        query,
+                        page,
+                        cards: found.products.iter().map(Card::from_product).collect(),
+                        total,
+                        more: found.page < found.pages,
+                        from_copy: false,
+                        problem: None,
+                    }));
+                }
+                Err(error) => {
+                    let _ = tx.send(Intent::ProductsFailed {
+                        query,
+                        page,
+                        line_failed: error.is_connectivity(),
+                        error: error.to_string(),
+                    });
+                }
+            }
+        });
+        self.product_search.task = Some(task);
+    }
+
+    /// The server's search failed: where the line or the server is down, the catalog
+    /// copy answers; otherwise (an answer it cannot read) the screen says so. A failure
+    /// of a query since replaced says nothing.
+    pub(super) fn products_failed(&mut self, query: String, page: u32, line_failed: bool, error: String) {
+        if query != self.product_search.query || page != self.product_search.page {
+            return;
+        }
+        tracing::warn!(%error, "product search failed");
+        let problem = (!line_failed).then_some(error);
+        self.search_copy(query, page, problem);
+    }
+
+    /// The catalog copy's results for `query`, or `problem` (the server's failure)
+    /// where there is no copy to ask.
+    fn search_copy(&mut self, query: String, page: u32, problem: Option<String>) {
+        let searched = match (&self.store, &problem) {
+            (Some(store), None) => {
+                crate::offline::catalog::search(store, &query, COPY_PAGE * page as usize).map_err(|e| e.to_string())
+            }
+            (_, Some(problem)) => Err(problem.clone()),
+            (None, None) => Err("no catalog copy on this kiosk".to_string()),
+        };
+        let found = match searched {
+            Ok((products, total)) => Found {
+                query,
+                page,
+                cards: products
+                    .iter()
+                    .skip(COPY_PAGE * (page as usize - 1))
+                    .map(Card::from_copy)
+                    .collect(),
+                total,
+                more: total > COPY_PAGE * page as usize,
+                from_copy: true,
+                problem: None,
+            },
+            Err(problem) => Found {
+                query,
+                page,
+                cards: Vec::new(),
+                total: 0,
+                more: false,
+                from_copy: false,
+                problem: Some(problem),
+            },
+        };
+        self.emit(Update::Products(found));
+    }
+}

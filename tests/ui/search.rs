@@ -1,0 +1,197 @@
+//! Products without a barcode: found by name from the basket, typed on the on-screen
+//! keys, results as one types (Turkish letters folded the Turkish way by the server),
+//! a slow answer overtaken by a newer query, paging, a tap that adds, and offline from
+//! the catalog copy.
+
+use super::common::free_loopback_port;
+use super::harness::*;
+use instore_kiosk::sim::{Scenario, SlowSearch};
+use instore_kiosk::ui::{BasketAdapter, KioskAdapter, Language, Screen, SearchAdapter, SearchState, StockHere};
+use slint::{ComponentHandle, Model};
+use std::time::{Duration, Instant};
+
+/// The names the search shows now.
+fn shown(w: &instore_kiosk::ui::MainWindow) -> Vec<String> {
+    w.global::<SearchAdapter>()
+        .get_results()
+        .iter()
+        .map(|c| c.name.to_string())
+        .collect()
+}
+
+fn results_for(k: &Kiosk, query: &str) -> Vec<String> {
+    k.wait(&format!("the results of {query:?}"), |w| {
+        let search = w.global::<SearchAdapter>();
+        search.get_query() == query && search.get_state() == SearchState::Done
+    });
+    shown(&k.window)
+}
+
+#[test]
+fn a_product_without_its_barcode_is_found_by_name_on_the_turkish_keys_and_added() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.tap("Türkçe");
+    k.wait("Turkish", |w| w.global::<KioskAdapter>().get_language() == Language::Tr);
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.tap("Ürünü adıyla bul");
+    assert!(k.window.global::<SearchAdapter>().get_open());
+    assert!(keyboard_up(&k.window), "the search opens on its field, the keyboard up");
+
+    // Capital İ on the Turkish keys is Shift + i: it finds "İpek", as "ipek" does.
+    k.type_keys("İPEK");
+    assert_eq!(k.window.global::<SearchAdapter>().get_query(), "İPEK");
+    assert_eq!(
+        k.window.global::<SearchAdapter>().get_state(),
+        SearchState::Searching,
+        "a query on its way shows at once"
+    );
+    assert_eq!(results_for(&k, "İPEK"), ["İpek Eşarp Desenli"]);
+    let card = k.window.global::<SearchAdapter>().get_results().row_data(0).unwrap();
+    assert_eq!(
+        (card.price.as_str(), card.stock, card.units),
+        ("459,00 ₺", StockHere::InStock, 10)
+    );
+    assert!(k.exists("1 ürün bulundu"));
+
+    // Dotless ı is another letter: "IPEK" (I is the capital of ı) finds nothing.
+    for _ in 0..4 {
+        k.key("Geri sil");
+    }
+    k.type_keys("yün");
+    assert_eq!(results_for(&k, "yün"), ["Yün Eldiven Bordo", "Yün Kaban Deve Tüyü"]);
+    // The coat is on no shelf of this store: the result says so before it is tapped.
+    let coat = k.window.global::<SearchAdapter>().get_results().row_data(1).unwrap();
+    assert_eq!(coat.stock, StockHere::Out);
+    assert!(k.exists("Bu mağazanın raflarında yok"));
+
+    k.tap("Yün Eldiven Bordo ekle");
+    k.wait("the gloves in the basket", |w| basket_lines(w) == 1);
+    assert!(!k.window.global::<SearchAdapter>().get_open(), "the search is put away");
+    assert_eq!(
+        k.window.global::<BasketAdapter>().get_lines().row_data(0).unwrap().name,
+        "Yün Eldiven Bordo"
+    );
+    assert_eq!(k.window.global::<BasketAdapter>().get_total(), "159,90 ₺");
+    assert!(!keyboard_up(&k.window), "the keyboard goes with the search");
+
+    // Opened again, it starts empty; Back to basket leaves the basket as it was.
+    k.tap("Ürünü adıyla bul");
+    assert_eq!(k.window.global::<SearchAdapter>().get_query(), "");
+    assert!(shown(&k.window).is_empty());
+    k.tap("Sepete dön");
+    assert!(!k.window.global::<SearchAdapter>().get_open());
+    assert_eq!(basket_lines(&k.window), 1);
+}
+
+#[test]
+fn a_slow_answer_is_overtaken_by_the_newer_query_and_never_shows() {
+    let rt = runtime();
+    let mut scenario = Scenario::default();
+    scenario.faults.slow_searches = vec![SlowSearch {
+        text: "kazak".into(),
+        delay_ms: 1_500,
+    }];
+    let sim = sim_in(&rt, scenario);
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.tap("Find a product by name");
+    k.type_keys("kazak");
+    // Past the pause in the typing: the slow question is out.
+    let sent = Instant::now();
+    std::thread::sleep(Duration::from_millis(500));
+    k.pump();
+    assert_eq!(k.window.global::<SearchAdapter>().get_state(), SearchState::Searching);
+    // The customer changes their mind.
+    for _ in 0..5 {
+        k.key("Backspace");
+    }
+    k.type_keys("haki");
+    assert_eq!(results_for(&k, "haki"), ["Şapka Haki"]);
+    // Well past the slow answer's time: the sweater never shows.
+    while sent.elapsed() < Duration::from_millis(2_500) {
+        k.pump();
+        assert_eq!(shown(&k.window), ["Şapka Haki"], "an older query's results showed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    k.tap("Add Şapka Haki");
+    k.wait("the hat in the basket", |w| basket_lines(w) == 1);
+}
+
+#[test]
+fn the_whole_catalog_comes_page_by_page_and_nothing_found_says_so() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    // Thirty products without a barcode: more than a page holds.
+    {
+        let mut world = sim.world();
+        let extra: Vec<_> = (0..30)
+            .map(|i| instore_kiosk::sim::catalog::SimProduct {
+                pk: 500 + i,
+                sku: format!("TSH-{i:03}X"),
+                name: format!("Basic Tişört {i:02}"),
+                barcode: String::new(),
+                price: "99.90".parse().unwrap(),
+                stock: 5,
+                warehouse: 0,
+            })
+            .collect();
+        world.add_products(extra);
+    }
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.tap("Find a product by name");
+    k.type_keys("basic");
+    let first = results_for(&k, "basic");
+    assert_eq!(first.len(), 20, "a page of the server's: {first:?}");
+    assert!(k.exists("30 products found"));
+    assert!(k.window.global::<SearchAdapter>().get_more());
+    scroll_to(&k.window, "More results");
+    k.tap("More results");
+    k.wait("the second page", |w| shown(w).len() == 30);
+    assert!(!k.window.global::<SearchAdapter>().get_more());
+    // A product with no barcode is added by its SKU.
+    scroll_to(&k.window, "Add Basic Tişört 29");
+    k.tap("Add Basic Tişört 29");
+    k.wait("it is in the basket", |w| basket_lines(w) == 1);
+    assert_eq!(
+        k.window.global::<BasketAdapter>().get_lines().row_data(0).unwrap().code,
+        "TSH-029X"
+    );
+
+    k.tap("Find a product by name");
+    k.type_keys("zzz");
+    assert!(results_for(&k, "zzz").is_empty());
+    assert!(k.exists("Nothing matches “zzz”. Check the spelling, or try fewer letters."));
+}
+
+#[test]
+fn offline_the_catalog_copy_answers_with_the_offline_banner() {
+    let data = tempfile::tempdir().unwrap();
+    catalog_copy_in(data.path());
+    let free = free_loopback_port();
+    let k = Kiosk::launch_with(
+        runtime(),
+        settings_for(Some(format!("http://{free}/"))),
+        Some(data.path().to_path_buf()),
+    );
+    k.wait("the basket, offline", |w| {
+        kiosk_screen(w) == Screen::Basket && w.global::<KioskAdapter>().get_offline()
+    });
+    k.tap("Find a product by name");
+    k.type_keys("pamuklu");
+    assert_eq!(
+        results_for(&k, "pamuklu"),
+        ["Pamuklu Tişört Beyaz", "Pamuklu Tişört Siyah"]
+    );
+    assert!(k.window.global::<SearchAdapter>().get_from_copy());
+    assert!(k.exists("2 products found in this kiosk's catalog copy: the store server cannot be reached."));
+    assert!(
+        k.window.global::<KioskAdapter>().get_offline(),
+        "the offline banner stays"
+    );
+    k.tap("Add Pamuklu Tişört Siyah");
+    k.wait("it is in the offline basket", |w| basket_lines(w) == 1);
+    assert_eq!(k.window.global::<BasketAdapter>().get_total(), "249,90 ₺");
+}
