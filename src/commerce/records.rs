@@ -111,6 +111,25 @@ pub struct Product {
     pub in_stock: bool,
     /// The EAN-13 printed on the product (an extra attribute of the simulator's catalog).
     pub barcode: Option<String>,
+    /// Its pictures' addresses, the first the one to show.
+    pub productimage_set: Vec<ProductImage>,
+}
+
+impl Product {
+    /// The address of the picture to show, where it has one.
+    pub fn picture(&self) -> Option<&str> {
+        self.productimage_set
+            .iter()
+            .map(|i| i.image.trim())
+            .find(|url| !url.is_empty())
+    }
+}
+
+/// One picture of a product.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ProductImage {
+    pub image: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

@@ -20,6 +20,8 @@ pub struct LocalProduct {
     pub sold_out: bool,
     /// When the server last said this (RFC 3339, UTC).
     pub synced_at: String,
+    /// The address of its picture (shown offline only where the kiosk kept a copy).
+    pub picture: Option<String>,
 }
 
 /// Replaces the local copy with `products`; returns how many products it now holds.
@@ -28,8 +30,8 @@ pub fn replace(store: &mut Store, products: &[Product]) -> Result<usize> {
     store.write(|tx| {
         tx.execute("DELETE FROM catalog", [])?;
         let mut insert = tx.prepare(
-            "INSERT OR REPLACE INTO catalog (code, pk, sku, name, price, sold_out, synced_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR REPLACE INTO catalog (code, pk, sku, name, price, sold_out, synced_at, picture)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for product in products {
             if !crate::commerce::money::plausible_price(product.price) {
@@ -52,7 +54,8 @@ pub fn replace(store: &mut Store, products: &[Product]) -> Result<usize> {
                     product.name,
                     price,
                     sold_out,
-                    now
+                    now,
+                    product.picture()
                 ])?;
             }
         }
@@ -64,7 +67,7 @@ pub fn replace(store: &mut Store, products: &[Product]) -> Result<usize> {
 pub fn lookup(store: &Store, code: &str) -> Result<Option<LocalProduct>> {
     store.read(|db| {
         db.query_row(
-            "SELECT pk, sku, name, price, sold_out, synced_at FROM catalog WHERE code = ?1",
+            "SELECT pk, sku, name, price, sold_out, synced_at, picture FROM catalog WHERE code = ?1",
             params![code.trim()],
             |row| {
                 let price: String = row.get(3)?;
@@ -75,6 +78,7 @@ pub fn lookup(store: &Store, code: &str) -> Result<Option<LocalProduct>> {
                     price: price.parse().unwrap_or_default(),
                     sold_out: row.get(4)?,
                     synced_at: row.get(5)?,
+                    picture: row.get(6)?,
                 })
             },
         )
@@ -87,8 +91,9 @@ pub fn lookup(store: &Store, code: &str) -> Result<Option<LocalProduct>> {
 /// how many match in all.
 pub fn search(store: &Store, query: &str, limit: usize) -> Result<(Vec<LocalProduct>, usize)> {
     let rows: Vec<(LocalProduct, String)> = store.read(|db| {
-        let mut select =
-            db.prepare("SELECT pk, sku, name, price, sold_out, synced_at, code FROM catalog ORDER BY name, pk")?;
+        let mut select = db.prepare(
+            "SELECT pk, sku, name, price, sold_out, synced_at, picture, code FROM catalog ORDER BY name, pk",
+        )?;
         let rows = select.query_map([], |row| {
             let price: String = row.get(3)?;
             Ok((
@@ -99,8 +104,9 @@ pub fn search(store: &Store, query: &str, limit: usize) -> Result<(Vec<LocalProd
                     price: price.parse().unwrap_or_default(),
                     sold_out: row.get(4)?,
                     synced_at: row.get(5)?,
+                    picture: row.get(6)?,
                 },
-                row.get(6)?,
+                row.get(7)?,
             ))
         })?;
         rows.collect()

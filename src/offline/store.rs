@@ -113,6 +113,9 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE orders ADD COLUMN doubt_since TEXT;  -- since when the server's word on it is owed
     ALTER TABLE orders ADD COLUMN failed_lookups INTEGER NOT NULL DEFAULT 0;  -- lookups failed since
 ",
+    "
+    ALTER TABLE catalog ADD COLUMN picture TEXT;  -- the address of its first picture
+",
 ];
 
 /// An open database.

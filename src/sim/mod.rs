@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod logo;
+pub mod picture;
 pub mod scenario;
 pub mod server;
 pub mod world;

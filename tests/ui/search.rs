@@ -195,3 +195,51 @@ fn offline_the_catalog_copy_answers_with_the_offline_banner() {
     k.wait("it is in the offline basket", |w| basket_lines(w) == 1);
     assert_eq!(k.window.global::<BasketAdapter>().get_total(), "249,90 ₺");
 }
+
+/// The colour in the middle of a result's picture, once it came.
+fn middle_of_picture(w: &instore_kiosk::ui::MainWindow, row: usize) -> Option<[u8; 3]> {
+    let card = w.global::<SearchAdapter>().get_results().row_data(row)?;
+    if !card.has_picture {
+        return None;
+    }
+    let pixels = card.picture.to_rgba8()?;
+    let (width, height) = (pixels.width() as usize, pixels.height() as usize);
+    let p = pixels.as_slice()[(height / 2) * width + width / 2];
+    Some([p.r, p.g, p.b])
+}
+
+#[test]
+fn each_result_shows_its_own_picture_kept_on_disk_for_when_the_line_is_down() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let data = tempfile::tempdir().unwrap();
+    let k = Kiosk::launch_with(rt, settings_for(Some(sim.url())), Some(data.path().to_path_buf()));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    wait_for_catalog_copy(data.path());
+    k.tap("Find a product by name");
+    k.type_keys("pamuklu");
+    assert_eq!(
+        results_for(&k, "pamuklu"),
+        ["Pamuklu Tişört Beyaz", "Pamuklu Tişört Siyah"]
+    );
+    k.wait("both pictures", |w| {
+        middle_of_picture(w, 0).is_some() && middle_of_picture(w, 1).is_some()
+    });
+    // Each its own: the white one white, the black one black (the simulator draws them).
+    assert_eq!(middle_of_picture(&k.window, 0), Some([245, 245, 240]));
+    assert_eq!(middle_of_picture(&k.window, 1), Some([35, 35, 40]));
+    let kept = std::fs::read_dir(data.path().join("pictures")).unwrap().count();
+    assert_eq!(kept, 2, "each picture kept once on disk");
+
+    // The line goes; the catalog copy answers, and the kept pictures show again.
+    k.tap("Back to basket");
+    k.runtime.block_on(sim.stop());
+    k.tap("Find a product by name");
+    k.type_keys("pamuklu");
+    assert_eq!(
+        results_for(&k, "pamuklu"),
+        ["Pamuklu Tişört Beyaz", "Pamuklu Tişört Siyah"]
+    );
+    assert!(k.window.global::<SearchAdapter>().get_from_copy());
+    k.wait("the kept pictures", |w| middle_of_picture(w, 1) == Some([35, 35, 40]));
+}

@@ -84,6 +84,7 @@ pub fn router(shared: Shared) -> Router {
         .route("/_sim/cash-register/{number}/pay", post(register::cash_register_pay))
         .route("/_sim/orders", get(checkout::all_orders))
         .route("/_sim/logos/{file}", get(service::logo))
+        .route("/media/products/{file}", get(service::product_picture))
         .route("/_sim/health", get(|| async { Json(json!({"ok": true})) }))
         .fallback(|| async { (StatusCode::NOT_FOUND, Json(json!({"detail": "Not found."}))) })
         .layer(middleware::from_fn_with_state(shared.clone(), language::language))

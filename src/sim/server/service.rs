@@ -15,6 +15,25 @@ pub(super) async fn logo(Path(file): Path<String>) -> Response {
     ([(header::CONTENT_TYPE, "image/png")], crate::sim::logo::logo_png(slug)).into_response()
 }
 
+/// A product's picture (`sim::picture`), by its SKU; 404 for an unknown one.
+pub(super) async fn product_picture(State(shared): State<Shared>, Path(file): Path<String>) -> Response {
+    let sku = file.trim_end_matches(".png");
+    let name = shared
+        .lock()
+        .catalog()
+        .iter()
+        .find(|p| p.sku == sku)
+        .map(|p| p.name.clone());
+    match name {
+        Some(name) => (
+            [(header::CONTENT_TYPE, "image/png")],
+            crate::sim::picture::product_png(sku, &name),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 /// The third-party payment service as a person sees it: approve or decline. With
 /// `?format=json` (a kiosk watching the customer's phone), its state: the decision, and
 /// once decided where the customer goes back and with which fields.

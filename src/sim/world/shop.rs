@@ -55,8 +55,12 @@ impl World {
 
     // ----- catalog ---------------------------------------------------------------
 
-    pub(super) fn product_json(p: &SimProduct) -> Value {
+    pub(super) fn product_json(&self, p: &SimProduct) -> Value {
+        // Its picture, as a commerce server lists a product's images (a CDN's address
+        // on a real one; the simulator draws its own, `sim::picture`).
+        let picture = format!("{}/media/products/{}.png", self.base_url, p.sku);
         json!({
+            "productimage_set": [{"image": picture}],
             "pk": p.pk, "sku": p.sku, "name": p.name,
             // A product without a barcode has none on the wire either.
             "barcode": if p.barcode.is_empty() { Value::Null } else { Value::from(p.barcode.clone()) },
@@ -84,7 +88,7 @@ impl World {
             .iter()
             .skip((page - 1) * PAGE_SIZE)
             .take(PAGE_SIZE)
-            .map(|p| Self::product_json(p))
+            .map(|p| self.product_json(p))
             .collect();
         json!({
             "products": products,
@@ -166,7 +170,7 @@ impl World {
             .iter()
             .map(|(i, q)| {
                 let p = &self.catalog[*i];
-                json!({"pk": p.pk * 1000 + cart_pk % 1000, "product": Self::product_json(p), "quantity": q,
+                json!({"pk": p.pk * 1000 + cart_pk % 1000, "product": self.product_json(p), "quantity": q,
                        "unit_price": wire(p.price), "total_amount": wire(p.price * Money::from(*q))})
             })
             .collect();

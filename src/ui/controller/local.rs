@@ -539,6 +539,7 @@ mod tests {
             price: Money::new(11999, 2),
             sold_out: false,
             synced_at: String::new(),
+            picture: None,
         };
         let mut sale = LocalSale::default();
         sale.add(&socks, "8690000010059");

@@ -14,8 +14,8 @@
 //! those share of payment options and pages), `customer.rs` and `delivery.rs` (selling
 //! for a customer), `staff.rs` (roles, PIN pad, orders, diagnostics), `register.rs`
 //! (the cash-register poller), `housekeeping.rs` (the queue's database, reconnecting,
-//! catalog copy and replay), `products.rs` (the product search, on a task of its own)
-//! and `printing.rs`.
+//! catalog copy and replay), `products.rs` (the product search, on a task of its own),
+//! `pictures.rs` (product pictures, kept on disk) and `printing.rs`.
 //!
 //! Not here: how a screen looks (`ui/*.slint`, `super::view`), how a request travels
 //! (`crate::commerce`).
@@ -29,6 +29,7 @@ mod housekeeping;
 mod intent;
 mod local;
 mod options;
+mod pictures;
 mod printing;
 mod products;
 mod register;
@@ -183,8 +184,10 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         sale_view: std::cell::RefCell::new(View::Basket),
         language: String::new(),
         product_search: Default::default(),
+        pictures: pictures::PictureCache::new(None),
     };
     let mut controller = controller;
+    controller.pictures = pictures::PictureCache::new(controller.config.data_dir.as_deref());
     controller.role = controller.default_role();
     controller.language = controller.config.settings.kiosk.language.clone();
     tokio::spawn(supervise(controller.run(rx), sink_for_panic, exit_on_panic));
@@ -260,6 +263,8 @@ struct Controller {
     language: String,
     /// The product search in progress, its request stopped by the next query.
     product_search: products::ProductSearch,
+    /// Where product pictures are kept.
+    pictures: pictures::PictureCache,
     /// The last screen of the sale (not a staff screen's): where their way back goes.
     /// Kept by `emit`, which every screen passes through and which takes `&self`.
     sale_view: std::cell::RefCell<View>,

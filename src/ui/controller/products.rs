@@ -76,21 +76,25 @@ impl Controller {
             Some(client) if !self.line_down => client.clone(),
             _ => return self.search_copy(query, page, None),
         };
-        let (sink, tx) = (self.sink.clone(), self.tx.clone());
+        let (sink, tx, cache) = (self.sink.clone(), self.tx.clone(), self.pictures.clone());
         let task = tokio::spawn(async move {
             tokio::time::sleep(wait).await;
             match client.search_page(&query, page).await {
                 Ok(found) => {
                     let total = found.total.map(|t| t as usize).unwrap_or(found.products.len());
+                    let cards: Vec<Card> = found.products.iter().map(Card::from_product).collect();
+                    let urls = cards.iter().filter_map(|c| c.picture.clone()).collect();
                     sink(Update::Products(Found {
                         query,
                         page,
-                        cards: found.products.iter().map(Card::from_product).collect(),
+                        cards,
                         total,
                         more: found.page < found.pages,
                         from_copy: false,
                         problem: None,
                     }));
+                    // The pictures follow, each as it comes; a newer query stops them.
+                    super::pictures::load(cache, Some(client), urls, sink).await;
                 }
                 Err(error) => {
                     let _ = tx.send(Intent::ProductsFailed {
@@ -127,6 +131,7 @@ impl Controller {
             (_, Some(problem)) => Err(problem.clone()),
             (None, None) => Err("no catalog copy on this kiosk".to_string()),
         };
+        let mut urls = Vec::new();
         let found = match searched {
             Ok((products, total)) => Found {
                 query,
@@ -135,6 +140,7 @@ impl Controller {
                     .iter()
                     .skip(COPY_PAGE * (page as usize - 1))
                     .map(Card::from_copy)
+                    .inspect(|card| urls.extend(card.picture.clone()))
                     .collect(),
                 total,
                 more: total > COPY_PAGE * page as usize,
@@ -152,5 +158,8 @@ impl Controller {
             },
         };
         self.emit(Update::Products(found));
+        // Offline, only the pictures kept on disk.
+        let (cache, sink) = (self.pictures.clone(), self.sink.clone());
+        self.product_search.task = Some(tokio::spawn(super::pictures::load(cache, None, urls, sink)));
     }
 }

@@ -175,8 +175,11 @@ pub(super) fn render_set(
     search.set_query("yün".into());
     search.set_state(crate::ui::SearchState::Searching);
     s.handle.send(Intent::SearchProducts("yün".into()));
-    s.wait("the products found", |w| {
-        w.global::<crate::ui::SearchAdapter>().get_state() == crate::ui::SearchState::Done
+    s.wait("the products found, with their pictures", |w| {
+        let search = w.global::<crate::ui::SearchAdapter>();
+        search.get_state() == crate::ui::SearchState::Done
+            && search.get_results().row_count() == 2
+            && search.get_results().iter().all(|card| card.has_picture)
     })?;
     shot("product-search-keyboard")?;
     window.invoke_focus_keys();

@@ -214,6 +214,11 @@ pub enum Update {
     BasketNotice(Notice),
     /// The product search's answer (`products.rs`).
     Products(Found),
+    /// A product's picture, by its address, for every result showing it.
+    Picture {
+        url: String,
+        pixels: Pixels,
+    },
     Register {
         seconds_left: i32,
         /// A request is out to ask whether the register took the payment.
@@ -319,6 +324,7 @@ pub fn apply(window: &MainWindow, update: Update) {
             basket::basket_notice(window, notice)
         }
         Update::Products(found) => products::found(window, found),
+        Update::Picture { url, pixels } => products::picture(window, &url, &to_slint_image(&pixels)),
         Update::StepError(text) => payment::step_error(window, text),
         Update::Setup { settings, written } => super::setup::show(window, &settings, written),
         Update::BackTo(to) => window.global::<KioskAdapter>().set_back_to(to),

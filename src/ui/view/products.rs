@@ -34,6 +34,8 @@ pub struct Card {
     pub price: String,
     /// Units on this store's shelves, where known.
     pub units: Option<i64>,
+    /// Its picture's address; the picture itself follows (`Update::Picture`).
+    pub picture: Option<String>,
 }
 
 impl Card {
@@ -49,6 +51,7 @@ impl Card {
             sku: product.sku.clone(),
             price: format_try(product.price),
             units,
+            picture: product.picture().map(str::to_string),
         }
     }
 
@@ -60,6 +63,7 @@ impl Card {
             sku: product.sku.clone(),
             price: format_try(product.price),
             units: product.sold_out.then_some(0),
+            picture: product.picture.clone(),
         }
     }
 }
@@ -81,6 +85,9 @@ fn card_item(card: Card) -> ProductCard {
     };
     ProductCard {
         initials: initials(&card.name).into(),
+        picture_url: card.picture.unwrap_or_default().into(),
+        picture: Default::default(),
+        has_picture: false,
         code: card.code.into(),
         name: card.name.into(),
         sku: card.sku.into(),
@@ -116,6 +123,21 @@ pub(super) fn found(window: &MainWindow, found: Found) {
     } else {
         SearchState::Done
     });
+}
+
+/// A picture arrived: every result showing it shows it instead of its initials.
+pub(super) fn picture(window: &MainWindow, url: &str, image: &slint::Image) {
+    let results = window.global::<SearchAdapter>().get_results();
+    for row in 0..results.row_count() {
+        let Some(mut card) = results.row_data(row) else {
+            continue;
+        };
+        if card.picture_url == url && !card.has_picture {
+            card.picture = image.clone();
+            card.has_picture = true;
+            results.set_row_data(row, card);
+        }
+    }
 }
 
 /// Puts the search away (a new screen, a product added).
