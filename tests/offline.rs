@@ -118,8 +118,8 @@ fn a_database_locked_by_another_program_is_reported_not_waited_on_forever() {
     drop(Store::open(dir.path()).unwrap());
     let other = rusqlite::Connection::open(&path).unwrap();
     other.execute_batch("BEGIN EXCLUSIVE; DELETE FROM catalog;").unwrap();
-    let outcome =
-        Store::open_file(&path, Duration::from_millis(200)).and_then(|mut store| catalog::replace(&mut store, &[]));
+    let outcome = Store::open_file(&path, Duration::from_millis(200))
+        .and_then(|mut store| catalog::replace(&mut store, &[], &[]));
     match outcome {
         Err(e @ StoreError::Locked { .. }) => assert!(e.to_string().contains("locked by another program")),
         other => panic!("expected a locked-file error, got {:?}", other.map(|_| ())),

@@ -113,6 +113,20 @@ pub struct Product {
     pub barcode: Option<String>,
     /// Its pictures' addresses, the first the one to show.
     pub productimage_set: Vec<ProductImage>,
+    /// The categories it is filed in.
+    pub category_ids: Vec<Pk>,
+}
+
+/// A category of the store's catalog, as its menu lists it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Category {
+    pub pk: Pk,
+    pub name: String,
+    /// Its picture's address, where it has one.
+    pub image: Option<String>,
+    #[serde(deserialize_with = "de_opt_count")]
+    pub product_count: Option<u32>,
 }
 
 impl Product {

@@ -8,7 +8,7 @@
 use super::client::{parse_json, urlencode, Body, CommerceClient};
 use super::error::{CommerceError, Result};
 use super::links::Own;
-use super::records::{Basket, OrderRecord, Pk, Product, User};
+use super::records::{Basket, Category, OrderRecord, Pk, Product, User};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -54,10 +54,31 @@ impl CommerceClient {
     /// One page (from 1) of the products matching what a person typed: a name's words
     /// or a code, as the server matches them.
     pub async fn search_page(&self, text: &str, page: u32) -> Result<ProductPage> {
+        let filter = format!("search_text={}", urlencode(text.trim()));
+        self.list_page(&filter, page, "product search").await
+    }
+
+    /// One page (from 1) of the products filed in a category.
+    pub async fn category_page(&self, category: &Pk, page: u32) -> Result<ProductPage> {
+        let filter = format!("category_ids={}", urlencode(&category.0));
+        self.list_page(&filter, page, "category's products").await
+    }
+
+    /// The store's categories, in its menu's order.
+    pub async fn categories(&self) -> Result<Vec<Category>> {
+        let body = self.call(Method::GET, "categories/", Body::Empty, "categories").await?;
+        #[derive(Deserialize)]
+        struct Envelope {
+            categories: Vec<Category>,
+        }
+        Ok(parse_json::<Envelope>(&body, "categories")?.categories)
+    }
+
+    async fn list_page(&self, filter: &str, page: u32, what: &str) -> Result<ProductPage> {
         let page = page.max(1);
-        let path = format!("list/?search_text={}&page={page}", urlencode(text.trim()));
-        let body = self.call(Method::GET, &path, Body::Empty, "product search").await?;
-        let list: ProductList = parse_json(&body, "product search")?;
+        let path = format!("list/?{filter}&page={page}");
+        let body = self.call(Method::GET, &path, Body::Empty, what).await?;
+        let list: ProductList = parse_json(&body, what)?;
         Ok(ProductPage {
             products: list.products,
             page,

@@ -2,10 +2,13 @@
 //! out, as last seen on the server, so a scanned code is found and priced while the
 //! server is away, and a product the server said was sold out is not sold offline.
 //!
+//! It keeps the store's categories too, and which products each holds, so the kiosk
+//! can be browsed offline.
+//!
 //! A sync replaces the whole copy in one transaction: a sale never sees half a catalog.
 
 use super::store::{Result, Store};
-use crate::commerce::records::{Pk, Product};
+use crate::commerce::records::{Category, Pk, Product};
 use crate::commerce::{CommerceClient, CommerceError, Money};
 use rusqlite::{params, OptionalExtension};
 
@@ -24,14 +27,31 @@ pub struct LocalProduct {
     pub picture: Option<String>,
 }
 
-/// Replaces the local copy with `products`; returns how many products it now holds.
-pub fn replace(store: &mut Store, products: &[Product]) -> Result<usize> {
+/// A category as the local copy knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalCategory {
+    pub pk: Pk,
+    pub name: String,
+    pub picture: Option<String>,
+    /// How many products of the copy it holds.
+    pub products: usize,
+}
+
+/// Replaces the local copy with `products` and `categories`; returns how many products
+/// it now holds.
+pub fn replace(store: &mut Store, products: &[Product], categories: &[Category]) -> Result<usize> {
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     store.write(|tx| {
         tx.execute("DELETE FROM catalog", [])?;
+        tx.execute("DELETE FROM categories", [])?;
+        let mut filed = tx.prepare("INSERT INTO categories (position, pk, name, picture) VALUES (?1, ?2, ?3, ?4)")?;
+        for (position, category) in categories.iter().enumerate() {
+            let picture = category.image.as_deref().map(str::trim).filter(|i| !i.is_empty());
+            filed.execute(params![position as i64, category.pk.0, category.name, picture])?;
+        }
         let mut insert = tx.prepare(
-            "INSERT OR REPLACE INTO catalog (code, pk, sku, name, price, sold_out, synced_at, picture)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT OR REPLACE INTO catalog (code, pk, sku, name, price, sold_out, synced_at, picture, categories)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
         for product in products {
             if !crate::commerce::money::plausible_price(product.price) {
@@ -45,6 +65,8 @@ pub fn replace(store: &mut Store, products: &[Product]) -> Result<usize> {
                 Some(units) => units <= 0,
                 None => !product.in_stock,
             };
+            // Space around each, for a match on ' pk ' whatever its place.
+            let filed_in: String = product.category_ids.iter().map(|c| format!(" {c} ")).collect();
             let codes = product.barcode.iter().chain(std::iter::once(&product.sku));
             for code in codes.filter(|c| !c.trim().is_empty()) {
                 insert.execute(params![
@@ -55,7 +77,8 @@ pub fn replace(store: &mut Store, products: &[Product]) -> Result<usize> {
                     price,
                     sold_out,
                     now,
-                    product.picture()
+                    product.picture(),
+                    filed_in
                 ])?;
             }
         }
@@ -63,24 +86,29 @@ pub fn replace(store: &mut Store, products: &[Product]) -> Result<usize> {
     })
 }
 
+/// The columns a [`LocalProduct`] is read from, in [`product_from`]'s order.
+const PRODUCT_COLUMNS: &str = "pk, sku, name, price, sold_out, synced_at, picture";
+
+fn product_from(row: &rusqlite::Row) -> rusqlite::Result<LocalProduct> {
+    let price: String = row.get(3)?;
+    Ok(LocalProduct {
+        pk: Pk(row.get(0)?),
+        sku: row.get(1)?,
+        name: row.get(2)?,
+        price: price.parse().unwrap_or_default(),
+        sold_out: row.get(4)?,
+        synced_at: row.get(5)?,
+        picture: row.get(6)?,
+    })
+}
+
 /// The product with this barcode or SKU in the local copy.
 pub fn lookup(store: &Store, code: &str) -> Result<Option<LocalProduct>> {
     store.read(|db| {
         db.query_row(
-            "SELECT pk, sku, name, price, sold_out, synced_at, picture FROM catalog WHERE code = ?1",
+            &format!("SELECT {PRODUCT_COLUMNS} FROM catalog WHERE code = ?1"),
             params![code.trim()],
-            |row| {
-                let price: String = row.get(3)?;
-                Ok(LocalProduct {
-                    pk: Pk(row.get(0)?),
-                    sku: row.get(1)?,
-                    name: row.get(2)?,
-                    price: price.parse().unwrap_or_default(),
-                    sold_out: row.get(4)?,
-                    synced_at: row.get(5)?,
-                    picture: row.get(6)?,
-                })
-            },
+            product_from,
         )
         .optional()
     })
@@ -91,24 +119,10 @@ pub fn lookup(store: &Store, code: &str) -> Result<Option<LocalProduct>> {
 /// how many match in all.
 pub fn search(store: &Store, query: &str, limit: usize) -> Result<(Vec<LocalProduct>, usize)> {
     let rows: Vec<(LocalProduct, String)> = store.read(|db| {
-        let mut select = db.prepare(
-            "SELECT pk, sku, name, price, sold_out, synced_at, picture, code FROM catalog ORDER BY name, pk",
-        )?;
-        let rows = select.query_map([], |row| {
-            let price: String = row.get(3)?;
-            Ok((
-                LocalProduct {
-                    pk: Pk(row.get(0)?),
-                    sku: row.get(1)?,
-                    name: row.get(2)?,
-                    price: price.parse().unwrap_or_default(),
-                    sold_out: row.get(4)?,
-                    synced_at: row.get(5)?,
-                    picture: row.get(6)?,
-                },
-                row.get(7)?,
-            ))
-        })?;
+        let mut select = db.prepare(&format!(
+            "SELECT {PRODUCT_COLUMNS}, code FROM catalog ORDER BY name, pk"
+        ))?;
+        let rows = select.query_map([], |row| Ok((product_from(row)?, row.get(7)?)))?;
         rows.collect()
     })?;
     // A product has a row per code (its barcode, its SKU): one result each.
@@ -140,6 +154,42 @@ pub fn summary(store: &Store) -> Result<(usize, Option<String>)> {
     })
 }
 
+/// The categories of the copy, in the server's order, each with how many products it
+/// holds (an empty one is left out).
+pub fn categories(store: &Store) -> Result<Vec<LocalCategory>> {
+    store.read(|db| {
+        let mut select = db.prepare(
+            "SELECT c.pk, c.name, c.picture,
+                    (SELECT COUNT(DISTINCT p.pk) FROM catalog p WHERE p.categories LIKE '% ' || c.pk || ' %')
+             FROM categories c ORDER BY c.position",
+        )?;
+        let rows = select.query_map([], |row| {
+            Ok(LocalCategory {
+                pk: Pk(row.get(0)?),
+                name: row.get(1)?,
+                picture: row.get(2)?,
+                products: row.get::<_, i64>(3)? as usize,
+            })
+        })?;
+        let all: rusqlite::Result<Vec<LocalCategory>> = rows.collect();
+        Ok(all?.into_iter().filter(|c| c.products > 0).collect())
+    })
+}
+
+/// The first `limit` products (by name) filed in a category, and how many there are.
+pub fn in_category(store: &Store, category: &Pk, limit: usize) -> Result<(Vec<LocalProduct>, usize)> {
+    let all: Vec<LocalProduct> = store.read(|db| {
+        let mut select = db.prepare(&format!(
+            "SELECT {PRODUCT_COLUMNS} FROM catalog WHERE categories LIKE '% ' || ?1 || ' %'
+             GROUP BY pk ORDER BY name, pk"
+        ))?;
+        let rows = select.query_map(params![category.0], product_from)?;
+        rows.collect()
+    })?;
+    let total = all.len();
+    Ok((all.into_iter().take(limit).collect(), total))
+}
+
 /// Why a sync did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -153,7 +203,13 @@ pub enum SyncError {
 /// copy stays untouched when the server cannot be read.
 pub async fn sync(client: &CommerceClient, store: &mut Store) -> std::result::Result<usize, SyncError> {
     let products = client.all_products().await?;
-    Ok(replace(store, &products)?)
+    // A server without a category list (404) is one without categories.
+    let categories = match client.categories().await {
+        Ok(categories) => categories,
+        Err(CommerceError::Http { status: 404, .. }) => Vec::new(),
+        Err(other) => return Err(other.into()),
+    };
+    Ok(replace(store, &products, &categories)?)
 }
 
 #[cfg(test)]
@@ -174,7 +230,7 @@ mod tests {
             ..Default::default()
         };
         let products = [product("SOCKS", Money::new(11999, 2)), product("ABSURD", Money::MAX)];
-        replace(&mut store, &products).unwrap();
+        replace(&mut store, &products, &[]).unwrap();
         assert!(lookup(&store, "SOCKS").unwrap().is_some());
         assert!(lookup(&store, "ABSURD").unwrap().is_none());
     }
@@ -199,7 +255,7 @@ mod tests {
             product("112", "SWT-020", "Örgü Kazak Lacivert"),
             product("113", "SWT-021", "İnce Kazak Bej"),
         ];
-        replace(&mut store, &products).unwrap();
+        replace(&mut store, &products, &[]).unwrap();
         let names = |query: &str| -> Vec<String> {
             search(&store, query, 10)
                 .unwrap()
@@ -214,5 +270,64 @@ mod tests {
         assert!(names("IPEK").is_empty());
         let (first, total) = search(&store, "a", 1).unwrap();
         assert_eq!((first.len(), total), (1, 3));
+    }
+
+    #[test]
+    fn the_copy_keeps_the_categories_in_order_and_what_each_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let product = |pk: &str, name: &str, categories: &[&str]| Product {
+            pk: Pk(pk.into()),
+            sku: format!("SKU-{pk}"),
+            name: name.into(),
+            price: Money::new(9990, 2),
+            in_stock: true,
+            barcode: Some(format!("86900000{pk}")),
+            category_ids: categories.iter().map(|c| Pk((*c).into())).collect(),
+            ..Default::default()
+        };
+        let category = |pk: &str, name: &str| Category {
+            pk: Pk(pk.into()),
+            name: name.into(),
+            image: Some(format!("http://server/media/categories/{pk}.png")),
+            product_count: None,
+        };
+        let products = [
+            product("1", "Şapka Haki", &["5"]),
+            product("2", "Kemer Kahverengi", &["5", "12"]),
+            product("3", "Kot Pantolon", &["2"]),
+        ];
+        // "1" holds nothing: not listed; "12" is not mistaken for "2" nor "1".
+        let categories = [
+            category("5", "Aksesuar"),
+            category("2", "Alt giyim"),
+            category("1", "Boş"),
+            category("12", "İndirim"),
+        ];
+        replace(&mut store, &products, &categories).unwrap();
+        let listed: Vec<(String, usize)> = super::categories(&store)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.name, c.products))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("Aksesuar".to_string(), 2),
+                ("Alt giyim".into(), 1),
+                ("İndirim".into(), 1)
+            ]
+        );
+        let names = |pk: &str, limit: usize| {
+            let (found, total) = in_category(&store, &Pk(pk.into()), limit).unwrap();
+            (found.into_iter().map(|p| p.name).collect::<Vec<_>>(), total)
+        };
+        assert_eq!(
+            names("5", 10),
+            (vec!["Kemer Kahverengi".to_string(), "Şapka Haki".into()], 2)
+        );
+        assert_eq!(names("5", 1), (vec!["Kemer Kahverengi".to_string()], 2));
+        assert_eq!(names("2", 10), (vec!["Kot Pantolon".to_string()], 1));
+        assert_eq!(names("1", 10), (vec![], 0));
     }
 }

@@ -116,6 +116,15 @@ const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE catalog ADD COLUMN picture TEXT;  -- the address of its first picture
 ",
+    "
+    ALTER TABLE catalog ADD COLUMN categories TEXT NOT NULL DEFAULT '';  -- ' 1 5 ': the pks it is filed in
+    CREATE TABLE categories (
+        position INTEGER PRIMARY KEY,  -- the server's menu order
+        pk TEXT NOT NULL,
+        name TEXT NOT NULL,
+        picture TEXT
+    );
+",
 ];
 
 /// An open database.

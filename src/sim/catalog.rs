@@ -15,6 +15,53 @@ pub struct SimProduct {
     pub warehouse: i64,
 }
 
+/// A category of the store's catalog: its products are those whose SKU starts with one
+/// of its kinds (`TSH-…`), as a back office files them.
+#[derive(Debug, Clone, Copy)]
+pub struct SimCategory {
+    pub pk: u64,
+    /// Its name as the store wrote it (Turkish; `server/language.rs` has the English).
+    pub name: &'static str,
+    pub kinds: &'static [&'static str],
+}
+
+/// The demo store's categories, in the order its menu shows them.
+pub const CATEGORIES: [SimCategory; 5] = [
+    SimCategory {
+        pk: 1,
+        name: "Üst giyim",
+        kinds: &["TSH", "SWT", "COA"],
+    },
+    SimCategory {
+        pk: 2,
+        name: "Alt giyim",
+        kinds: &["JNS"],
+    },
+    SimCategory {
+        pk: 3,
+        name: "Ayakkabı",
+        kinds: &["SHO"],
+    },
+    SimCategory {
+        pk: 4,
+        name: "Çanta",
+        kinds: &["BAG"],
+    },
+    SimCategory {
+        pk: 5,
+        name: "Aksesuar",
+        kinds: &["CAP", "BLT", "SCF", "GLV", "UMB", "SCK"],
+    },
+];
+
+impl SimProduct {
+    /// The category it is filed in, where its kind has one.
+    pub fn category(&self) -> Option<&'static SimCategory> {
+        let kind = self.sku.split('-').next().unwrap_or_default();
+        CATEGORIES.iter().find(|c| c.kinds.contains(&kind))
+    }
+}
+
 /// Appends the EAN-13 check digit to twelve digits.
 pub fn ean13(first_twelve: &str) -> String {
     let sum: u32 = first_twelve

@@ -154,6 +154,7 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
         }};
     }
     on!(KioskAdapter, on_start, [] => Intent::Start);
+    on!(KioskAdapter, on_browse, [] => Intent::Browse);
     on!(KioskAdapter, on_new_sale, [] => Intent::NewSale);
     on!(KioskAdapter, on_cancel, [] => Intent::Cancel);
     on!(KioskAdapter, on_back, [] => Intent::Back);

@@ -26,6 +26,10 @@ pub(super) fn wire(window: &MainWindow, handle: &ControllerHandle) {
     });
     let h = handle.clone();
     search.on_more_results(move || h.send(Intent::MoreProducts));
+    let h = handle.clone();
+    search.on_browse(move || h.send(Intent::BrowseCategories));
+    let h = handle.clone();
+    search.on_open_category(move |pk| h.send(Intent::OpenCategory(pk.to_string())));
     let (weak, h) = (window.as_weak(), handle.clone());
     search.on_add(move |code| {
         if let Some(window) = weak.upgrade() {

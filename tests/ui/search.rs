@@ -1,12 +1,15 @@
 //! Products without a barcode: found by name from the basket, typed on the on-screen
 //! keys, results as one types (Turkish letters folded the Turkish way by the server),
 //! a slow answer overtaken by a newer query, paging, a tap that adds, and offline from
-//! the catalog copy.
+//! the catalog copy. Browsing: from the self-service welcome or the search, the
+//! categories with their pictures, a category's products, Back, and offline.
 
 use super::common::free_loopback_port;
 use super::harness::*;
 use instore_kiosk::sim::{Scenario, SlowSearch};
-use instore_kiosk::ui::{BasketAdapter, KioskAdapter, Language, Screen, SearchAdapter, SearchState, StockHere};
+use instore_kiosk::ui::{
+    BasketAdapter, KioskAdapter, Language, ProductsView, Screen, SearchAdapter, SearchState, StockHere,
+};
 use slint::{ComponentHandle, Model};
 use std::time::{Duration, Instant};
 
@@ -242,4 +245,115 @@ fn each_result_shows_its_own_picture_kept_on_disk_for_when_the_line_is_down() {
     );
     assert!(k.window.global::<SearchAdapter>().get_from_copy());
     k.wait("the kept pictures", |w| middle_of_picture(w, 1) == Some([35, 35, 40]));
+}
+
+/// The categories on screen, each with how many products it holds.
+fn shelves(w: &instore_kiosk::ui::MainWindow) -> Vec<(String, i32)> {
+    w.global::<SearchAdapter>()
+        .get_categories()
+        .iter()
+        .map(|c| (c.name.to_string(), c.products))
+        .collect()
+}
+
+fn self_service_kiosk(rt: tokio::runtime::Runtime, url: String) -> Kiosk {
+    let mut settings = settings_for(Some(url));
+    settings.kiosk.mode = instore_kiosk::settings::Mode::SelfService;
+    Kiosk::start(rt, settings)
+}
+
+#[test]
+fn a_customer_browses_from_the_welcome_into_a_category_and_back_and_adds_a_product() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = self_service_kiosk(rt, sim.url());
+    k.wait("the welcome", |w| kiosk_screen(w) == Screen::Welcome);
+    k.tap("Browse products");
+    k.wait("the categories", |w| {
+        let search = w.global::<SearchAdapter>();
+        search.get_view() == ProductsView::Categories && search.get_state() == SearchState::Done
+    });
+    assert_eq!(kiosk_screen(&k.window), Screen::Basket, "browsing is a sale begun");
+    assert!(!keyboard_up(&k.window), "no field to type in, no keyboard");
+    // In the kiosk's language, as the server names them, in its menu's order.
+    let tops = ("Tops".to_string(), 4);
+    assert_eq!(
+        shelves(&k.window),
+        [
+            tops.clone(),
+            ("Bottoms".into(), 1),
+            ("Shoes".into(), 1),
+            ("Bags".into(), 1),
+            ("Accessories".into(), 6)
+        ]
+    );
+    // Each category's picture comes, the simulator's drawing of its first kind.
+    k.wait("the categories' pictures", |w| {
+        w.global::<SearchAdapter>()
+            .get_categories()
+            .iter()
+            .all(|c| c.has_picture)
+    });
+
+    k.tap("Accessories");
+    k.wait("the accessories", |w| shown(w).len() == 6);
+    assert!(k.exists("6 products found"));
+    assert!(shown(&k.window).contains(&"Katlanır Şemsiye".to_string()));
+    // Back returns to the categories, as they were.
+    k.tap("Back to categories");
+    assert_eq!(k.window.global::<SearchAdapter>().get_view(), ProductsView::Categories);
+    assert_eq!(shelves(&k.window)[0], tops);
+
+    k.tap("Tops");
+    k.wait("the tops", |w| shown(w).len() == 4);
+    assert_eq!(
+        shown(&k.window),
+        [
+            "Pamuklu Tişört Beyaz",
+            "Pamuklu Tişört Siyah",
+            "Örgü Kazak Lacivert",
+            "Yün Kaban Deve Tüyü"
+        ]
+    );
+    assert!(k.exists("Tops"), "the category's name is the title");
+    assert!(k.exists("Tap a product to add it to the basket."));
+    k.tap("Add Örgü Kazak Lacivert");
+    k.wait("the sweater in the basket", |w| basket_lines(w) == 1);
+    assert!(!k.window.global::<SearchAdapter>().get_open(), "browsing is put away");
+    assert_eq!(k.window.global::<BasketAdapter>().get_total(), "749,50 ₺");
+
+    // From the basket, the search's other way is browsing; Back to basket leaves it.
+    k.tap("Find a product by name");
+    k.tap("Browse categories");
+    k.wait("the categories again", |w| shelves(w).len() == 5);
+    k.tap("Back to basket");
+    assert!(!k.window.global::<SearchAdapter>().get_open());
+    assert_eq!(basket_lines(&k.window), 1);
+}
+
+#[test]
+fn offline_the_catalog_copy_is_browsed_by_category() {
+    let data = tempfile::tempdir().unwrap();
+    catalog_copy_in(data.path());
+    let free = free_loopback_port();
+    let k = Kiosk::launch_with(
+        runtime(),
+        settings_for(Some(format!("http://{free}/"))),
+        Some(data.path().to_path_buf()),
+    );
+    k.wait("the basket, offline", |w| {
+        kiosk_screen(w) == Screen::Basket && w.global::<KioskAdapter>().get_offline()
+    });
+    k.tap("Find a product by name");
+    k.tap("Browse categories");
+    k.wait("the copy's categories", |w| shelves(w).len() == 5);
+    assert!(k.window.global::<SearchAdapter>().get_from_copy());
+    assert!(k.exists("From this kiosk's catalog copy: the store server cannot be reached."));
+    // The copy was made in the server's Turkish.
+    assert_eq!(shelves(&k.window)[3], ("Çanta".to_string(), 1));
+    k.tap("Çanta");
+    k.wait("the bags", |w| shown(w) == ["Deri Çanta Taba"]);
+    k.tap("Add Deri Çanta Taba");
+    k.wait("it is in the offline basket", |w| basket_lines(w) == 1);
+    assert_eq!(k.window.global::<BasketAdapter>().get_total(), "1.899,00 ₺");
 }

@@ -26,6 +26,11 @@ const ENGLISH: &[(&str, &str)] = &[
     ("Ev", "Home"),
     ("İş", "Work"),
     ("Adres", "Address"),
+    ("Üst giyim", "Tops"),
+    ("Alt giyim", "Bottoms"),
+    ("Ayakkabı", "Shoes"),
+    ("Çanta", "Bags"),
+    ("Aksesuar", "Accessories"),
 ];
 
 /// The largest answer rewritten (the simulator's are far smaller).

@@ -52,6 +52,7 @@ pub fn router(shared: Shared) -> Router {
         .route("/users/logout/", post(session::logout))
         .route("/current_user/", get(session::current_user))
         .route("/list/", get(shop::product_list))
+        .route("/categories/", get(shop::categories))
         .route(
             "/baskets/basket/",
             get(shop::basket)
@@ -85,6 +86,7 @@ pub fn router(shared: Shared) -> Router {
         .route("/_sim/orders", get(checkout::all_orders))
         .route("/_sim/logos/{file}", get(service::logo))
         .route("/media/products/{file}", get(service::product_picture))
+        .route("/media/categories/{file}", get(service::category_picture))
         .route("/_sim/health", get(|| async { Json(json!({"ok": true})) }))
         .fallback(|| async { (StatusCode::NOT_FOUND, Json(json!({"detail": "Not found."}))) })
         .layer(middleware::from_fn_with_state(shared.clone(), language::language))

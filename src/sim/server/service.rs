@@ -34,6 +34,19 @@ pub(super) async fn product_picture(State(shared): State<Shared>, Path(file): Pa
     }
 }
 
+/// A category's picture: the silhouette of its first kind, in the store's blue.
+pub(super) async fn category_picture(Path(file): Path<String>) -> Response {
+    let pk: Option<u64> = file.trim_end_matches(".png").parse().ok();
+    match crate::sim::catalog::CATEGORIES.iter().find(|c| Some(c.pk) == pk) {
+        Some(category) => (
+            [(header::CONTENT_TYPE, "image/png")],
+            crate::sim::picture::product_png(&format!("{}-0", category.kinds[0]), category.name),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 /// The third-party payment service as a person sees it: approve or decline. With
 /// `?format=json` (a kiosk watching the customer's phone), its state: the decision, and
 /// once decided where the customer goes back and with which fields.

@@ -24,7 +24,13 @@ pub(super) async fn product_list(
     if let Some(ms) = late {
         tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
     }
-    Json(shared.lock().product_list(text, page)).into_response()
+    let category = query.get("category_ids").and_then(|c| c.trim().parse().ok());
+    Json(shared.lock().product_list(text, category, page)).into_response()
+}
+
+/// The store's categories (the simulator's contract: README, "The simulator").
+pub(super) async fn categories(State(shared): State<Shared>) -> Response {
+    Json(shared.lock().categories_json()).into_response()
 }
 
 pub(super) async fn basket(State(shared): State<Shared>, method: Method, headers: HeaderMap, body: Bytes) -> Response {

@@ -66,12 +66,34 @@ impl World {
             "barcode": if p.barcode.is_empty() { Value::Null } else { Value::from(p.barcode.clone()) },
             "price": wire(p.price), "retail_price": wire(p.price), "currency_type": "try",
             "stock": p.stock, "in_stock": p.stock > 0,
+            "category_ids": p.category().map(|c| vec![c.pk]).unwrap_or_default(),
         })
     }
 
+    /// `GET /categories/`: the store's categories in its menu's order, each with its
+    /// picture and how many products it holds (an empty one is not listed).
+    pub fn categories_json(&self) -> Value {
+        let categories: Vec<Value> = super::super::catalog::CATEGORIES
+            .iter()
+            .filter_map(|c| {
+                let count = self
+                    .catalog
+                    .iter()
+                    .filter(|p| p.category().is_some_and(|pc| pc.pk == c.pk))
+                    .count();
+                (count > 0).then(|| {
+                    json!({"pk": c.pk, "name": c.name, "product_count": count,
+                           "image": format!("{}/media/categories/{}.png", self.base_url, c.pk)})
+                })
+            })
+            .collect();
+        json!({ "categories": categories })
+    }
+
     /// `GET /list/`: the whole catalog, or what matches `search_text` (every word in
-    /// the name, case folded the Turkish way, or the exact barcode or SKU).
-    pub fn product_list(&self, search: Option<&str>, page: u32) -> Value {
+    /// the name, case folded the Turkish way, or the exact barcode or SKU) and is in
+    /// the category `category_ids` names.
+    pub fn product_list(&self, search: Option<&str>, category: Option<u64>, page: u32) -> Value {
         const PAGE_SIZE: usize = 20;
         let text = search.map(str::trim).filter(|s| !s.is_empty());
         let found: Vec<&SimProduct> = self
@@ -81,6 +103,7 @@ impl World {
                 None => true,
                 Some(t) => crate::fold::matches(t, &p.name, &[&p.barcode, &p.sku]),
             })
+            .filter(|p| category.is_none() || p.category().map(|c| c.pk) == category)
             .collect();
         let num_pages = found.len().div_ceil(PAGE_SIZE).max(1);
         let page = (page.max(1) as usize).min(num_pages);

@@ -7,6 +7,7 @@
 
 use super::{staff, AddressForm, Controller, Failure, Sale};
 use crate::commerce::pages::CheckoutResponse;
+use crate::commerce::records::Pk;
 use crate::ui::view::{Update, View};
 
 /// Something the person at the kiosk asked for, or an answer that arrived.
@@ -116,8 +117,19 @@ pub enum Intent {
     MoreProducts,
     /// The server's search failed (whether the line or the server is down, and why).
     ProductsFailed {
-        query: String,
+        query: crate::ui::view::ProductQuery,
         page: u32,
+        line_failed: bool,
+        error: String,
+    },
+    /// The welcome's Browse products: a sale begins on its categories.
+    Browse,
+    /// The store's categories, to browse (`products.rs`).
+    BrowseCategories,
+    /// A category's products (its pk).
+    OpenCategory(String),
+    /// The server's category list failed.
+    CategoriesFailed {
         line_failed: bool,
         error: String,
     },
@@ -129,6 +141,7 @@ impl Intent {
         matches!(
             self,
             Intent::Start
+                | Intent::Browse
                 | Intent::AddCode(_)
                 | Intent::ChangeQuantity(..)
                 | Intent::Remove(_)
@@ -157,6 +170,9 @@ impl Intent {
                 | Intent::SearchProducts(_)
                 | Intent::MoreProducts
                 | Intent::ProductsFailed { .. }
+                | Intent::BrowseCategories
+                | Intent::OpenCategory(_)
+                | Intent::CategoriesFailed { .. }
         )
     }
 }
@@ -181,6 +197,12 @@ impl Controller {
             }
             Intent::Start => {
                 self.show(Sale::Basket, View::Basket);
+                Ok(())
+            }
+            Intent::Browse => {
+                self.show(Sale::Basket, View::Basket);
+                self.emit(Update::Browsing);
+                self.browse_categories();
                 Ok(())
             }
             Intent::AddCode(code) => self.add_code(code.trim()).await,
@@ -290,6 +312,18 @@ impl Controller {
                 error,
             } => {
                 self.products_failed(query, page, line_failed, error);
+                Ok(())
+            }
+            Intent::BrowseCategories => {
+                self.browse_categories();
+                Ok(())
+            }
+            Intent::OpenCategory(pk) => {
+                self.open_category(Pk(pk));
+                Ok(())
+            }
+            Intent::CategoriesFailed { line_failed, error } => {
+                self.categories_failed(line_failed, error);
                 Ok(())
             }
             Intent::ShowDiagnostics => self.show_diagnostics(None).await,

@@ -3,6 +3,8 @@
 //! winning (a new one drops the request of the one before, whose answer then never
 //! comes). Online it asks the server's product list (`search_text`, page by page);
 //! with the line down, or when the server gives no answer, the catalog copy answers.
+//! Browsing is the same search by another query: the store's categories, then one
+//! category's products (`category_ids`, page by page), from the copy offline.
 //!
 //! The search runs on a task of its own, not in the intent loop: a slow answer holds
 //! up neither the next keystroke nor a scan. Adding a result is the basket's
@@ -12,7 +14,8 @@
 //! (`crate::fold`, the server's own online).
 
 use super::{Controller, Intent};
-use crate::ui::view::{Card, Found, Update};
+use crate::commerce::records::Pk;
+use crate::ui::view::{Card, Found, ProductQuery, Shelf, ShelfTile, Update};
 use std::time::Duration;
 
 /// How long the typing pauses before a query is sent.
@@ -24,7 +27,7 @@ const COPY_PAGE: usize = 20;
 /// next answer (dropped, and so stopped, by the next query).
 #[derive(Default)]
 pub(super) struct ProductSearch {
-    query: String,
+    query: ProductQuery,
     page: u32,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -39,13 +42,14 @@ impl Drop for ProductSearch {
 
 impl Controller {
     /// A query as typed: page 1 of its results, after the pause.
-    pub(super) fn search_products(&mut self, query: String) {
+    pub(super) fn search_products(&mut self, text: String) {
+        let query = ProductQuery::Text(text.clone());
         self.product_search = ProductSearch {
             query: query.clone(),
             page: 1,
             task: None,
         };
-        if query.trim().is_empty() {
+        if text.trim().is_empty() {
             self.emit(Update::Products(Found {
                 query,
                 page: 1,
@@ -60,10 +64,21 @@ impl Controller {
         self.ask_for_page(query, 1, DEBOUNCE);
     }
 
+    /// A category's products, page 1, at once.
+    pub(super) fn open_category(&mut self, category: Pk) {
+        let query = ProductQuery::Category(category);
+        self.product_search = ProductSearch {
+            query: query.clone(),
+            page: 1,
+            task: None,
+        };
+        self.ask_for_page(query, 1, Duration::ZERO);
+    }
+
     /// More results: the next page of the same query, at once.
     pub(super) fn more_products(&mut self) {
         let search = &mut self.product_search;
-        if search.query.trim().is_empty() {
+        if search.query.is_empty() {
             return;
         }
         search.page += 1;
@@ -71,7 +86,7 @@ impl Controller {
         self.ask_for_page(query, page, Duration::ZERO);
     }
 
-    fn ask_for_page(&mut self, query: String, page: u32, wait: Duration) {
+    fn ask_for_page(&mut self, query: ProductQuery, page: u32, wait: Duration) {
         let client = match &self.client {
             Some(client) if !self.line_down => client.clone(),
             _ => return self.search_copy(query, page, None),
@@ -79,7 +94,11 @@ impl Controller {
         let (sink, tx, cache) = (self.sink.clone(), self.tx.clone(), self.pictures.clone());
         let task = tokio::spawn(async move {
             tokio::time::sleep(wait).await;
-            match client.search_page(&query, page).await {
+            let answer = match &query {
+                ProductQuery::Text(text) => client.search_page(text, page).await,
+                ProductQuery::Category(category) => client.category_page(category, page).await,
+            };
+            match answer {
                 Ok(found) => {
                     let total = found.total.map(|t| t as usize).unwrap_or(found.products.len());
                     let cards: Vec<Card> = found.products.iter().map(Card::from_product).collect();
@@ -112,7 +131,7 @@ impl Controller {
     /// The server's search failed: where the line or the server is down, the catalog
     /// copy answers; otherwise (an answer it cannot read) the screen says so. A failure
     /// of a query since replaced says nothing.
-    pub(super) fn products_failed(&mut self, query: String, page: u32, line_failed: bool, error: String) {
+    pub(super) fn products_failed(&mut self, query: ProductQuery, page: u32, line_failed: bool, error: String) {
         if query != self.product_search.query || page != self.product_search.page {
             return;
         }
@@ -123,11 +142,14 @@ impl Controller {
 
     /// The catalog copy's results for `query`, or `problem` (the server's failure)
     /// where there is no copy to ask.
-    fn search_copy(&mut self, query: String, page: u32, problem: Option<String>) {
+    fn search_copy(&mut self, query: ProductQuery, page: u32, problem: Option<String>) {
+        let limit = COPY_PAGE * page as usize;
         let searched = match (&self.store, &problem) {
-            (Some(store), None) => {
-                crate::offline::catalog::search(store, &query, COPY_PAGE * page as usize).map_err(|e| e.to_string())
+            (Some(store), None) => match &query {
+                ProductQuery::Text(text) => crate::offline::catalog::search(store, text, limit),
+                ProductQuery::Category(category) => crate::offline::catalog::in_category(store, category, limit),
             }
+            .map_err(|e| e.to_string()),
             (_, Some(problem)) => Err(problem.clone()),
             (None, None) => Err("no catalog copy on this kiosk".to_string()),
         };
@@ -159,6 +181,87 @@ impl Controller {
         };
         self.emit(Update::Products(found));
         // Offline, only the pictures kept on disk.
+        let (cache, sink) = (self.pictures.clone(), self.sink.clone());
+        self.product_search.task = Some(tokio::spawn(super::pictures::load(cache, None, urls, sink)));
+    }
+}
+
+impl Controller {
+    /// The store's categories, to browse: the server's, or the copy's with the line
+    /// down or the server away. A newer search or category stops the request.
+    pub(super) fn browse_categories(&mut self) {
+        self.product_search = ProductSearch::default();
+        let client = match &self.client {
+            Some(client) if !self.line_down => client.clone(),
+            _ => return self.categories_from_copy(None),
+        };
+        let (sink, tx, cache) = (self.sink.clone(), self.tx.clone(), self.pictures.clone());
+        let task = tokio::spawn(async move {
+            match client.categories().await {
+                Ok(categories) => {
+                    let tiles: Vec<ShelfTile> = categories
+                        .into_iter()
+                        .map(|c| ShelfTile {
+                            pk: c.pk,
+                            name: c.name,
+                            picture: c.image.filter(|i| !i.trim().is_empty()),
+                            products: c.product_count.map(|n| n as usize),
+                        })
+                        .collect();
+                    let urls = tiles.iter().filter_map(|t| t.picture.clone()).collect();
+                    sink(Update::Categories(Shelf {
+                        tiles,
+                        from_copy: false,
+                        problem: None,
+                    }));
+                    super::pictures::load(cache, Some(client), urls, sink).await;
+                }
+                Err(error) => {
+                    let _ = tx.send(Intent::CategoriesFailed {
+                        line_failed: error.is_connectivity(),
+                        error: error.to_string(),
+                    });
+                }
+            }
+        });
+        self.product_search.task = Some(task);
+    }
+
+    /// The server's category list failed: the copy answers where the line or the
+    /// server is down; otherwise the screen says why.
+    pub(super) fn categories_failed(&mut self, line_failed: bool, error: String) {
+        tracing::warn!(%error, "the categories could not be read");
+        self.categories_from_copy((!line_failed).then_some(error));
+    }
+
+    fn categories_from_copy(&mut self, problem: Option<String>) {
+        let listed = match (&self.store, problem) {
+            (Some(store), None) => crate::offline::catalog::categories(store).map_err(|e| e.to_string()),
+            (_, Some(problem)) => Err(problem),
+            (None, None) => Err("no catalog copy on this kiosk".to_string()),
+        };
+        let shelf = match listed {
+            Ok(categories) => Shelf {
+                tiles: categories
+                    .into_iter()
+                    .map(|c| ShelfTile {
+                        pk: c.pk,
+                        name: c.name,
+                        picture: c.picture,
+                        products: Some(c.products),
+                    })
+                    .collect(),
+                from_copy: true,
+                problem: None,
+            },
+            Err(problem) => Shelf {
+                tiles: Vec::new(),
+                from_copy: false,
+                problem: Some(problem),
+            },
+        };
+        let urls = shelf.tiles.iter().filter_map(|t| t.picture.clone()).collect();
+        self.emit(Update::Categories(shelf));
         let (cache, sink) = (self.pictures.clone(), self.sink.clone());
         self.product_search.task = Some(tokio::spawn(super::pictures::load(cache, None, urls, sink)));
     }

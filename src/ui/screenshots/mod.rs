@@ -28,6 +28,8 @@ pub const SCREENS: &[&str] = &[
     "basket-letters-keyboard",
     "product-search-keyboard",
     "product-search",
+    "categories",
+    "category-products",
     "basket-start-over",
     "basket-accessible",
     "payment-options-accessible",

@@ -50,6 +50,10 @@ fn scratch_queue(dir: &Path) -> anyhow::Result<()> {
     let products: Vec<crate::commerce::records::Product> = crate::sim::catalog::default_catalog()
         .into_iter()
         .map(|p| crate::commerce::records::Product {
+            category_ids: p
+                .category()
+                .map(|c| vec![crate::commerce::records::Pk(c.pk.to_string())])
+                .unwrap_or_default(),
             pk: crate::commerce::records::Pk(p.pk.to_string()),
             sku: p.sku,
             name: p.name,
@@ -60,7 +64,15 @@ fn scratch_queue(dir: &Path) -> anyhow::Result<()> {
             ..Default::default()
         })
         .collect();
-    crate::offline::catalog::replace(&mut store, &products)?;
+    let categories: Vec<crate::commerce::records::Category> = crate::sim::catalog::CATEGORIES
+        .iter()
+        .map(|c| crate::commerce::records::Category {
+            pk: crate::commerce::records::Pk(c.pk.to_string()),
+            name: c.name.to_string(),
+            ..Default::default()
+        })
+        .collect();
+    crate::offline::catalog::replace(&mut store, &products, &categories)?;
     queue::record(
         &mut store,
         &references[1],
@@ -184,6 +196,32 @@ pub(super) fn render_set(
     shot("product-search-keyboard")?;
     window.invoke_focus_keys();
     shot("product-search")?;
+    // Browsing instead: the categories with their pictures, then one's products.
+    search.set_view(crate::ui::ProductsView::Categories);
+    search.set_state(crate::ui::SearchState::Searching);
+    s.handle.send(Intent::BrowseCategories);
+    s.wait("the categories, with their pictures", |w| {
+        let search = w.global::<crate::ui::SearchAdapter>();
+        search.get_state() == crate::ui::SearchState::Done
+            && search.get_categories().row_count() == crate::sim::catalog::CATEGORIES.len()
+            && search.get_categories().iter().all(|tile| tile.has_picture)
+    })?;
+    shot("categories")?;
+    let tops = search.get_categories().row_data(0).expect("a first category");
+    search.set_category_pk(tops.pk.clone());
+    search.set_category_name(tops.name.clone());
+    search.set_results(Default::default());
+    search.set_view(crate::ui::ProductsView::Category);
+    search.set_state(crate::ui::SearchState::Searching);
+    s.handle.send(Intent::OpenCategory(tops.pk.to_string()));
+    s.wait("the category's products, with their pictures", |w| {
+        let search = w.global::<crate::ui::SearchAdapter>();
+        search.get_state() == crate::ui::SearchState::Done
+            && search.get_results().row_count() > 0
+            && search.get_results().iter().all(|card| card.has_picture)
+    })?;
+    shot("category-products")?;
+    search.set_view(crate::ui::ProductsView::ByName);
     search.set_open(false);
     // Accessible mode, as a self-service customer turns it on from the bar at the bottom.
     let kiosk = window.global::<KioskAdapter>();

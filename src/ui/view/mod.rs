@@ -25,7 +25,7 @@ mod strategies;
 pub use basket::{basket_update, line_problem, Notice};
 pub use customer::DeliveryView;
 pub use payment::{installment_item, payment_kind, Paid, Sent};
-pub use products::{Card, Found};
+pub use products::{Card, Found, ProductQuery, Shelf, ShelfTile};
 pub use strategies::{grouped_iban, shown_digits, Choice};
 
 use super::{
@@ -214,7 +214,11 @@ pub enum Update {
     BasketNotice(Notice),
     /// The product search's answer (`products.rs`).
     Products(Found),
-    /// A product's picture, by its address, for every result showing it.
+    /// The welcome's Browse products: the search opens on the categories.
+    Browsing,
+    /// The categories to browse (`products.rs`).
+    Categories(Shelf),
+    /// A product's or category's picture, by its address, for every tile showing it.
     Picture {
         url: String,
         pixels: Pixels,
@@ -324,6 +328,8 @@ pub fn apply(window: &MainWindow, update: Update) {
             basket::basket_notice(window, notice)
         }
         Update::Products(found) => products::found(window, found),
+        Update::Browsing => products::browsing(window),
+        Update::Categories(shelf) => products::shelf(window, shelf),
         Update::Picture { url, pixels } => products::picture(window, &url, &to_slint_image(&pixels)),
         Update::StepError(text) => payment::step_error(window, text),
         Update::Setup { settings, written } => super::setup::show(window, &settings, written),

@@ -1,19 +1,59 @@
 //! The product search's screen data (filled by `controller/products.rs`, shown by
 //! `pages/product-search.slint`): a query's results, page by page, where they came
-//! from, or why there are none.
+//! from, or why there are none; the categories to browse, and a category's products.
 //!
 //! Not here: when a search is sent (the controller), the callbacks (`ui/products.rs`).
 
 use crate::commerce::money::format_try;
+use crate::commerce::records::Pk;
 use crate::commerce::records::Product;
 use crate::offline::catalog::LocalProduct;
-use crate::ui::{MainWindow, ProductCard, SearchAdapter, SearchState, StockHere};
+use crate::ui::{CategoryTile, MainWindow, ProductCard, ProductsView, SearchAdapter, SearchState, StockHere};
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
+
+/// What a list of products answers: a name or code as typed, or a category browsed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProductQuery {
+    Text(String),
+    Category(Pk),
+}
+
+impl Default for ProductQuery {
+    fn default() -> Self {
+        ProductQuery::Text(String::new())
+    }
+}
+
+impl ProductQuery {
+    /// Nothing typed: there is nothing to ask.
+    pub fn is_empty(&self) -> bool {
+        matches!(self, ProductQuery::Text(text) if text.trim().is_empty())
+    }
+}
+
+/// The categories to browse, or why there are none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shelf {
+    pub tiles: Vec<ShelfTile>,
+    /// From the kiosk's catalog copy: the server is away.
+    pub from_copy: bool,
+    pub problem: Option<String>,
+}
+
+/// One category, as plain data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShelfTile {
+    pub pk: Pk,
+    pub name: String,
+    pub picture: Option<String>,
+    /// How many products it holds, where known.
+    pub products: Option<usize>,
+}
 
 /// A search's answer: one page of results for `query` (as typed), or why none came.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Found {
-    pub query: String,
+    pub query: ProductQuery,
     /// 1 replaces the results; a later page adds to them.
     pub page: u32,
     pub cards: Vec<Card>,
@@ -97,11 +137,23 @@ fn card_item(card: Card) -> ProductCard {
     }
 }
 
-/// Shows a search's answer, unless the query on screen has changed since it was sent:
-/// an older query's results never show over a newer one's.
+/// Whether the screen still asks what `query` answers: the same text typed, or the
+/// same category open. An older query's results never show over a newer one's.
+fn still_asked(search: &SearchAdapter, query: &ProductQuery) -> bool {
+    match query {
+        ProductQuery::Text(text) => {
+            search.get_view() == ProductsView::ByName && search.get_query().trim() == text.trim()
+        }
+        ProductQuery::Category(pk) => {
+            search.get_view() == ProductsView::Category && search.get_category_pk().as_str() == pk.0
+        }
+    }
+}
+
+/// Shows a search's answer, unless the screen has moved on since it was asked.
 pub(super) fn found(window: &MainWindow, found: Found) {
     let search = window.global::<SearchAdapter>();
-    if search.get_query().trim() != found.query.trim() {
+    if !search.get_open() || !still_asked(&search, &found.query) {
         return;
     }
     if let Some(problem) = found.problem {
@@ -118,15 +170,67 @@ pub(super) fn found(window: &MainWindow, found: Found) {
     search.set_total(found.total.min(i32::MAX as usize) as i32);
     search.set_more(found.more);
     search.set_from_copy(found.from_copy);
-    search.set_state(if found.query.trim().is_empty() {
+    search.set_state(if found.query.is_empty() {
         SearchState::Idle
     } else {
         SearchState::Done
     });
 }
 
-/// A picture arrived: every result showing it shows it instead of its initials.
+/// The welcome's Browse products: the search opens on the categories, asked for.
+pub(super) fn browsing(window: &MainWindow) {
+    let search = window.global::<SearchAdapter>();
+    search.set_query(Default::default());
+    search.set_results(ModelRc::default());
+    search.set_view(ProductsView::Categories);
+    search.set_state(SearchState::Searching);
+    search.set_open(true);
+}
+
+/// Shows the categories, unless the screen has left them since they were asked for.
+pub(super) fn shelf(window: &MainWindow, shelf: Shelf) {
+    let search = window.global::<SearchAdapter>();
+    if !search.get_open() || search.get_view() != ProductsView::Categories {
+        return;
+    }
+    if let Some(problem) = shelf.problem {
+        search.set_problem(problem.into());
+        search.set_state(SearchState::Failed);
+        return;
+    }
+    let tiles: Vec<CategoryTile> = shelf
+        .tiles
+        .into_iter()
+        .map(|tile| CategoryTile {
+            initials: initials(&tile.name).into(),
+            pk: tile.pk.0.into(),
+            name: tile.name.into(),
+            picture_url: tile.picture.unwrap_or_default().into(),
+            picture: Default::default(),
+            has_picture: false,
+            products: tile.products.map(|n| n.min(i32::MAX as usize) as i32).unwrap_or(-1),
+        })
+        .collect();
+    search.set_total(tiles.len() as i32);
+    search.set_categories(ModelRc::new(VecModel::from(tiles)));
+    search.set_from_copy(shelf.from_copy);
+    search.set_state(SearchState::Done);
+}
+
+/// A picture arrived: every result and category showing it shows it instead of its
+/// initials.
 pub(super) fn picture(window: &MainWindow, url: &str, image: &slint::Image) {
+    let categories = window.global::<SearchAdapter>().get_categories();
+    for row in 0..categories.row_count() {
+        let Some(mut tile) = categories.row_data(row) else {
+            continue;
+        };
+        if tile.picture_url == url && !tile.has_picture {
+            tile.picture = image.clone();
+            tile.has_picture = true;
+            categories.set_row_data(row, tile);
+        }
+    }
     let results = window.global::<SearchAdapter>().get_results();
     for row in 0..results.row_count() {
         let Some(mut card) = results.row_data(row) else {
@@ -146,6 +250,8 @@ pub(super) fn close(window: &MainWindow) {
     search.set_open(false);
     search.set_query(Default::default());
     search.set_results(ModelRc::default());
+    search.set_categories(ModelRc::default());
+    search.set_view(ProductsView::ByName);
     search.set_state(SearchState::Idle);
 }
 
