@@ -12,6 +12,7 @@ pub mod commerce;
 pub mod devices;
 pub mod diagnostics;
 pub mod fold;
+pub mod memory;
 pub mod offline;
 pub mod pins;
 pub mod settings;

@@ -165,6 +165,7 @@ impl Keys {
         if text == SharedString::from(Key::Escape).as_str() {
             self.burst.clear();
             search.set_open(false);
+            search.invoke_put_away();
             return (true, Action::None);
         }
         if text == SharedString::from(Key::Backspace).as_str() {

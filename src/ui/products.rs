@@ -30,6 +30,12 @@ pub(super) fn wire(window: &MainWindow, handle: &ControllerHandle) {
     search.on_browse(move || h.send(Intent::BrowseCategories));
     let h = handle.clone();
     search.on_open_category(move |pk| h.send(Intent::OpenCategory(pk.to_string())));
+    let weak = window.as_weak();
+    search.on_put_away(move || {
+        if let Some(window) = weak.upgrade() {
+            super::view::put_search_away(&window);
+        }
+    });
     let (weak, h) = (window.as_weak(), handle.clone());
     search.on_add(move |code| {
         if let Some(window) = weak.upgrade() {

@@ -25,7 +25,7 @@ mod strategies;
 pub use basket::{basket_update, line_problem, Notice};
 pub use customer::DeliveryView;
 pub use payment::{installment_item, payment_kind, Paid, Sent};
-pub use products::{Card, Found, ProductQuery, Shelf, ShelfTile};
+pub use products::{close as put_search_away, Card, Found, ProductQuery, Shelf, ShelfTile};
 pub use strategies::{grouped_iban, shown_digits, Choice};
 
 use super::{

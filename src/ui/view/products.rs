@@ -244,8 +244,8 @@ pub(super) fn picture(window: &MainWindow, url: &str, image: &slint::Image) {
     }
 }
 
-/// Puts the search away (a new screen, a product added).
-pub(super) fn close(window: &MainWindow) {
+/// Puts the search away (a new screen, a product added, Back to basket, Escape).
+pub fn close(window: &MainWindow) {
     let search = window.global::<SearchAdapter>();
     search.set_open(false);
     search.set_query(Default::default());
@@ -253,6 +253,8 @@ pub(super) fn close(window: &MainWindow) {
     search.set_categories(ModelRc::default());
     search.set_view(ProductsView::ByName);
     search.set_state(SearchState::Idle);
+    // The pictures just dropped (a browse holds one for every product it showed).
+    crate::memory::give_back_freed();
 }
 
 #[cfg(test)]
