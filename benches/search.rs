@@ -61,6 +61,7 @@ fn catalog(count: u64) -> Vec<SimProduct> {
             price: "199.90".parse().unwrap(),
             stock: (i % 9) as i64,
             warehouse: 0,
+            size_of: None,
         })
         .collect()
 }

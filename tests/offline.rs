@@ -16,7 +16,7 @@ async fn the_catalog_copy_prices_scans_while_the_server_is_away() {
     let sim = start_sim(quick_scenario()).await;
     let client = logged_in(&sim).await;
     let mut store = Store::open(dir.path()).unwrap();
-    assert_eq!(catalog::sync(&client, &mut store).await.unwrap(), 13);
+    assert_eq!(catalog::sync(&client, &mut store).await.unwrap(), 14);
 
     // The server changes a price, then goes away; a sync then fails and keeps the copy.
     sim.world().set_price("SCK-030", money("129.99"));
@@ -33,8 +33,22 @@ async fn the_catalog_copy_prices_scans_while_the_server_is_away() {
     assert_eq!(socks.price, money("119.99"));
     assert_eq!(catalog::lookup(&store, " SCK-030 ").unwrap().unwrap().pk, socks.pk);
     assert!(catalog::lookup(&store, "0000000000000").unwrap().is_none());
+    // A size of the boots is sold by its own barcode; the boots themselves are not.
+    let size_42 = instore_kiosk::sim::catalog::ean13("869000002004");
+    let boots_42 = catalog::lookup(&store, &size_42)
+        .unwrap()
+        .expect("a size by its barcode");
+    assert_eq!(
+        (boots_42.name.as_str(), boots_42.sku.as_str()),
+        ("Deri Bot Siyah 42", "SHO-200-42")
+    );
+    assert!(
+        catalog::lookup(&store, "SHO-200").unwrap().is_none(),
+        "a size must be chosen"
+    );
+    // Thirteen products and the boots (their four sizes are the boots').
     let (count, synced) = catalog::summary(&store).unwrap();
-    assert_eq!(count, 13);
+    assert_eq!(count, 14);
     assert!(synced.unwrap().ends_with('Z'));
 }
 
@@ -78,13 +92,13 @@ fn catalog_commands_sync_and_show_through_the_data_directory() {
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains("catalog: 13 products saved in"), "{stdout}");
+    assert!(stdout.contains("catalog: 14 products saved in"), "{stdout}");
     assert!(data.join("kiosk.db").exists());
     let output = Command::new(BIN)
         .args(["--data-dir", data.to_str().unwrap(), "catalog", "show"])
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&output.stdout).starts_with("catalog: 13 products, refreshed "));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("catalog: 14 products, refreshed "));
 }
 
 #[test]

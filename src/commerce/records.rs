@@ -115,6 +115,31 @@ pub struct Product {
     pub productimage_set: Vec<ProductImage>,
     /// The categories it is filed in.
     pub category_ids: Vec<Pk>,
+    /// What tells a variant apart from its siblings (`{"size": "42"}`).
+    pub attributes: std::collections::BTreeMap<String, Value>,
+    /// Its sizes or colours, each sold by its own code: a product that has them is not
+    /// sold itself, a customer chooses one.
+    pub variants: Vec<Product>,
+}
+
+impl Product {
+    /// A variant's name among its siblings: its attributes' values ("42", "42 · Siyah").
+    pub fn variant_label(&self) -> String {
+        let values: Vec<String> = self
+            .attributes
+            .values()
+            .filter_map(|v| match v {
+                Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .collect();
+        if values.is_empty() {
+            self.name.clone()
+        } else {
+            values.join(" · ")
+        }
+    }
 }
 
 /// A category of the store's catalog, as its menu lists it.

@@ -25,6 +25,16 @@ pub struct LocalProduct {
     pub synced_at: String,
     /// The address of its picture (shown offline only where the kiosk kept a copy).
     pub picture: Option<String>,
+    /// Its sizes or colours (filled in by `search` and `in_category`).
+    pub variants: Vec<LocalVariant>,
+}
+
+/// One size or colour of a product in the local copy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalVariant {
+    pub sku: String,
+    pub label: String,
+    pub sold_out: bool,
 }
 
 /// A category as the local copy knows it.
@@ -50,10 +60,17 @@ pub fn replace(store: &mut Store, products: &[Product], categories: &[Category])
             filed.execute(params![position as i64, category.pk.0, category.name, picture])?;
         }
         let mut insert = tx.prepare(
-            "INSERT OR REPLACE INTO catalog (code, pk, sku, name, price, sold_out, synced_at, picture, categories)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT OR REPLACE INTO catalog (code, pk, sku, name, price, sold_out, synced_at, picture, categories, variant_of, label)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
-        for product in products {
+        // A product's sizes or colours are kept as products of their own (each sold by
+        // its code offline too), marked as its.
+        let rows = products.iter().map(|p| (p, None)).chain(
+            products
+                .iter()
+                .flat_map(|p| p.variants.iter().map(move |v| (v, Some(p)))),
+        );
+        for (product, variant_of) in rows {
             if !crate::commerce::money::plausible_price(product.price) {
                 // Sold offline, it would overflow the kiosk's own sums.
                 tracing::warn!(sku = %product.sku, price = %product.price, "not copied: an implausible price");
@@ -78,7 +95,9 @@ pub fn replace(store: &mut Store, products: &[Product], categories: &[Category])
                     sold_out,
                     now,
                     product.picture(),
-                    filed_in
+                    filed_in,
+                    variant_of.map(|p| &p.pk.0),
+                    variant_of.map(|_| product.variant_label())
                 ])?;
             }
         }
@@ -88,6 +107,31 @@ pub fn replace(store: &mut Store, products: &[Product], categories: &[Category])
 
 /// The columns a [`LocalProduct`] is read from, in [`product_from`]'s order.
 const PRODUCT_COLUMNS: &str = "pk, sku, name, price, sold_out, synced_at, picture";
+
+/// Rows that are products shown on their own: not a size or colour of another.
+const NOT_A_VARIANT: &str = "variant_of IS NULL";
+
+/// Rows that can be sold: not a product with sizes (a customer chooses one of those).
+const SOLD_ITSELF: &str = "pk NOT IN (SELECT variant_of FROM catalog WHERE variant_of IS NOT NULL)";
+
+/// Fills in each product's sizes or colours, in the order the server listed them.
+fn with_variants(db: &rusqlite::Connection, mut products: Vec<LocalProduct>) -> rusqlite::Result<Vec<LocalProduct>> {
+    let mut select = db.prepare(
+        "SELECT sku, COALESCE(label, name), sold_out FROM catalog
+         WHERE variant_of = ?1 AND code = sku ORDER BY rowid",
+    )?;
+    for product in &mut products {
+        let rows = select.query_map(params![product.pk.0], |row| {
+            Ok(LocalVariant {
+                sku: row.get(0)?,
+                label: row.get(1)?,
+                sold_out: row.get(2)?,
+            })
+        })?;
+        product.variants = rows.collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(products)
+}
 
 fn product_from(row: &rusqlite::Row) -> rusqlite::Result<LocalProduct> {
     let price: String = row.get(3)?;
@@ -99,6 +143,7 @@ fn product_from(row: &rusqlite::Row) -> rusqlite::Result<LocalProduct> {
         sold_out: row.get(4)?,
         synced_at: row.get(5)?,
         picture: row.get(6)?,
+        variants: Vec::new(),
     })
 }
 
@@ -106,7 +151,7 @@ fn product_from(row: &rusqlite::Row) -> rusqlite::Result<LocalProduct> {
 pub fn lookup(store: &Store, code: &str) -> Result<Option<LocalProduct>> {
     store.read(|db| {
         db.query_row(
-            &format!("SELECT {PRODUCT_COLUMNS} FROM catalog WHERE code = ?1"),
+            &format!("SELECT {PRODUCT_COLUMNS} FROM catalog WHERE code = ?1 AND {SOLD_ITSELF}"),
             params![code.trim()],
             product_from,
         )
@@ -120,7 +165,7 @@ pub fn lookup(store: &Store, code: &str) -> Result<Option<LocalProduct>> {
 pub fn search(store: &Store, query: &str, limit: usize) -> Result<(Vec<LocalProduct>, usize)> {
     let rows: Vec<(LocalProduct, String)> = store.read(|db| {
         let mut select = db.prepare(&format!(
-            "SELECT {PRODUCT_COLUMNS}, code FROM catalog ORDER BY name, pk"
+            "SELECT {PRODUCT_COLUMNS}, code FROM catalog WHERE {NOT_A_VARIANT} ORDER BY name, pk"
         ))?;
         let rows = select.query_map([], |row| Ok((product_from(row)?, row.get(7)?)))?;
         rows.collect()
@@ -142,15 +187,18 @@ pub fn search(store: &Store, query: &str, limit: usize) -> Result<(Vec<LocalProd
         .map(|(p, _)| p)
         .collect();
     let total = found.len();
-    Ok((found.into_iter().take(limit).collect(), total))
+    let shown: Vec<LocalProduct> = found.into_iter().take(limit).collect();
+    Ok((store.read(|db| with_variants(db, shown))?, total))
 }
 
 /// How many distinct products the copy holds, and when it was last refreshed.
 pub fn summary(store: &Store) -> Result<(usize, Option<String>)> {
     store.read(|db| {
-        db.query_row("SELECT COUNT(DISTINCT pk), MAX(synced_at) FROM catalog", [], |row| {
-            Ok((row.get::<_, i64>(0)? as usize, row.get(1)?))
-        })
+        db.query_row(
+            &format!("SELECT COUNT(DISTINCT pk), MAX(synced_at) FROM catalog WHERE {NOT_A_VARIANT}"),
+            [],
+            |row| Ok((row.get::<_, i64>(0)? as usize, row.get(1)?)),
+        )
     })
 }
 
@@ -160,7 +208,7 @@ pub fn categories(store: &Store) -> Result<Vec<LocalCategory>> {
     store.read(|db| {
         let mut select = db.prepare(
             "SELECT c.pk, c.name, c.picture,
-                    (SELECT COUNT(DISTINCT p.pk) FROM catalog p WHERE p.categories LIKE '% ' || c.pk || ' %')
+                    (SELECT COUNT(DISTINCT p.pk) FROM catalog p WHERE p.variant_of IS NULL AND p.categories LIKE '% ' || c.pk || ' %')
              FROM categories c ORDER BY c.position",
         )?;
         let rows = select.query_map([], |row| {
@@ -180,14 +228,15 @@ pub fn categories(store: &Store) -> Result<Vec<LocalCategory>> {
 pub fn in_category(store: &Store, category: &Pk, limit: usize) -> Result<(Vec<LocalProduct>, usize)> {
     let all: Vec<LocalProduct> = store.read(|db| {
         let mut select = db.prepare(&format!(
-            "SELECT {PRODUCT_COLUMNS} FROM catalog WHERE categories LIKE '% ' || ?1 || ' %'
+            "SELECT {PRODUCT_COLUMNS} FROM catalog WHERE categories LIKE '% ' || ?1 || ' %' AND {NOT_A_VARIANT}
              GROUP BY pk ORDER BY name, pk"
         ))?;
         let rows = select.query_map(params![category.0], product_from)?;
         rows.collect()
     })?;
     let total = all.len();
-    Ok((all.into_iter().take(limit).collect(), total))
+    let shown: Vec<LocalProduct> = all.into_iter().take(limit).collect();
+    Ok((store.read(|db| with_variants(db, shown))?, total))
 }
 
 /// Why a sync did not happen.

@@ -125,6 +125,10 @@ const MIGRATIONS: &[&str] = &[
         picture TEXT
     );
 ",
+    "
+    ALTER TABLE catalog ADD COLUMN variant_of TEXT;  -- the pk of the product it is a size or colour of
+    ALTER TABLE catalog ADD COLUMN label TEXT;       -- what tells it apart: '42'
+",
 ];
 
 /// An open database.

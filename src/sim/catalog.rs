@@ -13,6 +13,17 @@ pub struct SimProduct {
     pub stock: i64,
     /// Units in the warehouse, which only ships.
     pub warehouse: i64,
+    /// Where it is one size of another product (a pair of boots in 42): that one lists
+    /// it among its variants, and it is sold by its own barcode.
+    pub size_of: Option<SizeOf>,
+}
+
+/// One size of a product with sizes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SizeOf {
+    /// The product it is a size of (which itself is not sold: its sizes are).
+    pub product: u64,
+    pub size: String,
 }
 
 /// A category of the store's catalog: its products are those whose SKU starts with one
@@ -72,8 +83,9 @@ pub fn ean13(first_twelve: &str) -> String {
     format!("{first_twelve}{}", (10 - sum % 10) % 10)
 }
 
-/// Thirteen products a Turkish store sells; barcodes start with 869 (Turkey). The last
-/// is not in the stores, only in the warehouse: it can be sold shipped.
+/// Thirteen products a Turkish store sells, and boots in four sizes; barcodes start
+/// with 869 (Turkey). The coat is not in the stores, only in the warehouse: it can be
+/// sold shipped.
 pub fn default_catalog() -> Vec<SimProduct> {
     let items: [(&str, &str, &str, i64); 13] = [
         ("TSH-001", "Pamuklu Tişört Beyaz", "249.90", 40),
@@ -90,7 +102,7 @@ pub fn default_catalog() -> Vec<SimProduct> {
         ("UMB-100", "Katlanır Şemsiye", "289.00", 0),
         ("COA-110", "Yün Kaban Deve Tüyü", "2499.00", 0),
     ];
-    items
+    let mut catalog: Vec<SimProduct> = items
         .iter()
         .enumerate()
         .map(|(i, (sku, name, price, stock))| SimProduct {
@@ -101,8 +113,44 @@ pub fn default_catalog() -> Vec<SimProduct> {
             price: price.parse().expect("catalog prices are valid decimals"),
             stock: *stock,
             warehouse: if *sku == "COA-110" { 6 } else { 0 },
+            size_of: None,
         })
-        .collect()
+        .collect();
+    catalog.extend(boots());
+    catalog
+}
+
+/// A product with sizes: boots, sold in 39 to 42, each size with its own barcode and
+/// stock (none of the 40s on this store's shelves). The boots themselves have no
+/// barcode and no stock: a customer chooses a size.
+fn boots() -> Vec<SimProduct> {
+    let price: Money = "2199.00".parse().expect("a valid decimal");
+    let boots = SimProduct {
+        pk: 200,
+        sku: "SHO-200".into(),
+        name: "Deri Bot Siyah".into(),
+        barcode: String::new(),
+        price,
+        stock: 0,
+        warehouse: 0,
+        size_of: None,
+    };
+    let sizes = [("39", 3), ("40", 0), ("41", 5), ("42", 2)];
+    let mut all = vec![boots];
+    all.extend(sizes.iter().enumerate().map(|(i, (size, stock))| SimProduct {
+        pk: 201 + i as u64,
+        sku: format!("SHO-200-{size}"),
+        name: format!("Deri Bot Siyah {size}"),
+        barcode: ean13(&format!("869000{:06}", 2001 + i)),
+        price,
+        stock: *stock,
+        warehouse: 0,
+        size_of: Some(SizeOf {
+            product: 200,
+            size: size.to_string(),
+        }),
+    }));
+    all
 }
 
 #[cfg(test)]
@@ -113,6 +161,6 @@ mod tests {
     fn ean13_check_digit_matches_a_known_code() {
         // 4006381333931 is a well-known valid EAN-13.
         assert_eq!(ean13("400638133393"), "4006381333931");
-        assert_eq!(default_catalog().len(), 13);
+        assert_eq!(default_catalog().len(), 13 + 1 + 4);
     }
 }

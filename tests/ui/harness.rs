@@ -367,7 +367,7 @@ pub fn catalog_copy_in(data: &std::path::Path) {
             instore_kiosk::offline::catalog::sync(&client, &mut store)
                 .await
                 .unwrap(),
-            13
+            14
         );
         sim.stop().await;
     });

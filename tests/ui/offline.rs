@@ -43,7 +43,7 @@ fn orders_taken_offline_are_sent_when_the_server_comes_back_with_no_touch() {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let store = instore_kiosk::offline::Store::open(data.path()).unwrap();
-        if instore_kiosk::offline::catalog::summary(&store).unwrap().0 == 13 {
+        if instore_kiosk::offline::catalog::summary(&store).unwrap().0 == 14 {
             break;
         }
         assert!(Instant::now() < deadline, "the catalog copy was not refreshed");

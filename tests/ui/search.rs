@@ -138,6 +138,7 @@ fn the_whole_catalog_comes_page_by_page_and_nothing_found_says_so() {
                 price: "99.90".parse().unwrap(),
                 stock: 5,
                 warehouse: 0,
+                size_of: None,
             })
             .collect();
         world.add_products(extra);
@@ -282,7 +283,7 @@ fn a_customer_browses_from_the_welcome_into_a_category_and_back_and_adds_a_produ
         [
             tops.clone(),
             ("Bottoms".into(), 1),
-            ("Shoes".into(), 1),
+            ("Shoes".into(), 2),
             ("Bags".into(), 1),
             ("Accessories".into(), 6)
         ]
@@ -356,4 +357,98 @@ fn offline_the_catalog_copy_is_browsed_by_category() {
     k.tap("Add Deri Çanta Taba");
     k.wait("it is in the offline basket", |w| basket_lines(w) == 1);
     assert_eq!(k.window.global::<BasketAdapter>().get_total(), "1.899,00 ₺");
+}
+
+/// The sizes the choice shows now: each one's label and stock here.
+fn options(w: &instore_kiosk::ui::MainWindow) -> Vec<(String, StockHere, i32)> {
+    w.global::<SearchAdapter>()
+        .get_chosen()
+        .variants
+        .iter()
+        .map(|v| (v.label.to_string(), v.stock, v.units))
+        .collect()
+}
+
+#[test]
+fn boots_ask_for_their_size_each_with_its_stock_and_the_size_chosen_is_added() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.tap("Find a product by name");
+    k.type_keys("bot");
+    // The boots are one result, not one a size.
+    assert_eq!(results_for(&k, "bot"), ["Deri Bot Siyah"]);
+    assert!(k.exists("4 options: tap to choose"));
+    assert!(k.exists("In stock here: 10"), "the sizes' stock together");
+    k.tap("Choose an option of Deri Bot Siyah");
+    assert!(k.window.global::<SearchAdapter>().get_choosing());
+    assert!(!keyboard_up(&k.window), "the keys make way for the choice");
+    assert_eq!(
+        options(&k.window),
+        [
+            ("39".to_string(), StockHere::InStock, 3),
+            ("40".to_string(), StockHere::Out, 0),
+            ("41".to_string(), StockHere::InStock, 5),
+            ("42".to_string(), StockHere::InStock, 2),
+        ]
+    );
+    assert!(k.exists("Not on this store's shelves"), "the 40s are not here");
+    // Back returns to the results as they were.
+    k.tap("Back to the results");
+    assert!(!k.window.global::<SearchAdapter>().get_choosing());
+    assert_eq!(shown(&k.window), ["Deri Bot Siyah"]);
+    k.tap("Choose an option of Deri Bot Siyah");
+    k.tap("Add Deri Bot Siyah in 42");
+    k.wait("the 42s in the basket", |w| basket_lines(w) == 1);
+    let line = k.window.global::<BasketAdapter>().get_lines().row_data(0).unwrap();
+    assert_eq!(line.name, "Deri Bot Siyah 42");
+    assert_eq!(k.window.global::<BasketAdapter>().get_total(), "2.199,00 ₺");
+    assert!(!k.window.global::<SearchAdapter>().get_open(), "the search is put away");
+    assert!(!k.window.global::<SearchAdapter>().get_choosing());
+
+    // Browsing: the boots in Shoes ask the same.
+    k.tap("Find a product by name");
+    k.tap("Browse categories");
+    k.wait("the categories", |w| shelves(w).len() == 5);
+    assert_eq!(shelves(&k.window)[2], ("Shoes".to_string(), 2), "the boots count once");
+    k.tap("Shoes");
+    k.wait("the shoes", |w| shown(w) == ["Spor Ayakkabı Gri", "Deri Bot Siyah"]);
+    k.tap("Choose an option of Deri Bot Siyah");
+    k.tap("Add Deri Bot Siyah in 39");
+    k.wait("the 39s too", |w| basket_lines(w) == 2);
+}
+
+#[test]
+fn offline_the_catalog_copy_keeps_the_sizes_and_their_stock() {
+    let data = tempfile::tempdir().unwrap();
+    catalog_copy_in(data.path());
+    let free = free_loopback_port();
+    let k = Kiosk::launch_with(
+        runtime(),
+        settings_for(Some(format!("http://{free}/"))),
+        Some(data.path().to_path_buf()),
+    );
+    k.wait("the basket, offline", |w| {
+        kiosk_screen(w) == Screen::Basket && w.global::<KioskAdapter>().get_offline()
+    });
+    k.tap("Find a product by name");
+    k.type_keys("bot");
+    assert_eq!(results_for(&k, "bot"), ["Deri Bot Siyah"]);
+    assert!(k.window.global::<SearchAdapter>().get_from_copy());
+    k.tap("Choose an option of Deri Bot Siyah");
+    // The copy knows only whether a size was sold out.
+    assert_eq!(
+        options(&k.window),
+        [
+            ("39".to_string(), StockHere::Unknown, -1),
+            ("40".to_string(), StockHere::Out, 0),
+            ("41".to_string(), StockHere::Unknown, -1),
+            ("42".to_string(), StockHere::Unknown, -1),
+        ]
+    );
+    k.tap("Add Deri Bot Siyah in 41");
+    k.wait("the 41s in the offline basket", |w| basket_lines(w) == 1);
+    let line = k.window.global::<BasketAdapter>().get_lines().row_data(0).unwrap();
+    assert_eq!(line.name, "Deri Bot Siyah 41");
 }

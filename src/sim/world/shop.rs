@@ -56,10 +56,30 @@ impl World {
     // ----- catalog ---------------------------------------------------------------
 
     pub(super) fn product_json(&self, p: &SimProduct) -> Value {
+        let mut json = self.one_product_json(p);
+        // A product with sizes lists them, each sold by its own barcode.
+        let sizes: Vec<Value> = self
+            .catalog
+            .iter()
+            .filter(|s| s.size_of.as_ref().is_some_and(|of| of.product == p.pk))
+            .map(|s| self.one_product_json(s))
+            .collect();
+        if !sizes.is_empty() {
+            json["variants"] = Value::from(sizes);
+        }
+        json
+    }
+
+    fn one_product_json(&self, p: &SimProduct) -> Value {
         // Its picture, as a commerce server lists a product's images (a CDN's address
         // on a real one; the simulator draws its own, `sim::picture`).
         let picture = format!("{}/media/products/{}.png", self.base_url, p.sku);
+        let attributes = match &p.size_of {
+            Some(of) => json!({"size": of.size}),
+            None => json!({}),
+        };
         json!({
+            "attributes": attributes,
             "productimage_set": [{"image": picture}],
             "pk": p.pk, "sku": p.sku, "name": p.name,
             // A product without a barcode has none on the wire either.
@@ -79,7 +99,7 @@ impl World {
                 let count = self
                     .catalog
                     .iter()
-                    .filter(|p| p.category().is_some_and(|pc| pc.pk == c.pk))
+                    .filter(|p| p.size_of.is_none() && p.category().is_some_and(|pc| pc.pk == c.pk))
                     .count();
                 (count > 0).then(|| {
                     json!({"pk": c.pk, "name": c.name, "product_count": count,
@@ -92,16 +112,21 @@ impl World {
 
     /// `GET /list/`: the whole catalog, or what matches `search_text` (every word in
     /// the name, case folded the Turkish way, or the exact barcode or SKU) and is in
-    /// the category `category_ids` names.
+    /// the category `category_ids` names. A product's sizes come in its `variants`,
+    /// alone only for their exact code.
     pub fn product_list(&self, search: Option<&str>, category: Option<u64>, page: u32) -> Value {
         const PAGE_SIZE: usize = 20;
         let text = search.map(str::trim).filter(|s| !s.is_empty());
         let found: Vec<&SimProduct> = self
             .catalog
             .iter()
-            .filter(|p| match text {
-                None => true,
-                Some(t) => crate::fold::matches(t, &p.name, &[&p.barcode, &p.sku]),
+            .filter(|p| match (text, &p.size_of) {
+                // A size is listed with its product, and alone only when its own
+                // code is asked for (a scan).
+                (None, Some(_)) => false,
+                (Some(t), Some(_)) => t == p.barcode || t.eq_ignore_ascii_case(&p.sku),
+                (None, None) => true,
+                (Some(t), None) => crate::fold::matches(t, &p.name, &[&p.barcode, &p.sku]),
             })
             .filter(|p| category.is_none() || p.category().map(|c| c.pk) == category)
             .collect();
@@ -225,6 +250,13 @@ impl World {
             .position(|p| p.pk == pk)
             .ok_or_else(|| field_error("product", &format!("Product {pk} does not exist.")))?;
         let product = self.catalog[index].clone();
+        if self
+            .catalog
+            .iter()
+            .any(|s| s.size_of.as_ref().is_some_and(|of| of.product == pk))
+        {
+            return Err(step_error(&format!("Choose a size of {} first.", product.name)));
+        }
         let cart = self.cart(email);
         let existing = cart.lines.iter().position(|(i, _)| *i == index);
         let old = existing.map(|at| cart.lines[at].1).unwrap_or(0);

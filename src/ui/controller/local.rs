@@ -540,6 +540,7 @@ mod tests {
             sold_out: false,
             synced_at: String::new(),
             picture: None,
+            variants: Vec::new(),
         };
         let mut sale = LocalSale::default();
         sale.add(&socks, "8690000010059");

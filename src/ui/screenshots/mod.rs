@@ -30,6 +30,7 @@ pub const SCREENS: &[&str] = &[
     "product-search",
     "categories",
     "category-products",
+    "variant-choice",
     "basket-start-over",
     "basket-accessible",
     "payment-options-accessible",

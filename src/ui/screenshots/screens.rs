@@ -221,6 +221,22 @@ pub(super) fn render_set(
             && search.get_results().iter().all(|card| card.has_picture)
     })?;
     shot("category-products")?;
+    // Boots, found by name, ask for their size: each size's stock here.
+    search.set_view(crate::ui::ProductsView::ByName);
+    search.set_query("bot".into());
+    search.set_state(crate::ui::SearchState::Searching);
+    s.handle.send(Intent::SearchProducts("bot".into()));
+    s.wait("the boots, with their picture", |w| {
+        let search = w.global::<crate::ui::SearchAdapter>();
+        search.get_state() == crate::ui::SearchState::Done
+            && search.get_results().row_count() == 1
+            && search.get_results().iter().all(|card| card.has_picture)
+    })?;
+    window.invoke_focus_keys();
+    search.set_chosen(search.get_results().row_data(0).expect("the boots"));
+    search.set_choosing(true);
+    shot("variant-choice")?;
+    search.set_choosing(false);
     search.set_view(crate::ui::ProductsView::ByName);
     search.set_open(false);
     // Accessible mode, as a self-service customer turns it on from the bar at the bottom.

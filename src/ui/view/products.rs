@@ -8,7 +8,9 @@ use crate::commerce::money::format_try;
 use crate::commerce::records::Pk;
 use crate::commerce::records::Product;
 use crate::offline::catalog::LocalProduct;
-use crate::ui::{CategoryTile, MainWindow, ProductCard, ProductsView, SearchAdapter, SearchState, StockHere};
+use crate::ui::{
+    CategoryTile, MainWindow, ProductCard, ProductsView, SearchAdapter, SearchState, StockHere, VariantOption,
+};
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
 
 /// What a list of products answers: a name or code as typed, or a category browsed.
@@ -76,22 +78,59 @@ pub struct Card {
     pub units: Option<i64>,
     /// Its picture's address; the picture itself follows (`Update::Picture`).
     pub picture: Option<String>,
+    /// Its sizes or colours: a tap asks for one of them, which is what is added.
+    pub variants: Vec<VariantChoice>,
+}
+
+/// One size or colour of a product, as the choice list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariantChoice {
+    /// What adds it: its barcode, or its SKU.
+    pub code: String,
+    /// What tells it apart ("42").
+    pub label: String,
+    pub units: Option<i64>,
+}
+
+/// What adds a product: its barcode, or its SKU where it has none.
+fn code_of(product: &Product) -> String {
+    product
+        .barcode
+        .clone()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| product.sku.clone())
+}
+
+/// Units on this store's shelves: the count, or none when it only says sold out.
+fn units_of(product: &Product) -> Option<i64> {
+    product.stock.or(if product.in_stock { None } else { Some(0) })
 }
 
 impl Card {
     pub fn from_product(product: &Product) -> Card {
-        let units = product.stock.or(if product.in_stock { None } else { Some(0) });
+        let variants: Vec<VariantChoice> = product
+            .variants
+            .iter()
+            .map(|v| VariantChoice {
+                code: code_of(v),
+                label: v.variant_label(),
+                units: units_of(v),
+            })
+            .collect();
+        // A product with sizes has the stock its sizes have.
+        let units = if variants.is_empty() {
+            units_of(product)
+        } else {
+            variants.iter().map(|v| v.units).sum::<Option<i64>>()
+        };
         Card {
-            code: product
-                .barcode
-                .clone()
-                .filter(|b| !b.trim().is_empty())
-                .unwrap_or_else(|| product.sku.clone()),
+            code: code_of(product),
             name: product.name.clone(),
             sku: product.sku.clone(),
             price: format_try(product.price),
             units,
             picture: product.picture().map(str::to_string),
+            variants,
         }
     }
 
@@ -104,6 +143,15 @@ impl Card {
             price: format_try(product.price),
             units: product.sold_out.then_some(0),
             picture: product.picture.clone(),
+            variants: product
+                .variants
+                .iter()
+                .map(|v| VariantChoice {
+                    code: v.sku.clone(),
+                    label: v.label.clone(),
+                    units: v.sold_out.then_some(0),
+                })
+                .collect(),
         }
     }
 }
@@ -117,13 +165,32 @@ fn initials(name: &str) -> String {
         .collect()
 }
 
-fn card_item(card: Card) -> ProductCard {
-    let (stock, units) = match card.units {
+/// How a count of units shows: in stock with the count, none here, or not known.
+fn stock_here(units: Option<i64>) -> (StockHere, i32) {
+    match units {
         Some(units) if units > 0 => (StockHere::InStock, units.min(i64::from(i32::MAX)) as i32),
         Some(_) => (StockHere::Out, 0),
         None => (StockHere::Unknown, -1),
-    };
+    }
+}
+
+fn card_item(card: Card) -> ProductCard {
+    let (stock, units) = stock_here(card.units);
+    let variants: Vec<VariantOption> = card
+        .variants
+        .into_iter()
+        .map(|v| {
+            let (stock, units) = stock_here(v.units);
+            VariantOption {
+                code: v.code.into(),
+                label: v.label.into(),
+                stock,
+                units,
+            }
+        })
+        .collect();
     ProductCard {
+        variants: ModelRc::new(VecModel::from(variants)),
         initials: initials(&card.name).into(),
         picture_url: card.picture.unwrap_or_default().into(),
         picture: Default::default(),
@@ -248,6 +315,8 @@ pub(super) fn picture(window: &MainWindow, url: &str, image: &slint::Image) {
 pub fn close(window: &MainWindow) {
     let search = window.global::<SearchAdapter>();
     search.set_open(false);
+    search.set_choosing(false);
+    search.set_chosen(Default::default());
     search.set_query(Default::default());
     search.set_results(ModelRc::default());
     search.set_categories(ModelRc::default());
