@@ -1,7 +1,8 @@
 //! From a typed character to the product search's results on the window, against the
-//! built-in simulator on loopback holding a store-sized catalog (the 13 demo products
-//! and 5,000 more): the real controller and search task, results applied to the real
-//! window's adapters (Slint's testing backend, so without the frame's pixels).
+//! built-in simulator on loopback holding a store-sized catalog (the demo's products
+//! and 5,000 more, filed in its categories by their kind): the real controller and
+//! search task, results applied to the real window's adapters (Slint's testing
+//! backend, so without the frame's pixels).
 //!
 //! Two ways of typing, each character set in the field and sent as the field's change
 //! does (`SearchAdapter.changed`):

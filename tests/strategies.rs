@@ -282,12 +282,21 @@ async fn basket_add_change_remove_clear_and_out_of_stock() {
         "{err:?}"
     );
 
+    // The boots are sold by their sizes: the boots themselves are refused.
+    let boots = client.product_by_code("SHO-200").await.unwrap().unwrap();
+    assert_eq!(boots.variants.len(), 4);
+    let err = client.add_to_basket(&boots.pk, 1).await.unwrap_err();
+    assert!(
+        matches!(err, CommerceError::Http { status: 400, ref message, .. } if message.contains("Choose a size")),
+        "{err:?}"
+    );
+
     let basket = client.clear_basket().await.unwrap();
     assert!(basket.basketitem_set.is_empty());
     assert_eq!(
         client.all_products().await.unwrap().len(),
-        13,
-        "the whole catalog lists"
+        14,
+        "the whole catalog lists, the boots once"
     );
 }
 

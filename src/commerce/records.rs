@@ -142,6 +142,16 @@ impl Product {
     }
 }
 
+/// One store of the chain with its units of a product.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct StoreStock {
+    pub pk: Pk,
+    pub name: String,
+    pub address: String,
+    pub stock: Option<i64>,
+}
+
 /// A category of the store's catalog, as its menu lists it.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default)]

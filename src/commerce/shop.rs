@@ -8,7 +8,7 @@
 use super::client::{parse_json, urlencode, Body, CommerceClient};
 use super::error::{CommerceError, Result};
 use super::links::Own;
-use super::records::{Basket, Category, OrderRecord, Pk, Product, User};
+use super::records::{Basket, Category, OrderRecord, Pk, Product, StoreStock, User};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -72,6 +72,17 @@ impl CommerceClient {
             categories: Vec<Category>,
         }
         Ok(parse_json::<Envelope>(&body, "categories")?.categories)
+    }
+
+    /// Every store of the chain with its units of the product `pk`.
+    pub async fn store_stock(&self, pk: &Pk) -> Result<Vec<StoreStock>> {
+        let path = format!("retail_stores/stock/?product={}", urlencode(&pk.0));
+        let body = self.call(Method::GET, &path, Body::Empty, "stores' stock").await?;
+        #[derive(Deserialize)]
+        struct Envelope {
+            retail_stores: Vec<StoreStock>,
+        }
+        Ok(parse_json::<Envelope>(&body, "stores' stock")?.retail_stores)
     }
 
     async fn list_page(&self, filter: &str, page: u32, what: &str) -> Result<ProductPage> {

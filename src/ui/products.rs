@@ -29,6 +29,8 @@ pub(super) fn wire(window: &MainWindow, handle: &ControllerHandle) {
     let h = handle.clone();
     search.on_browse(move || h.send(Intent::BrowseCategories));
     let h = handle.clone();
+    search.on_stock_elsewhere(move |pk| h.send(Intent::StockElsewhere(pk.to_string())));
+    let h = handle.clone();
     search.on_open_category(move |pk| h.send(Intent::OpenCategory(pk.to_string())));
     let weak = window.as_weak();
     search.on_put_away(move || {

@@ -8,7 +8,7 @@ use super::common::free_loopback_port;
 use super::harness::*;
 use instore_kiosk::sim::{Scenario, SlowSearch};
 use instore_kiosk::ui::{
-    BasketAdapter, KioskAdapter, Language, ProductsView, Screen, SearchAdapter, SearchState, StockHere,
+    BasketAdapter, ElsewhereState, KioskAdapter, Language, ProductsView, Screen, SearchAdapter, SearchState, StockHere,
 };
 use slint::{ComponentHandle, Model};
 use std::time::{Duration, Instant};
@@ -20,6 +20,23 @@ fn shown(w: &instore_kiosk::ui::MainWindow) -> Vec<String> {
         .iter()
         .map(|c| c.name.to_string())
         .collect()
+}
+
+/// A kiosk whose server cannot be reached, with the catalog copy of an earlier sync, on
+/// its basket with the offline banner.
+fn offline_with_a_catalog_copy() -> (tempfile::TempDir, Kiosk) {
+    let data = tempfile::tempdir().unwrap();
+    catalog_copy_in(data.path());
+    let free = free_loopback_port();
+    let k = Kiosk::launch_with(
+        runtime(),
+        settings_for(Some(format!("http://{free}/"))),
+        Some(data.path().to_path_buf()),
+    );
+    k.wait("the basket, offline", |w| {
+        kiosk_screen(w) == Screen::Basket && w.global::<KioskAdapter>().get_offline()
+    });
+    (data, k)
 }
 
 fn results_for(k: &Kiosk, query: &str) -> Vec<String> {
@@ -172,17 +189,7 @@ fn the_whole_catalog_comes_page_by_page_and_nothing_found_says_so() {
 
 #[test]
 fn offline_the_catalog_copy_answers_with_the_offline_banner() {
-    let data = tempfile::tempdir().unwrap();
-    catalog_copy_in(data.path());
-    let free = free_loopback_port();
-    let k = Kiosk::launch_with(
-        runtime(),
-        settings_for(Some(format!("http://{free}/"))),
-        Some(data.path().to_path_buf()),
-    );
-    k.wait("the basket, offline", |w| {
-        kiosk_screen(w) == Screen::Basket && w.global::<KioskAdapter>().get_offline()
-    });
+    let (_data, k) = offline_with_a_catalog_copy();
     k.tap("Find a product by name");
     k.type_keys("pamuklu");
     assert_eq!(
@@ -334,17 +341,7 @@ fn a_customer_browses_from_the_welcome_into_a_category_and_back_and_adds_a_produ
 
 #[test]
 fn offline_the_catalog_copy_is_browsed_by_category() {
-    let data = tempfile::tempdir().unwrap();
-    catalog_copy_in(data.path());
-    let free = free_loopback_port();
-    let k = Kiosk::launch_with(
-        runtime(),
-        settings_for(Some(format!("http://{free}/"))),
-        Some(data.path().to_path_buf()),
-    );
-    k.wait("the basket, offline", |w| {
-        kiosk_screen(w) == Screen::Basket && w.global::<KioskAdapter>().get_offline()
-    });
+    let (_data, k) = offline_with_a_catalog_copy();
     k.tap("Find a product by name");
     k.tap("Browse categories");
     k.wait("the copy's categories", |w| shelves(w).len() == 5);
@@ -421,17 +418,7 @@ fn boots_ask_for_their_size_each_with_its_stock_and_the_size_chosen_is_added() {
 
 #[test]
 fn offline_the_catalog_copy_keeps_the_sizes_and_their_stock() {
-    let data = tempfile::tempdir().unwrap();
-    catalog_copy_in(data.path());
-    let free = free_loopback_port();
-    let k = Kiosk::launch_with(
-        runtime(),
-        settings_for(Some(format!("http://{free}/"))),
-        Some(data.path().to_path_buf()),
-    );
-    k.wait("the basket, offline", |w| {
-        kiosk_screen(w) == Screen::Basket && w.global::<KioskAdapter>().get_offline()
-    });
+    let (_data, k) = offline_with_a_catalog_copy();
     k.tap("Find a product by name");
     k.type_keys("bot");
     assert_eq!(results_for(&k, "bot"), ["Deri Bot Siyah"]);
@@ -451,4 +438,77 @@ fn offline_the_catalog_copy_keeps_the_sizes_and_their_stock() {
     k.wait("the 41s in the offline basket", |w| basket_lines(w) == 1);
     let line = k.window.global::<BasketAdapter>().get_lines().row_data(0).unwrap();
     assert_eq!(line.name, "Deri Bot Siyah 41");
+}
+
+/// The other stores the panel lists now: each one's name and units.
+fn other_stores(w: &instore_kiosk::ui::MainWindow) -> Vec<(String, i32)> {
+    w.global::<SearchAdapter>()
+        .get_elsewhere()
+        .iter()
+        .map(|s| (s.name.to_string(), s.units))
+        .collect()
+}
+
+#[test]
+fn a_coat_on_no_shelf_here_shows_the_stores_that_have_it_and_is_sold_shipped() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.tap("Find a product by name");
+    k.type_keys("kaban");
+    assert_eq!(results_for(&k, "kaban"), ["Yün Kaban Deve Tüyü"]);
+    k.tap("Other stores for Yün Kaban Deve Tüyü");
+    assert!(k.window.global::<SearchAdapter>().get_elsewhere_open());
+    k.wait("the other stores' answer", |w| {
+        w.global::<SearchAdapter>().get_elsewhere_state() == ElsewhereState::Done
+    });
+    // This kiosk's store (the server's first, none set) is not among them.
+    assert_eq!(other_stores(&k.window), [("Instore Demo Nişantaşı".to_string(), 3)]);
+    assert!(k.exists("These stores have it:"));
+    assert!(k.exists("3 in stock"));
+    assert!(k.exists("Teşvikiye Cad. 20, Şişli/İstanbul"), "where that store is");
+    k.tap("Back to the results");
+    assert!(!k.window.global::<SearchAdapter>().get_elsewhere_open());
+    assert_eq!(shown(&k.window), ["Yün Kaban Deve Tüyü"]);
+
+    k.tap("Other stores for Yün Kaban Deve Tüyü");
+    k.wait("the answer again", |w| {
+        w.global::<SearchAdapter>().get_elsewhere_state() == ElsewhereState::Done
+    });
+    k.tap("Sell it shipped");
+    k.wait("the coat in the basket", |w| basket_lines(w) == 1);
+    assert_eq!(
+        k.window.global::<BasketAdapter>().get_lines().row_data(0).unwrap().name,
+        "Yün Kaban Deve Tüyü"
+    );
+    assert!(!k.window.global::<SearchAdapter>().get_open(), "the search is put away");
+
+    // A product no other store has says so.
+    k.tap("Find a product by name");
+    k.type_keys("katlan");
+    assert_eq!(results_for(&k, "katlan"), ["Katlanır Şemsiye"]);
+    k.tap("Other stores for Katlanır Şemsiye");
+    k.wait("the umbrella's stores", |w| {
+        w.global::<SearchAdapter>().get_elsewhere_state() == ElsewhereState::Done
+    });
+    assert_eq!(other_stores(&k.window), [("Instore Demo Nişantaşı".to_string(), 4)]);
+}
+
+#[test]
+fn offline_other_stores_stock_is_the_servers_to_tell() {
+    let (_data, k) = offline_with_a_catalog_copy();
+    k.tap("Find a product by name");
+    k.type_keys("kaban");
+    assert_eq!(results_for(&k, "kaban"), ["Yün Kaban Deve Tüyü"]);
+    k.tap("Other stores for Yün Kaban Deve Tüyü");
+    k.wait("the offline answer", |w| {
+        w.global::<SearchAdapter>().get_elsewhere_state() == ElsewhereState::Offline
+    });
+    assert!(other_stores(&k.window).is_empty());
+    assert!(k.exists(
+        "The store server cannot be reached: only it knows the other stores' stock. It can still be sold shipped."
+    ));
+    k.tap("Back to the results");
+    assert_eq!(shown(&k.window), ["Yün Kaban Deve Tüyü"]);
 }

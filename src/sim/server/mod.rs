@@ -53,6 +53,7 @@ pub fn router(shared: Shared) -> Router {
         .route("/current_user/", get(session::current_user))
         .route("/list/", get(shop::product_list))
         .route("/categories/", get(shop::categories))
+        .route("/retail_stores/stock/", get(shop::store_stock))
         .route(
             "/baskets/basket/",
             get(shop::basket)

@@ -33,6 +33,18 @@ pub(super) async fn categories(State(shared): State<Shared>) -> Response {
     Json(shared.lock().categories_json()).into_response()
 }
 
+/// Each store's units of a product (the simulator's contract: README, "The simulator").
+pub(super) async fn store_stock(
+    State(shared): State<Shared>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let pk = query.get("product").and_then(|p| p.trim().parse().ok());
+    match pk.and_then(|pk| shared.lock().store_stock_json(pk)) {
+        Some(json) => Json(json).into_response(),
+        None => json_error(StatusCode::NOT_FOUND, serde_json::json!({"detail": "No such product."})),
+    }
+}
+
 pub(super) async fn basket(State(shared): State<Shared>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
     let mut world = shared.lock();
     let email = match authenticate(&mut world, &method, &headers) {

@@ -148,6 +148,10 @@ const STORES: [(u64, &str, &str); 2] = [
     (2, "Instore Demo Nişantaşı", "Teşvikiye Cad. 20, Şişli/İstanbul"),
 ];
 
+/// What the chain's other stores hold (SKU, store, units); the first store's shelves
+/// hold what each product's `stock` says.
+const OTHER_STORES_STOCK: [(&str, u64, i64); 3] = [("COA-110", 2, 3), ("UMB-100", 2, 4), ("SHO-200-40", 2, 1)];
+
 /// Shipping options (pk, name, fee).
 const SHIPPING: [(u64, &str, &str); 2] = [(1, "Standart kargo", "29.90"), (2, "Hızlı kargo", "59.90")];
 
@@ -256,6 +260,29 @@ impl World {
             account.addresses.push(address);
         }
         Ok(json)
+    }
+
+    /// `GET /retail_stores/stock/?product=PK`: every store of the chain with its units
+    /// of the product; `None` for an unknown product.
+    pub fn store_stock_json(&self, pk: u64) -> Option<Value> {
+        let product = self.catalog.iter().find(|p| p.pk == pk)?;
+        let stores: Vec<Value> = STORES
+            .iter()
+            .map(|store| {
+                let units = if store.0 == STORES[0].0 {
+                    product.stock.max(0)
+                } else {
+                    OTHER_STORES_STOCK
+                        .iter()
+                        .find(|(sku, at, _)| *sku == product.sku && *at == store.0)
+                        .map_or(0, |s| s.2)
+                };
+                let mut json = store_json(store);
+                json["stock"] = Value::from(units);
+                json
+            })
+            .collect();
+        Some(json!({"product": pk, "retail_stores": stores}))
     }
 
     fn address_of(&self, email: &str, pk: u64) -> Option<&SimAddress> {

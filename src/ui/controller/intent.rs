@@ -128,6 +128,8 @@ pub enum Intent {
     BrowseCategories,
     /// A category's products (its pk).
     OpenCategory(String),
+    /// Which other stores have a product (its pk) this one's shelves do not.
+    StockElsewhere(String),
     /// The server's category list failed.
     CategoriesFailed {
         line_failed: bool,
@@ -172,6 +174,7 @@ impl Intent {
                 | Intent::ProductsFailed { .. }
                 | Intent::BrowseCategories
                 | Intent::OpenCategory(_)
+                | Intent::StockElsewhere(_)
                 | Intent::CategoriesFailed { .. }
         )
     }
@@ -320,6 +323,10 @@ impl Controller {
             }
             Intent::OpenCategory(pk) => {
                 self.open_category(Pk(pk));
+                Ok(())
+            }
+            Intent::StockElsewhere(pk) => {
+                self.stock_elsewhere(Pk(pk));
                 Ok(())
             }
             Intent::CategoriesFailed { line_failed, error } => {

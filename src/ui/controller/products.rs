@@ -15,7 +15,8 @@
 
 use super::{Controller, Intent};
 use crate::commerce::records::Pk;
-use crate::ui::view::{Card, Found, ProductQuery, Shelf, ShelfTile, Update};
+use crate::commerce::records::StoreStock;
+use crate::ui::view::{Card, Elsewhere, ElsewhereProblem, Found, ProductQuery, Shelf, ShelfTile, Update};
 use std::time::Duration;
 
 /// How long the typing pauses before a query is sent.
@@ -62,6 +63,42 @@ impl Controller {
             return;
         }
         self.ask_for_page(query, 1, DEBOUNCE);
+    }
+
+    /// Which other stores of the chain have a product this store's shelves do not
+    /// (`pk`): the server's answer, less this kiosk's store and the stores without it.
+    pub(super) fn stock_elsewhere(&mut self, pk: Pk) {
+        let sink = self.sink.clone();
+        let client = match &self.client {
+            Some(client) if !self.line_down => client.clone(),
+            _ => {
+                return sink(Update::StockElsewhere(Elsewhere {
+                    pk,
+                    stores: Vec::new(),
+                    problem: Some(ElsewhereProblem::Offline),
+                }))
+            }
+        };
+        let own = self.config.settings.kiosk.store.clone();
+        tokio::spawn(async move {
+            let answer = match client.store_stock(&pk).await {
+                Ok(stores) => Elsewhere {
+                    stores: other_stores(stores, own.as_deref()),
+                    problem: None,
+                    pk,
+                },
+                Err(error) => Elsewhere {
+                    problem: Some(if error.is_connectivity() {
+                        ElsewhereProblem::Offline
+                    } else {
+                        ElsewhereProblem::Failed(error.to_string())
+                    }),
+                    stores: Vec::new(),
+                    pk,
+                },
+            };
+            sink(Update::StockElsewhere(answer));
+        });
     }
 
     /// A category's products, page 1, at once.
@@ -264,5 +301,58 @@ impl Controller {
         self.emit(Update::Categories(shelf));
         let (cache, sink) = (self.pictures.clone(), self.sink.clone());
         self.product_search.task = Some(tokio::spawn(super::pictures::load(cache, None, urls, sink)));
+    }
+}
+
+/// The stores other than this kiosk's (`own`: its pk or name, as the settings say; the
+/// server's first store when not set) that hold some of the product, most units first.
+fn other_stores(stores: Vec<StoreStock>, own: Option<&str>) -> Vec<StoreStock> {
+    use crate::commerce::customers::fold;
+    let wanted = own.map(fold);
+    let ours = match &wanted {
+        Some(w) => stores.iter().position(|s| s.pk.0 == *w || fold(&s.name) == *w),
+        None => None,
+    }
+    .or(if stores.is_empty() { None } else { Some(0) });
+    let mut others: Vec<StoreStock> = stores
+        .into_iter()
+        .enumerate()
+        .filter(|(i, s)| Some(*i) != ours && s.stock.is_some_and(|units| units > 0))
+        .map(|(_, s)| s)
+        .collect();
+    others.sort_by_key(|s| std::cmp::Reverse(s.stock));
+    others
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store(pk: &str, name: &str, units: i64) -> StoreStock {
+        StoreStock {
+            pk: Pk(pk.into()),
+            name: name.into(),
+            stock: Some(units),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_kiosks_own_store_and_stores_without_it_are_left_out_most_units_first() {
+        let chain = || {
+            vec![
+                store("1", "Kadıköy", 2),
+                store("2", "Nişantaşı", 0),
+                store("3", "İzmir", 1),
+                store("4", "Ankara", 7),
+            ]
+        };
+        let names = |stores: Vec<StoreStock>| stores.into_iter().map(|s| s.name).collect::<Vec<_>>();
+        // Not set: the server's first store is this kiosk's.
+        assert_eq!(names(other_stores(chain(), None)), ["Ankara", "İzmir"]);
+        // Named as the settings name it, the Turkish way, or by its pk.
+        assert_eq!(names(other_stores(chain(), Some("İZMİR"))), ["Ankara", "Kadıköy"]);
+        assert_eq!(names(other_stores(chain(), Some("4"))), ["Kadıköy", "İzmir"]);
+        assert!(other_stores(Vec::new(), None).is_empty());
     }
 }

@@ -31,6 +31,7 @@ pub const SCREENS: &[&str] = &[
     "categories",
     "category-products",
     "variant-choice",
+    "stock-elsewhere",
     "basket-start-over",
     "basket-accessible",
     "payment-options-accessible",

@@ -237,6 +237,26 @@ pub(super) fn render_set(
     search.set_choosing(true);
     shot("variant-choice")?;
     search.set_choosing(false);
+    // The coat, on no shelf here: the other stores that have it.
+    search.set_query("kaban".into());
+    search.set_state(crate::ui::SearchState::Searching);
+    s.handle.send(Intent::SearchProducts("kaban".into()));
+    s.wait("the coat, with its picture", |w| {
+        let search = w.global::<crate::ui::SearchAdapter>();
+        search.get_state() == crate::ui::SearchState::Done
+            && search.get_results().row_count() == 1
+            && search.get_results().iter().all(|card| card.has_picture)
+    })?;
+    let coat = search.get_results().row_data(0).expect("the coat");
+    search.set_elsewhere_of(coat.clone());
+    search.set_elsewhere_state(crate::ui::ElsewhereState::Loading);
+    search.set_elsewhere_open(true);
+    s.handle.send(Intent::StockElsewhere(coat.pk.to_string()));
+    s.wait("the other stores", |w| {
+        w.global::<crate::ui::SearchAdapter>().get_elsewhere_state() == crate::ui::ElsewhereState::Done
+    })?;
+    shot("stock-elsewhere")?;
+    search.set_elsewhere_open(false);
     search.set_view(crate::ui::ProductsView::ByName);
     search.set_open(false);
     // Accessible mode, as a self-service customer turns it on from the bar at the bottom.

@@ -25,7 +25,9 @@ mod strategies;
 pub use basket::{basket_update, line_problem, Notice};
 pub use customer::DeliveryView;
 pub use payment::{installment_item, payment_kind, Paid, Sent};
-pub use products::{close as put_search_away, Card, Found, ProductQuery, Shelf, ShelfTile};
+pub use products::{
+    close as put_search_away, Card, Elsewhere, ElsewhereProblem, Found, ProductQuery, Shelf, ShelfTile,
+};
 pub use strategies::{grouped_iban, shown_digits, Choice};
 
 use super::{
@@ -218,6 +220,8 @@ pub enum Update {
     Browsing,
     /// The categories to browse (`products.rs`).
     Categories(Shelf),
+    /// Other stores' stock of a product (`products.rs`).
+    StockElsewhere(Elsewhere),
     /// A product's or category's picture, by its address, for every tile showing it.
     Picture {
         url: String,
@@ -330,6 +334,7 @@ pub fn apply(window: &MainWindow, update: Update) {
         Update::Products(found) => products::found(window, found),
         Update::Browsing => products::browsing(window),
         Update::Categories(shelf) => products::shelf(window, shelf),
+        Update::StockElsewhere(answer) => products::elsewhere(window, answer),
         Update::Picture { url, pixels } => products::picture(window, &url, &to_slint_image(&pixels)),
         Update::StepError(text) => payment::step_error(window, text),
         Update::Setup { settings, written } => super::setup::show(window, &settings, written),

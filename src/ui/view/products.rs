@@ -9,7 +9,8 @@ use crate::commerce::records::Pk;
 use crate::commerce::records::Product;
 use crate::offline::catalog::LocalProduct;
 use crate::ui::{
-    CategoryTile, MainWindow, ProductCard, ProductsView, SearchAdapter, SearchState, StockHere, VariantOption,
+    CategoryTile, ElsewhereState, MainWindow, ProductCard, ProductsView, SearchAdapter, SearchState, StockHere,
+    StoreUnits, VariantOption,
 };
 use slint::{ComponentHandle, Model, ModelRc, VecModel};
 
@@ -70,6 +71,8 @@ pub struct Found {
 /// One result, as plain data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
+    /// The server's pk (what other stores' stock is asked by).
+    pub pk: String,
     pub code: String,
     pub name: String,
     pub sku: String,
@@ -90,6 +93,52 @@ pub struct VariantChoice {
     /// What tells it apart ("42").
     pub label: String,
     pub units: Option<i64>,
+}
+
+/// Which other stores have a product this store's shelves do not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Elsewhere {
+    /// The product asked about.
+    pub pk: Pk,
+    /// The stores that have it, most units first (this kiosk's left out).
+    pub stores: Vec<crate::commerce::records::StoreStock>,
+    pub problem: Option<ElsewhereProblem>,
+}
+
+/// Why other stores' stock cannot be shown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ElsewhereProblem {
+    /// The server cannot be reached: only it knows the other stores.
+    Offline,
+    /// It answered with an error (its words, for staff).
+    Failed(String),
+}
+
+/// Shows other stores' stock, unless the screen has left that product since.
+pub(super) fn elsewhere(window: &MainWindow, answer: Elsewhere) {
+    let search = window.global::<SearchAdapter>();
+    if !search.get_open() || !search.get_elsewhere_open() || search.get_elsewhere_of().pk.as_str() != answer.pk.0 {
+        return;
+    }
+    let state = match &answer.problem {
+        None => ElsewhereState::Done,
+        Some(ElsewhereProblem::Offline) => ElsewhereState::Offline,
+        Some(ElsewhereProblem::Failed(why)) => {
+            search.set_problem(why.as_str().into());
+            ElsewhereState::Failed
+        }
+    };
+    let stores: Vec<StoreUnits> = answer
+        .stores
+        .into_iter()
+        .map(|s| StoreUnits {
+            name: s.name.into(),
+            address: s.address.into(),
+            units: s.stock.unwrap_or(0).clamp(0, i64::from(i32::MAX)) as i32,
+        })
+        .collect();
+    search.set_elsewhere(ModelRc::new(VecModel::from(stores)));
+    search.set_elsewhere_state(state);
 }
 
 /// What adds a product: its barcode, or its SKU where it has none.
@@ -124,6 +173,7 @@ impl Card {
             variants.iter().map(|v| v.units).sum::<Option<i64>>()
         };
         Card {
+            pk: product.pk.0.clone(),
             code: code_of(product),
             name: product.name.clone(),
             sku: product.sku.clone(),
@@ -137,6 +187,7 @@ impl Card {
     /// From the catalog copy, which knows only whether it was sold out.
     pub fn from_copy(product: &LocalProduct) -> Card {
         Card {
+            pk: product.pk.0.clone(),
             code: product.sku.clone(),
             name: product.name.clone(),
             sku: product.sku.clone(),
@@ -190,6 +241,7 @@ fn card_item(card: Card) -> ProductCard {
         })
         .collect();
     ProductCard {
+        pk: card.pk.into(),
         variants: ModelRc::new(VecModel::from(variants)),
         initials: initials(&card.name).into(),
         picture_url: card.picture.unwrap_or_default().into(),
@@ -317,6 +369,8 @@ pub fn close(window: &MainWindow) {
     search.set_open(false);
     search.set_choosing(false);
     search.set_chosen(Default::default());
+    search.set_elsewhere_open(false);
+    search.set_elsewhere(ModelRc::default());
     search.set_query(Default::default());
     search.set_results(ModelRc::default());
     search.set_categories(ModelRc::default());
