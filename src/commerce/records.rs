@@ -150,6 +150,9 @@ pub struct StoreStock {
     pub name: String,
     pub address: String,
     pub stock: Option<i64>,
+    /// The store hands it over to a customer who comes for it (click and collect).
+    #[serde(deserialize_with = "de_flag")]
+    pub click_and_collect: bool,
 }
 
 /// A category of the store's catalog, as its menu lists it.

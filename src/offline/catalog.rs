@@ -32,6 +32,7 @@ pub struct LocalProduct {
 /// One size or colour of a product in the local copy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocalVariant {
+    pub pk: Pk,
     pub sku: String,
     pub label: String,
     pub sold_out: bool,
@@ -117,15 +118,16 @@ const SOLD_ITSELF: &str = "pk NOT IN (SELECT variant_of FROM catalog WHERE varia
 /// Fills in each product's sizes or colours, in the order the server listed them.
 fn with_variants(db: &rusqlite::Connection, mut products: Vec<LocalProduct>) -> rusqlite::Result<Vec<LocalProduct>> {
     let mut select = db.prepare(
-        "SELECT sku, COALESCE(label, name), sold_out FROM catalog
+        "SELECT pk, sku, COALESCE(label, name), sold_out FROM catalog
          WHERE variant_of = ?1 AND code = sku ORDER BY rowid",
     )?;
     for product in &mut products {
         let rows = select.query_map(params![product.pk.0], |row| {
             Ok(LocalVariant {
-                sku: row.get(0)?,
-                label: row.get(1)?,
-                sold_out: row.get(2)?,
+                pk: Pk(row.get(0)?),
+                sku: row.get(1)?,
+                label: row.get(2)?,
+                sold_out: row.get(3)?,
             })
         })?;
         product.variants = rows.collect::<rusqlite::Result<_>>()?;

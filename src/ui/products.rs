@@ -39,6 +39,22 @@ pub(super) fn wire(window: &MainWindow, handle: &ControllerHandle) {
         }
     });
     let (weak, h) = (window.as_weak(), handle.clone());
+    search.on_collect_at(move |store, name, code| {
+        if let Some(window) = weak.upgrade() {
+            window.global::<SearchAdapter>().set_open(false);
+            window.invoke_focus_keys();
+        }
+        dispatch(
+            &weak,
+            &h,
+            Intent::CollectAt {
+                store: store.to_string(),
+                name: name.to_string(),
+                code: code.to_string(),
+            },
+        );
+    });
+    let (weak, h) = (window.as_weak(), handle.clone());
     search.on_add(move |code| {
         if let Some(window) = weak.upgrade() {
             let search = window.global::<SearchAdapter>();

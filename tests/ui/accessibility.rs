@@ -164,6 +164,7 @@ fn every_view() -> Vec<View> {
             store_name: text("Instore Demo Kadıköy"),
             store_address: text("Kadıköy"),
             can_collect: true,
+            elsewhere: false,
             addresses: vec![AddressCard {
                 key: "1".into(),
                 title: "Ev".into(),

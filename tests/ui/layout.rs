@@ -323,6 +323,7 @@ fn a_new_address_is_always_in_full_view_under_the_customers_addresses() {
                     store_name: "Instore Demo Kadıköy".into(),
                     store_address: "Kadıköy".into(),
                     can_collect: false,
+                    elsewhere: false,
                     addresses,
                     amount: "2.618,99 ₺".into(),
                     error: String::new(),

@@ -391,9 +391,17 @@ fn boots_ask_for_their_size_each_with_its_stock_and_the_size_chosen_is_added() {
         ]
     );
     assert!(k.exists("Not on this store's shelves"), "the 40s are not here");
+    // The 40s: which other stores have them.
+    k.tap("Other stores for Deri Bot Siyah in 40");
+    k.wait("the stores that have the 40s", |w| {
+        w.global::<SearchAdapter>().get_elsewhere_state() == ElsewhereState::Done
+    });
+    assert_eq!(other_stores(&k.window), [("Instore Demo Nişantaşı".to_string(), 1)]);
+    assert!(k.exists("Deri Bot Siyah 40"), "the size is the title");
     // Back returns to the results as they were.
     k.tap("Back to the results");
     assert!(!k.window.global::<SearchAdapter>().get_choosing());
+    assert!(!k.window.global::<SearchAdapter>().get_elsewhere_open());
     assert_eq!(shown(&k.window), ["Deri Bot Siyah"]);
     k.tap("Choose an option of Deri Bot Siyah");
     k.tap("Add Deri Bot Siyah in 42");
@@ -492,7 +500,8 @@ fn a_coat_on_no_shelf_here_shows_the_stores_that_have_it_and_is_sold_shipped() {
     k.wait("the umbrella's stores", |w| {
         w.global::<SearchAdapter>().get_elsewhere_state() == ElsewhereState::Done
     });
-    assert_eq!(other_stores(&k.window), [("Instore Demo Nişantaşı".to_string(), 4)]);
+    assert!(other_stores(&k.window).is_empty());
+    assert!(k.exists("No other store has it. It can still be sold shipped if the warehouse has some."));
 }
 
 #[test]
@@ -511,4 +520,74 @@ fn offline_other_stores_stock_is_the_servers_to_tell() {
     ));
     k.tap("Back to the results");
     assert_eq!(shown(&k.window), ["Yün Kaban Deve Tüyü"]);
+}
+
+#[test]
+fn a_coat_sold_for_collection_at_the_store_that_has_it_is_ordered_for_pickup_there() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let k = Kiosk::start(rt, settings_for(Some(sim.url())));
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.tap("Find a product by name");
+    k.type_keys("kaban");
+    assert_eq!(results_for(&k, "kaban"), ["Yün Kaban Deve Tüyü"]);
+    k.tap("Other stores for Yün Kaban Deve Tüyü");
+    k.wait("the other stores' answer", |w| {
+        w.global::<SearchAdapter>().get_elsewhere_state() == ElsewhereState::Done
+    });
+    k.tap("Collect there");
+    k.wait("the coat in the basket", |w| basket_lines(w) == 1);
+    assert!(k.exists("Total (1 items), to collect at Instore Demo Nişantaşı"));
+    assert!(
+        k.exists("Collected at Instore Demo Nişantaşı"),
+        "not 'shipped': the line says where"
+    );
+
+    // Collected at Nişantaşı, which has it: this store's shelves, which do not, are not asked.
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.pay_on_delivery_in_cash();
+    let orders = sim.world().all_orders().to_vec();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].delivery["retail_store"]["name"], "Instore Demo Nişantaşı");
+
+    // The next sale is collected here again.
+    k.new_sale();
+    k.wait("an empty basket", |w| basket_lines(w) == 0);
+    assert!(!k.window.global::<BasketAdapter>().get_collects_elsewhere());
+
+    // Selling for a customer, the delivery screen names the store that has it.
+    k.tap("Customer");
+    k.wait("the customer search", |w| kiosk_screen(w) == Screen::CustomerSearch);
+    k.window
+        .global::<instore_kiosk::ui::CustomerAdapter>()
+        .set_search("Demir".into());
+    k.tap("Search");
+    k.wait("the results", |w| {
+        w.global::<instore_kiosk::ui::CustomerAdapter>().get_searched()
+    });
+    k.tap("Mehmet Demir");
+    k.wait("his basket", |w| kiosk_screen(w) == Screen::Basket);
+    k.tap("Find a product by name");
+    k.type_keys("kaban");
+    assert_eq!(results_for(&k, "kaban"), ["Yün Kaban Deve Tüyü"]);
+    k.tap("Other stores for Yün Kaban Deve Tüyü");
+    k.wait("the other stores' answer", |w| {
+        w.global::<SearchAdapter>().get_elsewhere_state() == ElsewhereState::Done
+    });
+    k.tap("Collect there");
+    k.wait("the coat in his basket", |w| basket_lines(w) == 1);
+    k.tap("Pay");
+    k.wait("the delivery screen", |w| kiosk_screen(w) == Screen::Delivery);
+    assert!(k.exists("Instore Demo Nişantaşı  ·  Teşvikiye Cad. 20, Şişli/İstanbul"));
+    k.tap("Collect at the store that has it");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.pay_on_delivery_in_cash();
+    let orders = sim.world().all_orders().to_vec();
+    assert_eq!(orders.len(), 2);
+    assert_eq!(orders[1].delivery["retail_store"]["name"], "Instore Demo Nişantaşı");
+    assert_eq!(orders[1].email, "mehmet.demir@example.com");
+    k.new_sale();
+    k.wait("an empty basket", |w| basket_lines(w) == 0);
+    assert!(!k.window.global::<BasketAdapter>().get_collects_elsewhere());
 }

@@ -148,9 +148,24 @@ const STORES: [(u64, &str, &str); 2] = [
     (2, "Instore Demo Nişantaşı", "Teşvikiye Cad. 20, Şişli/İstanbul"),
 ];
 
-/// What the chain's other stores hold (SKU, store, units); the first store's shelves
-/// hold what each product's `stock` says.
-const OTHER_STORES_STOCK: [(&str, u64, i64); 3] = [("COA-110", 2, 3), ("UMB-100", 2, 4), ("SHO-200-40", 2, 1)];
+/// Where a store's shelves differ from what each product's `stock` says (SKU, store,
+/// units): the chain's stores carry the same range, save these. The coat and the
+/// boots in 40, on no shelf of the first store, are at Nişantaşı.
+const STORE_STOCK_EXCEPTIONS: [(&str, u64, i64); 2] = [("COA-110", 2, 3), ("SHO-200-40", 2, 1)];
+
+/// A store's units of a product.
+pub(super) fn store_units(product: &crate::sim::catalog::SimProduct, store: u64) -> i64 {
+    STORE_STOCK_EXCEPTIONS
+        .iter()
+        .find(|(sku, at, _)| *sku == product.sku && *at == store)
+        .map_or(product.stock, |exception| exception.2)
+        .max(0)
+}
+
+/// The most units of a product any one store holds.
+pub(super) fn most_in_a_store(product: &crate::sim::catalog::SimProduct) -> i64 {
+    STORES.iter().map(|s| store_units(product, s.0)).max().unwrap_or(0)
+}
 
 /// Shipping options (pk, name, fee).
 const SHIPPING: [(u64, &str, &str); 2] = [(1, "Standart kargo", "29.90"), (2, "Hızlı kargo", "59.90")];
@@ -263,22 +278,17 @@ impl World {
     }
 
     /// `GET /retail_stores/stock/?product=PK`: every store of the chain with its units
-    /// of the product; `None` for an unknown product.
+    /// of the product and whether it hands it over (click and collect); `None` for an
+    /// unknown product.
     pub fn store_stock_json(&self, pk: u64) -> Option<Value> {
         let product = self.catalog.iter().find(|p| p.pk == pk)?;
         let stores: Vec<Value> = STORES
             .iter()
             .map(|store| {
-                let units = if store.0 == STORES[0].0 {
-                    product.stock.max(0)
-                } else {
-                    OTHER_STORES_STOCK
-                        .iter()
-                        .find(|(sku, at, _)| *sku == product.sku && *at == store.0)
-                        .map_or(0, |s| s.2)
-                };
                 let mut json = store_json(store);
-                json["stock"] = Value::from(units);
+                json["stock"] = Value::from(store_units(product, store.0));
+                // Every store of the chain hands over what its shelves hold.
+                json["click_and_collect"] = Value::from(true);
                 json
             })
             .collect();
@@ -289,14 +299,15 @@ impl World {
         self.accounts[email].addresses.iter().find(|a| a.pk == pk)
     }
 
-    /// The basket's lines the stores cannot hand over now: they can only be shipped.
-    fn ship_only_lines(&self, email: &str) -> Vec<String> {
+    /// The basket's lines the store `store` cannot hand over now: they can only be
+    /// shipped.
+    fn ship_only_lines(&self, email: &str, store: u64) -> Vec<String> {
         self.carts
             .get(email)
             .map(|c| {
                 c.lines
                     .iter()
-                    .filter(|(i, q)| self.catalog[*i].stock < i64::from(*q))
+                    .filter(|(i, q)| store_units(&self.catalog[*i], store) < i64::from(*q))
                     .map(|(i, _)| self.catalog[*i].name.clone())
                     .collect()
             })
@@ -370,7 +381,7 @@ impl World {
                 if !billing.is_empty() && billing.parse().ok().and_then(|pk| self.address_of(email, pk)).is_none() {
                     return Err(field_error("billing_address", "Select a valid address."));
                 }
-                let away = self.ship_only_lines(email);
+                let away = self.ship_only_lines(email, store);
                 if !away.is_empty() {
                     return Err(step_error(&format!(
                         "Not in stock in the store, only shipped: {}.",

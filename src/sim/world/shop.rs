@@ -264,7 +264,9 @@ impl World {
         if add && quantity == 0 {
             return Err(field_error("quantity", "Enter a quantity of at least 1."));
         }
-        if new > 0 && i64::from(new) > product.stock.max(0) + product.warehouse {
+        // Some store's shelves (for a pickup there) or the warehouse (shipped).
+        let available = super::delivery::most_in_a_store(&product).max(0) + product.warehouse;
+        if new > 0 && i64::from(new) > available {
             return Err(step_error(&if product.stock <= 0 {
                 format!("{} is out of stock.", product.name)
             } else {

@@ -69,7 +69,11 @@ impl Controller {
     /// The store this kiosk stands in, among the server's stores.
     fn kiosk_store<'a>(&self, stores: &'a [RetailStore]) -> Option<&'a RetailStore> {
         use crate::commerce::customers::fold;
-        let wanted = self.config.settings.kiosk.store.as_deref().map(fold);
+        // A sale to be collected at another store is collected there.
+        let wanted = match &self.collect_at {
+            Some((pk, _)) => Some(pk.0.clone()),
+            None => self.config.settings.kiosk.store.as_deref().map(fold),
+        };
         match wanted {
             Some(wanted) => stores
                 .iter()
@@ -102,7 +106,10 @@ impl Controller {
         Some(View::Delivery(DeliveryView {
             store_name: store.map(|s| s.name.clone()).unwrap_or_default(),
             store_address: store.map(|s| s.address.clone()).unwrap_or_default(),
-            can_collect: store.is_some() && on_shelves,
+            // Sold for collection at another store: that store's shelves are the server's
+            // to check.
+            can_collect: store.is_some() && (on_shelves || self.collect_at.is_some()),
+            elsewhere: self.collect_at.is_some(),
             addresses: addresses.iter().map(address_card).collect(),
             amount: amount.to_string(),
             error: String::new(),

@@ -130,6 +130,12 @@ pub enum Intent {
     OpenCategory(String),
     /// Which other stores have a product (its pk) this one's shelves do not.
     StockElsewhere(String),
+    /// A product (its code) sold for collection at another store (its pk and name).
+    CollectAt {
+        store: String,
+        name: String,
+        code: String,
+    },
     /// The server's category list failed.
     CategoriesFailed {
         line_failed: bool,
@@ -328,6 +334,11 @@ impl Controller {
             Intent::StockElsewhere(pk) => {
                 self.stock_elsewhere(Pk(pk));
                 Ok(())
+            }
+            Intent::CollectAt { store, name, code } => {
+                self.collect_at = Some((Pk(store), name.clone()));
+                self.emit(Update::CollectAt(name));
+                self.add_code(code.trim()).await
             }
             Intent::CategoriesFailed { line_failed, error } => {
                 self.categories_failed(line_failed, error);

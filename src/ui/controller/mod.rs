@@ -47,7 +47,7 @@ pub use staff::DEMO_PIN;
 
 use super::view::{basket_update, Busy, Notice, ScreenError, Update, View};
 use crate::commerce::pages::CheckoutResponse;
-use crate::commerce::records::Basket;
+use crate::commerce::records::{Basket, Pk};
 use crate::commerce::{CommerceClient, CommerceError, Money};
 use crate::offline::queue::Limits;
 use crate::settings::Settings;
@@ -184,6 +184,7 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         sale_view: std::cell::RefCell::new(View::Basket),
         language: String::new(),
         product_search: Default::default(),
+        collect_at: None,
         pictures: pictures::PictureCache::new(None),
     };
     let mut controller = controller;
@@ -263,6 +264,9 @@ struct Controller {
     language: String,
     /// The product search in progress, its request stopped by the next query.
     product_search: products::ProductSearch,
+    /// The store (pk, name) the sale is to be collected at, where a product was sold
+    /// for collection at another store; the kiosk's own otherwise. Ends with the basket.
+    collect_at: Option<(Pk, String)>,
     /// Where product pictures are kept.
     pictures: pictures::PictureCache,
     /// The last screen of the sale (not a staff screen's): where their way back goes.
@@ -504,6 +508,9 @@ impl Controller {
     }
 
     fn emit_basket(&mut self, basket: &Basket) {
+        if basket.basketitem_set.is_empty() && self.collect_at.take().is_some() {
+            self.emit(Update::CollectAt(String::new()));
+        }
         self.server_basket = Some(basket.clone());
         self.emit(basket_update(basket));
     }

@@ -46,7 +46,10 @@ impl Controller {
         }
         let client = self.client()?.clone();
         self.sale = Sale::Basket;
-        let store = self.config.settings.kiosk.store.clone();
+        let store = match &self.collect_at {
+            Some((pk, _)) => Some(pk.0.clone()),
+            None => self.config.settings.kiosk.store.clone(),
+        };
         let answer = match walk_to_payment(&client, store.as_deref()).await {
             Ok(answer) => answer,
             Err(crate::checkout::CheckoutError::Commerce(e)) => return Err(e.into()),

@@ -15,8 +15,10 @@ use slint::{ComponentHandle, SharedString};
 pub struct DeliveryView {
     pub store_name: String,
     pub store_address: String,
-    /// Every line is on this store's shelves.
+    /// Every line is on this store's shelves (or the sale is collected elsewhere).
     pub can_collect: bool,
+    /// Collected at another store, which has what this one's shelves do not.
+    pub elsewhere: bool,
     pub addresses: Vec<AddressCard>,
     pub amount: String,
     pub error: String,
@@ -61,6 +63,7 @@ pub(super) fn delivery(window: &MainWindow, delivery: DeliveryView) -> Screen {
     adapter.set_store_name(delivery.store_name.into());
     adapter.set_store_address(delivery.store_address.into());
     adapter.set_can_collect(delivery.can_collect);
+    adapter.set_collect_elsewhere(delivery.elsewhere);
     adapter.set_addresses(model(delivery.addresses));
     adapter.set_amount(delivery.amount.into());
     adapter.set_step_error(delivery.error.into());

@@ -222,6 +222,8 @@ pub enum Update {
     Categories(Shelf),
     /// Other stores' stock of a product (`products.rs`).
     StockElsewhere(Elsewhere),
+    /// The store the sale is to be collected at, other than this one; empty: this one.
+    CollectAt(String),
     /// A product's or category's picture, by its address, for every tile showing it.
     Picture {
         url: String,
@@ -335,6 +337,11 @@ pub fn apply(window: &MainWindow, update: Update) {
         Update::Browsing => products::browsing(window),
         Update::Categories(shelf) => products::shelf(window, shelf),
         Update::StockElsewhere(answer) => products::elsewhere(window, answer),
+        Update::CollectAt(store) => {
+            let basket = window.global::<super::BasketAdapter>();
+            basket.set_collects_elsewhere(!store.is_empty());
+            basket.set_collect_at(store.into());
+        }
         Update::Picture { url, pixels } => products::picture(window, &url, &to_slint_image(&pixels)),
         Update::StepError(text) => payment::step_error(window, text),
         Update::Setup { settings, written } => super::setup::show(window, &settings, written),

@@ -88,6 +88,8 @@ pub struct Card {
 /// One size or colour of a product, as the choice list shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VariantChoice {
+    /// The server's pk (what other stores' stock is asked by).
+    pub pk: String,
     /// What adds it: its barcode, or its SKU.
     pub code: String,
     /// What tells it apart ("42").
@@ -132,6 +134,8 @@ pub(super) fn elsewhere(window: &MainWindow, answer: Elsewhere) {
         .stores
         .into_iter()
         .map(|s| StoreUnits {
+            pk: s.pk.0.into(),
+            collect: s.click_and_collect,
             name: s.name.into(),
             address: s.address.into(),
             units: s.stock.unwrap_or(0).clamp(0, i64::from(i32::MAX)) as i32,
@@ -161,6 +165,7 @@ impl Card {
             .variants
             .iter()
             .map(|v| VariantChoice {
+                pk: v.pk.0.clone(),
                 code: code_of(v),
                 label: v.variant_label(),
                 units: units_of(v),
@@ -198,6 +203,7 @@ impl Card {
                 .variants
                 .iter()
                 .map(|v| VariantChoice {
+                    pk: v.pk.0.clone(),
                     code: v.sku.clone(),
                     label: v.label.clone(),
                     units: v.sold_out.then_some(0),
@@ -233,6 +239,7 @@ fn card_item(card: Card) -> ProductCard {
         .map(|v| {
             let (stock, units) = stock_here(v.units);
             VariantOption {
+                pk: v.pk.into(),
                 code: v.code.into(),
                 label: v.label.into(),
                 stock,
