@@ -448,6 +448,19 @@ fn offline_the_catalog_copy_keeps_the_sizes_and_their_stock() {
     assert_eq!(line.name, "Deri Bot Siyah 41");
 }
 
+/// From the basket: finds the coat by name and asks which other stores have it, until
+/// the panel shows the answer in `state`.
+fn ask_other_stores_for_the_coat(k: &Kiosk, state: ElsewhereState) {
+    k.tap("Find a product by name");
+    k.type_keys("kaban");
+    assert_eq!(results_for(k, "kaban"), ["Yün Kaban Deve Tüyü"]);
+    k.tap("Other stores for Yün Kaban Deve Tüyü");
+    assert!(k.window.global::<SearchAdapter>().get_elsewhere_open());
+    k.wait("the other stores' answer", |w| {
+        w.global::<SearchAdapter>().get_elsewhere_state() == state
+    });
+}
+
 /// The other stores the panel lists now: each one's name and units.
 fn other_stores(w: &instore_kiosk::ui::MainWindow) -> Vec<(String, i32)> {
     w.global::<SearchAdapter>()
@@ -463,14 +476,7 @@ fn a_coat_on_no_shelf_here_shows_the_stores_that_have_it_and_is_sold_shipped() {
     let sim = sim_in(&rt, Scenario::default());
     let k = Kiosk::start(rt, settings_for(Some(sim.url())));
     k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
-    k.tap("Find a product by name");
-    k.type_keys("kaban");
-    assert_eq!(results_for(&k, "kaban"), ["Yün Kaban Deve Tüyü"]);
-    k.tap("Other stores for Yün Kaban Deve Tüyü");
-    assert!(k.window.global::<SearchAdapter>().get_elsewhere_open());
-    k.wait("the other stores' answer", |w| {
-        w.global::<SearchAdapter>().get_elsewhere_state() == ElsewhereState::Done
-    });
+    ask_other_stores_for_the_coat(&k, ElsewhereState::Done);
     // This kiosk's store (the server's first, none set) is not among them.
     assert_eq!(other_stores(&k.window), [("Instore Demo Nişantaşı".to_string(), 3)]);
     assert!(k.exists("These stores have it:"));
@@ -507,13 +513,7 @@ fn a_coat_on_no_shelf_here_shows_the_stores_that_have_it_and_is_sold_shipped() {
 #[test]
 fn offline_other_stores_stock_is_the_servers_to_tell() {
     let (_data, k) = offline_with_a_catalog_copy();
-    k.tap("Find a product by name");
-    k.type_keys("kaban");
-    assert_eq!(results_for(&k, "kaban"), ["Yün Kaban Deve Tüyü"]);
-    k.tap("Other stores for Yün Kaban Deve Tüyü");
-    k.wait("the offline answer", |w| {
-        w.global::<SearchAdapter>().get_elsewhere_state() == ElsewhereState::Offline
-    });
+    ask_other_stores_for_the_coat(&k, ElsewhereState::Offline);
     assert!(other_stores(&k.window).is_empty());
     assert!(k.exists(
         "The store server cannot be reached: only it knows the other stores' stock. It can still be sold shipped."
@@ -528,13 +528,7 @@ fn a_coat_sold_for_collection_at_the_store_that_has_it_is_ordered_for_pickup_the
     let sim = sim_in(&rt, Scenario::default());
     let k = Kiosk::start(rt, settings_for(Some(sim.url())));
     k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
-    k.tap("Find a product by name");
-    k.type_keys("kaban");
-    assert_eq!(results_for(&k, "kaban"), ["Yün Kaban Deve Tüyü"]);
-    k.tap("Other stores for Yün Kaban Deve Tüyü");
-    k.wait("the other stores' answer", |w| {
-        w.global::<SearchAdapter>().get_elsewhere_state() == ElsewhereState::Done
-    });
+    ask_other_stores_for_the_coat(&k, ElsewhereState::Done);
     k.tap("Collect there");
     k.wait("the coat in the basket", |w| basket_lines(w) == 1);
     assert!(k.exists("Total (1 items), to collect at Instore Demo Nişantaşı"));
@@ -568,13 +562,7 @@ fn a_coat_sold_for_collection_at_the_store_that_has_it_is_ordered_for_pickup_the
     });
     k.tap("Mehmet Demir");
     k.wait("his basket", |w| kiosk_screen(w) == Screen::Basket);
-    k.tap("Find a product by name");
-    k.type_keys("kaban");
-    assert_eq!(results_for(&k, "kaban"), ["Yün Kaban Deve Tüyü"]);
-    k.tap("Other stores for Yün Kaban Deve Tüyü");
-    k.wait("the other stores' answer", |w| {
-        w.global::<SearchAdapter>().get_elsewhere_state() == ElsewhereState::Done
-    });
+    ask_other_stores_for_the_coat(&k, ElsewhereState::Done);
     k.tap("Collect there");
     k.wait("the coat in his basket", |w| basket_lines(w) == 1);
     k.tap("Pay");
