@@ -1,43 +1,170 @@
 #!/usr/bin/env bash
-# Prints the kiosk's start-up time and memory, release build, on this machine.
+# Prints the kiosk's start-up time and memory, release build, on this machine, for demo
+# mode (the simulator in the process) and for a device's settings (a commerce server
+# elsewhere: here the simulator in a process of its own, so none of it is the kiosk's).
 #
-#   first frame: from process start (main) to the first turn of the event loop with the
-#                window shown, where its first frame is drawn; median of RUNS runs. Also
-#                the whole process wall time (start, first frame, exit) from outside.
-#   memory:      VmRSS and PSS after one whole demo cash-register sale (add two items,
-#                pay, cash register, the register takes the payment, thank-you).
+#   first frame:  from process start (main) to the first turn of the event loop with the
+#                 window shown, where its first frame is drawn; median of RUNS runs.
+#   window:       from the launch to the X server mapping the window (xev watching the
+#                 root window), median of RUNS runs.
+#   breakdown:    PSS three seconds after start, split by what it is (the binary's file
+#                 pages, heap, fonts, the renderer's buffers, the rest) and the binary's
+#                 resident pages split by whose they are (scripts/pss_breakdown.py).
+#   sale:         VmRSS and PSS after one whole demo cash-register sale.
+#   web kiosk:    with COMPARE=N (default 3) and Debian's chromium installed: N rounds,
+#                 each the kiosk (device settings) then Chromium in --kiosk mode showing a
+#                 one-screen checkout page (scripts/web-kiosk.html), in the same Xvfb:
+#                 time to a mapped window and PSS (all of Chromium's processes) three
+#                 seconds after start, and the ratios. COMPARE=0 skips it.
 #
-# Needs an X display; starts Xvfb (Debian package xvfb) when DISPLAY is unset.
+# Needs Xvfb and xev (Debian packages xvfb, x11-utils), python3 and nm (binutils).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-15}
+COMPARE=${COMPARE:-3}
+SETTLE=${SETTLE:-3}
 
 cargo build --release --quiet
-bin=target/release/instore-kiosk
+bin=$PWD/target/release/instore-kiosk
+scratch=$(mktemp -d)
+pids_to_kill=()
+cleanup() {
+    for p in "${pids_to_kill[@]}"; do kill "$p" 2>/dev/null || true; done
+    rm -rf "$scratch"
+}
+trap cleanup EXIT
 if [ -z "${DISPLAY:-}" ]; then
-    Xvfb :87 -screen 0 1280x800x24 >/dev/null 2>&1 &
-    xvfb=$!
-    trap 'kill $xvfb 2>/dev/null || true' EXIT
+    Xvfb :87 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+    pids_to_kill+=($!)
     export DISPLAY=:87
     sleep 1
 fi
 export INSTORE_LOG=warn
-config=$(mktemp)
-# A scratch data directory: the measurement never touches the machine's real one.
-data=$(mktemp -d)
-trap 'rm -f "$config"; rm -rf "$data"; kill ${xvfb:-} 2>/dev/null || true' EXIT
+
+# Demo mode reads no settings file; a device's names a server and the kiosk's account.
+demo_config=$scratch/demo.toml
+: >"$demo_config"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bin" sim --listen "127.0.0.1:$port" >/dev/null 2>&1 &
+pids_to_kill+=($!)
+device_config=$scratch/device.toml
+cat >"$device_config" <<EOF
+[commerce]
+url = "http://127.0.0.1:$port/"
+email = "demo@instore.test"
+password = "demo1234"
+EOF
+chmod 600 "$device_config"
+for _ in $(seq 50); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+    sleep 0.1
+done
+
+# kiosk MODE ARGS...: the kiosk in demo mode or on the device's settings, a fresh data
+# directory each time (the measurement never touches the machine's real one). It execs:
+# call it in a subshell or in the background.
+kiosk() {
+    local mode=$1
+    shift
+    local data
+    data=$(mktemp -d -p "$scratch")
+    case $mode in
+        demo) exec "$bin" --config "$demo_config" --data-dir "$data" demo "$@" ;;
+        device) exec "$bin" --config "$device_config" --data-dir "$data" run "$@" ;;
+    esac
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+now_ns() { date +%s%N; }
+
+# map_ms COMMAND...: starts COMMAND in the background; sets $mapped to the milliseconds
+# from its launch to the first window the X server maps ("none" within 4 s), and
+# $launched to its pid.
+map_ms() {
+    local events=$scratch/map.$RANDOM
+    (xev -root -event substructure & echo $! >"$events.xev"; wait) | while IFS= read -r line; do
+        case $line in MapNotify*) now_ns >"$events"; break ;; esac
+    done &
+    sleep 0.3
+    local start
+    start=$(now_ns)
+    "$@" >/dev/null 2>&1 &
+    launched=$!
+    for _ in $(seq 400); do
+        [ -s "$events" ] && break
+        sleep 0.01
+    done
+    kill "$(cat "$events.xev")" 2>/dev/null || true
+    if [ -s "$events" ]; then mapped=$(( ($(cat "$events") - start) / 1000000 )); else mapped=none; fi
+}
+
+# tree PID: the process and all its descendants.
+tree() {
+    echo "$1"
+    local child
+    for child in $(pgrep -P "$1" || true); do tree "$child"; done
+}
+# pss_kib PID: the PSS of the process and all its descendants, in KiB.
+pss_kib() {
+    tree "$1" | while read -r p; do
+        awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || true
+    done | awk '{s+=$1} END {print s+0}'
+}
+# stop PID: the process and its descendants.
+stop() {
+    local all
+    all=$(tree "$1")
+    kill $all 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -srm)"
-frames=()
-walls=()
-for _ in $(seq "$RUNS"); do
-    start=$(date +%s%N)
-    ms=$("$bin" --config "$config" --data-dir "$data" demo --exit-after-first-frame | awk '/first-frame-ms/ {print $2}')
-    end=$(date +%s%N)
-    frames+=("$ms")
-    walls+=("$(( (end - start) / 1000000 ))")
+echo "binary: $(stat -c %s "$bin" | awk '{printf "%.1f MB", $1/1e6}') ($(size -A "$bin" | awk '$1==".text" {printf "%.1f MB of code", $2/1e6}'))"
+for mode in demo device; do
+    frames=()
+    maps=()
+    for _ in $(seq "$RUNS"); do
+        frames+=("$(kiosk "$mode" --exit-after-first-frame | awk '/first-frame-ms/ {print $2}')")
+    done
+    for _ in $(seq "$RUNS"); do
+        map_ms kiosk "$mode"
+        maps+=("$mapped")
+        stop "$launched"
+    done
+    echo "$mode: first frame (ms, in-process): median $(median "${frames[@]}") over $RUNS runs: ${frames[*]}"
+    echo "$mode: launch to a mapped window (ms): median $(median "${maps[@]}") over $RUNS runs: ${maps[*]}"
+    kiosk "$mode" &
+    launched=$!
+    sleep "$SETTLE"
+    echo "$mode: ${SETTLE} s after start:"
+    python3 scripts/pss_breakdown.py "$launched" | sed 's/^/  /'
+    stop "$launched"
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "first frame (ms, in-process): median $(median "${frames[@]}") over $RUNS runs: ${frames[*]}"
-echo "process start to exit after first frame (ms, wall): median $(median "${walls[@]}")"
-"$bin" --config "$config" --data-dir "$data" demo --bench-sale
+(kiosk demo --bench-sale)
+
+chromium=$(command -v chromium || true)
+if [ "$COMPARE" -gt 0 ] && [ -n "$chromium" ]; then
+    page="file://$PWD/scripts/web-kiosk.html"
+    k_maps=() c_maps=() k_pss=() c_pss=()
+    for round in $(seq "$COMPARE"); do
+        map_ms kiosk device
+        k_maps+=("$mapped")
+        sleep "$SETTLE"
+        k_pss+=("$(pss_kib "$launched")")
+        stop "$launched"
+        profile=$(mktemp -d -p "$scratch")
+        # As the environment's notes start it: no sandbox as root, nothing from the network.
+        map_ms "$chromium" --kiosk --no-sandbox --disable-gpu --disable-quic --no-first-run \
+            --disable-background-networking --disable-component-update --disable-sync \
+            --user-data-dir="$profile" "$page"
+        c_maps+=("$mapped")
+        sleep "$SETTLE"
+        c_pss+=("$(pss_kib "$launched")")
+        stop "$launched"
+        sleep 1
+        echo "round $round: kiosk ${k_maps[-1]} ms to a window, $((k_pss[-1] / 1024)) MiB PSS; chromium ${c_maps[-1]} ms, $((c_pss[-1] / 1024)) MiB PSS"
+    done
+    for i in "${!k_maps[@]}"; do
+        awk -v km="${k_maps[$i]}" -v cm="${c_maps[$i]}" -v kp="${k_pss[$i]}" -v cp="${c_pss[$i]}" -v r="$((i + 1))" \
+            'BEGIN {printf "round %d: chromium/kiosk: %.1fx the memory, %.1fx the time to a window\n", r, cp/kp, cm/km}'
+    done
+fi

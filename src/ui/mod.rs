@@ -468,6 +468,35 @@ fn drive_bench_sale(window: &MainWindow, handle: &ControllerHandle) {
     std::mem::forget(timer);
 }
 
+/// How long each part of the start took, for `Measure::FirstFrame` to print: the time
+/// before `run_kiosk` (the process's start, the loader, settings) is "before".
+struct Phases {
+    last: Instant,
+    marks: Vec<(&'static str, f64)>,
+}
+
+impl Phases {
+    fn new(started: Instant) -> Self {
+        Phases {
+            last: started,
+            marks: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.marks.push((name, (now - self.last).as_secs_f64() * 1000.0));
+        self.last = now;
+    }
+}
+
+impl std::fmt::Display for Phases {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.marks.iter().map(|(name, ms)| format!("{name} {ms:.1}")).collect();
+        f.write_str(&parts.join(" "))
+    }
+}
+
 /// Opens the kiosk window and runs until it is closed.
 pub fn run_kiosk(
     settings: Settings,
@@ -477,18 +506,22 @@ pub fn run_kiosk(
     measure: Measure,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
+    let mut phases = Phases::new(started);
     // The kiosk sells on the account's basket: no `queue drain` from a shell, and no
     // second kiosk on the same data, may use it meanwhile.
     let _account = match &data_dir {
         Some(dir) => Some(crate::offline::lock::lock_account(dir, "the kiosk")?),
         None => None,
     };
+    phases.mark("lock");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
+    phases.mark("runtime");
     select_display(settings.kiosk.display)?;
     let window = MainWindow::new()?;
+    phases.mark("window");
     prepare_window(&window, &settings);
     if settings.kiosk.fullscreen {
         window.window().set_fullscreen(true);
@@ -506,6 +539,7 @@ pub fn run_kiosk(
     // rendering notifier, so "first frame" is the first turn of the event loop after
     // show(), which is where the window's first frame is drawn.
     window.show()?;
+    phases.mark("shown");
     let (sink, weak) = (window_sink(&window), window.as_weak());
     // The status endpoint watches what the screen is told, and reads the database.
     let sink = match settings.status.address().map_err(anyhow::Error::msg)? {
@@ -521,6 +555,7 @@ pub fn run_kiosk(
         }
         None => sink,
     };
+    phases.mark("status");
     let handle_slot: Rc<std::cell::RefCell<Option<ControllerHandle>>> = Rc::default();
     let (slot, settings_for_wire) = (handle_slot.clone(), settings.clone());
     let enter = runtime.handle().clone();
@@ -528,7 +563,9 @@ pub fn run_kiosk(
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         tracing::info!(ms = format!("{ms:.1}"), "first frame");
         if measure == Measure::FirstFrame {
+            phases.mark("frame");
             println!("first-frame-ms {ms:.1}");
+            println!("phases-ms {phases}");
             let _ = slint::quit_event_loop();
             return;
         }
