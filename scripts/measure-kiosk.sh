@@ -123,7 +123,9 @@ for mode in demo device; do
     frames=()
     maps=()
     for _ in $(seq "$RUNS"); do
-        frames+=("$(kiosk "$mode" --exit-after-first-frame | awk '/first-frame-ms/ {print $2}')")
+        out=$(kiosk "$mode" --exit-after-first-frame)
+        frames+=("$(awk '/first-frame-ms/ {print $2}' <<<"$out")")
+        phases=$(sed -n 's/^phases-ms //p' <<<"$out")
     done
     for _ in $(seq "$RUNS"); do
         map_ms kiosk "$mode"
@@ -131,6 +133,7 @@ for mode in demo device; do
         stop "$launched"
     done
     echo "$mode: first frame (ms, in-process): median $(median "${frames[@]}") over $RUNS runs: ${frames[*]}"
+    echo "$mode: its phases (ms, the last run): $phases"
     echo "$mode: launch to a mapped window (ms): median $(median "${maps[@]}") over $RUNS runs: ${maps[*]}"
     kiosk "$mode" &
     launched=$!
