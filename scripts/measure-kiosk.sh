@@ -24,8 +24,13 @@ RUNS=${RUNS:-15}
 COMPARE=${COMPARE:-3}
 SETTLE=${SETTLE:-3}
 
-cargo build --release --quiet
-bin=$PWD/target/release/instore-kiosk
+# KIOSK_BIN measures another build (one kept from before a change) instead of this tree's.
+if [ -n "${KIOSK_BIN:-}" ]; then
+    bin=$(realpath "$KIOSK_BIN")
+else
+    cargo build --release --quiet
+    bin=$PWD/target/release/instore-kiosk
+fi
 scratch=$(mktemp -d)
 pids_to_kill=()
 cleanup() {
