@@ -107,6 +107,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if runs || matches!(args.command, Some(Command::Demo(_))) {
+        instore_kiosk::ui::skip_compose_table(&data_dir);
+    }
     let outcome = match args.command.unwrap_or(Command::Run(Default::default())) {
         Command::Run(run) => cli::run::run(settings, run, data_dir, settings_file.as_deref()),
         Command::Demo(measure) => cli::run::demo(settings, measure, &data_dir),
