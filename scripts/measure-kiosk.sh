@@ -50,7 +50,10 @@ export INSTORE_LOG=warn
 demo_config=$scratch/demo.toml
 : >"$demo_config"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$bin" sim --listen "127.0.0.1:$port" >/dev/null 2>&1 &
+# The simulator runs from a copy of the binary: a process mapping the same file would
+# share the kiosk's code pages and halve their part of its PSS, which no device has.
+cp "$bin" "$scratch/simulator"
+"$scratch/simulator" sim --listen "127.0.0.1:$port" >/dev/null 2>&1 &
 pids_to_kill+=($!)
 device_config=$scratch/device.toml
 cat >"$device_config" <<EOF

@@ -108,7 +108,7 @@ fn main() -> ExitCode {
         }
     };
     if runs || matches!(args.command, Some(Command::Demo(_))) {
-        instore_kiosk::ui::skip_compose_table(&data_dir);
+        instore_kiosk::ui::environment::prepare(&data_dir);
     }
     let outcome = match args.command.unwrap_or(Command::Run(Default::default())) {
         Command::Run(run) => cli::run::run(settings, run, data_dir, settings_file.as_deref()),

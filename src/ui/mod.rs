@@ -5,6 +5,7 @@
 //! change only through `view::apply` on the UI thread.
 
 pub mod controller;
+pub mod environment;
 pub mod keyboard;
 pub mod keys;
 mod measure;
@@ -359,26 +360,6 @@ fn start_timers(window: &MainWindow, handle: &ControllerHandle, settings: &Setti
     });
     // The timer lives as long as the window.
     std::mem::forget(timer);
-}
-
-/// Leaves out the locale's compose table (dead keys, `Multi_key` sequences): a kiosk
-/// types on its own keys and scanners, and a device's linuxkms backend composes nothing.
-/// Under X11, winit's input method (Xlib's `XOpenIM`) and its xkbcommon state each parse
-/// the 6,000-line table before the window maps, which took half the time to the first
-/// frame (README, "Measurements"). `XCOMPOSEFILE` names an empty table of the data
-/// directory instead (xkbcommon cannot read an empty file, or `/dev/null`, so it holds a
-/// comment); one set in the environment is kept, and so is the table where the file
-/// cannot be written. Call it in `main` before any thread reads the environment.
-pub fn skip_compose_table(data_dir: &std::path::Path) {
-    if std::env::var_os("XCOMPOSEFILE").is_some() {
-        return;
-    }
-    let table = data_dir.join("compose");
-    let written = std::fs::create_dir_all(data_dir)
-        .and_then(|()| std::fs::write(&table, "# No compose sequences at the kiosk (src/ui/mod.rs).\n"));
-    if written.is_ok() {
-        std::env::set_var("XCOMPOSEFILE", &table);
-    }
 }
 
 /// Chooses how the window reaches the screen, before the first window is made.
