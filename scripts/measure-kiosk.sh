@@ -17,6 +17,7 @@
 #                 time to a mapped window and PSS (all of Chromium's processes) three
 #                 seconds after start, and the ratios. COMPARE=0 skips it.
 #
+# KIOSK_BIN measures a build kept from before a change instead of this tree's.
 # Needs Xvfb and xev (Debian packages xvfb, x11-utils), python3 and nm (binutils).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,49 +25,8 @@ RUNS=${RUNS:-15}
 COMPARE=${COMPARE:-3}
 SETTLE=${SETTLE:-3}
 
-# KIOSK_BIN measures another build (one kept from before a change) instead of this tree's.
-if [ -n "${KIOSK_BIN:-}" ]; then
-    bin=$(realpath "$KIOSK_BIN")
-else
-    cargo build --release --quiet
-    bin=$PWD/target/release/instore-kiosk
-fi
-scratch=$(mktemp -d)
-pids_to_kill=()
-cleanup() {
-    for p in "${pids_to_kill[@]}"; do kill "$p" 2>/dev/null || true; done
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
-if [ -z "${DISPLAY:-}" ]; then
-    Xvfb :87 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-    pids_to_kill+=($!)
-    export DISPLAY=:87
-    sleep 1
-fi
-export INSTORE_LOG=warn
-
-# Demo mode reads no settings file; a device's names a server and the kiosk's account.
-demo_config=$scratch/demo.toml
-: >"$demo_config"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-# The simulator runs from a copy of the binary: a process mapping the same file would
-# share the kiosk's code pages and halve their part of its PSS, which no device has.
-cp "$bin" "$scratch/simulator"
-"$scratch/simulator" sim --listen "127.0.0.1:$port" >/dev/null 2>&1 &
-pids_to_kill+=($!)
-device_config=$scratch/device.toml
-cat >"$device_config" <<EOF
-[commerce]
-url = "http://127.0.0.1:$port/"
-email = "demo@instore.test"
-password = "demo1234"
-EOF
-chmod 600 "$device_config"
-for _ in $(seq 50); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-    sleep 0.1
-done
+# bin, scratch, DISPLAY, demo_config, device_config (the simulator started), cleanup.
+source scripts/kiosk-setup.sh
 
 # kiosk MODE ARGS...: the kiosk in demo mode or on the device's settings, a fresh data
 # directory each time (the measurement never touches the machine's real one). It execs:

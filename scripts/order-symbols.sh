@@ -26,42 +26,9 @@ cd "$(dirname "$0")/.."
 SECONDS_ON_DEVICE=${SECONDS_ON_DEVICE:-25}
 out=packaging/symbol-order.txt
 
-if [ -n "${KIOSK_BIN:-}" ]; then
-    bin=$(realpath "$KIOSK_BIN")
-else
-    cargo build --release --quiet
-    bin=$PWD/target/release/instore-kiosk
-fi
-scratch=$(mktemp -d)
-pids_to_kill=()
-cleanup() {
-    for p in "${pids_to_kill[@]}"; do kill "$p" 2>/dev/null || true; done
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
-if [ -z "${DISPLAY:-}" ]; then
-    Xvfb :86 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-    pids_to_kill+=($!)
-    export DISPLAY=:86
-    sleep 1
-fi
-export INSTORE_LOG=warn
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$bin" sim --listen "127.0.0.1:$port" >/dev/null 2>&1 &
-pids_to_kill+=($!)
-cat >"$scratch/device.toml" <<EOF
-[commerce]
-url = "http://127.0.0.1:$port/"
-email = "demo@instore.test"
-password = "demo1234"
-EOF
-chmod 600 "$scratch/device.toml"
-: >"$scratch/demo.toml"
-for _ in $(seq 50); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
-    sleep 0.1
-done
+# bin (KIOSK_BIN or this tree's release build), scratch, DISPLAY, demo_config,
+# device_config (the simulator started), cleanup.
+source scripts/kiosk-setup.sh
 
 # callgrind NAME SECONDS ARGS...: the kiosk under callgrind, interrupted after SECONDS
 # (callgrind writes what it saw when the kiosk ends, by itself or by the signal).
@@ -74,10 +41,10 @@ callgrind() {
 
 echo "1. device settings, ${SECONDS_ON_DEVICE} s under callgrind"
 mkdir "$scratch/device-data"
-callgrind device "$SECONDS_ON_DEVICE" --config "$scratch/device.toml" --data-dir "$scratch/device-data" run
+callgrind device "$SECONDS_ON_DEVICE" --config "$device_config" --data-dir "$scratch/device-data" run
 echo "2. demo mode, one whole sale under callgrind"
 mkdir "$scratch/demo-data"
-callgrind demo 300 --config "$scratch/demo.toml" --data-dir "$scratch/demo-data" demo --bench-sale
+callgrind demo 300 --config "$demo_config" --data-dir "$scratch/demo-data" demo --bench-sale
 grep -q '^sale-ms' "$scratch/demo.log" || { cat "$scratch/demo.log"; echo "the demo sale did not finish" >&2; exit 1; }
 
 python3 - "$bin" "$scratch/device.out" "$scratch/demo.out" "$out" <<'EOF'
