@@ -16,10 +16,10 @@
 //!   which Slint's renderer does not read) was parsed at every start, and fontconfig 2.14
 //!   parses every template of `/usr/share/fontconfig/conf.avail` too, whatever the
 //!   configuration says, unless it runs under a root of its own. So the kiosk gives it
-//!   one: `DATA/fontconfig`, holding a configuration of font directories only and links
-//!   to the system's font directories and caches. The caches `fc-cache` keeps are used
-//!   as they are (they are named by the path without the root), and the files fontconfig
-//!   reports are the system's.
+//!   one: `DATA/fontconfig`, holding a configuration of font directories (with a
+//!   sans-serif face first, for fallbacks) and links to the system's font directories
+//!   and caches. The caches `fc-cache` keeps are used as they are (they are named by the
+//!   path without the root), and the files fontconfig reports are the system's.
 //!
 //! A variable already set in the environment is kept. The files live in the data
 //! directory and are written only when missing or different, so a device's flash is not
@@ -33,11 +33,20 @@ const COMPOSE: &str = "# No compose sequences at the kiosk (src/ui/environment.r
 
 const FONTS: &str = r#"<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
-<!-- The kiosk's font configuration (src/ui/environment.rs): font directories only. -->
+<!-- The kiosk's font configuration (src/ui/environment.rs): font directories, and
+     the one rule of the desktop's that a fallback needs: a sans-serif face first (without
+     it a Greek name was drawn in DejaVu Math TeX Gyre). -->
 <fontconfig>
   <dir>/usr/share/fonts</dir>
   <dir>/usr/local/share/fonts</dir>
   <cachedir>/var/cache/fontconfig</cachedir>
+  <match target="pattern">
+    <test qual="all" name="family" compare="not_eq"><string>sans-serif</string></test>
+    <test qual="all" name="family" compare="not_eq"><string>serif</string></test>
+    <test qual="all" name="family" compare="not_eq"><string>monospace</string></test>
+    <edit name="family" mode="append_last"><string>sans-serif</string></edit>
+  </match>
+  <alias><family>sans-serif</family><prefer><family>DejaVu Sans</family></prefer></alias>
 </fontconfig>
 "#;
 
