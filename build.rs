@@ -26,7 +26,10 @@ fn main() {
     let wanted = std::env::var_os("INSTORE_NO_SYMBOL_ORDER").is_none();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(order);
     if release && lld_by_default && wanted && path.is_file() {
-        println!("cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}", path.display());
+        println!(
+            "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
+            path.display()
+        );
         println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
     }
 }

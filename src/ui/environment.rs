@@ -141,13 +141,23 @@ mod tests {
         assert_eq!(value(&set, "XCOMPOSEFILE"), None);
         assert!(!data.join("compose").exists(), "a compose file of one's own is kept");
         assert_eq!(value(&set, "FONTCONFIG_SYSROOT"), Some(data.join("fontconfig")));
-        assert_eq!(value(&set, "FONTCONFIG_FILE"), Some(PathBuf::from("/etc/fonts/fonts.conf")));
+        assert_eq!(
+            value(&set, "FONTCONFIG_FILE"),
+            Some(PathBuf::from("/etc/fonts/fonts.conf"))
+        );
         let set = variables(&data, |name| name == "FONTCONFIG_FILE");
-        assert_eq!(set.iter().map(|(n, _)| *n).collect::<Vec<_>>(), ["XCOMPOSEFILE"], "fontconfig's go together");
+        assert_eq!(
+            set.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            ["XCOMPOSEFILE"],
+            "fontconfig's go together"
+        );
 
         let config = data.join("fontconfig/etc/fonts/fonts.conf");
         assert_eq!(std::fs::read_to_string(data.join("compose")).unwrap(), COMPOSE);
-        assert_eq!(std::fs::read_link(data.join("fontconfig/usr/share/fonts")).unwrap(), Path::new("/usr/share/fonts"));
+        assert_eq!(
+            std::fs::read_link(data.join("fontconfig/usr/share/fonts")).unwrap(),
+            Path::new("/usr/share/fonts")
+        );
         let modified = |path: &Path| std::fs::symlink_metadata(path).unwrap().modified().unwrap();
         let link = data.join("fontconfig/var/cache/fontconfig");
         let before = (modified(&data.join("compose")), modified(&config), modified(&link));
@@ -160,8 +170,16 @@ mod tests {
         std::fs::remove_file(&link).unwrap();
         std::os::unix::fs::symlink("/elsewhere", &link).unwrap();
         variables(&data, |_| false);
-        assert_eq!(std::fs::read_to_string(&config).unwrap(), FONTS, "a changed file is mended");
-        assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("/var/cache/fontconfig"), "and a link");
+        assert_eq!(
+            std::fs::read_to_string(&config).unwrap(),
+            FONTS,
+            "a changed file is mended"
+        );
+        assert_eq!(
+            std::fs::read_link(&link).unwrap(),
+            Path::new("/var/cache/fontconfig"),
+            "and a link"
+        );
     }
 
     #[test]
@@ -174,7 +192,10 @@ mod tests {
             .output()
             .expect("fc-match runs (Debian package fontconfig; .ci/run installs it)");
         let found = String::from_utf8_lossy(&output.stdout);
-        assert!(output.status.success() && found.contains("/usr/share/fonts/"), "fc-match found {found:?}");
+        assert!(
+            output.status.success() && found.contains("/usr/share/fonts/"),
+            "fc-match found {found:?}"
+        );
         assert!(found.starts_with("DejaVu Sans"), "fc-match found {found:?}");
     }
 

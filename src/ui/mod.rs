@@ -16,8 +16,8 @@ pub mod setup;
 pub mod speech;
 pub mod view;
 
-pub use measure::{memory_kib, Measure};
 use measure::{drive_bench_sale, Phases};
+pub use measure::{memory_kib, Measure};
 
 slint::include_modules!();
 
