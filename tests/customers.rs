@@ -268,3 +268,80 @@ async fn a_refusal_is_not_called_an_expired_session() {
     let refused = client.search_customers("Demir").await.unwrap_err();
     assert!(refused.to_string().contains("Only the store's staff"), "{refused}");
 }
+
+/// The order's receipt goes to its customer (#24): by e-mail to the account's address,
+/// by SMS to its phone; the server says why it will not: another customer's order, no
+/// such channel, no such order.
+#[tokio::test]
+async fn an_orders_receipt_goes_to_its_customer_by_e_mail_or_sms_and_nobody_elses() {
+    use instore_kiosk::commerce::ReceiptChannel;
+    let sim = start_sim(quick_scenario()).await;
+    let staff = logged_in(&sim).await;
+    let ayse = staff.search_customers("5321112233").await.unwrap().remove(0);
+    let (client, _) = staff.session_for(&ayse.pk).await.unwrap();
+    fill_basket(&client, &["SCK-030"]).await;
+    let done = run_checkout(&client, &Choices::pay("pay_later"), &mut |_| {})
+        .await
+        .unwrap();
+    let page = done.thank_you.redirect_url.clone();
+    client.send_receipt(&page, ReceiptChannel::Email).await.unwrap();
+    client.send_receipt(&page, ReceiptChannel::Sms).await.unwrap();
+    // The store's account may send its customers' receipts too.
+    staff.send_receipt(&page, ReceiptChannel::Email).await.unwrap();
+    let sent: Vec<(ReceiptChannel, String)> = sim
+        .world()
+        .receipts_sent
+        .iter()
+        .map(|r| (r.channel, r.to.clone()))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            (ReceiptChannel::Email, "ayse.yilmaz@example.com".to_string()),
+            (ReceiptChannel::Sms, "5321112233".to_string()),
+            (ReceiptChannel::Email, "ayse.yilmaz@example.com".to_string()),
+        ]
+    );
+
+    let mehmet = staff.search_customers("5334445566").await.unwrap().remove(0);
+    let (other, _) = staff.session_for(&mehmet.pk).await.unwrap();
+    match other.send_receipt(&page, ReceiptChannel::Email).await.unwrap_err() {
+        CommerceError::Http { status, message, .. } => {
+            assert_eq!(status, 403);
+            assert!(message.contains("permission"), "{message}");
+        }
+        other => panic!("{other}"),
+    }
+    let unknown = page.replace("/completed/", "/completed/x");
+    match client.send_receipt(&unknown, ReceiptChannel::Email).await.unwrap_err() {
+        CommerceError::Http { status, .. } => assert_eq!(status, 404),
+        other => panic!("{other}"),
+    }
+    // A channel the server does not know: its words for the field.
+    let token = page.trim_end_matches('/').rsplit('/').next().unwrap().to_string();
+    let refusal = sim
+        .world()
+        .send_receipt("ayse.yilmaz@example.com", &token, "fax")
+        .unwrap_err();
+    assert_eq!(
+        refusal,
+        instore_kiosk::sim::world::ReceiptRefusal::Invalid(
+            serde_json::json!({"channel": ["\"fax\" is not a valid choice."]})
+        )
+    );
+    // Without a session, nothing at all.
+    let url = reqwest::Url::parse(&sim.url())
+        .unwrap()
+        .join(&page)
+        .unwrap()
+        .join("send/")
+        .unwrap();
+    let answer = reqwest::Client::new()
+        .post(url)
+        .form(&[("channel", "email")])
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(answer.status().as_u16(), 401 | 403), "{}", answer.status());
+    assert_eq!(sim.world().receipts_sent.len(), 3, "nothing more sent");
+}

@@ -127,6 +127,20 @@ fn every_screen_renders_at_both_sizes_in_both_languages_with_no_text_cut_and_the
             .unwrap_or_else(|e| panic!("no QR code read from {}: {e}", path.display()));
         assert_eq!(read.getText(), url, "{}", path.display());
     }
+
+    // The thank-you screens' receipt QR code reads as the order's page on the server:
+    // the kiosk's own sale and a customer's, at both sizes in both languages.
+    assert_eq!(rendered.receipt_links.len(), 8);
+    for (path, link) in &rendered.receipt_links {
+        assert!(
+            link.starts_with("http://127.0.0.1:") && link.contains("/orders/completed/"),
+            "the screen's receipt was {link:?}"
+        );
+        let (luma, width, height) = luma_of_png(path);
+        let read = rxing::helpers::detect_in_luma(luma, width, height, Some(rxing::BarcodeFormat::QR_CODE))
+            .unwrap_or_else(|e| panic!("no QR code read from {}: {e}", path.display()));
+        assert_eq!(read.getText(), link, "{}", path.display());
+    }
 }
 
 /// Asks the kernel to refuse memory that is writable and executable, from here on, for

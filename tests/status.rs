@@ -51,6 +51,7 @@ async fn metrics_say_the_queue_the_printer_and_the_last_sale() {
         reset_in: 15,
         pending: false,
         paid: Paid::default(),
+        receipt: None,
     }));
     sink(Update::Queue {
         waiting: 2,

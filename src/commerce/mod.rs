@@ -18,4 +18,4 @@ pub use error::CommerceError;
 pub use money::Money;
 pub use pages::{CheckoutErrors, CheckoutResponse, Page};
 pub use records::{OrderLine, OrderRecord, Pk, User};
-pub use shop::{OrdersPage, ProductPage};
+pub use shop::{OrdersPage, ProductPage, ReceiptChannel};

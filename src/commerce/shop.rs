@@ -1,6 +1,7 @@
 //! The catalog, the basket and the account's orders, as the client asks for them: the
 //! current user, product search and the whole catalog page by page, the basket's
-//! changes, a placed order's page, the account's order list page by page (its `next`
+//! changes, a placed order's page and its receipt sent to the customer, the account's
+//! order list page by page (its `next`
 //! links followed on the configured server, `links.rs`).
 //!
 //! Not here: the session and how a request travels (`client.rs`).
@@ -12,6 +13,28 @@ use super::records::{Basket, Category, OrderRecord, Pk, Product, StoreStock, Use
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+/// How an order's receipt reaches its customer: `channel=email|sms` on
+/// `POST <the order's page>send/` (the simulator's contract, README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptChannel {
+    Email,
+    Sms,
+}
+
+impl ReceiptChannel {
+    /// The form's value.
+    pub fn wire(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Email, Self::Sms].into_iter().find(|c| c.wire() == value)
+    }
+}
 
 /// A page of a product search's results.
 #[derive(Debug, Clone, Default)]
@@ -185,6 +208,23 @@ impl CommerceClient {
             order: OrderRecord,
         }
         Ok(parse_json::<Envelope>(&body, "completed order")?.order)
+    }
+
+    /// The order's receipt to its customer's e-mail or phone, the order named by a
+    /// ThankYouPage's `redirect_url`. The server's refusal (no phone for an SMS) comes
+    /// back as its words.
+    pub async fn send_receipt(&self, redirect_url: &str, channel: ReceiptChannel) -> Result<()> {
+        let mut url = self.own_link(redirect_url, Own::CompletedOrder)?;
+        url.set_query(None);
+        let path = url
+            .as_str()
+            .strip_prefix(self.base_url().as_str())
+            .unwrap_or(url.as_str());
+        let path = path.trim_end_matches('/');
+        let form = vec![("channel".to_string(), channel.wire().to_string())];
+        self.call(Method::POST, &format!("{path}/send/"), Body::Form(form), "receipt")
+            .await?;
+        Ok(())
     }
 
     /// The logged-in user's orders, newest first.

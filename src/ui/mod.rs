@@ -165,6 +165,10 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     on!(KioskAdapter, on_back, [] => Intent::Back);
     on!(KioskAdapter, on_retry, [] => Intent::Retry);
     on!(UnconfirmedAdapter, on_check, [] => Intent::Retry);
+    on!(ThankYouAdapter, on_send_receipt, [channel] => Intent::SendReceipt(match channel {
+        ReceiptChannel::Email => crate::commerce::ReceiptChannel::Email,
+        ReceiptChannel::Sms => crate::commerce::ReceiptChannel::Sms,
+    }));
     on!(StepAdapter, on_choose, [key] => Intent::Choose(key.to_string()));
     on!(StepAdapter, on_confirm, [agreed] => Intent::Confirm { agreed });
     // The keypad screen is also the staff's PIN pad.

@@ -5,7 +5,7 @@
 
 use super::harness::*;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
-use instore_kiosk::ui::view::{apply, Choice, DeliveryView, Paid, ScreenError, Sent, Update, View};
+use instore_kiosk::ui::view::{apply, Choice, DeliveryView, DigitalReceipt, Paid, ScreenError, Sent, Update, View};
 use instore_kiosk::ui::{
     AddressCard, CardItem, ChoiceItem, ChoiceKind, ConfirmKind, CustomerCard, EntryKind, FactKind, InstallmentItem,
     KeyboardAdapter, KeyboardLayout, KioskAdapter, MainWindow, PaymentKind, PaymentOptionItem, Screen,
@@ -86,6 +86,12 @@ fn every_view() -> Vec<View> {
             reset_in: 15,
             pending: false,
             paid: Paid::default(),
+            receipt: Some(DigitalReceipt {
+                link: text("https://shop.example/orders/completed/abc:def/"),
+                qr: instore_kiosk::ui::view::qr_pixels("https://shop.example/orders/completed/abc:def/", 6).unwrap(),
+                email: text("ay***@example.com"),
+                phone: text("532 *** ** 33"),
+            }),
         },
         View::Error {
             error: ScreenError::Network(text("the server cannot be reached")),

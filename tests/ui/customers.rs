@@ -99,7 +99,7 @@ fn the_clerk_finds_a_customer_and_sells_with_their_saved_card() {
     k.tap("Pay 119,99 ₺");
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
     assert_eq!(
-        k.text("ThankYouPage::delivery-note"),
+        k.text("OrderCard::delivery-note"),
         "Collect in the store: Instore Demo Kadıköy"
     );
     let orders = sim.world().all_orders().to_vec();
@@ -235,7 +235,7 @@ fn a_new_customer_pays_on_delivery_shipped_to_a_new_address() {
     );
     k.pay_on_delivery_in_cash();
     assert_eq!(
-        k.text("ThankYouPage::delivery-note"),
+        k.text("OrderCard::delivery-note"),
         "Shipped: Standard shipping → Kıbrıs Şehitleri Cad. 7, Konak/İzmir"
     );
     let orders = sim.world().all_orders().to_vec();
@@ -346,7 +346,7 @@ fn a_customers_sale_taken_offline_is_replayed_on_their_account() {
         kiosk_screen(w) == Screen::PaymentOptions && w.global::<KioskAdapter>().get_offline()
     });
     k.pay_on_delivery_in_cash();
-    let reference = k.text("ThankYouPage::order-number");
+    let reference = k.text("OrderCard::order-number");
     let queued = queued_orders(data.path());
     let order = queued.iter().find(|o| o.reference == reference).expect("queued");
     assert_eq!(

@@ -81,7 +81,7 @@ fn each_sale_prints_a_receipt_offline_slips_say_pending_and_the_clerk_can_reprin
     };
 
     k.sell_socks_on_delivery();
-    let number = k.text("ThankYouPage::order-number");
+    let number = k.text("OrderCard::order-number");
     let deadline = Instant::now() + Duration::from_secs(10);
     while receipts().0 < 1 {
         assert!(Instant::now() < deadline, "no receipt printed");
@@ -119,7 +119,7 @@ fn each_sale_prints_a_receipt_offline_slips_say_pending_and_the_clerk_can_reprin
     wait_for_catalog_copy(data.path());
     sim.world().scenario.faults.drop_rate = 1.0;
     k.sell_socks_on_delivery();
-    let reference = k.text("ThankYouPage::order-number");
+    let reference = k.text("OrderCard::order-number");
     let deadline = Instant::now() + Duration::from_secs(10);
     while receipts().0 < 2 {
         assert!(Instant::now() < deadline, "no slip printed offline");
@@ -193,7 +193,7 @@ fn a_sale_whose_order_cannot_be_read_back_still_prints_its_slip() {
 
     sim.world().scenario.faults.unavailable_paths = vec!["/orders/completed/".into()];
     k.sell_socks_on_delivery();
-    let number = k.text("ThankYouPage::order-number");
+    let number = k.text("OrderCard::order-number");
     wait_for(1, "no slip for an order that could not be read back");
     let printed = decode(&printer.bytes());
     let text = printed.text();
@@ -216,7 +216,7 @@ fn a_sale_whose_order_cannot_be_read_back_still_prints_its_slip() {
 
 /// A kiosk selling on the simulator with a pretend receipt printer on a real
 /// pseudo-terminal (the receipt's header lines given, else the default), at the basket.
-fn with_a_printer(header: &[&str]) -> (Kiosk, Simulator, common::printer::FakePrinter, tempfile::TempDir) {
+pub(super) fn with_a_printer(header: &[&str]) -> (Kiosk, Simulator, common::printer::FakePrinter, tempfile::TempDir) {
     use common::printer::{answering, terminal, FakePrinter};
     let rt = runtime();
     let sim = sim_in(&rt, Scenario::default());
@@ -309,7 +309,7 @@ fn receipts_itemize_the_total_and_say_how_it_was_paid() {
     let number = k.text("CashRegisterBarcodePage::number");
     sim.world().cash_register_pay(&number).unwrap();
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
-    assert_eq!(k.text("ThankYouPage::paid-with"), "3 installments");
+    assert_eq!(k.text("OrderCard::paid-with"), "3 installments");
     wait_for(1);
     let text = decode(&printer.bytes()).text();
     let lines: Vec<&str> = text.lines().collect();
@@ -342,7 +342,7 @@ fn receipts_itemize_the_total_and_say_how_it_was_paid() {
     k.tap("I have read and accept the sales agreement.");
     k.tap("Place order");
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
-    let said = k.text("ThankYouPage::paid-with");
+    let said = k.text("OrderCard::paid-with");
     assert!(
         said.starts_with("Transfer to Akbank, IBAN TR33 0001 0000 0000 0000 0000 01, and write K"),
         "{said}"
@@ -385,9 +385,9 @@ fn pay_on_delivery_names_the_choice_and_the_fee_before_and_after() {
     k.tap("I have read and accept the sales agreement.");
     k.tap("Place order");
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
-    assert_eq!(k.text("ThankYouPage::order-summary"), "259,80 ₺  ·  Pay on Delivery");
+    assert_eq!(k.text("OrderCard::order-summary"), "259,80 ₺  ·  Pay on Delivery");
     assert_eq!(
-        k.text("ThankYouPage::pay-choice"),
+        k.text("OrderCard::pay-choice"),
         "To pay at the door: Cash on delivery, service fee 9,90 ₺ included"
     );
     let deadline = Instant::now() + Duration::from_secs(10);

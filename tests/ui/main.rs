@@ -14,6 +14,7 @@ mod keyboard;
 mod layout;
 mod offline;
 mod online;
+mod receipt;
 mod search;
 mod setup;
 mod staff;

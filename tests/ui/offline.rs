@@ -211,12 +211,12 @@ fn the_line_drops_mid_sale_and_the_customer_still_pays_on_delivery() {
     k.tap("I have read and accept the sales agreement.");
     k.tap("Place order");
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
-    let reference = k.text("ThankYouPage::order-number");
+    let reference = k.text("OrderCard::order-number");
     assert!(reference.starts_with('K') && reference.len() == 16, "{reference}");
-    assert_eq!(k.text("ThankYouPage::order-summary"), "384,79 ₺  ·  Pay on Delivery");
+    assert_eq!(k.text("OrderCard::order-summary"), "384,79 ₺  ·  Pay on Delivery");
     assert!(k.exists("Offline reference"));
     assert!(k
-        .text("ThankYouPage::pending-note")
+        .text("OrderCard::pending-note")
         .contains("will be sent as soon as the line returns"));
 
     // Committed before the customer saw that screen.
@@ -299,9 +299,9 @@ fn a_kiosk_that_starts_offline_sells_from_its_catalog_copy() {
     k.tap("I have read and accept the sales agreement.");
     k.tap("Place order");
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
-    let reference = k.text("ThankYouPage::order-number");
+    let reference = k.text("OrderCard::order-number");
     // A kiosk that never heard the server's name for it names it itself.
-    assert_eq!(k.text("ThankYouPage::order-summary"), "239,98 ₺  ·  Pay on delivery");
+    assert_eq!(k.text("OrderCard::order-summary"), "239,98 ₺  ·  Pay on delivery");
     assert_eq!(queued_orders(data.path())[0].reference, reference);
 
     // The server appears; the order is sent by itself with the server's own choice.
@@ -536,7 +536,7 @@ fn a_card_payment_whose_answer_was_lost_is_read_back_not_sold_again() {
 
     sim.world().scenario.faults.lose_answer_rate = 0.0;
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
-    assert_eq!(k.text("ThankYouPage::order-summary"), "979,91 ₺  ·  Saved Card");
+    assert_eq!(k.text("OrderCard::order-summary"), "979,91 ₺  ·  Saved Card");
     assert_eq!(sim.world().all_orders().len(), 2, "placed once");
     assert!(queued_orders(data.path()).is_empty());
 }

@@ -95,9 +95,9 @@ fn cash_register_sale_in_demo_mode_with_installments() {
     // The demo's cashier takes the payment; the next poll sees it.
     k.tap("Demo: cashier takes payment");
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
-    assert_eq!(k.text("ThankYouPage::order-number"), number);
+    assert_eq!(k.text("OrderCard::order-number"), number);
     assert_eq!(
-        k.text("ThankYouPage::order-summary"),
+        k.text("OrderCard::order-summary"),
         "524,79 ₺  ·  Cash Register (installments)"
     );
 
@@ -150,7 +150,7 @@ fn pay_on_delivery_needs_a_choice_and_the_agreement_and_survives_a_server_failur
     place.invoke_accessible_default_action();
     place.invoke_accessible_default_action();
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
-    assert_eq!(k.text("ThankYouPage::order-summary"), "129,89 ₺  ·  Pay on Delivery");
+    assert_eq!(k.text("OrderCard::order-summary"), "129,89 ₺  ·  Pay on Delivery");
     assert_eq!(sim.world().all_orders().len(), 1, "exactly one order");
 }
 
@@ -188,7 +188,7 @@ fn saved_card_shows_masked_cards_installments_and_the_servers_errors() {
     k.tap("I have read and accept the sales agreement.");
     k.tap("Pay 979,91 ₺");
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
-    assert_eq!(k.text("ThankYouPage::order-summary"), "979,91 ₺  ·  Saved Card");
+    assert_eq!(k.text("OrderCard::order-summary"), "979,91 ₺  ·  Saved Card");
     let orders = sim.world().all_orders().to_vec();
     assert_eq!(orders.len(), 1);
     assert_eq!(orders[0].installment_count, Some(6));

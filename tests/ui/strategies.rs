@@ -71,7 +71,7 @@ fn phone_decides(k: &Kiosk, approve: bool) -> String {
 /// The thank-you screen names the option; the simulator has one order of that type.
 fn sold_once(k: &Kiosk, sim: &Simulator, amount: &str, option: &str, payment_type: &str) {
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
-    assert_eq!(k.text("ThankYouPage::order-summary"), format!("{amount}  ·  {option}"));
+    assert_eq!(k.text("OrderCard::order-summary"), format!("{amount}  ·  {option}"));
     let orders = sim.world().all_orders().to_vec();
     assert_eq!(orders.len(), 1, "one order");
     assert_eq!(orders[0].payment_type, payment_type);

@@ -1,5 +1,6 @@
 //! The checkout and the orders: every page of every strategy (`/orders/checkout/`), the
-//! placed order's page, the user's orders with `next`/`previous` built from the request's
+//! placed order's page (JSON for the kiosk, the receipt as HTML for a phone), its receipt
+//! sent by e-mail or SMS, the user's orders with `next`/`previous` built from the request's
 //! Host (as Django REST framework does behind a proxy), and `/_sim/orders` for tests.
 
 use super::session::authenticate;
@@ -55,13 +56,77 @@ pub(super) async fn completed_order(
     if wants_json(&headers, &query) {
         return Json(json!({"order": order.json()})).into_response();
     }
-    Html(format!(
-        "<!doctype html><meta charset=utf-8><title>Order {n}</title><h1>Order {n}</h1><p>{amount} TRY, {option}</p>",
+    let english = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.trim().to_ascii_lowercase().starts_with("en"));
+    Html(receipt_html(order, english)).into_response()
+}
+
+/// The order's receipt as the customer's phone shows it (the thank-you screen's QR
+/// code and the printed receipt's lead here): its number, date, lines, total and how it
+/// was paid, in Turkish or, when the phone asks for it, English.
+fn receipt_html(order: &crate::sim::world::Order, english: bool) -> String {
+    let (title, quantity, total, paid) = if english {
+        ("Receipt", "Qty", "Total", "Paid with")
+    } else {
+        ("Fiş", "Adet", "Toplam", "Ödeme")
+    };
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(html_escape).unwrap_or_default();
+    let lines: String = order
+        .items
+        .iter()
+        .map(|item| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{} TRY</td></tr>",
+                text(item, "name"),
+                item.get("quantity").and_then(Value::as_u64).unwrap_or(1),
+                text(item, "total_amount")
+            )
+        })
+        .collect();
+    format!(
+        "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
+         <title>{title} {n}</title><h1>{title} {n}</h1><p>{date}</p>\
+         <table><tr><th></th><th>{quantity}</th><th></th></tr>{lines}</table>\
+         <p><b>{total}: {amount} TRY</b></p><p>{paid}: {option}</p>",
         n = order.number,
+        date = html_escape(&order.created),
         amount = crate::commerce::money::wire(order.amount),
         option = html_escape(&order.option_name)
-    ))
-    .into_response()
+    )
+}
+
+/// `POST /orders/completed/<token>/send/`, form `channel=email|sms`: the receipt to the
+/// order's customer (`{"number", "channel", "sent": true}`); a field's error as 400,
+/// another account's order 403, an unknown token 404.
+pub(super) async fn send_receipt(
+    State(shared): State<Shared>,
+    Path(token): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    use crate::sim::world::ReceiptRefusal;
+    let mut world = shared.lock();
+    let email = match authenticate(&mut world, &method, &headers) {
+        Ok(email) => email,
+        Err(r) => return r,
+    };
+    let form: Form = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let channel = form.get("channel").map(String::as_str).unwrap_or_default();
+    match world.send_receipt(&email, &token, channel) {
+        Ok(answer) => Json(answer).into_response(),
+        Err(ReceiptRefusal::NotFound) => json_error(StatusCode::NOT_FOUND, json!({"detail": "Not found."})),
+        Err(ReceiptRefusal::NotYours) => json_error(
+            StatusCode::FORBIDDEN,
+            json!({"detail": "You do not have permission to perform this action."}),
+        ),
+        Err(ReceiptRefusal::Invalid(errors)) => json_error(StatusCode::BAD_REQUEST, errors),
+    }
 }
 
 /// The address the answer's links name, as a Django server behind a proxy builds them:
@@ -128,6 +193,11 @@ pub(super) async fn all_orders(State(shared): State<Shared>) -> Response {
         .map(|o| {
             let mut v = o.json();
             v["user_email"] = json!(o.email);
+            v["receipts_sent"] = world
+                .receipts_of(&o.number)
+                .iter()
+                .map(|r| json!({"channel": r.channel.wire(), "to": r.to}))
+                .collect();
             v
         })
         .collect();

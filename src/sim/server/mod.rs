@@ -63,6 +63,7 @@ pub fn router(shared: Shared) -> Router {
         )
         .route("/orders/checkout/", get(checkout::checkout).post(checkout::checkout))
         .route("/orders/completed/{token}/", get(checkout::completed_order))
+        .route("/orders/completed/{token}/send/", post(checkout::send_receipt))
         .route("/users/orders/", get(checkout::user_orders))
         .route(
             "/users/customers/",

@@ -26,7 +26,7 @@ mod wallets;
 
 pub use customers::StaffRefusal;
 use offers::BANKS;
-pub use orders::Order;
+pub use orders::{Order, ReceiptRefusal, SentReceipt};
 use page::{first_page, not_served, Next, SimPage, Strategy};
 use register::CashRegisterTxn;
 pub use register::{RegisterPayment, RegisterRefusal};
@@ -118,6 +118,8 @@ pub struct World {
     pub max_in_flight: u32,
     /// The commerce requests that came without `Accept-Language`, by path.
     pub without_language: Vec<String>,
+    /// The receipts sent to customers by e-mail or SMS, oldest first.
+    pub receipts_sent: Vec<SentReceipt>,
 }
 
 /// Why an authenticated request was refused.
@@ -235,6 +237,7 @@ impl World {
             in_flight: 0,
             max_in_flight: 0,
             without_language: Vec::new(),
+            receipts_sent: Vec::new(),
         }
     }
 

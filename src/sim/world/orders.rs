@@ -1,12 +1,13 @@
 //! The orders the simulator places: the order's record (its JSON, as the order list
 //! and the order's page give it), a placed checkout's completion (the order number, its
-//! lines, fee and delivery), and the lookups by token, by account and across all.
+//! lines, fee and delivery), the lookups by token, by account and across all, and the
+//! receipt sent to the customer by e-mail or SMS.
 
 use super::page::Next;
 use super::{step_error, Checkout, World};
 use crate::commerce::money::wire;
 use crate::commerce::pages::PageName as P;
-use crate::commerce::Money;
+use crate::commerce::{Money, ReceiptChannel};
 use rand::Rng;
 use serde_json::{json, Value};
 
@@ -131,5 +132,65 @@ impl World {
 
     pub fn all_orders(&self) -> &[Order] {
         &self.orders
+    }
+}
+
+/// A receipt sent: the order, how, and to which address or number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentReceipt {
+    pub number: String,
+    pub channel: ReceiptChannel,
+    pub to: String,
+}
+
+/// Why a receipt was not sent.
+#[derive(Debug, PartialEq)]
+pub enum ReceiptRefusal {
+    /// No order has this token.
+    NotFound,
+    /// Neither the order's customer nor the store's account.
+    NotYours,
+    /// The field's error, as the server words it (`{"channel": [..]}`).
+    Invalid(Value),
+}
+
+impl World {
+    /// `POST /orders/completed/<token>/send/`: the order's receipt to its customer's
+    /// e-mail or phone. The order's own account or a staff account may ask.
+    pub fn send_receipt(&mut self, asker: &str, token: &str, channel: &str) -> Result<Value, ReceiptRefusal> {
+        let order = self.order_by_token(token).ok_or(ReceiptRefusal::NotFound)?;
+        if order.email != asker && !self.accounts.get(asker).is_some_and(|a| a.staff) {
+            return Err(ReceiptRefusal::NotYours);
+        }
+        let Some(channel) = ReceiptChannel::parse(channel) else {
+            return Err(ReceiptRefusal::Invalid(
+                json!({"channel": [format!("\"{channel}\" is not a valid choice.")]}),
+            ));
+        };
+        let to = match channel {
+            ReceiptChannel::Email => order.email.clone(),
+            ReceiptChannel::Sms => self
+                .accounts
+                .get(&order.email)
+                .map(|a| a.phone.clone())
+                .unwrap_or_default(),
+        };
+        if to.is_empty() {
+            return Err(ReceiptRefusal::Invalid(
+                json!({"channel": ["The customer has no mobile number for an SMS."]}),
+            ));
+        }
+        let number = order.number.clone();
+        self.receipts_sent.push(SentReceipt {
+            number: number.clone(),
+            channel,
+            to,
+        });
+        Ok(json!({"number": number, "channel": channel.wire(), "sent": true}))
+    }
+
+    /// The receipts sent for the order `number`.
+    pub fn receipts_of(&self, number: &str) -> Vec<&SentReceipt> {
+        self.receipts_sent.iter().filter(|r| r.number == number).collect()
     }
 }

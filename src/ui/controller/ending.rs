@@ -1,6 +1,6 @@
-//! How a sale ends, or starts again: the thank-you screen with its receipt, Cancel, New
-//! sale, Retry after an error, and the unconfirmed sale ended by the server's answer or
-//! by staff.
+//! How a sale ends, or starts again: the thank-you screen with its receipt (printed, a
+//! QR code of its page, sent to the customer by e-mail or SMS), Cancel, New sale, Retry
+//! after an error, and the unconfirmed sale ended by the server's answer or by staff.
 //!
 //! Not here: the steps that lead there (`steps.rs`), the receipt's bytes
 //! (`printing.rs`, `crate::devices::receipt`).
@@ -9,8 +9,8 @@ use super::options::due;
 use super::{Chosen, Controller, Failure, Sale};
 use crate::commerce::money::format_try;
 use crate::commerce::pages::{CheckoutResponse, PageName};
-use crate::commerce::Money;
-use crate::ui::view::{Notice, Update, View};
+use crate::commerce::{Money, ReceiptChannel};
+use crate::ui::view::{DigitalReceipt, Notice, ReceiptOutcome, Update, View};
 
 impl Controller {
     /// Back to the basket once the server answers; a register poller stops at once.
@@ -240,6 +240,7 @@ impl Controller {
                 .map(format_try)
                 .unwrap_or_default(),
         };
+        let digital = link.as_ref().and_then(|link| self.digital_receipt(link));
         let receipt = crate::devices::receipt::for_order(&order, link, &self.config.receipt, &paid);
         self.print(receipt);
         if let Ok(basket) = self.client()?.basket().await {
@@ -253,7 +254,71 @@ impl Controller {
             reset_in: self.config.thank_you_seconds as i32,
             pending: false,
             paid,
+            receipt: digital,
         })
+    }
+
+    /// The thank-you screen's receipt: the QR code of the order's page, and the
+    /// customer's e-mail and phone (masked) when the sale was for a customer.
+    fn digital_receipt(&self, link: &str) -> Option<DigitalReceipt> {
+        let qr = crate::ui::view::qr_pixels(link, 6)
+            .inspect_err(|e| tracing::warn!(error = %e, "the receipt's QR code could not be made"))
+            .ok()?;
+        let customer = self.acting.as_ref().map(|a| &a.customer);
+        let (email, phone) = customer
+            .map(|c| {
+                let shown = |text: &str, mask: fn(&str) -> String| {
+                    Some(text.trim())
+                        .filter(|t| !t.is_empty())
+                        .map(mask)
+                        .unwrap_or_default()
+                };
+                (
+                    shown(&c.email, super::customer::masked_email),
+                    shown(&c.phone, super::customer::masked_phone),
+                )
+            })
+            .unwrap_or_default();
+        Some(DigitalReceipt {
+            link: link.to_string(),
+            qr,
+            email,
+            phone,
+        })
+    }
+
+    /// The receipt of the order on the thank-you screen to its customer by e-mail or
+    /// SMS. The answer shows on that screen, which stays up whatever it is: a failure
+    /// leaves the QR code, and the customer's session is the one asked.
+    pub(super) async fn send_receipt(&mut self, channel: ReceiptChannel) -> Result<(), Failure> {
+        let Sale::ThankYou {
+            receipt: Some(page), ..
+        } = &self.sale
+        else {
+            tracing::info!(?channel, "no receipt to send: the thank-you screen is not up");
+            return Ok(());
+        };
+        let page = page.clone();
+        let outcome = match self.client()?.send_receipt(&page, channel).await {
+            Ok(()) => {
+                tracing::info!(?channel, "receipt sent to the customer");
+                ReceiptOutcome::Sent(channel)
+            }
+            Err(e) if e.is_connectivity() => {
+                tracing::warn!(?channel, error = %e, "the receipt could not be sent");
+                ReceiptOutcome::Unreachable
+            }
+            Err(e) => {
+                tracing::warn!(?channel, error = %e, "the server refused to send the receipt");
+                // The server's words where it gave a reason, else what happened.
+                ReceiptOutcome::Refused(match e {
+                    crate::commerce::CommerceError::Http { message, .. } => message,
+                    other => other.to_string(),
+                })
+            }
+        };
+        self.emit(Update::ReceiptSent(outcome));
+        Ok(())
     }
 
     /// The order as the kiosk knows it when the server's record cannot be read: the

@@ -221,9 +221,9 @@ impl Controller {
     fn is_idle(&self) -> bool {
         let server_basket_empty = || self.server_basket.as_ref().is_none_or(|b| b.basketitem_set.is_empty());
         match self.sale.beneath() {
-            Sale::Basket | Sale::ThankYou { local: None } => server_basket_empty(),
+            Sale::Basket | Sale::ThankYou { local: None, .. } => server_basket_empty(),
             Sale::Local { sale, .. } => sale.lines.is_empty(),
-            Sale::ThankYou { local: Some(_) } => true,
+            Sale::ThankYou { local: Some(_), .. } => true,
             Sale::Step(_)
             | Sale::Register { .. }
             | Sale::Handoff { .. }

@@ -72,6 +72,8 @@ pub enum Intent {
     Scanned(String),
     /// The clerk asks for the last receipt again.
     ReprintLast,
+    /// The thank-you screen's receipt, to the customer of the sale by e-mail or SMS.
+    SendReceipt(crate::commerce::ReceiptChannel),
     /// The background drain ended; whether it found the line down, and whether an
     /// order failed in it (the next drain then waits longer: `housekeeping.rs`).
     Drained {
@@ -227,6 +229,7 @@ impl Controller {
             Intent::Cancel => self.cancel().await,
             Intent::Back => self.back().await,
             Intent::NewSale => self.new_sale().await,
+            Intent::SendReceipt(channel) => self.send_receipt(channel).await,
             Intent::Retry => self.retry().await,
             // Ending a sale whose payment is unknown is staff's decision.
             Intent::EndUnconfirmed if self.role < staff::Role::Clerk => self.ask_pin_for(Intent::EndUnconfirmed),

@@ -123,14 +123,14 @@ impl Sale {
     /// The local sale, under any error screen and through its thank-you screen.
     fn local_mut(&mut self) -> Option<&mut LocalSale> {
         match self.beneath_mut() {
-            Sale::Local { sale, .. } | Sale::ThankYou { local: Some(sale) } => Some(sale),
+            Sale::Local { sale, .. } | Sale::ThankYou { local: Some(sale), .. } => Some(sale),
             _ => None,
         }
     }
 
     fn local(&self) -> Option<&LocalSale> {
         match self.beneath() {
-            Sale::Local { sale, .. } | Sale::ThankYou { local: Some(sale) } => Some(sale),
+            Sale::Local { sale, .. } | Sale::ThankYou { local: Some(sale), .. } => Some(sale),
             _ => None,
         }
     }
@@ -179,7 +179,7 @@ impl Controller {
     /// the server's.
     fn local_at(&mut self, at: LocalStep) {
         self.sale = match std::mem::replace(&mut self.sale, Sale::Basket).into_beneath() {
-            Sale::Local { sale, .. } | Sale::ThankYou { local: Some(sale) } => Sale::Local { sale, at },
+            Sale::Local { sale, .. } | Sale::ThankYou { local: Some(sale), .. } => Sale::Local { sale, at },
             other => other,
         };
     }
@@ -396,7 +396,10 @@ impl Controller {
                 sale.lines.clear();
                 let basket = sale.basket_update();
                 let done = match std::mem::replace(&mut self.sale, Sale::Basket).into_beneath() {
-                    Sale::Local { sale, .. } => Sale::ThankYou { local: Some(sale) },
+                    Sale::Local { sale, .. } => Sale::ThankYou {
+                        local: Some(sale),
+                        receipt: None,
+                    },
                     other => other,
                 };
                 self.sale = done;
@@ -420,6 +423,7 @@ impl Controller {
                         fee: Some(fee).filter(|f| !f.is_zero()).map(format_try).unwrap_or_default(),
                         ..Default::default()
                     },
+                    receipt: None,
                 }));
             }
             Err(QueueError::Refused(refusal)) => {
@@ -476,7 +480,7 @@ impl Controller {
         self.put_back_orphans().await;
         let in_sale = match self.sale.beneath() {
             Sale::Local { sale, .. } => !sale.lines.is_empty(),
-            Sale::ThankYou { local: Some(_) } => true,
+            Sale::ThankYou { local: Some(_), .. } => true,
             _ => false,
         };
         if !in_sale {

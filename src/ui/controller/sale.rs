@@ -41,8 +41,12 @@ pub(super) enum Sale {
     /// the queue.
     Local { sale: LocalSale, at: LocalStep },
     /// The thank-you screen is up: a reconnect must not take it away. An order taken
-    /// offline keeps its local sale (the choices last seen) for the next customer.
-    ThankYou { local: Option<LocalSale> },
+    /// offline keeps its local sale (the choices last seen) for the next customer; an
+    /// order the server placed keeps its page (`redirect_url`), to send its receipt.
+    ThankYou {
+        local: Option<LocalSale>,
+        receipt: Option<String>,
+    },
     /// The error screen is up over the sale, which is kept. `retry` is what Retry
     /// does again; `None` offers no Retry.
     Failed { retry: Option<Intent>, under: Box<Sale> },
@@ -216,7 +220,10 @@ impl Sale {
 
     /// The sale is carried on without the server.
     pub(super) fn is_local(&self) -> bool {
-        matches!(self.beneath(), Sale::Local { .. } | Sale::ThankYou { local: Some(_) })
+        matches!(
+            self.beneath(),
+            Sale::Local { .. } | Sale::ThankYou { local: Some(_), .. }
+        )
     }
 
     /// Scanned codes are taken only while the basket (or the welcome screen) is up.

@@ -370,7 +370,8 @@ impl Controller {
                     // The checkout is over: the step (and any register poller) ends.
                     self.sale = Sale::Basket;
                     let view = self.thank_you(&ctx, &chosen, &answer, agreed).await?;
-                    self.show(Sale::ThankYou { local: None }, view);
+                    let receipt = Some(ctx.redirect_url.clone());
+                    self.show(Sale::ThankYou { local: None, receipt }, view);
                     return Ok(());
                 }
                 other => match self.strategy_page(&other, &answer, &mut chosen, &amount).await? {

@@ -8,6 +8,7 @@
 //! platform, the PNG and the session that drives the controller; the script of every
 //! screen is `screens.rs`.
 
+mod scratch;
 mod screens;
 
 use super::controller::{ControllerHandle, Intent};
@@ -67,6 +68,7 @@ pub const SCREENS: &[&str] = &[
     "customer-basket",
     "shipping-options",
     "payment-options-shipped",
+    "thank-you-receipt-qr",
     "error",
     "unconfirmed",
     "pin-pad",
@@ -206,6 +208,8 @@ pub struct Rendered {
     pub barcode_numbers: Vec<(PathBuf, String)>,
     /// For each `handoff` file, the address the screen showed under the QR code.
     pub handoff_urls: Vec<(PathBuf, String)>,
+    /// For each thank-you file with a receipt's QR code, the order's page it is for.
+    pub receipt_links: Vec<(PathBuf, String)>,
 }
 
 /// Whether the screen `name` is rendered: every one, unless `INSTORE_SCREENSHOTS_ONLY`

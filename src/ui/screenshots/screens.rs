@@ -1,9 +1,11 @@
 //! The screens' script: every screen of `SCREENS`, in order, reached by driving the
 //! real controller against the demo simulator as a person's taps would, and rendered
-//! once it settles; a scratch queue for the clerk's orders.
+//! once it settles.
 //!
-//! Not here: the offscreen platform and the PNG (`mod.rs`).
+//! Not here: the offscreen platform and the PNG (`mod.rs`), the scratch queue for the
+//! clerk's orders (`scratch.rs`).
 
+use super::scratch::scratch_queue;
 use super::{render_png, Look, Rendered, Session};
 use crate::settings::{Layout, Settings};
 use crate::ui::controller::{self, Intent, Sink};
@@ -17,78 +19,6 @@ use slint::{ComponentHandle, Model};
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
-
-/// A scratch data directory holding three queued orders: waiting, sent and set aside.
-fn scratch_queue(dir: &Path) -> anyhow::Result<()> {
-    use crate::offline::queue::{self, NewOrder, QueuedLine, State};
-    let mut store = crate::offline::Store::open(dir)?;
-    let line = |code: &str, name: &str, price: &str, quantity| QueuedLine {
-        product: code.into(),
-        code: code.into(),
-        name: name.into(),
-        quantity,
-        unit_price: price.parse().unwrap_or_default(),
-    };
-    let limits = crate::offline::queue::Limits::from(&Settings::default().offline);
-    let mut references = Vec::new();
-    for lines in [
-        vec![line("8690000010059", "Çorap 3'lü Paket", "119.99", 2)],
-        vec![line("8690000010011", "Pamuklu Tişört Beyaz", "249.90", 1)],
-        vec![line("8690000010103", "İpek Eşarp Desenli", "459.00", 1)],
-    ] {
-        let order = NewOrder {
-            payment_type: "pay_on_delivery".into(),
-            option_name: None,
-            choice: None,
-            contact: None,
-            customer: None,
-            lines,
-        };
-        references.push(queue::enqueue(&mut store, &order, &limits)?.reference);
-    }
-    // The catalog copy the offline screens sell from: the demo simulator's products.
-    let products: Vec<crate::commerce::records::Product> = crate::sim::catalog::default_catalog()
-        .into_iter()
-        .map(|p| crate::commerce::records::Product {
-            category_ids: p
-                .category()
-                .map(|c| vec![crate::commerce::records::Pk(c.pk.to_string())])
-                .unwrap_or_default(),
-            pk: crate::commerce::records::Pk(p.pk.to_string()),
-            sku: p.sku,
-            name: p.name,
-            price: p.price,
-            barcode: Some(p.barcode),
-            stock: Some(p.stock),
-            in_stock: p.stock > 0,
-            ..Default::default()
-        })
-        .collect();
-    let categories: Vec<crate::commerce::records::Category> = crate::sim::catalog::CATEGORIES
-        .iter()
-        .map(|c| crate::commerce::records::Category {
-            pk: crate::commerce::records::Pk(c.pk.to_string()),
-            name: c.name.to_string(),
-            ..Default::default()
-        })
-        .collect();
-    crate::offline::catalog::replace(&mut store, &products, &categories)?;
-    queue::record(
-        &mut store,
-        &references[1],
-        State::Sent,
-        "sent",
-        Some("2026112700042"),
-        Some("2026112700042"),
-    )?;
-    let why = queue::SetAsideReason::PriceChanged {
-        product: "İpek Eşarp Desenli".into(),
-        from: "459".parse().unwrap_or_default(),
-        to: "499".parse().unwrap_or_default(),
-    };
-    queue::set_aside(&mut store, &references[2], &why)?;
-    Ok(())
-}
 
 /// Renders every screen for one layout and language into `out`.
 pub(super) fn render_set(
@@ -158,6 +88,13 @@ pub(super) fn render_set(
         if name == "handoff" {
             let url = window.global::<crate::ui::HandoffAdapter>().get_url().to_string();
             rendered.handoff_urls.push((path.clone(), url));
+        }
+        if name.starts_with("thank-you") && window.global::<crate::ui::ThankYouAdapter>().get_has_receipt() {
+            let link = window
+                .global::<crate::ui::ThankYouAdapter>()
+                .get_receipt_link()
+                .to_string();
+            rendered.receipt_links.push((path.clone(), link));
         }
         rendered.files.push(path);
         Ok(())
@@ -471,6 +408,27 @@ pub(super) fn render_set(
     s.send_and_wait(Intent::Choose(first), Screen::PaymentOptions)?;
     // The amount due with what shipping added to the goods.
     shot("payment-options-shipped")?;
+    // The customer's order placed, its receipt e-mailed to them while the printer is
+    // out of paper: the screen says so over the QR code.
+    s.send_and_wait(
+        Intent::ChooseOption(s.option_pk("Pay on Delivery")?),
+        Screen::PayOnDelivery,
+    )?;
+    let choice = window.global::<PayOnDeliveryAdapter>().get_choices().row_data(0);
+    let choice = choice.map(|c| c.value.to_string()).unwrap_or_default();
+    s.send_and_wait(Intent::PayOnDelivery { choice, agreed: true }, Screen::ThankYou)?;
+    s.handle
+        .send(Intent::SendReceipt(crate::commerce::ReceiptChannel::Email));
+    s.wait("the receipt e-mailed", |w| {
+        w.global::<crate::ui::ThankYouAdapter>().get_emailed()
+    })?;
+    {
+        use crate::devices::printer::{Problem, Report};
+        let problem = |problem, waiting| Update::Printer(Report { problem, waiting });
+        apply(window, problem(Some(Problem::PaperOut), 1));
+        shot("thank-you-receipt-qr")?;
+        apply(window, problem(None, 0));
+    }
     s.send_and_wait(Intent::NewSale, Screen::Basket)?;
 
     apply(

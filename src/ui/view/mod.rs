@@ -18,6 +18,7 @@
 mod basket;
 mod customer;
 mod payment;
+mod pixels;
 mod products;
 mod staff;
 mod strategies;
@@ -25,6 +26,8 @@ mod strategies;
 pub use basket::{basket_update, line_problem, Notice};
 pub use customer::DeliveryView;
 pub use payment::{installment_item, payment_kind, Paid, Sent};
+use pixels::to_slint_image;
+pub use pixels::{decode_image, qr_pixels, Pixels};
 pub use products::{
     close as put_search_away, Card, Elsewhere, ElsewhereProblem, Found, ProductQuery, Shelf, ShelfTile,
 };
@@ -34,7 +37,7 @@ use super::{
     BasketLine, BusyKind, CardItem, ChoiceItem, ChoiceKind, ConfirmKind, EntryKind, ErrorKind, FactKind,
     InstallmentItem, KioskAdapter, LineProblem, MainWindow, PaymentKind, PaymentOptionItem, PrinterProblem, Screen,
 };
-use slint::{ComponentHandle, ModelRc, SharedPixelBuffer, VecModel};
+use slint::{ComponentHandle, ModelRc, VecModel};
 
 /// Why the kiosk is busy; each has its own sentence on the overlay.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,6 +59,26 @@ pub enum ScreenError {
     CustomerSession,
     /// Anything else, with the server's or client's words.
     Other(String),
+}
+
+/// The order's receipt on the thank-you screen: the QR code of its page on the server,
+/// and where the customer of the sale can have it sent (masked; empty for none).
+#[derive(Debug, Clone)]
+pub struct DigitalReceipt {
+    pub link: String,
+    pub qr: Pixels,
+    pub email: String,
+    pub phone: String,
+}
+
+/// What became of the receipt sent to the customer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReceiptOutcome {
+    Sent(crate::commerce::ReceiptChannel),
+    /// The server could not be reached; the QR code still works.
+    Unreachable,
+    /// The server refused, in its words.
+    Refused(String),
 }
 
 /// One screen's content.
@@ -111,6 +134,9 @@ pub enum View {
         pending: bool,
         /// How it was paid, beyond the option's name.
         paid: Paid,
+        /// The receipt to take without paper; `None` for an order taken offline (the
+        /// server has no page of it yet).
+        receipt: Option<DigitalReceipt>,
     },
     Error {
         error: ScreenError,
@@ -263,6 +289,8 @@ pub enum Update {
     },
     /// The receipt printer's state, after each change.
     Printer(crate::devices::printer::Report),
+    /// The thank-you screen's receipt was sent, or why not.
+    ReceiptSent(ReceiptOutcome),
     /// The sale controller failed; the kiosk is restarting.
     Restarting,
     /// A customer called staff (`true`) until staff came (`false`).
@@ -380,6 +408,7 @@ pub fn apply(window: &MainWindow, update: Update) {
         ),
         Update::OfflineRefused(refusal) => payment::offline_refused(window, refusal),
         Update::Printer(report) => printer(window, report),
+        Update::ReceiptSent(outcome) => payment::receipt_sent(window, outcome),
         Update::Show(view) => show(window, view),
         Update::Restarting => kiosk.set_restarting(true),
         Update::StaffCalled(called) => kiosk.set_staff_called(called),
@@ -426,7 +455,8 @@ fn show(window: &MainWindow, view: View) {
             reset_in,
             pending,
             paid,
-        } => payment::thank_you(window, order_number, amount, method, reset_in, pending, paid),
+            receipt,
+        } => payment::thank_you(window, (order_number, amount, method), reset_in, pending, paid, receipt),
         View::Unconfirmed { sent, amount, detail } => payment::unconfirmed(window, sent, amount, detail),
         View::Choices {
             kind,
@@ -516,76 +546,4 @@ fn printer(window: &MainWindow, report: crate::devices::printer::Report) {
     kiosk.set_printer_problem(kind);
     kiosk.set_printer_detail(detail.into());
     kiosk.set_print_jobs_waiting(report.waiting as i32);
-}
-
-/// A QR code of `text` as pixels, dark on white with a quiet zone, `scale` pixels a
-/// module: what a phone's camera reads off the screen.
-pub fn qr_pixels(text: &str, scale: u32) -> Result<Pixels, String> {
-    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| e.to_string())?;
-    let modules = code.width() as u32;
-    let quiet = 4;
-    let side = (modules + 2 * quiet) * scale;
-    let colors = code.to_colors();
-    let mut rgba = vec![255u8; (side * side * 4) as usize];
-    for (i, color) in colors.iter().enumerate() {
-        if *color != qrcode::Color::Dark {
-            continue;
-        }
-        let (mx, my) = (i as u32 % modules, i as u32 / modules);
-        for dy in 0..scale {
-            for dx in 0..scale {
-                let (x, y) = ((mx + quiet) * scale + dx, (my + quiet) * scale + dy);
-                let at = ((y * side + x) * 4) as usize;
-                rgba[at..at + 3].copy_from_slice(&[0, 0, 0]);
-            }
-        }
-    }
-    Ok((side, side, rgba))
-}
-
-/// Decoded pixels: width, height, RGBA bytes. Plain data, so it can cross threads.
-pub type Pixels = (u32, u32, Vec<u8>);
-
-/// Decodes a PNG or JPEG (the cash-register barcode, a bank's logo) for the screen. A
-/// picture larger than any screen is refused before it is decoded: a few KiB of PNG can
-/// declare gigabytes of pixels.
-pub fn decode_image(bytes: &[u8]) -> Result<Pixels, String> {
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(4096);
-    limits.max_image_height = Some(4096);
-    limits.max_alloc = Some(64 << 20);
-    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?;
-    reader.limits(limits);
-    let image = reader.decode().map_err(|e| e.to_string())?.to_rgba8();
-    Ok((image.width(), image.height(), image.into_raw()))
-}
-
-fn to_slint_image((width, height, rgba): &Pixels) -> slint::Image {
-    slint::Image::from_rgba8(SharedPixelBuffer::<slint::Rgba8Pixel>::clone_from_slice(
-        rgba, *width, *height,
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_picture_larger_than_a_screen_is_refused_before_decoding() {
-        let png = |width: u32, height: u32| {
-            let mut out = Vec::new();
-            let mut encoder = png::Encoder::new(&mut out, width, height);
-            encoder.set_color(png::ColorType::Grayscale);
-            let mut writer = encoder.write_header().unwrap();
-            writer.write_image_data(&vec![0; (width * height) as usize]).unwrap();
-            drop(writer);
-            out
-        };
-        assert_eq!(decode_image(&png(3, 2)).unwrap().0, 3);
-        let tall = png(1, 5000);
-        assert!(tall.len() < 10_000, "a small file");
-        assert!(decode_image(&tall).is_err());
-    }
 }

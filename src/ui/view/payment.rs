@@ -9,7 +9,7 @@ use crate::commerce::pages::{Breakdown, Installment};
 use crate::ui::{
     BankInstallments, BasketAdapter, CardItem, CashRegisterAdapter, ChoiceItem, CustomerAdapter, DeliveryAdapter,
     DueParts, InstallmentItem, KioskAdapter, MainWindow, NoticeKind, PayOnDeliveryAdapter, PaymentAdapter, PaymentKind,
-    PaymentOptionItem, RefusalKind, SavedCardAdapter, Screen, SentKind, StepAdapter, ThankYouAdapter,
+    PaymentOptionItem, ReceiptSent, RefusalKind, SavedCardAdapter, Screen, SentKind, StepAdapter, ThankYouAdapter,
     UnconfirmedAdapter,
 };
 use slint::{ComponentHandle, Model, SharedString};
@@ -202,14 +202,30 @@ pub(super) fn saved_card_confirm(
 
 pub(super) fn thank_you(
     window: &MainWindow,
-    order_number: String,
-    amount: String,
-    method: String,
+    (order_number, amount, method): (String, String, String),
     reset_in: i32,
     pending: bool,
     paid: Paid,
+    receipt: Option<super::DigitalReceipt>,
 ) -> Screen {
     let adapter = window.global::<ThankYouAdapter>();
+    adapter.set_has_receipt(receipt.is_some());
+    let receipt = receipt.unwrap_or_else(|| super::DigitalReceipt {
+        link: String::new(),
+        qr: (0, 0, Vec::new()),
+        email: String::new(),
+        phone: String::new(),
+    });
+    adapter.set_receipt_qr(super::to_slint_image(&receipt.qr));
+    adapter.set_receipt_link(receipt.link.into());
+    adapter.set_can_email(!receipt.email.is_empty());
+    adapter.set_can_sms(!receipt.phone.is_empty());
+    adapter.set_email_to(receipt.email.into());
+    adapter.set_sms_to(receipt.phone.into());
+    adapter.set_sent(ReceiptSent::None);
+    adapter.set_send_error("".into());
+    adapter.set_emailed(false);
+    adapter.set_texted(false);
     adapter.set_pending(pending);
     adapter.set_card(if paid.bank.is_empty() { paid.card } else { paid.bank }.into());
     adapter.set_installments(paid.installments as i32);
@@ -224,6 +240,26 @@ pub(super) fn thank_you(
     adapter.set_method(method.into());
     adapter.set_reset_in(reset_in);
     Screen::ThankYou
+}
+
+/// The receipt sent to the customer, or why not, on the thank-you screen.
+pub(super) fn receipt_sent(window: &MainWindow, outcome: super::ReceiptOutcome) {
+    use crate::commerce::ReceiptChannel;
+    let adapter = window.global::<ThankYouAdapter>();
+    let (sent, detail) = match outcome {
+        super::ReceiptOutcome::Sent(ReceiptChannel::Email) => (ReceiptSent::Email, String::new()),
+        super::ReceiptOutcome::Sent(ReceiptChannel::Sms) => (ReceiptSent::Sms, String::new()),
+        super::ReceiptOutcome::Unreachable => (ReceiptSent::Unreachable, String::new()),
+        super::ReceiptOutcome::Refused(words) => (ReceiptSent::Refused, words),
+    };
+    // What was sent stays sent: a failed second channel keeps the first's "Sent".
+    match sent {
+        ReceiptSent::Email => adapter.set_emailed(true),
+        ReceiptSent::Sms => adapter.set_texted(true),
+        _ => {}
+    }
+    adapter.set_sent(sent);
+    adapter.set_send_error(detail.into());
 }
 
 pub(super) fn unconfirmed(window: &MainWindow, sent: Sent, amount: String, detail: String) -> Screen {
