@@ -91,7 +91,10 @@ fn receipt_html(order: &crate::sim::world::Order, english: bool) -> String {
          <table><tr><th></th><th>{quantity}</th><th></th></tr>{lines}</table>\
          <p><b>{total}: {amount} TRY</b></p><p>{paid}: {option}</p>",
         n = order.number,
-        date = html_escape(&order.created),
+        // As a receipt prints it, not as the API carries it.
+        date = chrono::DateTime::parse_from_rfc3339(&order.created)
+            .map(|d| d.format("%d.%m.%Y %H:%M UTC").to_string())
+            .unwrap_or_else(|_| html_escape(&order.created)),
         amount = crate::commerce::money::wire(order.amount),
         option = html_escape(&order.option_name)
     )
