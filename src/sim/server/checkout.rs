@@ -36,10 +36,7 @@ pub(super) async fn checkout(
             json!({"non_field_errors": "The page parameter is required."}),
         );
     };
-    let form: Form = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
+    let form = form_of(&body);
     Json(world.checkout_post(&email, page, &form)).into_response()
 }
 
@@ -116,10 +113,7 @@ pub(super) async fn send_receipt(
         Ok(email) => email,
         Err(r) => return r,
     };
-    let form: Form = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
+    let form = form_of(&body);
     let channel = form.get("channel").map(String::as_str).unwrap_or_default();
     match world.send_receipt(&email, &token, channel) {
         Ok(answer) => Json(answer).into_response(),
@@ -130,6 +124,14 @@ pub(super) async fn send_receipt(
         ),
         Err(ReceiptRefusal::Invalid(errors)) => json_error(StatusCode::BAD_REQUEST, errors),
     }
+}
+
+/// A posted form's fields (a malformed body has none: the rules then name what is missing).
+fn form_of(body: &Bytes) -> Form {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .unwrap_or_default()
+        .into_iter()
+        .collect()
 }
 
 /// The address the answer's links name, as a Django server behind a proxy builds them:
