@@ -94,6 +94,19 @@ pub struct Basket {
     pub total_amount: Money,
     #[serde(deserialize_with = "de_count")]
     pub total_quantity: u32,
+    /// The voucher code on the basket, when there is one.
+    pub voucher_code: Option<String>,
+    /// What takes money off the goods (the voucher's line), each with its amount.
+    pub discounts: Vec<BasketDiscount>,
+}
+
+/// A discount on the basket: what it is and how much it takes off.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct BasketDiscount {
+    pub description: String,
+    #[serde(deserialize_with = "de_money")]
+    pub discount: Money,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -228,6 +241,10 @@ pub struct OrderRecord {
     pub shipping_amount: Option<Money>,
     /// How the goods reach the customer; `None` where the server does not say.
     pub delivery: Option<OrderDelivery>,
+    /// The voucher the order was placed with, and what it took off the goods.
+    pub voucher_code: Option<String>,
+    #[serde(deserialize_with = "de_opt_money")]
+    pub discount_amount: Option<Money>,
 }
 
 /// An order's delivery: collected in a store, or shipped to an address.

@@ -180,6 +180,30 @@ impl CommerceClient {
         self.set_quantity(product, 0).await
     }
 
+    /// Puts a voucher code on the basket (the simulator's contract: README, "Vouchers").
+    /// The server's refusal (unknown, expired, spent, under its minimum) is `Ok(Err(why))`,
+    /// in its own words.
+    pub async fn apply_voucher(&self, code: &str) -> Result<std::result::Result<Basket, String>> {
+        match self
+            .basket_call(Method::PATCH, Body::Json(json!({"voucher_code": code.trim()})))
+            .await
+        {
+            Ok(basket) => Ok(Ok(basket)),
+            Err(CommerceError::Http { status: 400, message, .. }) => {
+                // The summary names the field (`voucher_code: …`); the customer needs the words.
+                let why = message.strip_prefix("voucher_code: ").unwrap_or(&message);
+                Ok(Err(why.to_string()))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Takes the voucher code off the basket.
+    pub async fn remove_voucher(&self) -> Result<Basket> {
+        self.basket_call(Method::PATCH, Body::Json(json!({"remove_voucher_code": true})))
+            .await
+    }
+
     pub async fn clear_basket(&self) -> Result<Basket> {
         self.basket_call(Method::DELETE, Body::Empty).await
     }

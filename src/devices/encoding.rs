@@ -219,6 +219,10 @@ pub fn encode(receipt: &Receipt, printer: &PrinterSettings) -> Result<Vec<u8>, S
         putln(&mut p, &t(&two_columns(&each, &money(line.total), width))).map_err(e)?;
     }
     putln(&mut p, &"-".repeat(width)).map_err(e)?;
+    if let Some((code, off)) = receipt.discount.as_ref().filter(|(_, off)| !off.is_zero()) {
+        let what = format!("{} {code}", w.voucher);
+        putln(&mut p, &t(&two_columns(&what, &format!("-{}", money(*off)), width))).map_err(e)?;
+    }
     if let Some(fee) = receipt.service_fee.filter(|f| !f.is_zero()) {
         putln(&mut p, &t(&two_columns(w.service_fee, &money(fee), width))).map_err(e)?;
     }

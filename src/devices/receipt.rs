@@ -90,6 +90,9 @@ pub struct Receipt {
     /// Shipping's fee, a line of its own.
     #[serde(default)]
     pub shipping: Option<Money>,
+    /// The voucher's code and what it took off the goods.
+    #[serde(default)]
+    pub discount: Option<(String, Money)>,
     /// How the goods reach the customer: shipped (true) or collected, and where.
     #[serde(default)]
     pub delivery: Option<(bool, String)>,
@@ -115,6 +118,7 @@ pub(super) struct Words {
     pub(super) interest: &'static str,
     pub(super) other: &'static str,
     pub(super) shipping: &'static str,
+    pub(super) voucher: &'static str,
     pub(super) shipped: &'static str,
     pub(super) collect: &'static str,
     pub(super) customer: &'static str,
@@ -138,6 +142,7 @@ pub(super) fn words(language: &str) -> Words {
             interest: "Installment interest",
             other: "Other",
             shipping: "Shipping",
+            voucher: "Voucher",
             shipped: "Shipped",
             collect: "Collect in the store",
             customer: "Customer",
@@ -159,6 +164,7 @@ pub(super) fn words(language: &str) -> Words {
             interest: "Vade farkı",
             other: "Diğer",
             shipping: "Kargo",
+            voucher: "Kupon",
             shipped: "Kargo ile",
             collect: "Mağazadan teslim",
             customer: "Müşteri",
@@ -183,7 +189,7 @@ fn printed_now() -> String {
 /// The receipt of an order the server placed.
 /// The receipt of an order the server placed. Its lines add up to the total: what the
 /// goods and the service fee leave is installment interest when paid in installments,
-/// and "other" (shipping, a discount) otherwise.
+/// and "other" otherwise. A voucher's discount is a line of its own.
 pub fn for_order(
     order: &crate::commerce::OrderRecord,
     link: Option<String>,
@@ -192,10 +198,16 @@ pub fn for_order(
 ) -> Receipt {
     let goods: Money = order.items.iter().map(|i| i.total_amount).sum();
     let shipping = order.shipping_amount.filter(|s| !s.is_zero());
-    let rest = order.amount - goods - order.service_fee.unwrap_or_default() - shipping.unwrap_or_default();
+    let discount = order.discount_amount.filter(|d| !d.is_zero()).map(|d| {
+        let code = order.voucher_code.clone().unwrap_or_default();
+        (code, d)
+    });
+    let off = discount.as_ref().map(|(_, d)| *d).unwrap_or_default();
+    let rest = order.amount - goods + off - order.service_fee.unwrap_or_default() - shipping.unwrap_or_default();
     let in_installments = order.installment_count.is_some_and(|n| n > 1);
     Receipt {
         shipping,
+        discount,
         delivery: Some((paid.shipped, paid.delivery.clone())).filter(|d| !d.1.is_empty()),
         customer: Some(paid.customer.clone()).filter(|c| !c.is_empty()),
         interest: Some(rest).filter(|r| in_installments && !r.is_zero()),
@@ -254,6 +266,7 @@ pub fn for_queued(
         card: None,
         transfer: None,
         shipping: None,
+        discount: None,
         delivery: None,
         customer: order.order.contact.clone(),
         total: order.amount + fee,
@@ -298,6 +311,7 @@ pub fn sample(language: &str) -> Receipt {
         card: None,
         transfer: None,
         shipping: None,
+        discount: None,
         delivery: None,
         customer: None,
         payment: "Kapıda ödeme".into(),

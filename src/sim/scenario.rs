@@ -64,6 +64,75 @@ pub struct MobilExpressCardSpec {
     pub alias: String,
 }
 
+/// A voucher code the basket takes (`PATCH /baskets/basket/`, README "Vouchers").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoucherSpec {
+    pub code: String,
+    /// What the basket's discount line says (Turkish; `server/language.rs` has its English).
+    pub description: String,
+    /// Per cent off the goods, or
+    #[serde(default)]
+    pub percent: Option<u32>,
+    /// an amount off them (never more than they come to).
+    #[serde(default)]
+    pub amount: Option<crate::commerce::Money>,
+    /// The least the goods must come to.
+    #[serde(default)]
+    pub minimum: Option<crate::commerce::Money>,
+    /// The last day it may be used, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub valid_until: Option<String>,
+    /// Spent by the first order placed with it.
+    #[serde(default)]
+    pub single_use: bool,
+}
+
+impl VoucherSpec {
+    fn new(code: &str, description: &str) -> Self {
+        VoucherSpec {
+            code: code.into(),
+            description: description.into(),
+            percent: None,
+            amount: None,
+            minimum: None,
+            valid_until: None,
+            single_use: false,
+        }
+    }
+
+    /// Its last day, when it has one.
+    pub fn last_day(&self) -> Option<chrono::NaiveDate> {
+        self.valid_until
+            .as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+    }
+}
+
+/// The demo's vouchers: one of each kind a store prints.
+fn default_vouchers() -> Vec<VoucherSpec> {
+    let spring = VoucherSpec {
+        percent: Some(10),
+        ..VoucherSpec::new("BAHAR10", "Bahar indirimi %10")
+    };
+    let welcome = VoucherSpec {
+        amount: Some(50.into()),
+        minimum: Some(250.into()),
+        ..VoucherSpec::new("HOSGELDIN50", "Hoş geldin indirimi")
+    };
+    let new_year = VoucherSpec {
+        percent: Some(20),
+        valid_until: Some("2025-12-31".into()),
+        ..VoucherSpec::new("YILBASI25", "Yılbaşı indirimi %20")
+    };
+    let once = VoucherSpec {
+        amount: Some(100.into()),
+        single_use: true,
+        ..VoucherSpec::new("TEKSEFER100", "Tek kullanımlık 100 TL")
+    };
+    vec![spring, welcome, new_year, once]
+}
+
 /// Faults injected into the commerce endpoints (never into `/_sim/` or the payment pages).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -129,6 +198,8 @@ pub struct Scenario {
     pub options: Vec<OptionSpec>,
     pub saved_cards: Vec<SavedCardSpec>,
     pub mobilexpress_cards: Vec<MobilExpressCardSpec>,
+    /// The voucher codes the basket takes.
+    pub vouchers: Vec<VoucherSpec>,
     /// The OTP every OTP step accepts.
     pub otp: String,
     /// `seconds` of CashRegisterCompletePage: how often the kiosk should poll.
@@ -191,6 +262,7 @@ impl Default for Scenario {
                 masked_card_no: "454671******7894".into(),
                 alias: "MAXIMUM".into(),
             }],
+            vouchers: default_vouchers(),
             otp: "5544".into(),
             cash_register_poll_seconds: 5,
             cash_register_auto_pay_after_polls: None,
@@ -239,6 +311,17 @@ impl Scenario {
         }
         if self.cash_register_poll_seconds == 0 {
             return Err("cash_register_poll_seconds must be at least 1".into());
+        }
+        for voucher in &self.vouchers {
+            if voucher.percent.is_some() == voucher.amount.is_some() {
+                return Err(format!("vouchers {:?}: give either percent or amount", voucher.code));
+            }
+            if voucher.percent.is_some_and(|p| p == 0 || p > 100) {
+                return Err(format!("vouchers {:?}: percent must be 1 to 100", voucher.code));
+            }
+            if voucher.valid_until.is_some() && voucher.last_day().is_none() {
+                return Err(format!("vouchers {:?}: valid_until must be YYYY-MM-DD", voucher.code));
+            }
         }
         if self.options.is_empty() {
             return Err("options must list at least one payment option".into());

@@ -53,6 +53,9 @@ impl Keys {
         if screen == Screen::Basket && window.global::<SearchAdapter>().get_open() {
             return self.search_key(window, text, fast, now);
         }
+        if screen == Screen::Basket && basket.get_voucher_open() {
+            return self.voucher_key(window, text, fast, now);
+        }
         if text == SharedString::from(Key::Return).as_str() {
             let burst = std::mem::take(&mut self.burst);
             let scanned = fast && burst.chars().count() >= WEDGE_MIN;
@@ -111,20 +114,9 @@ impl Keys {
                 _ => (true, Action::Tap(Intent::Cancel)),
             };
         }
-        let mut chars = text.chars();
-        let (Some(c), None) = (chars.next(), chars.next()) else {
+        let Some(c) = self.burst_char(text, fast, now) else {
             return (false, Action::None);
         };
-        if c.is_control() {
-            return (false, Action::None);
-        }
-        if !fast {
-            self.burst.clear();
-        }
-        if self.burst.len() < 128 {
-            self.burst.push(c);
-        }
-        self.last = Some(now);
         match screen {
             Screen::Basket if basket.get_code().chars().count() < 64 => {
                 basket.set_code(format!("{}{c}", basket.get_code()).into());
@@ -172,12 +164,26 @@ impl Keys {
             typed(without_last(&search.get_query()).to_string());
             return (true, Action::None);
         }
-        let mut chars = text.chars();
-        let (Some(c), None) = (chars.next(), chars.next()) else {
+        let Some(c) = self.burst_char(text, fast, now) else {
             return (false, Action::None);
         };
+        if search.get_query().chars().count() < 64 {
+            typed(format!("{}{c}", search.get_query()));
+        }
+        (true, Action::None)
+    }
+}
+
+impl Keys {
+    /// The one character a key typed, also kept in the current burst (a scan's); `None`
+    /// for a key that types nothing.
+    fn burst_char(&mut self, text: &str, fast: bool, now: Instant) -> Option<char> {
+        let mut chars = text.chars();
+        let (Some(c), None) = (chars.next(), chars.next()) else {
+            return None;
+        };
         if c.is_control() {
-            return (false, Action::None);
+            return None;
         }
         if !fast {
             self.burst.clear();
@@ -186,8 +192,48 @@ impl Keys {
             self.burst.push(c);
         }
         self.last = Some(now);
-        if search.get_query().chars().count() < 64 {
-            typed(format!("{}{c}", search.get_query()));
+        Some(c)
+    }
+
+    /// A key while the voucher panel is up and its field does not have the focus: typing
+    /// goes into the code, Enter applies it (or a wedge scanner's code), Escape puts the
+    /// panel away.
+    fn voucher_key(&mut self, window: &MainWindow, text: &str, fast: bool, now: Instant) -> (bool, Action) {
+        let basket = window.global::<BasketAdapter>();
+        if text == SharedString::from(Key::Return).as_str() {
+            let burst = std::mem::take(&mut self.burst);
+            self.last = None;
+            let code = if fast && burst.chars().count() >= WEDGE_MIN {
+                burst
+            } else {
+                basket.get_voucher_entry().to_string()
+            };
+            let code = code.trim().to_string();
+            return (
+                true,
+                if code.is_empty() {
+                    Action::None
+                } else {
+                    Action::Tap(Intent::ApplyVoucher(code))
+                },
+            );
+        }
+        if text == SharedString::from(Key::Escape).as_str() {
+            self.burst.clear();
+            basket.set_voucher_open(false);
+            basket.set_voucher_entry(SharedString::new());
+            basket.invoke_voucher_panel(false);
+            return (true, Action::None);
+        }
+        if text == SharedString::from(Key::Backspace).as_str() {
+            basket.set_voucher_entry(without_last(&basket.get_voucher_entry()));
+            return (true, Action::None);
+        }
+        let Some(c) = self.burst_char(text, fast, now) else {
+            return (false, Action::None);
+        };
+        if basket.get_voucher_entry().chars().count() < 64 {
+            basket.set_voucher_entry(format!("{}{c}", basket.get_voucher_entry()).into());
         }
         (true, Action::None)
     }

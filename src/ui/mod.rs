@@ -197,6 +197,13 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
         product.to_string()
     ));
     on!(BasketAdapter, on_pay, [] => Intent::Pay);
+    on!(BasketAdapter, on_apply_voucher, [code] => Intent::ApplyVoucher(code.to_string()));
+    on!(BasketAdapter, on_remove_voucher, [] => Intent::RemoveVoucher);
+    // Not a request: it only tells the controller where a scan goes.
+    let h = handle.clone();
+    window
+        .global::<BasketAdapter>()
+        .on_voucher_panel(move |open| h.send(Intent::VoucherPanel(open)));
     on!(OrdersAdapter, on_open, [] => Intent::ShowOrders);
     on!(OrdersAdapter, on_show_page, [number] => Intent::OrdersPage(number.max(0) as usize));
     on!(OrdersAdapter, on_reprint, [] => Intent::ReprintLast);

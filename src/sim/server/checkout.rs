@@ -53,21 +53,17 @@ pub(super) async fn completed_order(
     if wants_json(&headers, &query) {
         return Json(json!({"order": order.json()})).into_response();
     }
-    let english = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.trim().to_ascii_lowercase().starts_with("en"));
-    Html(receipt_html(order, english)).into_response()
+    Html(receipt_html(order, super::language::english(&headers))).into_response()
 }
 
 /// The order's receipt as the customer's phone shows it (the thank-you screen's QR
 /// code and the printed receipt's lead here): its number, date, lines, total and how it
 /// was paid, in Turkish or, when the phone asks for it, English.
 fn receipt_html(order: &crate::sim::world::Order, english: bool) -> String {
-    let (title, quantity, total, paid) = if english {
-        ("Receipt", "Qty", "Total", "Paid with")
+    let (title, quantity, total, paid, voucher) = if english {
+        ("Receipt", "Qty", "Total", "Paid with", "Voucher")
     } else {
-        ("Fiş", "Adet", "Toplam", "Ödeme")
+        ("Fiş", "Adet", "Toplam", "Ödeme", "Kupon")
     };
     let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(html_escape).unwrap_or_default();
     let lines: String = order
@@ -82,10 +78,18 @@ fn receipt_html(order: &crate::sim::world::Order, english: bool) -> String {
             )
         })
         .collect();
+    let discount = match &order.voucher {
+        Some((code, off)) => format!(
+            "<p>{voucher} {}: -{} TRY</p>",
+            html_escape(code),
+            crate::commerce::money::wire(*off)
+        ),
+        None => String::new(),
+    };
     format!(
         "<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
          <title>{title} {n}</title><h1>{title} {n}</h1><p>{date}</p>\
-         <table><tr><th></th><th>{quantity}</th><th></th></tr>{lines}</table>\
+         <table><tr><th></th><th>{quantity}</th><th></th></tr>{lines}</table>{discount}\
          <p><b>{total}: {amount} TRY</b></p><p>{paid}: {option}</p>",
         n = order.number,
         // As a receipt prints it, not as the API carries it.

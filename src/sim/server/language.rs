@@ -31,7 +31,19 @@ const ENGLISH: &[(&str, &str)] = &[
     ("Ayakkabı", "Shoes"),
     ("Çanta", "Bags"),
     ("Aksesuar", "Accessories"),
+    ("Bahar indirimi %10", "Spring sale 10%"),
+    ("Hoş geldin indirimi", "Welcome discount"),
+    ("Yılbaşı indirimi %20", "New Year 20%"),
+    ("Tek kullanımlık 100 TL", "One-time 100 TL"),
 ];
+
+/// Whether a request asks for English (`Accept-Language: en…`).
+pub(super) fn english(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.trim().to_ascii_lowercase().starts_with("en"))
+}
 
 /// The largest answer rewritten (the simulator's are far smaller).
 const LARGEST: usize = 4 * 1024 * 1024;

@@ -59,6 +59,7 @@ pub fn router(shared: Shared) -> Router {
             get(shop::basket)
                 .post(shop::basket)
                 .put(shop::basket)
+                .patch(shop::basket)
                 .delete(shop::basket),
         )
         .route("/orders/checkout/", get(checkout::checkout).post(checkout::checkout))

@@ -1,5 +1,5 @@
 //! The catalog and the basket: `GET /list/` (search and pages), and the basket's GET,
-//! POST (add), PUT (set a quantity) and DELETE (empty).
+//! POST (add), PUT (set a quantity), PATCH (a voucher code on or off) and DELETE (empty).
 
 use super::session::authenticate;
 use super::{json_error, Shared};
@@ -56,6 +56,7 @@ pub(super) async fn basket(State(shared): State<Shared>, method: Method, headers
         Method::GET => Ok(world.basket_json(&email)),
         Method::POST => world.basket_change(&email, &parsed(), true),
         Method::PUT => world.basket_change(&email, &parsed(), false),
+        Method::PATCH => world.basket_voucher(&email, &parsed(), super::language::english(&headers)),
         Method::DELETE => Ok(world.basket_clear(&email)),
         _ => return StatusCode::METHOD_NOT_ALLOWED.into_response(),
     };

@@ -22,6 +22,7 @@ mod saved_card;
 mod services;
 mod shop;
 mod transfer;
+mod vouchers;
 mod wallets;
 
 pub use customers::StaffRefusal;
@@ -68,6 +69,8 @@ struct Cart {
     pk: u64,
     lines: Vec<(usize, u32)>,
     version: u64,
+    /// The voucher code applied (as the scenario spells it).
+    voucher: Option<String>,
 }
 
 #[derive(Default, Clone)]
@@ -120,6 +123,8 @@ pub struct World {
     pub without_language: Vec<String>,
     /// The receipts sent to customers by e-mail or SMS, oldest first.
     pub receipts_sent: Vec<SentReceipt>,
+    /// The single-use vouchers an order has spent.
+    vouchers_spent: Vec<String>,
 }
 
 /// Why an authenticated request was refused.
@@ -238,6 +243,7 @@ impl World {
             max_in_flight: 0,
             without_language: Vec::new(),
             receipts_sent: Vec::new(),
+            vouchers_spent: Vec::new(),
         }
     }
 

@@ -28,6 +28,8 @@ pub struct Order {
     pub shipping_fee: Money,
     /// How the goods reach the customer: the store, or the address and shipping option.
     pub delivery: Value,
+    /// The voucher's code and what it took off the goods.
+    pub voucher: Option<(String, Money)>,
 }
 
 impl Order {
@@ -45,6 +47,8 @@ impl Order {
             "notes": self.notes,
             "shipping_amount": wire(self.shipping_fee),
             "delivery": self.delivery,
+            "voucher_code": self.voucher.as_ref().map(|(code, _)| code.clone()),
+            "discount_amount": wire(self.voucher.as_ref().map(|(_, d)| *d).unwrap_or_default()),
             "status": "approved",
             "created_date": self.created,
             "token": self.token,
@@ -96,6 +100,7 @@ impl World {
             created: self.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             shipping_fee: ck.shipping_fee,
             delivery: self.delivery_json(email, ck),
+            voucher: self.spend_voucher(email),
         };
         // The store's shelf first, then the warehouse for what is shipped.
         for (i, q) in self.carts[email].lines.clone() {
@@ -108,6 +113,7 @@ impl World {
         ck.order = Some(self.orders.len() - 1);
         let cart = self.cart(email);
         cart.lines.clear();
+        cart.voucher = None;
         cart.version += 1;
         ck.basket_version = cart.version;
         Ok(Next {

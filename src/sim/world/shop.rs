@@ -193,13 +193,20 @@ impl World {
                     pk,
                     lines: vec![],
                     version: 1,
+                    voucher: None,
                 },
             );
         }
         self.carts.get_mut(email).expect("inserted above")
     }
 
+    /// What the basket comes to: its goods less the voucher's discount.
     pub(super) fn basket_total(&self, email: &str) -> Money {
+        self.goods_total(email) - self.discount(email).map(|(_, d)| d).unwrap_or_default()
+    }
+
+    /// What the basket's goods come to, before any voucher.
+    pub(super) fn goods_total(&self, email: &str) -> Money {
         self.carts
             .get(email)
             .map(|c| {
@@ -223,7 +230,16 @@ impl World {
             })
             .collect();
         let quantity: u32 = lines.iter().map(|(_, q)| q).sum();
+        let discount = self.discount(email);
+        let discounts: Vec<Value> = discount
+            .iter()
+            .map(|(v, d)| json!({"description": v.description, "discount": wire(*d)}))
+            .collect();
         json!({"basket": {"pk": cart_pk, "basketitem_set": items, "total_amount": wire(self.basket_total(email)),
+                          "total_product_amount": wire(self.goods_total(email)),
+                          "total_discount_amount": wire(discount.as_ref().map(|(_, d)| *d).unwrap_or_default()),
+                          "voucher_code": discount.as_ref().map(|(v, _)| v.code.clone()),
+                          "discounts": discounts,
                           "total_quantity": quantity}})
     }
 
@@ -282,12 +298,15 @@ impl World {
             (None, n) => cart.lines.push((index, n)),
         }
         cart.version += 1;
+        // A voucher the basket no longer meets (its minimum) comes off.
+        self.recheck_voucher(email);
         Ok(self.basket_json(email))
     }
 
     pub fn basket_clear(&mut self, email: &str) -> Value {
         let cart = self.cart(email);
         cart.lines.clear();
+        cart.voucher = None;
         cart.version += 1;
         self.basket_json(email)
     }

@@ -21,6 +21,11 @@ pub enum Intent {
     AddCode(String),
     ChangeQuantity(String, i32),
     Remove(String),
+    /// A voucher's code (typed, or a scan of the printed voucher) for the basket.
+    ApplyVoucher(String),
+    RemoveVoucher,
+    /// The voucher panel opened or closed: while it is open, a scan is a voucher.
+    VoucherPanel(bool),
     Pay,
     ChooseOption(String),
     CashRegisterInstallment(String),
@@ -184,6 +189,7 @@ impl Intent {
                 | Intent::OpenCategory(_)
                 | Intent::StockElsewhere(_)
                 | Intent::CategoriesFailed { .. }
+                | Intent::VoucherPanel(_)
         )
     }
 }
@@ -219,6 +225,12 @@ impl Controller {
             Intent::AddCode(code) => self.add_code(code.trim()).await,
             Intent::ChangeQuantity(product, delta) => self.change_quantity(&product, delta).await,
             Intent::Remove(product) => self.remove(&product).await,
+            Intent::ApplyVoucher(code) => self.apply_voucher(&code).await,
+            Intent::RemoveVoucher => self.remove_voucher().await,
+            Intent::VoucherPanel(open) => {
+                self.voucher_panel = open;
+                Ok(())
+            }
             Intent::Pay => self.pay().await,
             Intent::ChooseOption(pk) => self.choose_option(&pk).await,
             Intent::CashRegisterInstallment(pk) => self.cash_register_installment(&pk).await,
@@ -277,6 +289,9 @@ impl Controller {
                 }
                 if self.config.self_service {
                     self.emit(Update::Show(View::Basket));
+                }
+                if self.voucher_panel {
+                    return self.apply_voucher(&code).await;
                 }
                 if self.sale.is_local() {
                     return self.handle_local(Intent::AddCode(code)).await;

@@ -98,6 +98,7 @@ impl LocalSale {
                 .collect(),
             total: format_try(self.total()),
             count: self.lines.iter().map(|l| l.quantity as i32).sum(),
+            voucher: None,
         }
     }
 
@@ -172,6 +173,12 @@ impl Controller {
         self.sale = Sale::Local { sale, at };
         self.line_down = true;
         self.emit_queue();
+        // Only the server can honour a voucher: the customer hears it is not in this sale.
+        if let Some(code) = self.server_basket.as_ref().and_then(|b| b.voucher_code.clone()) {
+            self.voucher_panel = false;
+            self.emit(Update::Voucher(crate::ui::view::VoucherNote::Offline));
+            self.emit(Update::BasketNotice(Notice::VoucherOffline(code)));
+        }
         true
     }
 

@@ -45,7 +45,7 @@ pub use products::DEBOUNCE as SEARCH_DEBOUNCE;
 use sale::{Chosen, Sale, Step};
 pub use staff::DEMO_PIN;
 
-use super::view::{basket_update, Busy, Notice, ScreenError, Update, View};
+use super::view::{basket_update, Busy, Notice, ScreenError, Update, View, VoucherNote};
 use crate::commerce::pages::CheckoutResponse;
 use crate::commerce::records::{Basket, Pk};
 use crate::commerce::{CommerceClient, CommerceError, Money};
@@ -185,6 +185,7 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         language: String::new(),
         product_search: Default::default(),
         collect_at: None,
+        voucher_panel: false,
         pictures: pictures::PictureCache::new(None),
     };
     let mut controller = controller;
@@ -267,6 +268,8 @@ struct Controller {
     /// The store (pk, name) the sale is to be collected at, where a product was sold
     /// for collection at another store; the kiosk's own otherwise. Ends with the basket.
     collect_at: Option<(Pk, String)>,
+    /// The basket's voucher panel is up: a scan is a voucher's code.
+    voucher_panel: bool,
     /// Where product pictures are kept.
     pictures: pictures::PictureCache,
     /// The last screen of the sale (not a staff screen's): where their way back goes.
@@ -302,6 +305,8 @@ impl Controller {
                 Intent::SavedCard(_) => tracing::debug!("intent SavedCard(…)"),
                 Intent::Number(_) => tracing::debug!("intent Number(…)"),
                 Intent::Pin(_) => tracing::debug!("intent Pin(…)"),
+                // A single-use voucher is money: its code stays out of the logs.
+                Intent::ApplyVoucher(_) => tracing::debug!("intent ApplyVoucher(…)"),
                 // Who the customer is stays out of the logs.
                 Intent::SearchCustomers(_) => tracing::debug!("intent SearchCustomers(…)"),
                 Intent::CreateCustomer(_) => tracing::debug!("intent CreateCustomer(…)"),
@@ -390,6 +395,9 @@ impl Controller {
         } else {
             self.role = self.default_role();
         }
+        if !matches!(sale, Sale::Basket) {
+            self.voucher_panel = false;
+        }
         self.sale = sale;
         self.emit(Update::Show(view));
     }
@@ -463,6 +471,18 @@ impl Controller {
                 );
                 return;
             }
+        }
+        // The voucher panel says it, and keeps the code for another try.
+        if let (Intent::ApplyVoucher(_) | Intent::RemoveVoucher, Failure::Commerce(e)) = (&intent, &failure) {
+            tracing::warn!(error = %e, "the voucher could not be sent");
+            if e.is_connectivity() {
+                self.line_problem = crate::ui::view::line_problem(e);
+            }
+            self.emit(match intent {
+                Intent::ApplyVoucher(_) => Update::Voucher(VoucherNote::Unreachable),
+                _ => Update::BasketNotice(Notice::Failed(e.to_string())),
+            });
+            return;
         }
         let (error, retry) = match failure {
             // Selling for a customer, their session ended: nothing works until New sale.

@@ -5,7 +5,7 @@
 use super::model;
 use crate::commerce::money::format_try;
 use crate::commerce::records::Basket;
-use crate::ui::{BasketAdapter, BasketLine, KioskAdapter, LineProblem, MainWindow, NoticeKind};
+use crate::ui::{BasketAdapter, BasketLine, KioskAdapter, LineProblem, MainWindow, NoticeKind, VoucherProblem};
 use slint::ComponentHandle;
 
 /// A line under the code field after a scan.
@@ -20,7 +20,35 @@ pub enum Notice {
     SoldOut(String),
     /// The customer's own basket held items: set aside, put back after the sale.
     SetAside,
+    /// A voucher (its code) went on the basket.
+    VoucherApplied(String),
+    /// The basket changed and no longer meets its voucher: the server took it off.
+    VoucherDropped(String),
+    /// The line went down with this voucher on the basket: the offline sale is without it.
+    VoucherOffline(String),
     Clear,
+}
+
+/// The voucher on the basket, as its last row shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BasketVoucher {
+    pub code: String,
+    pub name: String,
+    /// What it takes off, formatted.
+    pub off: String,
+}
+
+/// What became of the voucher panel's code.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VoucherNote {
+    /// On the basket: the panel closes.
+    Applied,
+    /// The server's reason.
+    Refused(String),
+    /// No answer from the server.
+    Unreachable,
+    /// The sale is offline: no voucher without the server.
+    Offline,
 }
 
 /// What the offline banner says of a failure on the line.
@@ -57,18 +85,68 @@ pub fn basket_update(basket: &Basket) -> super::Update {
             shipped: item.product.stock.is_some_and(|stock| stock < i64::from(item.quantity)),
         })
         .collect();
+    let off: crate::commerce::Money = basket.discounts.iter().map(|d| d.discount).sum();
+    let voucher = basket.voucher_code.as_ref().map(|code| BasketVoucher {
+        code: code.clone(),
+        name: basket
+            .discounts
+            .iter()
+            .map(|d| d.description.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        off: format_try(off),
+    });
     super::Update::Basket {
         lines,
         total: format_try(basket.total_amount),
         count: basket.total_quantity as i32,
+        voucher,
     }
 }
 
-pub(super) fn basket_lines(window: &MainWindow, lines: Vec<BasketLine>, total: String, count: i32) {
+pub(super) fn basket_lines(
+    window: &MainWindow,
+    lines: Vec<BasketLine>,
+    total: String,
+    count: i32,
+    voucher: Option<BasketVoucher>,
+) {
     let adapter = window.global::<BasketAdapter>();
+    // A voucher needs a basket: an emptied one (a new sale) puts the panel away.
+    if lines.is_empty() && adapter.get_voucher_open() {
+        adapter.set_voucher_open(false);
+        adapter.set_voucher_entry(Default::default());
+    }
     adapter.set_lines(model(lines));
     adapter.set_total(total.into());
     adapter.set_item_count(count);
+    adapter.set_has_voucher(voucher.is_some());
+    let voucher = voucher.unwrap_or(BasketVoucher {
+        code: String::new(),
+        name: String::new(),
+        off: String::new(),
+    });
+    adapter.set_voucher_code(voucher.code.into());
+    adapter.set_voucher_name(voucher.name.into());
+    adapter.set_voucher_off(voucher.off.into());
+}
+
+/// The voucher panel's answer: applied (the panel closes, the basket's notice says so),
+/// or why not (the panel stays, its field kept for a correction).
+pub(super) fn voucher(window: &MainWindow, note: VoucherNote) {
+    let adapter = window.global::<BasketAdapter>();
+    let (problem, why) = match note {
+        VoucherNote::Applied => {
+            adapter.set_voucher_open(false);
+            adapter.set_voucher_entry(Default::default());
+            (VoucherProblem::None, String::new())
+        }
+        VoucherNote::Refused(why) => (VoucherProblem::Refused, why),
+        VoucherNote::Unreachable => (VoucherProblem::Unreachable, String::new()),
+        VoucherNote::Offline => (VoucherProblem::Offline, String::new()),
+    };
+    adapter.set_voucher_problem(problem);
+    adapter.set_voucher_why(why.into());
 }
 
 pub(super) fn basket_notice(window: &MainWindow, notice: Notice) {
@@ -84,6 +162,9 @@ pub(super) fn basket_notice(window: &MainWindow, notice: Notice) {
         Notice::NoCatalog => (NoticeKind::NoCatalog, String::new()),
         Notice::SoldOut(name) => (NoticeKind::SoldOut, name),
         Notice::SetAside => (NoticeKind::SetAside, String::new()),
+        Notice::VoucherApplied(code) => (NoticeKind::VoucherApplied, code),
+        Notice::VoucherDropped(code) => (NoticeKind::VoucherDropped, code),
+        Notice::VoucherOffline(code) => (NoticeKind::VoucherOffline, code),
         Notice::Clear => (NoticeKind::None, String::new()),
     };
     adapter.set_notice_kind(kind);

@@ -23,7 +23,7 @@ mod products;
 mod staff;
 mod strategies;
 
-pub use basket::{basket_update, line_problem, Notice};
+pub use basket::{basket_update, line_problem, BasketVoucher, Notice, VoucherNote};
 pub use customer::DeliveryView;
 pub use payment::{installment_item, payment_kind, Paid, Sent};
 use pixels::to_slint_image;
@@ -238,8 +238,12 @@ pub enum Update {
         lines: Vec<BasketLine>,
         total: String,
         count: i32,
+        /// The voucher on the basket (never on a basket sold offline).
+        voucher: Option<basket::BasketVoucher>,
     },
     BasketNotice(Notice),
+    /// What became of the voucher panel's code.
+    Voucher(basket::VoucherNote),
     /// The product search's answer (`products.rs`).
     Products(Found),
     /// The welcome's Browse products: the search opens on the categories.
@@ -353,7 +357,13 @@ pub fn apply(window: &MainWindow, update: Update) {
             kiosk.set_user(user.into());
             kiosk.set_server(server.into());
         }
-        Update::Basket { lines, total, count } => basket::basket_lines(window, lines, total, count),
+        Update::Basket {
+            lines,
+            total,
+            count,
+            voucher,
+        } => basket::basket_lines(window, lines, total, count, voucher),
+        Update::Voucher(note) => basket::voucher(window, note),
         Update::BasketNotice(notice) => {
             // A product added (a result tapped, a scan) ends the search it was found by.
             if matches!(notice, Notice::Added(_)) {
