@@ -152,6 +152,24 @@ fn basket(window: &MainWindow, count: usize) {
             lines: lines(count),
             total: format!("{},00 ₺", count * 120),
             count: count as i32,
+            voucher: None,
+        },
+    );
+}
+
+/// The basket with a voucher's line, its name as long as a store may write it.
+fn basket_with_voucher(window: &MainWindow, count: usize) {
+    apply(
+        window,
+        Update::Basket {
+            lines: lines(count),
+            total: format!("{},00 ₺", count * 120 - 50),
+            count: count as i32,
+            voucher: Some(instore_kiosk::ui::view::BasketVoucher {
+                code: "HOSGELDIN50".into(),
+                name: "Hoş geldin indirimi: 250 TL ve üzeri alışverişte 50 TL".into(),
+                off: "50,00 ₺".into(),
+            }),
         },
     );
 }
@@ -182,13 +200,17 @@ fn the_pay_button_and_the_keys_stay_put_whatever_the_basket_and_its_notices_do()
                         && before.iter().any(|(label, _)| label == "Add" || label == "Ekle"),
                     "{layout:?} {mode:?}: no Pay or Add on the basket: {before:?}"
                 );
-                let changes: [(&str, &dyn Fn()); 8] = [
+                let changes: [(&str, &dyn Fn()); 10] = [
                     ("the first item", &|| basket(&window, 1)),
                     ("its notice", &|| {
                         apply(&window, Update::BasketNotice(Notice::Added("Çorap 3'lü Paket".into())))
                     }),
                     ("a shipped item", &|| basket(&window, 2)),
                     ("a long basket", &|| basket(&window, 14)),
+                    ("a voucher", &|| basket_with_voucher(&window, 3)),
+                    ("its notice", &|| {
+                        apply(&window, Update::BasketNotice(Notice::VoucherApplied("HOSGELDIN50".into())))
+                    }),
                     ("a long notice", &|| {
                         apply(&window, Update::BasketNotice(Notice::NoCatalog))
                     }),
@@ -237,7 +259,7 @@ fn the_pay_button_and_the_keys_stay_put_whatever_the_basket_and_its_notices_do()
             }
         }
     }
-    assert_eq!(compared, 8 * 8);
+    assert_eq!(compared, 10 * 8);
     assert!(moved.is_empty(), "moved under a finger or cut:\n{}", moved.join("\n"));
 }
 

@@ -20,3 +20,4 @@ mod setup;
 mod staff;
 mod strategies;
 mod touch;
+mod vouchers;
