@@ -54,6 +54,10 @@ enum Command {
     /// The receipt printer and the barcode scanner.
     #[command(subcommand)]
     Devices(cli::devices::DevicesCommand),
+    /// The day's close figures since the last close (or --since): sales and returns by
+    /// payment type from the server's orders, the queue's waiting orders apart, the cash
+    /// expected in the till. Closes nothing.
+    Report(cli::report::ReportArgs),
     /// Render every screen to PNG (both sizes, both languages) with simulator data.
     Screenshots {
         #[arg(long, default_value = "screenshots", value_name = "DIR")]
@@ -125,6 +129,7 @@ fn main() -> ExitCode {
             cli::runtime().and_then(|rt| rt.block_on(cli::queue::run(&settings, command, &data_dir)))
         }
         Command::Devices(command) => cli::devices::run(&settings, command, &data_dir),
+        Command::Report(args) => cli::runtime().and_then(|rt| rt.block_on(cli::report::run(&settings, args, &data_dir))),
         Command::Doctor { .. } | Command::Provision(_) => unreachable!("answered above"),
         Command::Screenshots { out } => instore_kiosk::ui::screenshots::render_all(&out).map(|rendered| {
             for file in rendered.files {

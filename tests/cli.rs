@@ -883,3 +883,57 @@ fn doctor_says_when_accessible_mode_cannot_speak() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `report` prints the day's close figures for support: the server's orders by payment
+/// type since a day, none since tomorrow, and a `--since` it cannot read named.
+#[test]
+fn report_prints_the_days_figures_by_payment_type() {
+    let (_sim, url) = start_sim(&[]);
+    let data = scratch_data_dir();
+    let server = ["--commerce-url", url.as_str(), "--email", "demo@instore.test", "--password", "demo1234"];
+    for code in ["8690000010059", "8690000010103"] {
+        let status = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["checkout", "--scan", code, "--pay", "pay_on_delivery"])
+            .args(server)
+            .env("INSTORE_LOG", "warn")
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let report = |since: &str, json: bool| {
+        let mut command = Command::new(BIN);
+        command
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["report", "--since", since])
+            .args(server)
+            .env("INSTORE_LOG", "warn");
+        if json {
+            command.arg("--json");
+        }
+        command.output().unwrap()
+    };
+    let today = chrono::Local::now().date_naive();
+    let output = report(&today.format("%Y-%m-%d").to_string(), true);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let json: serde_json::Value = serde_json::from_str(&stdout[stdout.find('{').unwrap()..]).unwrap();
+    assert_eq!(json["sales"][0]["name"], "Pay on delivery");
+    assert_eq!(json["sales"][0]["count"], 2);
+    // 119.99 and 459.00, each with the door's 9.90.
+    assert_eq!(json["sales"][0]["amount"], "598.79");
+    assert_eq!(json["expected_cash"], "0", "nothing paid at the register");
+
+    let tomorrow = (today + chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    let output = report(&tomorrow, false);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("Sales\n  none"), "{text}");
+
+    let output = report("yesterday-ish", false);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--since \"yesterday-ish\"") && stderr.contains("last-close"), "{stderr}");
+}

@@ -1,5 +1,5 @@
 //! The command line's commands, one file each: `run` (the kiosk), `sim`, `checkout`,
-//! `catalog`, `queue` and `devices`. Each parses its flags and prints; the work is
+//! `catalog`, `queue`, `devices` and `report`. Each parses its flags and prints; the work is
 //! done by the library, where the screens and the tests reach it too.
 //!
 //! Not here: clap's top level and the dispatch (`main.rs`).
@@ -11,6 +11,7 @@ pub mod doctor;
 pub mod provision;
 pub mod queue;
 pub mod register;
+pub mod report;
 pub mod run;
 pub mod sim;
 

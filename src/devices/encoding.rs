@@ -46,7 +46,7 @@ pub fn code_page(name: &str) -> Result<PageCode, String> {
 
 /// Collects what the escpos crate writes, instead of sending it anywhere.
 #[derive(Clone, Default)]
-struct Collect(Rc<RefCell<Vec<u8>>>);
+pub(super) struct Collect(Rc<RefCell<Vec<u8>>>);
 
 impl Driver for Collect {
     fn name(&self) -> String {
@@ -83,7 +83,7 @@ fn printable(page: PageCode, c: char) -> bool {
 
 /// Text the printer can print: known look-alikes for what the code page lacks, and
 /// '?' only for what has none (never a Turkish letter: `code_page` refuses such pages).
-fn printable_text(page: PageCode, text: &str) -> String {
+pub(super) fn printable_text(page: PageCode, text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if printable(page, c) {
@@ -125,18 +125,18 @@ fn put<D: Driver>(p: &mut Printer<D>, text: &str) -> escpos::errors::Result<()> 
     Ok(())
 }
 
-fn putln<D: Driver>(p: &mut Printer<D>, text: &str) -> escpos::errors::Result<()> {
+pub(super) fn putln<D: Driver>(p: &mut Printer<D>, text: &str) -> escpos::errors::Result<()> {
     put(p, text)?;
     p.custom(b"\n")?;
     Ok(())
 }
 
-fn money(amount: Money) -> String {
+pub(super) fn money(amount: Money) -> String {
     format_try(amount).replace('₺', "TL")
 }
 
 /// `left` and `right` on one line of `width` characters; `left` is cut if needed.
-fn two_columns(left: &str, right: &str, width: usize) -> String {
+pub(super) fn two_columns(left: &str, right: &str, width: usize) -> String {
     let room = width.saturating_sub(right.chars().count() + 1);
     let left: String = left.chars().take(room).collect();
     let gap = width.saturating_sub(left.chars().count() + right.chars().count());
@@ -176,12 +176,10 @@ pub fn columns(paper_width_mm: u32) -> usize {
     }
 }
 
-/// The bytes that print `receipt`, from ESC @ to the cut.
-pub fn encode(receipt: &Receipt, printer: &PrinterSettings) -> Result<Vec<u8>, String> {
+/// A printer writing into memory, initialised (ESC @) on the settings' code page.
+pub(super) fn begin(printer: &PrinterSettings) -> Result<(Printer<Collect>, Collect, PageCode), String> {
     let page = code_page(&printer.code_page)?;
     let width = columns(printer.paper_width_mm);
-    let w = words(&receipt.language);
-    let t = |s: &str| printable_text(page, s);
     let out = Collect::default();
     let mut p = Printer::new(
         out.clone(),
@@ -193,6 +191,25 @@ pub fn encode(receipt: &Receipt, printer: &PrinterSettings) -> Result<Vec<u8>, S
     if let Some(n) = printer.code_page_number {
         p.custom(&[0x1b, b't', n]).map_err(e)?;
     }
+    Ok((p, out, page))
+}
+
+/// Feeds and cuts; the bytes written.
+pub(super) fn end(mut p: Printer<Collect>, out: Collect) -> Result<Vec<u8>, String> {
+    let e = |e: escpos::errors::PrinterError| e.to_string();
+    p.feeds(3).map_err(e)?;
+    p.print_cut().map_err(e)?;
+    let bytes = out.0.borrow().clone();
+    Ok(bytes)
+}
+
+/// The bytes that print `receipt`, from ESC @ to the cut.
+pub fn encode(receipt: &Receipt, printer: &PrinterSettings) -> Result<Vec<u8>, String> {
+    let (mut p, out, page) = begin(printer)?;
+    let width = columns(printer.paper_width_mm);
+    let w = words(&receipt.language);
+    let t = |s: &str| printable_text(page, s);
+    let e = |e: escpos::errors::PrinterError| e.to_string();
     p.justify(JustifyMode::CENTER).map_err(e)?;
     for (i, line) in receipt.header.iter().enumerate() {
         if i == 0 {
@@ -281,10 +298,7 @@ pub fn encode(receipt: &Receipt, printer: &PrinterSettings) -> Result<Vec<u8>, S
     if !receipt.footer.is_empty() {
         putln(&mut p, &t(&receipt.footer)).map_err(e)?;
     }
-    p.feeds(3).map_err(e)?;
-    p.print_cut().map_err(e)?;
-    let bytes = out.0.borrow().clone();
-    Ok(bytes)
+    end(p, out)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod paper;
 pub mod printer;
 pub mod receipt;
 pub mod scanner;
+pub mod slip;
 pub mod virtual_devices;
 
 use crate::settings::Settings;

@@ -129,6 +129,26 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE catalog ADD COLUMN variant_of TEXT;  -- the pk of the product it is a size or colour of
     ALTER TABLE catalog ADD COLUMN label TEXT;       -- what tells it apart: '42'
 ",
+    "
+    CREATE TABLE sales (                  -- each sale completed online, noted at its thank-you
+        number       TEXT PRIMARY KEY,    -- the server's order number
+        placed_at    TEXT NOT NULL,       -- RFC 3339, UTC
+        amount       TEXT NOT NULL,
+        payment_type TEXT NOT NULL,
+        option       TEXT NOT NULL,
+        customer     TEXT NOT NULL        -- whose account; '' for the kiosk's own
+    );
+    CREATE INDEX sales_placed_at ON sales (placed_at);
+    CREATE TABLE day_closes (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        closed_at     TEXT NOT NULL,
+        since         TEXT,               -- the close before, or NULL for the first
+        expected_cash TEXT NOT NULL,
+        counted       TEXT NOT NULL,
+        difference    TEXT NOT NULL,      -- counted less expected
+        report        TEXT NOT NULL       -- the report shown, as JSON
+    );
+",
 ];
 
 /// An open database.

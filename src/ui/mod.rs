@@ -86,6 +86,9 @@ pub fn prepare_window(window: &MainWindow, settings: &Settings) {
     set_language(window, &settings.kiosk.language);
     let step = window.global::<StepAdapter>();
     step.on_shown(|digits, kind| view::shown_digits(&digits, kind).into());
+    window.global::<DayCloseAdapter>().on_shown(|digits| {
+        crate::commerce::money::format_try(view::counted_cash(&digits).unwrap_or_default()).into()
+    });
     step.on_without_last(|digits| {
         let mut digits = digits.to_string();
         digits.pop();
@@ -205,6 +208,9 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
         .global::<BasketAdapter>()
         .on_voucher_panel(move |open| h.send(Intent::VoucherPanel(open)));
     on!(OrdersAdapter, on_open, [] => Intent::ShowOrders);
+    on!(OrdersAdapter, on_day_close, [] => Intent::DayClose);
+    on!(DayCloseAdapter, on_close, [digits] => Intent::CloseDay(digits.to_string()));
+
     on!(OrdersAdapter, on_show_page, [number] => Intent::OrdersPage(number.max(0) as usize));
     on!(OrdersAdapter, on_reprint, [] => Intent::ReprintLast);
     on!(PaymentAdapter, on_choose, [pk] => Intent::ChooseOption(

@@ -6,6 +6,7 @@
 mod common;
 
 mod accessibility;
+mod close;
 mod customers;
 mod devices;
 mod ending;

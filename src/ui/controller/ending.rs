@@ -240,6 +240,7 @@ impl Controller {
                 .map(format_try)
                 .unwrap_or_default(),
         };
+        self.note_sale(&order, &paid.customer);
         let digital = link.as_ref().and_then(|link| self.digital_receipt(link));
         let receipt = crate::devices::receipt::for_order(&order, link, &self.config.receipt, &paid);
         self.print(receipt);
@@ -256,6 +257,25 @@ impl Controller {
             paid,
             receipt: digital,
         })
+    }
+
+    /// Notes the sale for the day's close: a customer's sale is on the customer's
+    /// account, where the kiosk's order list does not show it. A failure is logged; the
+    /// sale stands.
+    fn note_sale(&mut self, order: &crate::commerce::OrderRecord, customer: &str) {
+        self.open_store();
+        let Some(store) = self.store.as_mut() else { return };
+        let note = crate::offline::close::SaleNote {
+            number: order.number.clone(),
+            placed_at: crate::commerce::clock::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            amount: order.amount,
+            payment_type: order.payment_type.clone(),
+            option: order.payment_option.clone(),
+            customer: customer.to_string(),
+        };
+        if let Err(e) = crate::offline::close::note_sale(store, &note) {
+            tracing::error!(error = %e, order = %order.number, "the sale could not be noted for the day's close");
+        }
     }
 
     /// The thank-you screen's receipt: the QR code of the order's page, and the

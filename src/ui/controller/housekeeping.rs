@@ -231,6 +231,7 @@ impl Controller {
             | Sale::Orders { .. }
             | Sale::Staff { .. }
             | Sale::Diagnostics { .. }
+            | Sale::DayClose { .. }
             | Sale::Customers { .. }
             | Sale::Identify { .. }
             | Sale::NewAddress { .. } => false,

@@ -71,6 +71,10 @@ pub enum Intent {
     Tick,
     /// The clerk's list of offline orders, from its newest page.
     ShowOrders,
+    /// The clerk's day's close: the figures since the last close.
+    DayClose,
+    /// Closes the day with the cash counted (digits, the last two the kuruş).
+    CloseDay(String),
     /// Another page of that list (0 is the newest).
     OrdersPage(usize),
     /// A code from the barcode scanner: added to the basket when the basket is up.
@@ -299,7 +303,13 @@ impl Controller {
                 self.add_code(code.trim()).await
             }
             // The clerk's and the technician's intents need the role, whatever the screen.
-            Intent::ReprintLast | Intent::ShowOrders | Intent::OrdersPage(_) if self.role < staff::Role::Clerk => {
+            Intent::ReprintLast
+            | Intent::ShowOrders
+            | Intent::OrdersPage(_)
+            | Intent::DayClose
+            | Intent::CloseDay(_)
+                if self.role < staff::Role::Clerk =>
+            {
                 self.ask_pin_for(intent)
             }
             Intent::ShowDiagnostics | Intent::ExportDiagnostics | Intent::OpenSetup
@@ -317,6 +327,8 @@ impl Controller {
             }
             Intent::ReprintLast => self.reprint_last(),
             Intent::ShowOrders => self.show_orders(0),
+            Intent::DayClose => self.open_day_close().await,
+            Intent::CloseDay(digits) => self.close_day(&digits),
             Intent::OrdersPage(number) => self.show_orders(number),
             Intent::Staff => self.ask_pin(),
             Intent::CallStaff => {

@@ -21,6 +21,7 @@
 //! (`crate::commerce`).
 
 mod basket;
+mod day_close;
 mod customer;
 mod delivery;
 mod ending;

@@ -56,6 +56,13 @@ pub(super) enum Sale {
     Staff { under: Box<Sale> },
     /// The technician's diagnostics are up over the sale.
     Diagnostics { under: Box<Sale> },
+    /// The clerk's day's close is up over the sale: the report shown, which a close
+    /// keeps as it was seen, and the close once made.
+    DayClose {
+        under: Box<Sale>,
+        report: Box<crate::offline::close::DayReport>,
+        closed: bool,
+    },
     /// The clerk looks for the customer (or opens an account), over the basket: the
     /// search's last results.
     Customers {
@@ -117,6 +124,7 @@ impl Sale {
             Sale::Failed { under, .. }
             | Sale::Orders { under }
             | Sale::Staff { under }
+            | Sale::DayClose { under, .. }
             | Sale::Diagnostics { under } => under.beneath(),
             sale => sale,
         }
@@ -127,6 +135,7 @@ impl Sale {
             Sale::Failed { under, .. }
             | Sale::Orders { under }
             | Sale::Staff { under }
+            | Sale::DayClose { under, .. }
             | Sale::Diagnostics { under } => under.beneath_mut(),
             sale => sale,
         }
@@ -137,6 +146,7 @@ impl Sale {
             Sale::Failed { under, .. }
             | Sale::Orders { under }
             | Sale::Staff { under }
+            | Sale::DayClose { under, .. }
             | Sale::Diagnostics { under } => under.into_beneath(),
             sale => sale,
         }
@@ -146,7 +156,10 @@ impl Sale {
     /// from a staff screen shows it again, its Retry still there).
     pub(super) fn without_staff(self) -> Sale {
         match self {
-            Sale::Orders { under } | Sale::Staff { under } | Sale::Diagnostics { under } => under.without_staff(),
+            Sale::Orders { under }
+            | Sale::Staff { under }
+            | Sale::DayClose { under, .. }
+            | Sale::Diagnostics { under } => under.without_staff(),
             sale => sale,
         }
     }
@@ -155,7 +168,7 @@ impl Sale {
     pub(super) fn is_staff_screen(&self) -> bool {
         matches!(
             self,
-            Sale::Orders { .. } | Sale::Staff { .. } | Sale::Diagnostics { .. }
+            Sale::Orders { .. } | Sale::Staff { .. } | Sale::Diagnostics { .. } | Sale::DayClose { .. }
         )
     }
 

@@ -320,6 +320,7 @@ pub(super) fn is_staff_view(view: &View) -> bool {
     matches!(
         view,
         View::Orders { .. }
+            | View::DayClose { .. }
             | View::Diagnostics { .. }
             | View::NumberEntry {
                 kind: EntryKind::Pin,

@@ -31,6 +31,7 @@ pub use pixels::{decode_image, qr_pixels, Pixels};
 pub use products::{
     close as put_search_away, Card, Elsewhere, ElsewhereProblem, Found, ProductQuery, Shelf, ShelfTile,
 };
+pub use staff::counted_cash;
 pub use strategies::{grouped_iban, shown_digits, Choice};
 
 use super::{
@@ -206,6 +207,12 @@ pub enum View {
     Orders {
         page: crate::offline::queue::ListPage,
         stuck: crate::offline::queue::StuckRule,
+    },
+    /// The clerk's day's close: its figures, and once closed the cash counted and the
+    /// difference (counted less expected).
+    DayClose {
+        report: Box<crate::offline::close::DayReport>,
+        closed: Option<(crate::commerce::Money, crate::commerce::Money)>,
     },
     /// The clerk looks for the customer the sale is for.
     CustomerSearch {
@@ -503,6 +510,7 @@ fn show(window: &MainWindow, view: View) {
             seconds,
         } => strategies::handoff(window, kind, name, url, qr, amount, seconds),
         View::Orders { page, stuck } => staff::orders(window, page, stuck),
+        View::DayClose { report, closed } => staff::day_close(window, &report, closed),
         View::Diagnostics {
             checks,
             version,

@@ -1,11 +1,69 @@
-//! The staff's screens' data (filled by `controller/staff.rs`): the clerk's list of
-//! offline orders, the technician's checks, and the PIN pad's tries and lock.
+//! The staff's screens' data (filled by `controller/staff.rs` and
+//! `controller/day_close.rs`): the clerk's list of offline orders and day's close, the
+//! technician's checks, and the PIN pad's tries and lock.
 
 use super::model;
 use crate::commerce::money::format_try;
 use crate::offline::queue::{ListPage, StuckRule};
 use crate::ui::{MainWindow, OrderState, OrdersAdapter, QueuedOrderItem, Screen, SetAsideKind, StepAdapter};
 use slint::{ComponentHandle, SharedString};
+
+/// The day's close: its figures; once closed, the count and the difference.
+pub(super) fn day_close(
+    window: &MainWindow,
+    report: &crate::offline::close::DayReport,
+    closed: Option<(crate::commerce::Money, crate::commerce::Money)>,
+) -> Screen {
+    use crate::ui::{CashDifference, DayCloseAdapter, PaymentTotalItem};
+    let adapter = window.global::<DayCloseAdapter>();
+    let when = |t: &str| crate::devices::slip::local_time(t);
+    adapter.set_since(report.since.as_deref().map(when).unwrap_or_default().into());
+    adapter.set_until(when(&report.until).into());
+    let items = |totals: &[crate::offline::close::PaymentTotal]| {
+        super::model(
+            totals
+                .iter()
+                .map(|t| PaymentTotalItem {
+                    name: t.name.clone().into(),
+                    count: i32::try_from(t.count).unwrap_or(i32::MAX),
+                    amount: format_try(t.amount).into(),
+                })
+                .collect(),
+        )
+    };
+    adapter.set_sales(items(&report.sales));
+    adapter.set_returns(items(&report.returns));
+    adapter.set_sold(format_try(report.sold).into());
+    adapter.set_returned(format_try(report.returned).into());
+    adapter.set_waiting(i32::try_from(report.waiting.len()).unwrap_or(i32::MAX));
+    adapter.set_waiting_amount(format_try(report.waiting.iter().map(|w| w.amount).sum()).into());
+    adapter.set_expected(format_try(report.expected_cash).into());
+    adapter.set_closed(closed.is_some());
+    if let Some((counted, difference)) = closed {
+        adapter.set_counted_amount(format_try(counted).into());
+        adapter.set_difference(format_try(difference.abs()).into());
+        adapter.set_outcome(if difference.is_zero() {
+            CashDifference::Even
+        } else if difference.is_sign_negative() {
+            CashDifference::Short
+        } else {
+            CashDifference::Over
+        });
+    } else {
+        adapter.set_counted(SharedString::new());
+    }
+    Screen::DayClose
+}
+
+/// The cash counted as typed on the close's keypad: digits, the last two the kuruş.
+pub fn counted_cash(digits: &str) -> Option<crate::commerce::Money> {
+    let digits: String = digits.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() || digits.len() > 12 {
+        return None;
+    }
+    let kurus: i64 = digits.parse().ok()?;
+    Some(crate::commerce::Money::new(kurus, 2))
+}
 
 pub(super) fn orders(window: &MainWindow, page: ListPage, stuck: StuckRule) -> Screen {
     use crate::offline::queue::State;
