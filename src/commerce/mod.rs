@@ -5,6 +5,7 @@ pub mod client;
 pub mod clock;
 pub mod customers;
 pub mod error;
+pub mod gift_cards;
 pub mod links;
 pub mod money;
 pub mod pages;

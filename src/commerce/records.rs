@@ -100,6 +100,15 @@ pub struct Basket {
     pub discounts: Vec<BasketDiscount>,
 }
 
+/// A gift card paying part of an order: its number as shown (the last four) and how much.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct GiftCardUse {
+    pub number: String,
+    #[serde(deserialize_with = "de_money")]
+    pub amount: Money,
+}
+
 /// A discount on the basket: what it is and how much it takes off.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default)]
@@ -241,6 +250,8 @@ pub struct OrderRecord {
     pub shipping_amount: Option<Money>,
     /// How the goods reach the customer; `None` where the server does not say.
     pub delivery: Option<OrderDelivery>,
+    /// The gift cards that paid part of it (masked numbers); `amount` is the rest.
+    pub gift_cards: Vec<GiftCardUse>,
     /// The voucher the order was placed with, and what it took off the goods.
     pub voucher_code: Option<String>,
     #[serde(deserialize_with = "de_opt_money")]

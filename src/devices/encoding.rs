@@ -97,6 +97,8 @@ pub(super) fn printable_text(page: PageCode, text: &str) -> String {
             '–' | '—' => out.push('-'),
             '…' => out.push_str("..."),
             '→' => out.push_str("->"),
+            // A masked number's dots (a gift card's `•••• 3000`).
+            '•' => out.push('*'),
             '\u{a0}' | '\t' => out.push(' '),
             _ => out.push('?'),
         }
@@ -255,6 +257,10 @@ pub fn encode(receipt: &Receipt, printer: &PrinterSettings) -> Result<Vec<u8>, S
     p.bold(true).map_err(e)?;
     putln(&mut p, &t(&two_columns(w.total, &money(receipt.total), width))).map_err(e)?;
     p.bold(false).map_err(e)?;
+    for (number, amount) in &receipt.gift_cards {
+        let what = format!("{} {number}", w.gift_card);
+        putln(&mut p, &t(&two_columns(&what, &money(*amount), width))).map_err(e)?;
+    }
     // A plan only where a card paid: installments, or a single payment.
     let plan = match receipt.installments {
         Some(n) if n > 1 => format!(" ({n} {})", w.installments),

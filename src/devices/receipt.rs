@@ -57,6 +57,7 @@ pub fn payment_name(payment_type: &str, language: &str) -> Option<&'static str> 
         "loyalty_money" => ("Sadakat puanı", "Loyalty money"),
         "pay_later" => ("Sonra öde", "Pay later"),
         "credit_payment" => ("Alışveriş kredisi", "Shopping credit"),
+        "gift_card" => ("Hediye kartı", "Gift card"),
         _ => return None,
     };
     Some(if language == "en" { en } else { tr })
@@ -93,6 +94,9 @@ pub struct Receipt {
     /// The voucher's code and what it took off the goods.
     #[serde(default)]
     pub discount: Option<(String, Money)>,
+    /// The gift cards that paid part of the total (masked numbers), before `payment`.
+    #[serde(default)]
+    pub gift_cards: Vec<(String, Money)>,
     /// How the goods reach the customer: shipped (true) or collected, and where.
     #[serde(default)]
     pub delivery: Option<(bool, String)>,
@@ -119,6 +123,7 @@ pub(super) struct Words {
     pub(super) other: &'static str,
     pub(super) shipping: &'static str,
     pub(super) voucher: &'static str,
+    pub(super) gift_card: &'static str,
     pub(super) shipped: &'static str,
     pub(super) collect: &'static str,
     pub(super) customer: &'static str,
@@ -143,6 +148,7 @@ pub(super) fn words(language: &str) -> Words {
             other: "Other",
             shipping: "Shipping",
             voucher: "Voucher",
+            gift_card: "Gift card",
             shipped: "Shipped",
             collect: "Collect in the store",
             customer: "Customer",
@@ -165,6 +171,7 @@ pub(super) fn words(language: &str) -> Words {
             other: "Diğer",
             shipping: "Kargo",
             voucher: "Kupon",
+            gift_card: "Hediye kartı",
             shipped: "Kargo ile",
             collect: "Mağazadan teslim",
             customer: "Müşteri",
@@ -203,11 +210,15 @@ pub fn for_order(
         (code, d)
     });
     let off = discount.as_ref().map(|(_, d)| *d).unwrap_or_default();
-    let rest = order.amount - goods + off - order.service_fee.unwrap_or_default() - shipping.unwrap_or_default();
+    // The order's amount is what the gift cards left; the receipt's total is all of it.
+    let gift_cards: Vec<(String, Money)> = order.gift_cards.iter().map(|g| (g.number.clone(), g.amount)).collect();
+    let total = order.amount + gift_cards.iter().map(|(_, amount)| *amount).sum::<Money>();
+    let rest = total - goods + off - order.service_fee.unwrap_or_default() - shipping.unwrap_or_default();
     let in_installments = order.installment_count.is_some_and(|n| n > 1);
     Receipt {
         shipping,
         discount,
+        gift_cards,
         delivery: Some((paid.shipped, paid.delivery.clone())).filter(|d| !d.1.is_empty()),
         customer: Some(paid.customer.clone()).filter(|c| !c.is_empty()),
         interest: Some(rest).filter(|r| in_installments && !r.is_zero()),
@@ -226,7 +237,7 @@ pub fn for_order(
             })
             .collect(),
         service_fee: order.service_fee,
-        total: order.amount,
+        total,
         payment: payment_name(&order.payment_type, &settings.language)
             .map(str::to_string)
             .unwrap_or_else(|| order.payment_option.clone()),
@@ -267,6 +278,7 @@ pub fn for_queued(
         transfer: None,
         shipping: None,
         discount: None,
+        gift_cards: Vec::new(),
         delivery: None,
         customer: order.order.contact.clone(),
         total: order.amount + fee,
@@ -312,6 +324,7 @@ pub fn sample(language: &str) -> Receipt {
         transfer: None,
         shipping: None,
         discount: None,
+        gift_cards: Vec::new(),
         delivery: None,
         customer: None,
         payment: "Kapıda ödeme".into(),

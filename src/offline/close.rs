@@ -24,6 +24,9 @@ use serde::{Deserialize, Serialize};
 /// The payment types whose money goes into the store's till.
 pub const TILL_TYPES: &[&str] = &["cash_register"];
 
+/// The payment type a gift card's part of an order is counted under.
+pub const GIFT_CARD: &str = "gift_card";
+
 /// Order states that mean the money went back.
 const RETURNED: &[&str] = &["cancelled", "canceled", "refunded", "returned"];
 
@@ -42,6 +45,9 @@ pub struct SaleNote {
     pub option: String,
     /// Whose sale it was; empty for the kiosk's own account.
     pub customer: String,
+    /// What gift cards paid besides `amount` (which the payment option took).
+    #[serde(default)]
+    pub gift_cards: Money,
 }
 
 /// Sales or returns of one payment type.
@@ -122,15 +128,16 @@ fn parse_time(text: &str) -> Option<DateTime<Utc>> {
 pub fn note_sale(store: &mut Store, sale: &SaleNote) -> StoreResult<()> {
     store.write(|tx| {
         tx.execute(
-            "INSERT OR REPLACE INTO sales (number, placed_at, amount, payment_type, option, customer)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT OR REPLACE INTO sales (number, placed_at, amount, payment_type, option, customer, gift_cards)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 sale.number,
                 sale.placed_at,
                 sale.amount.to_string(),
                 sale.payment_type,
                 sale.option,
-                sale.customer
+                sale.customer,
+                sale.gift_cards.to_string()
             ],
         )?;
         Ok(())
@@ -141,7 +148,7 @@ pub fn note_sale(store: &mut Store, sale: &SaleNote) -> StoreResult<()> {
 pub fn sales_since(store: &Store, since: Option<&str>) -> StoreResult<Vec<SaleNote>> {
     store.read(|conn| {
         let mut statement = conn.prepare(
-            "SELECT number, placed_at, amount, payment_type, option, customer FROM sales
+            "SELECT number, placed_at, amount, payment_type, option, customer, gift_cards FROM sales
              WHERE ?1 IS NULL OR placed_at > ?1 ORDER BY placed_at",
         )?;
         let rows = statement.query_map(params![since], |row| {
@@ -153,6 +160,7 @@ pub fn sales_since(store: &Store, since: Option<&str>) -> StoreResult<Vec<SaleNo
                 payment_type: row.get(3)?,
                 option: row.get(4)?,
                 customer: row.get(5)?,
+                gift_cards: row.get::<_, String>(6)?.parse().unwrap_or_default(),
             })
         })?;
         rows.collect()
@@ -293,16 +301,27 @@ pub fn build(
     until: DateTime<Utc>,
     name_of: &dyn Fn(&str, &str) -> String,
 ) -> DayReport {
-    let mut orders: Vec<(String, String, String, Money, bool)> = server
-        .iter()
-        .rev()
-        .map(|o| {
-            let returned = RETURNED.contains(&o.status.to_ascii_lowercase().as_str());
-            (o.number.clone(), o.payment_type.clone(), o.payment_option.clone(), o.amount, returned)
-        })
-        .collect();
+    // (number, payment type, option, amount, returned): what gift cards paid of an
+    // order counts as a gift card payment of its own, the rest as its option's.
+    let mut orders: Vec<(String, String, String, Money, bool)> = Vec::new();
+    for o in server.iter().rev() {
+        let returned = RETURNED.contains(&o.status.to_ascii_lowercase().as_str());
+        let gift: Money = o.gift_cards.iter().map(|g| g.amount).sum();
+        if !gift.is_zero() {
+            orders.push((o.number.clone(), GIFT_CARD.into(), String::new(), gift, returned));
+        }
+        if !o.amount.is_zero() || gift.is_zero() {
+            orders.push((o.number.clone(), o.payment_type.clone(), o.payment_option.clone(), o.amount, returned));
+        }
+    }
     for note in noted {
-        if !orders.iter().any(|(number, ..)| *number == note.number) {
+        if orders.iter().any(|(number, ..)| *number == note.number) {
+            continue;
+        }
+        if !note.gift_cards.is_zero() {
+            orders.push((note.number.clone(), GIFT_CARD.into(), String::new(), note.gift_cards, false));
+        }
+        if !note.amount.is_zero() || note.gift_cards.is_zero() {
             orders.push((note.number.clone(), note.payment_type.clone(), note.option.clone(), note.amount, false));
         }
     }
@@ -382,6 +401,7 @@ mod tests {
                 payment_type: "cash_register".into(),
                 option: "Cash Register".into(),
                 customer: String::new(),
+                gift_cards: Money::ZERO,
             },
             // A customer's sale, on their account.
             SaleNote {
@@ -391,10 +411,13 @@ mod tests {
                 payment_type: "cash_register".into(),
                 option: "Cash Register".into(),
                 customer: "Ayşe Yılmaz".into(),
+                // 70.00 of it on a gift card: the till has the 30.00.
+                gift_cards: "70.00".parse().unwrap(),
             },
         ];
         let name_of = |kind: &str, _: &str| match kind {
             "cash_register" => "Paid at the register".to_string(),
+            "gift_card" => "Gift card".to_string(),
             _ => "Pay on delivery".to_string(),
         };
         let report = build(&server, &noted, &[], None, Utc::now(), &name_of);
@@ -403,11 +426,12 @@ mod tests {
             report.sales.iter().map(by).collect::<Vec<_>>(),
             [
                 ("Pay on delivery".to_string(), 1, "50.00".to_string()),
-                ("Paid at the register".to_string(), 2, "130.00".to_string())
+                ("Paid at the register".to_string(), 2, "130.00".to_string()),
+                ("Gift card".to_string(), 1, "70.00".to_string())
             ]
         );
         assert_eq!(report.returns.iter().map(by).collect::<Vec<_>>(), [("Paid at the register".to_string(), 1, "20.00".to_string())]);
-        assert_eq!(report.sold.to_string(), "180.00");
+        assert_eq!(report.sold.to_string(), "250.00");
         assert_eq!(report.expected_cash.to_string(), "110.00", "130 taken at the register, 20 given back");
     }
 }

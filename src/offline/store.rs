@@ -136,7 +136,8 @@ const MIGRATIONS: &[&str] = &[
         amount       TEXT NOT NULL,
         payment_type TEXT NOT NULL,
         option       TEXT NOT NULL,
-        customer     TEXT NOT NULL        -- whose account; '' for the kiosk's own
+        customer     TEXT NOT NULL,       -- whose account; '' for the kiosk's own
+        gift_cards   TEXT NOT NULL DEFAULT '0'  -- what gift cards paid besides `amount`
     );
     CREATE INDEX sales_placed_at ON sales (placed_at);
     CREATE TABLE day_closes (

@@ -133,6 +133,30 @@ fn default_vouchers() -> Vec<VoucherSpec> {
     vec![spring, welcome, new_year, once]
 }
 
+/// A gift card the checkout takes (README, "Gift cards"): its number, what is left on
+/// it, and the phone its SMS code goes to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GiftCardSpec {
+    pub number: String,
+    pub balance: crate::commerce::Money,
+    pub phone: String,
+}
+
+/// The demo's gift cards: two with money on them, one spent.
+fn default_gift_cards() -> Vec<GiftCardSpec> {
+    let card = |number: &str, balance: i64| GiftCardSpec {
+        number: number.into(),
+        balance: balance.into(),
+        phone: "5321112233".into(),
+    };
+    vec![
+        card("6000100020003000", 200),
+        card("6000100020004000", 150),
+        card("6000100020005000", 0),
+    ]
+}
+
 /// Faults injected into the commerce endpoints (never into `/_sim/` or the payment pages).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -200,6 +224,8 @@ pub struct Scenario {
     pub mobilexpress_cards: Vec<MobilExpressCardSpec>,
     /// The voucher codes the basket takes.
     pub vouchers: Vec<VoucherSpec>,
+    /// The gift cards the checkout takes; their SMS code is `otp`.
+    pub gift_cards: Vec<GiftCardSpec>,
     /// The OTP every OTP step accepts.
     pub otp: String,
     /// `seconds` of CashRegisterCompletePage: how often the kiosk should poll.
@@ -263,6 +289,7 @@ impl Default for Scenario {
                 alias: "MAXIMUM".into(),
             }],
             vouchers: default_vouchers(),
+            gift_cards: default_gift_cards(),
             otp: "5544".into(),
             cash_register_poll_seconds: 5,
             cash_register_auto_pay_after_polls: None,

@@ -83,6 +83,8 @@ pub struct PreOrder {
     #[serde(deserialize_with = "de_opt_money")]
     pub service_fee: Option<Money>,
     pub notes: Option<String>,
+    /// Gift cards paying part of the order: the amounts above are what they leave.
+    pub gift_cards: Vec<crate::commerce::records::GiftCardUse>,
 }
 
 /// What the amount due is made of: the goods, then what the steps added to them.
@@ -93,12 +95,14 @@ pub struct Breakdown {
     pub fee: Money,
     /// What paying in installments adds (the plan's total above the rest).
     pub interest: Money,
+    /// What gift cards pay of it.
+    pub gift_cards: Money,
 }
 
 impl Breakdown {
     /// Only the goods: nothing worth breaking down.
     pub fn is_goods_only(&self) -> bool {
-        self.shipping.is_zero() && self.fee.is_zero() && self.interest.is_zero()
+        self.shipping.is_zero() && self.fee.is_zero() && self.interest.is_zero() && self.gift_cards.is_zero()
     }
 }
 
@@ -108,7 +112,8 @@ impl PreOrder {
         let goods = self.basket.as_ref().map(|b| b.total_amount).unwrap_or_default();
         let shipping = self.shipping_amount.unwrap_or_default();
         let fee = self.service_fee.unwrap_or_default();
-        let base = goods + shipping + fee;
+        let gift_cards: Money = self.gift_cards.iter().map(|g| g.amount).sum();
+        let base = goods + shipping + fee - gift_cards;
         let interest = match &self.installment {
             Some(plan) if plan.price_with_accrued_interest > base => plan.price_with_accrued_interest - base,
             _ => Money::ZERO,
@@ -118,6 +123,7 @@ impl PreOrder {
             shipping,
             fee,
             interest,
+            gift_cards,
         }
     }
 }

@@ -212,3 +212,47 @@ pub(super) async fn all_orders(State(shared): State<Shared>) -> Response {
         .collect();
     Json(json!({"count": results.len(), "results": results})).into_response()
 }
+
+/// Gift cards on the checkout (README, "Gift cards"): `POST` a card's number (its SMS
+/// code is sent), `DELETE` every card off the order; `/redeem/` with the code takes the
+/// card's money; `/complete/` places an order the cards pay whole.
+pub(super) async fn gift_cards(
+    State(shared): State<Shared>,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    gift_card_call(&shared, method, &headers, "", &body)
+}
+
+pub(super) async fn gift_cards_action(
+    State(shared): State<Shared>,
+    method: Method,
+    headers: HeaderMap,
+    Path(action): Path<String>,
+    body: Bytes,
+) -> Response {
+    gift_card_call(&shared, method, &headers, &action, &body)
+}
+
+fn gift_card_call(shared: &Shared, method: Method, headers: &HeaderMap, action: &str, body: &[u8]) -> Response {
+    let mut world = shared.lock();
+    let email = match authenticate(&mut world, &method, headers) {
+        Ok(email) => email,
+        Err(r) => return r,
+    };
+    world.base_url = links_origin(&world, headers);
+    let parsed = serde_json::from_slice::<Value>(body).unwrap_or(Value::Null);
+    let outcome = match (action, method) {
+        ("", Method::POST) => world.gift_card_ask(&email, &parsed),
+        ("", Method::DELETE) => Ok(world.gift_cards_clear(&email)),
+        ("redeem", Method::POST) => world.gift_card_redeem(&email, &parsed),
+        ("complete", Method::POST) => Ok(world.gift_cards_complete(&email)),
+        ("" | "redeem" | "complete", _) => return StatusCode::METHOD_NOT_ALLOWED.into_response(),
+        _ => return json_error(StatusCode::NOT_FOUND, json!({"detail": "Not found."})),
+    };
+    match outcome {
+        Ok(answer) => Json(answer).into_response(),
+        Err(errors) => json_error(StatusCode::BAD_REQUEST, errors),
+    }
+}

@@ -63,6 +63,11 @@ pub fn router(shared: Shared) -> Router {
                 .delete(shop::basket),
         )
         .route("/orders/checkout/", get(checkout::checkout).post(checkout::checkout))
+        .route(
+            "/orders/checkout/gift_cards/",
+            post(checkout::gift_cards).delete(checkout::gift_cards),
+        )
+        .route("/orders/checkout/gift_cards/{action}/", post(checkout::gift_cards_action))
         .route("/orders/completed/{token}/", get(checkout::completed_order))
         .route("/orders/completed/{token}/send/", post(checkout::send_receipt))
         .route("/users/orders/", get(checkout::user_orders))

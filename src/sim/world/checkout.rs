@@ -68,6 +68,8 @@ impl World {
                     payment_reached: true,
                     notes: ck.notes.clone(),
                     option: Some(index - 1),
+                    // What gift cards pay stays: the option pays the rest.
+                    gift_cards: ck.gift_cards.clone(),
                     ..Checkout::default()
                 };
                 let first = first_page(&self.scenario.options[index - 1].payment_type);

@@ -13,6 +13,7 @@
 mod checkout;
 mod customers;
 mod delivery;
+mod gift_cards;
 mod offers;
 mod orders;
 mod otp;
@@ -96,6 +97,10 @@ struct Checkout {
     barcode: Option<String>,
     notes: Option<String>,
     order: Option<usize>,
+    /// Gift cards taken for this order: each card's number and what it pays.
+    gift_cards: Vec<(String, Money)>,
+    /// The card whose SMS code was sent and is awaited.
+    gift_pending: Option<String>,
 }
 
 pub struct World {
@@ -125,6 +130,8 @@ pub struct World {
     pub receipts_sent: Vec<SentReceipt>,
     /// The single-use vouchers an order has spent.
     vouchers_spent: Vec<String>,
+    /// What is left on each gift card, by number.
+    gift_balances: HashMap<String, Money>,
 }
 
 /// Why an authenticated request was refused.
@@ -225,6 +232,11 @@ impl World {
             );
         }
         let rng = StdRng::seed_from_u64(scenario.seed);
+        let gift_balances = scenario
+            .gift_cards
+            .iter()
+            .map(|card| (card.number.clone(), card.balance))
+            .collect();
         World {
             scenario,
             base_url: "http://127.0.0.1".into(),
@@ -244,6 +256,7 @@ impl World {
             without_language: Vec::new(),
             receipts_sent: Vec::new(),
             vouchers_spent: Vec::new(),
+            gift_balances,
         }
     }
 
@@ -274,9 +287,10 @@ impl World {
         ck.option.and_then(|i| self.scenario.options.get(i))
     }
 
-    /// The amount due before any installment interest.
+    /// The amount due before any installment interest: what gift cards leave.
     fn base_amount(&self, email: &str, ck: &Checkout) -> Money {
-        self.basket_total(email) + ck.shipping_fee + ck.service_fee
+        let paid: Money = ck.gift_cards.iter().map(|(_, amount)| *amount).sum();
+        (self.basket_total(email) + ck.shipping_fee + ck.service_fee - paid).max(Money::ZERO)
     }
 
     fn amount_due(&self, email: &str, ck: &Checkout) -> Money {
@@ -339,7 +353,8 @@ impl World {
                    "monthly_price_with_accrued_interest": wire(round_cents(*total / Money::from(*count)))})
         });
         let due = self.amount_due(email, ck);
-        json!({"basket": basket, "payment_option": option, "installment": installment,
+        let gift_cards = gift_cards::uses_json(&ck.gift_cards);
+        json!({"basket": basket, "payment_option": option, "installment": installment, "gift_cards": gift_cards,
                "total_amount": wire(due), "unpaid_amount": wire(if ck.order.is_some() { Money::ZERO } else { due }),
                "shipping_amount": wire(ck.shipping_fee), "service_fee": wire(ck.service_fee), "notes": ck.notes})
     }
@@ -387,6 +402,12 @@ impl World {
                 ck.current
             )))
         };
+        self.respond(email, ck, outcome)
+    }
+
+    /// The checkout's answer to a step: its next pages, or its errors with the checkout
+    /// kept where it was.
+    fn respond(&mut self, email: &str, mut ck: Checkout, outcome: Result<Next, Value>) -> Value {
         match outcome {
             Ok(next) => {
                 ck.current = next.pages.last().cloned().unwrap_or_else(|| ck.current.clone());

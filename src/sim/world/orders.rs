@@ -30,6 +30,8 @@ pub struct Order {
     pub delivery: Value,
     /// The voucher's code and what it took off the goods.
     pub voucher: Option<(String, Money)>,
+    /// The gift cards that paid (masked numbers) and how much each; `amount` is the rest.
+    pub gift_cards: Vec<(String, Money)>,
 }
 
 impl Order {
@@ -49,6 +51,7 @@ impl Order {
             "delivery": self.delivery,
             "voucher_code": self.voucher.as_ref().map(|(code, _)| code.clone()),
             "discount_amount": wire(self.voucher.as_ref().map(|(_, d)| *d).unwrap_or_default()),
+            "gift_cards": self.gift_cards.iter().map(|(number, amount)| json!({"number": number, "amount": wire(*amount)})).collect::<Vec<_>>(),
             "status": "approved",
             "created_date": self.created,
             "token": self.token,
@@ -72,8 +75,18 @@ impl World {
             .option(ck)
             .cloned()
             .ok_or_else(|| step_error("Choose a payment option first."))?;
+        self.complete_as(email, ck, (&spec.payment_type, &spec.name))
+    }
+
+    /// Places the order, paid (what gift cards leave) by the payment type and option named.
+    pub(super) fn complete_as(
+        &mut self,
+        email: &str,
+        ck: &mut Checkout,
+        (payment_type, option_name): (&str, &str),
+    ) -> Result<Next, Value> {
         let number = match &ck.cash_number {
-            Some(n) if spec.payment_type == "cash_register" => n.clone(),
+            Some(n) if payment_type == "cash_register" => n.clone(),
             _ => self.new_order_number(),
         };
         let items: Vec<Value> = self.carts[email]
@@ -91,8 +104,8 @@ impl World {
             token: format!("{}:{}", self.token(22), self.token(6)),
             email: email.to_string(),
             amount: self.amount_due(email, ck),
-            payment_type: spec.payment_type.clone(),
-            option_name: spec.name.clone(),
+            payment_type: payment_type.to_string(),
+            option_name: option_name.to_string(),
             installment_count: ck.installment.as_ref().map(|(_, c, _)| *c),
             service_fee: ck.service_fee,
             items,
@@ -101,6 +114,7 @@ impl World {
             shipping_fee: ck.shipping_fee,
             delivery: self.delivery_json(email, ck),
             voucher: self.spend_voucher(email),
+            gift_cards: self.spend_gift_cards(ck),
         };
         // The store's shelf first, then the warehouse for what is shipped.
         for (i, q) in self.carts[email].lines.clone() {

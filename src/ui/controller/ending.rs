@@ -272,6 +272,7 @@ impl Controller {
             payment_type: order.payment_type.clone(),
             option: order.payment_option.clone(),
             customer: customer.to_string(),
+            gift_cards: order.gift_cards.iter().map(|g| g.amount).sum(),
         };
         if let Err(e) = crate::offline::close::note_sale(store, &note) {
             tracing::error!(error = %e, order = %order.number, "the sale could not be noted for the day's close");
