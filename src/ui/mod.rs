@@ -202,6 +202,9 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     on!(BasketAdapter, on_pay, [] => Intent::Pay);
     on!(BasketAdapter, on_apply_voucher, [code] => Intent::ApplyVoucher(code.to_string()));
     on!(BasketAdapter, on_remove_voucher, [] => Intent::RemoveVoucher);
+    on!(PaymentAdapter, on_gift_card, [] => Intent::GiftCard);
+    on!(PaymentAdapter, on_remove_gift_cards, [] => Intent::RemoveGiftCards);
+    on!(PaymentAdapter, on_complete_on_gift_cards, [] => Intent::CompleteOnGiftCards);
     // Not a request: it only tells the controller where a scan goes.
     let h = handle.clone();
     window

@@ -10,6 +10,7 @@ mod close;
 mod customers;
 mod devices;
 mod ending;
+mod gift_cards;
 mod harness;
 mod keyboard;
 mod layout;

@@ -399,7 +399,12 @@ pub(super) fn step_back(view: &View) -> crate::ui::StepBack {
         | View::Handoff { .. } => StepBack::PaymentOptions,
         // The shipping choice comes before the options: back to the basket.
         View::Choices { kind, .. } if *kind != crate::ui::ChoiceKind::ShippingOption => StepBack::PaymentOptions,
-        View::NumberEntry { kind, .. } if matches!(kind, EntryKind::Phone | EntryKind::Otp | EntryKind::Bin) => {
+        View::NumberEntry { kind, .. }
+            if matches!(
+                kind,
+                EntryKind::Phone | EntryKind::Otp | EntryKind::Bin | EntryKind::GiftCard | EntryKind::GiftCode
+            ) =>
+        {
             StepBack::PaymentOptions
         }
         _ => StepBack::Basket,

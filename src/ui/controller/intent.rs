@@ -56,6 +56,12 @@ pub enum Intent {
     },
     /// The keypad's number: a phone, a code sent by SMS, a card's first digits.
     Number(String),
+    /// The payment options' Gift card: a card's number, then its code.
+    GiftCard,
+    /// Every gift card off the order.
+    RemoveGiftCards,
+    /// The gift cards pay it all: the order is placed on them.
+    CompleteOnGiftCards,
     /// Demo mode: the simulated payment service approves, as the customer's phone would.
     ApproveOnPhone,
     /// The hand-off watcher saw the checkout move on.
@@ -243,6 +249,8 @@ impl Controller {
             Intent::SavedCardInstallment(pk) => self.saved_card_installment(&pk).await,
             Intent::SavedCardConfirm { agreed } => self.saved_card_confirm(agreed).await,
             Intent::Cancel => self.cancel().await,
+            // From a gift card's screen, Back is the options again.
+            Intent::Back if matches!(self.sale, Sale::GiftCard { .. }) => self.options_again(String::new()).await,
             Intent::Back => self.back().await,
             Intent::NewSale => self.new_sale().await,
             Intent::SendReceipt(channel) => self.send_receipt(channel).await,
@@ -257,6 +265,11 @@ impl Controller {
             Intent::Choose(key) => self.choose(&key).await,
             Intent::Confirm { agreed } => self.confirm(agreed).await,
             Intent::Number(digits) if matches!(self.sale, Sale::Identify { .. }) => self.identify_number(&digits).await,
+            Intent::Number(digits) if matches!(self.sale, Sale::GiftCard { .. }) => self.gift_card_digits(&digits).await,
+            Intent::GiftCard => self.open_gift_card(),
+            Intent::RemoveGiftCards => self.remove_gift_cards().await,
+            Intent::CompleteOnGiftCards => self.complete_on_gift_cards().await,
+
             Intent::Number(digits) => self.number(&digits).await,
             Intent::ApproveOnPhone => {
                 self.approve_on_phone();
@@ -296,6 +309,10 @@ impl Controller {
                 }
                 if self.voucher_panel {
                     return self.apply_voucher(&code).await;
+                }
+                // A gift card scanned on its screen is its number.
+                if matches!(self.sale, Sale::GiftCard { asked: None, .. }) {
+                    return self.gift_card_digits(code.trim()).await;
                 }
                 if self.sale.is_local() {
                     return self.handle_local(Intent::AddCode(code)).await;

@@ -222,6 +222,8 @@ impl Controller {
     fn show_local_options(&mut self, offline_types: &[String]) {
         let options = self.offline_options();
         let amount = self.sale.local().map(|s| format_try(s.total())).unwrap_or_default();
+        // A gift card's money is the server's to tell: none offline.
+        self.emit(Update::GiftCards(None));
         self.show_local(
             LocalStep::Options,
             View::PaymentOptions {

@@ -25,6 +25,7 @@ mod day_close;
 mod customer;
 mod delivery;
 mod ending;
+mod gift_cards;
 mod handoff;
 mod housekeeping;
 mod intent;
@@ -306,6 +307,8 @@ impl Controller {
                 Intent::SavedCard(_) => tracing::debug!("intent SavedCard(…)"),
                 Intent::Number(_) => tracing::debug!("intent Number(…)"),
                 Intent::Pin(_) => tracing::debug!("intent Pin(…)"),
+                // A gift card's number and code are money: out of the logs.
+                Intent::Scanned(_) if matches!(self.sale, Sale::GiftCard { .. }) => tracing::debug!("intent Scanned(…)"),
                 // A single-use voucher is money: its code stays out of the logs.
                 Intent::ApplyVoucher(_) => tracing::debug!("intent ApplyVoucher(…)"),
                 // Who the customer is stays out of the logs.

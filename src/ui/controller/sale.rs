@@ -56,6 +56,9 @@ pub(super) enum Sale {
     Staff { under: Box<Sale> },
     /// The technician's diagnostics are up over the sale.
     Diagnostics { under: Box<Sale> },
+    /// A gift card for the order, from the payment options (kept in `step`): its number
+    /// awaited, or the code sent to its phone.
+    GiftCard { step: Step, asked: Option<GiftAsked> },
     /// The clerk's day's close is up over the sale: the report shown, which a close
     /// keeps as it was seen, and the close once made.
     DayClose {
@@ -78,6 +81,14 @@ pub(super) enum Sale {
         cities: Vec<crate::commerce::customers::Named>,
         districts: Vec<crate::commerce::customers::Named>,
     },
+}
+
+/// A gift card whose code was sent: its digits, its number as shown, and the wrong
+/// codes so far.
+pub(super) struct GiftAsked {
+    pub(super) digits: String,
+    pub(super) shown: String,
+    pub(super) wrong: u32,
 }
 
 /// A server checkout step, and what the next screens need of the steps before it.
@@ -175,7 +186,9 @@ impl Sale {
     /// The server step the sale is at, under any error screen.
     pub(super) fn step(&self) -> Option<&Step> {
         match self.beneath() {
-            Sale::Step(step) | Sale::Register { step, .. } | Sale::Handoff { step, .. } => Some(step),
+            Sale::Step(step) | Sale::Register { step, .. } | Sale::Handoff { step, .. } | Sale::GiftCard { step, .. } => {
+                Some(step)
+            }
             _ => None,
         }
     }
@@ -248,6 +261,7 @@ impl Sale {
                     at: LocalStep::Basket,
                     ..
                 }
+                | Sale::GiftCard { asked: None, .. }
         )
     }
 }

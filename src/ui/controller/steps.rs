@@ -262,6 +262,7 @@ impl Controller {
                     self.offered = Some(answer.clone());
                     let known = known_options(&ctx.payment_options);
                     self.remember(remembered::PAYMENT_OPTIONS, &known);
+                    self.emit(Update::GiftCards(Some(super::gift_cards::gift_cards_view(&answer))));
                     View::PaymentOptions {
                         options: self.options_on_screen(&known),
                         amount,

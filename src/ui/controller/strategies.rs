@@ -32,14 +32,15 @@ pub(super) fn entry(kind: EntryKind, tries_left: u32, amount: &str, error: Strin
     let (min, max) = match kind {
         EntryKind::Phone | EntryKind::MyPhone => (10, 10),
         EntryKind::Bin => (6, 6),
-        EntryKind::Otp | EntryKind::Pin | EntryKind::MyCode => (4, 8),
+        EntryKind::Otp | EntryKind::Pin | EntryKind::MyCode | EntryKind::GiftCode => (4, 8),
+        EntryKind::GiftCard => (12, 19),
     };
     View::NumberEntry {
         kind,
         min_digits: min,
         max_digits: max,
         tries_left: tries_left as i32,
-        demo_code: if matches!(kind, EntryKind::Otp | EntryKind::MyCode) {
+        demo_code: if matches!(kind, EntryKind::Otp | EntryKind::MyCode | EntryKind::GiftCode) {
             demo_code.to_string()
         } else {
             String::new()

@@ -8,6 +8,7 @@
 //! platform, the PNG and the session that drives the controller; the script of every
 //! screen is `screens.rs`.
 
+mod extras;
 mod scratch;
 mod screens;
 

@@ -196,7 +196,7 @@ pub(super) fn render_set(
     search.set_elsewhere_open(false);
     search.set_view(crate::ui::ProductsView::ByName);
     search.set_open(false);
-    voucher_screens(&s, &mut shot)?;
+    super::extras::voucher_screens(&s, &mut shot)?;
     // Accessible mode, as a self-service customer turns it on from the bar at the bottom.
     let kiosk = window.global::<KioskAdapter>();
     let self_service = kiosk.get_self_service();
@@ -213,6 +213,7 @@ pub(super) fn render_set(
     kiosk.set_accessible(false);
     kiosk.set_self_service(self_service);
     shot("payment-options")?;
+    super::extras::gift_card_screens(&s, &mut shot)?;
     s.send_and_wait(
         Intent::ChooseOption(s.option_pk("Cash Register (installments)")?),
         Screen::CashRegisterInstallments,
@@ -562,27 +563,5 @@ pub(super) fn render_set(
     shot("offline-thank-you")?;
     drop(s);
     let _ = std::fs::remove_dir_all(&scratch);
-    Ok(())
-}
-
-/// The voucher panel with the server's reason for an expired code, then the basket with
-/// a voucher's line; the voucher comes off again for the screens after.
-fn voucher_screens(s: &Session, shot: &mut impl FnMut(&str) -> anyhow::Result<()>) -> anyhow::Result<()> {
-    let basket = s.window.global::<BasketAdapter>();
-    basket.set_voucher_open(true);
-    s.handle.send(Intent::VoucherPanel(true));
-    basket.set_voucher_entry("YILBASI25".into());
-    s.handle.send(Intent::ApplyVoucher("YILBASI25".into()));
-    s.wait("the expired voucher's reason", |w| {
-        w.global::<BasketAdapter>().get_voucher_problem() == crate::ui::VoucherProblem::Refused
-    })?;
-    shot("voucher")?;
-    s.handle.send(Intent::ApplyVoucher("BAHAR10".into()));
-    s.wait("the voucher on the basket", |w| {
-        w.global::<BasketAdapter>().get_has_voucher() && !w.global::<BasketAdapter>().get_voucher_open()
-    })?;
-    shot("basket-voucher")?;
-    s.handle.send(Intent::RemoveVoucher);
-    s.wait("the voucher off", |w| !w.global::<BasketAdapter>().get_has_voucher())?;
     Ok(())
 }

@@ -25,7 +25,7 @@ mod strategies;
 
 pub use basket::{basket_update, line_problem, BasketVoucher, Notice, VoucherNote};
 pub use customer::DeliveryView;
-pub use payment::{installment_item, payment_kind, Paid, Sent};
+pub use payment::{installment_item, payment_kind, GiftCardsView, Paid, Sent};
 use pixels::to_slint_image;
 pub use pixels::{decode_image, qr_pixels, Pixels};
 pub use products::{
@@ -251,6 +251,10 @@ pub enum Update {
     BasketNotice(Notice),
     /// What became of the voucher panel's code.
     Voucher(basket::VoucherNote),
+    /// The payment options' gift cards: `None` where none can be taken (offline).
+    GiftCards(Option<payment::GiftCardsView>),
+    /// A gift card's code was sent: the card and the phone, for the code's screen.
+    GiftCardAsked { number: String, phone: String },
     /// The product search's answer (`products.rs`).
     Products(Found),
     /// The welcome's Browse products: the search opens on the categories.
@@ -371,6 +375,12 @@ pub fn apply(window: &MainWindow, update: Update) {
             voucher,
         } => basket::basket_lines(window, lines, total, count, voucher),
         Update::Voucher(note) => basket::voucher(window, note),
+        Update::GiftCards(cards) => payment::gift_cards(window, cards),
+        Update::GiftCardAsked { number, phone } => {
+            let step = window.global::<crate::ui::StepAdapter>();
+            step.set_gift_card(number.into());
+            step.set_sent_to(phone.into());
+        }
         Update::BasketNotice(notice) => {
             // A product added (a result tapped, a scan) ends the search it was found by.
             if matches!(notice, Notice::Added(_)) {

@@ -34,6 +34,7 @@ pub(super) fn due_parts(parts: Breakdown) -> DueParts {
         shipping: shown(parts.shipping),
         fee: shown(parts.fee),
         interest: shown(parts.interest),
+        gift_cards: shown(parts.gift_cards),
     }
 }
 
@@ -92,6 +93,37 @@ pub(super) fn payment_options(
     adapter.set_step_error(error.into());
     adapter.set_notice(crate::ui::OptionsNotice::None);
     Screen::PaymentOptions
+}
+
+/// The gift cards on the order (number as shown, amount), what they pay together, and
+/// whether they pay it all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GiftCardsView {
+    pub cards: Vec<(String, String)>,
+    pub total: String,
+    pub cover: bool,
+}
+
+pub(super) fn gift_cards(window: &MainWindow, cards: Option<GiftCardsView>) {
+    let adapter = window.global::<PaymentAdapter>();
+    adapter.set_gift_cards_offered(cards.is_some());
+    let cards = cards.unwrap_or(GiftCardsView {
+        cards: Vec::new(),
+        total: String::new(),
+        cover: false,
+    });
+    adapter.set_gift_cards(model(
+        cards
+            .cards
+            .into_iter()
+            .map(|(number, amount)| crate::ui::GiftCardItem {
+                number: number.into(),
+                amount: amount.into(),
+            })
+            .collect(),
+    ));
+    adapter.set_gift_cards_total(cards.total.into());
+    adapter.set_gift_cards_cover(cards.cover);
 }
 
 pub(super) fn cash_register_installments(

@@ -159,10 +159,12 @@ pub(super) fn entry_problem(window: &MainWindow, problem: EntryProblem) {
 }
 
 /// How the keypad's digits look: a phone grouped as `5XX XXX XX XX`, a code masked, a
-/// card's first digits as typed.
+/// card's first digits as typed, a gift card's number in fours.
 pub fn shown_digits(digits: &str, kind: EntryKind) -> String {
     match kind {
-        EntryKind::Otp | EntryKind::Pin | EntryKind::MyCode => "•".repeat(digits.chars().count()),
+        EntryKind::Otp | EntryKind::Pin | EntryKind::MyCode | EntryKind::GiftCode => "•".repeat(digits.chars().count()),
+        // A gift card's number in groups of four, as printed on the card.
+        EntryKind::GiftCard => grouped_iban(digits),
         EntryKind::Phone | EntryKind::MyPhone => {
             let mut out = String::new();
             for (i, c) in digits.chars().enumerate() {
