@@ -39,13 +39,7 @@ fn the_day_closes_on_the_servers_figures_with_the_cash_difference_and_a_printed_
     use common::escpos::decode;
     let (k, sim, printer, data) = super::devices::with_a_printer(&[]);
     // One sale paid at the register, one on delivery.
-    k.type_code("8690000010059");
-    k.wait("one line", |w| basket_lines(w) == 1);
-    k.tap("Pay");
-    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
-    k.tap("Cash Register");
-    k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
-    let number = k.text("CashRegisterBarcodePage::number");
+    let number = k.socks_to_the_register();
     let paid = k.runtime.block_on(common::pay_at_register(&sim.url(), &number));
     assert!(paid.is_success());
     k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);

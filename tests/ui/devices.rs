@@ -11,13 +11,7 @@ use std::time::{Duration, Instant};
 #[test]
 fn a_code_from_the_serial_scanner_lands_in_the_basket_on_the_server_and_noise_changes_nothing() {
     use std::io::Write;
-    let rt = runtime();
-    let sim = sim_in(&rt, Scenario::default());
-    // The kiosk locks the port, as it does a real one: the test keeps the other end.
-    let (mut master, path) = common::printer::terminal();
-    let mut settings = settings_for(Some(sim.url()));
-    settings.scanner.port = path;
-    let k = Kiosk::start(rt, settings);
+    let (k, sim, mut master) = with_a_scanner();
     let server_lines = |sim: &Simulator| {
         sim.world().basket_json(EMAIL)["basket"]["basketitem_set"]
             .as_array()
@@ -216,6 +210,17 @@ fn a_sale_whose_order_cannot_be_read_back_still_prints_its_slip() {
 
 /// A kiosk selling on the simulator with a pretend receipt printer on a real
 /// pseudo-terminal (the receipt's header lines given, else the default), at the basket.
+/// A kiosk reading a serial scanner on a pseudo-terminal. The kiosk locks the port, as
+/// it does a real one: the test keeps the other end, to write what the scanner reads.
+pub(super) fn with_a_scanner() -> (Kiosk, Simulator, serialport::TTYPort) {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let (master, path) = common::printer::terminal();
+    let mut settings = settings_for(Some(sim.url()));
+    settings.scanner.port = path;
+    (Kiosk::start(rt, settings), sim, master)
+}
+
 pub(super) fn with_a_printer(header: &[&str]) -> (Kiosk, Simulator, common::printer::FakePrinter, tempfile::TempDir) {
     use common::printer::{answering, terminal, FakePrinter};
     let rt = runtime();

@@ -145,3 +145,23 @@ fn gift_cards_that_pay_it_all_complete_the_order_and_offline_none_is_offered() {
     assert!(!k.exists("Pay with a gift card"));
     let _ = k.window.global::<PaymentAdapter>().get_gift_cards().row_count();
 }
+
+#[test]
+fn a_sale_with_gift_cards_waits_for_the_server_instead_of_going_offline_at_full_price() {
+    let (k, sim, data) = sold_once_online();
+    let queued = queued_orders(data.path()).len();
+    to_options(&k, &["8690000010103"]);
+    k.tap("Pay with a gift card");
+    k.wait("the card's number", at_entry(EntryKind::GiftCard));
+    keypad(&k, TWO_HUNDRED);
+    k.wait("the card's code", at_entry(EntryKind::GiftCode));
+    keypad(&k, "5544");
+    k.wait("the options again", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    assert_eq!(k.window.global::<PaymentAdapter>().get_amount(), "259,00 ₺");
+    // The line goes; the customer picks the door for the rest.
+    k.runtime.block_on(sim.stop());
+    k.tap("Pay on Delivery");
+    k.wait("the error screen", |w| kiosk_screen(w) == Screen::Error);
+    assert!(k.window.global::<instore_kiosk::ui::KioskAdapter>().get_error_can_retry());
+    assert_eq!(queued_orders(data.path()).len(), queued, "nothing taken offline at full price");
+}

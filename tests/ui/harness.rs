@@ -309,6 +309,17 @@ impl Kiosk {
         self.pay_on_delivery_in_cash();
     }
 
+    /// Socks to the cash register's barcode; the register's number.
+    pub fn socks_to_the_register(&self) -> String {
+        self.type_code("8690000010059");
+        self.wait("one line", |w| basket_lines(w) == 1);
+        self.tap("Pay");
+        self.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+        self.tap("Cash Register");
+        self.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
+        self.text("CashRegisterBarcodePage::number")
+    }
+
     /// From the payment options: pay on delivery in cash, to the thank-you screen.
     pub fn pay_on_delivery_in_cash(&self) {
         self.tap("Pay on Delivery");

@@ -188,13 +188,7 @@ fn the_staff_screens_way_back_names_where_it_goes_and_goes_there() {
 
     k.tap("Tap to start");
     k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket);
-    k.type_code("8690000010059");
-    k.wait("one line", |w| basket_lines(w) == 1);
-    k.tap("Pay");
-    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
-    k.tap("Cash Register");
-    k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
-    let number = k.text("CashRegisterBarcodePage::number");
+    let number = k.socks_to_the_register();
     k.send(Intent::ShowDiagnostics);
     k.wait("the PIN pad", pin_pad);
     type_pin(&k, TECHNICIAN);

@@ -98,12 +98,7 @@ fn a_voucher_typed_on_the_on_screen_keys_comes_off_the_total_and_prints_on_the_r
 #[test]
 fn a_voucher_scanned_while_its_panel_is_up_goes_on_and_a_smaller_basket_loses_it() {
     use std::io::Write;
-    let rt = runtime();
-    let sim = sim_in(&rt, Scenario::default());
-    let (mut master, path) = common::printer::terminal();
-    let mut settings = settings_for(Some(sim.url()));
-    settings.scanner.port = path;
-    let k = Kiosk::start(rt, settings);
+    let (k, sim, mut master) = super::devices::with_a_scanner();
     let deadline = Instant::now() + Duration::from_secs(10);
     while master.write_all(format!("{SCARF}\r").as_bytes()).is_err() {
         assert!(Instant::now() < deadline, "the kiosk never opened the scanner's port");

@@ -147,6 +147,17 @@ impl Controller {
         {
             return false;
         }
+        let gift_cards = self
+            .sale
+            .step()
+            .and_then(|s| s.answer.pre_order.as_ref())
+            .is_some_and(|p| !p.gift_cards.is_empty());
+        if gift_cards {
+            // The cards are the server's to honour: offline the sale would be all at
+            // full price. It waits for the line (Retry), the cards still on the order.
+            tracing::warn!("gift cards pay part of this sale; it waits for the server instead of going offline");
+            return false;
+        }
         if self.sale.payment_step_sent() {
             // The order may exist on the server (the register may have taken the money):
             // only the server's answer, read when the line is back, ends this sale.
