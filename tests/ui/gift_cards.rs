@@ -1,7 +1,7 @@
 //! Gift cards on the touchscreen (#24): from the payment options, a card's number typed
 //! on the keypad and another scanned by a wedge scanner, each card's SMS code (a wrong
 //! one told, with the tries left), the options again with what the cards leave, the
-//! rest paid on delivery, and the printed receipt; cards that pay it all complete the
+//! rest paid by a saved bank card, and the printed receipt; cards that pay it all complete the
 //! order on them; offline no gift card is offered.
 
 use super::common;
@@ -52,7 +52,7 @@ fn to_options(k: &Kiosk, codes: &[&str]) {
 }
 
 #[test]
-fn two_gift_cards_pay_first_and_the_rest_is_paid_on_delivery() {
+fn two_gift_cards_pay_first_and_a_saved_card_pays_the_rest() {
     use common::escpos::decode;
     let (k, sim, printer, _data) = super::devices::with_a_printer(&[]);
     to_options(&k, &["8690000010103", "8690000010059"]);
@@ -88,10 +88,19 @@ fn two_gift_cards_pay_first_and_the_rest_is_paid_on_delivery() {
     assert_eq!(k.window.global::<PaymentAdapter>().get_amount(), "228,99 ₺");
     assert!(!k.exists("Pay with the gift cards"), "they do not pay it all");
 
-    // The rest on delivery, with the door's fee.
-    k.pay_on_delivery_in_cash();
+    // The rest on a saved bank card, in one payment.
+    k.tap("Saved Card");
+    k.wait("the saved cards", |w| kiosk_screen(w) == Screen::SavedCardList);
+    k.tap("My Visa Card");
+    k.wait("installments", |w| kiosk_screen(w) == Screen::SavedCardInstallments);
+    k.tap("Advance");
+    k.wait("the confirmation", |w| kiosk_screen(w) == Screen::SavedCardConfirm);
+    k.tap("I have read and accept the sales agreement.");
+    k.tap("Pay 228,99 ₺");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
     let order = sim.world().all_orders().last().cloned().expect("an order");
-    assert_eq!(order.amount, common::money("238.89"));
+    assert_eq!(order.payment_type, "saved_card");
+    assert_eq!(order.amount, common::money("228.99"));
     assert_eq!(order.gift_cards.len(), 2);
     let deadline = Instant::now() + Duration::from_secs(10);
     let text = loop {
@@ -105,7 +114,8 @@ fn two_gift_cards_pay_first_and_the_rest_is_paid_on_delivery() {
     for card in ["Hediye kartı **** 3000", "Hediye kartı **** 4000"] {
         assert!(text.contains(card), "{card} on {text}");
     }
-    assert!(text.contains("588,89 TL"), "the whole total: {text}");
+    assert!(text.contains("578,99 TL"), "the whole total: {text}");
+    assert!(text.contains("Kayıtlı kart"), "then the card for the rest: {text}");
 }
 
 #[test]
