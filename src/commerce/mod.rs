@@ -11,6 +11,7 @@ pub mod money;
 pub mod pages;
 pub mod records;
 pub mod register;
+pub mod returns;
 pub mod shop;
 pub mod steps;
 

@@ -256,6 +256,19 @@ pub struct OrderRecord {
     pub voucher_code: Option<String>,
     #[serde(deserialize_with = "de_opt_money")]
     pub discount_amount: Option<Money>,
+    /// The money given back since it was placed, oldest first.
+    pub refunds: Vec<OrderRefund>,
+}
+
+/// Money an order gave back: how much, which way (`cash`, `card`, …) and when.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OrderRefund {
+    pub number: String,
+    #[serde(deserialize_with = "de_money")]
+    pub amount: Money,
+    pub refund_type: String,
+    pub created_date: String,
 }
 
 /// An order's delivery: collected in a store, or shipped to an address.

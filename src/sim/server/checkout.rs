@@ -131,7 +131,7 @@ pub(super) async fn send_receipt(
 }
 
 /// A posted form's fields (a malformed body has none: the rules then name what is missing).
-fn form_of(body: &Bytes) -> Form {
+pub(super) fn form_of(body: &Bytes) -> Form {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
         .unwrap_or_default()
         .into_iter()

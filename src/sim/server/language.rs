@@ -35,6 +35,17 @@ const ENGLISH: &[(&str, &str)] = &[
     ("Hoş geldin indirimi", "Welcome discount"),
     ("Yılbaşı indirimi %20", "New Year 20%"),
     ("Tek kullanımlık 100 TL", "One-time 100 TL"),
+    ("Beden uymadı", "Wrong size"),
+    ("Kusurlu ürün", "Faulty"),
+    ("Beğenmedim", "Did not like it"),
+    ("Yanlış ürün", "Wrong item"),
+    ("Vazgeçtim", "Changed my mind"),
+    ("Ödenen karta iade", "Back to the card paid with"),
+    ("Kasadan nakit iade", "Cash from the till"),
+    ("Hazır para olarak", "As loyalty money"),
+    ("Mağaza kredisi (hediye kartı)", "Store credit (gift card)"),
+    ("Kargo ücreti", "Shipping fee"),
+    ("Hizmet bedeli", "Service fee"),
 ];
 
 /// Whether a request asks for English (`Accept-Language: en…`).

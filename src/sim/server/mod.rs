@@ -1,7 +1,8 @@
 //! The simulator's HTTP face: axum routes in the shapes of the reference, one file per
 //! resource they serve (`session.rs`, `shop.rs` for the catalog and basket,
 //! `checkout.rs` for the checkout and orders, `customers.rs` for customers and
-//! addresses, `register.rs` for the cash register's hooks, `service.rs` for the payment
+//! addresses, `register.rs` for the cash register's hooks, `returns.rs` for returns and
+//! cancellations, `service.rs` for the payment
 //! service's page), the fault layer (`faults.rs`), the answer's language
 //! (`language.rs`) and the accept loop that can drop a
 //! connection on purpose (`accept.rs`). This file is the route table and the helpers
@@ -15,6 +16,7 @@ mod customers;
 mod faults;
 mod language;
 mod register;
+mod returns;
 mod service;
 mod session;
 mod shop;
@@ -71,6 +73,7 @@ pub fn router(shared: Shared) -> Router {
         .route("/orders/completed/{token}/", get(checkout::completed_order))
         .route("/orders/completed/{token}/send/", post(checkout::send_receipt))
         .route("/users/orders/", get(checkout::user_orders))
+        .route("/orders/{number}/returns/", get(returns::order_returns).post(returns::order_returns))
         .route(
             "/users/customers/",
             get(customers::customers).post(customers::customers),
@@ -92,6 +95,7 @@ pub fn router(shared: Shared) -> Router {
         )
         .route("/_sim/cash-register/{number}/pay", post(register::cash_register_pay))
         .route("/_sim/orders", get(checkout::all_orders))
+        .route("/_sim/orders/{number}/{change}", post(returns::sim_order_change))
         .route("/_sim/logos/{file}", get(service::logo))
         .route("/media/products/{file}", get(service::product_picture))
         .route("/media/categories/{file}", get(service::category_picture))

@@ -19,6 +19,7 @@ mod orders;
 mod otp;
 mod page;
 mod register;
+mod returns;
 mod saved_card;
 mod services;
 mod shop;
@@ -32,6 +33,7 @@ pub use orders::{Order, ReceiptRefusal, SentReceipt};
 use page::{first_page, not_served, Next, SimPage, Strategy};
 use register::CashRegisterTxn;
 pub use register::{RegisterPayment, RegisterRefusal};
+pub use returns::{ReturnRefusal, REASONS, RETURN_DAYS};
 pub use services::{ServiceKind, ServiceReturn, ThirdParty};
 
 use super::catalog::{default_catalog, SimProduct};

@@ -32,6 +32,14 @@ pub struct Order {
     pub voucher: Option<(String, Money)>,
     /// The gift cards that paid (masked numbers) and how much each; `amount` is the rest.
     pub gift_cards: Vec<(String, Money)>,
+    /// What became of it after it was placed: cancelled, returned in part or whole.
+    pub status: super::returns::Status,
+    /// Units of each line (by position) that came back.
+    pub returned: Vec<u32>,
+    /// The money given back, oldest first.
+    pub refunds: Vec<super::returns::Refund>,
+    /// The goods left the warehouse (`/_sim/orders/<number>/ship`): too late to cancel.
+    pub shipped: bool,
 }
 
 impl Order {
@@ -52,7 +60,8 @@ impl Order {
             "voucher_code": self.voucher.as_ref().map(|(code, _)| code.clone()),
             "discount_amount": wire(self.voucher.as_ref().map(|(_, d)| *d).unwrap_or_default()),
             "gift_cards": self.gift_cards.iter().map(|(number, amount)| json!({"number": number, "amount": wire(*amount)})).collect::<Vec<_>>(),
-            "status": "approved",
+            "status": self.status.wire(),
+            "refunds": self.refunds.iter().map(super::returns::Refund::json).collect::<Vec<_>>(),
             "created_date": self.created,
             "token": self.token,
         })
@@ -92,9 +101,10 @@ impl World {
         let items: Vec<Value> = self.carts[email]
             .lines
             .iter()
-            .map(|(i, q)| {
+            .enumerate()
+            .map(|(line, (i, q))| {
                 let p = &self.catalog[*i];
-                json!({"sku": p.sku, "name": p.name, "quantity": q, "unit_price": wire(p.price),
+                json!({"pk": line + 1, "sku": p.sku, "name": p.name, "quantity": q, "unit_price": wire(p.price),
                        "total_amount": wire(p.price * Money::from(*q))})
             })
             .collect();
@@ -115,6 +125,10 @@ impl World {
             delivery: self.delivery_json(email, ck),
             voucher: self.spend_voucher(email),
             gift_cards: self.spend_gift_cards(ck),
+            status: super::returns::Status::Approved,
+            returned: vec![0; self.carts[email].lines.len()],
+            refunds: Vec::new(),
+            shipped: false,
         };
         // The store's shelf first, then the warehouse for what is shipped.
         for (i, q) in self.carts[email].lines.clone() {
