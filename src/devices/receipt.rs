@@ -58,6 +58,10 @@ pub fn payment_name(payment_type: &str, language: &str) -> Option<&'static str> 
         "pay_later" => ("Sonra öde", "Pay later"),
         "credit_payment" => ("Alışveriş kredisi", "Shopping credit"),
         "gift_card" => ("Hediye kartı", "Gift card"),
+        // Where a refund's money went.
+        "cash" => ("Nakit iade", "Cash refund"),
+        "card" => ("Karta iade", "Back to the card"),
+        "store_credit" => ("Mağaza kredisi", "Store credit"),
         _ => return None,
     };
     Some(if language == "en" { en } else { tr })

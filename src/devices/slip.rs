@@ -2,6 +2,8 @@
 //! returns by payment type, the orders still waiting in the queue, the cash expected,
 //! counted and the difference, in the receipt's language.
 //!
+//! A return slip too: the order, what came back, how much went back and where.
+//!
 //! Not here: what the report holds (`crate::offline::close`).
 
 use super::encoding::{begin, end, money, printable_text, putln, two_columns};
@@ -117,5 +119,73 @@ pub fn encode_close(close: &DayClose, receipt: &ReceiptSettings, printer: &Print
     };
     putln(&mut p, &t(&two_columns(w.difference, &difference, width))).map_err(e)?;
     p.bold(false).map_err(e)?;
+    end(p, out)
+}
+
+/// A return or a cancellation on paper, for the customer and the till: the order, what
+/// came back, how much went back and where, and what the order keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReturnSlip {
+    pub order: String,
+    /// The server's refund number.
+    pub refund: String,
+    /// RFC 3339.
+    pub made_at: String,
+    pub cancellation: bool,
+    /// What came back: name, units, what they gave back.
+    pub lines: Vec<(String, u32, crate::commerce::Money)>,
+    pub total: crate::commerce::Money,
+    /// Where the money went (`cash`, `card`, …), and the server's label for it.
+    pub refund_type: String,
+    pub label: String,
+    pub reason: String,
+    /// The store credit's gift card, as shown.
+    pub store_credit: Option<String>,
+    /// What the order is worth now.
+    pub kept: crate::commerce::Money,
+}
+
+/// The bytes that print a return slip, from ESC @ to the cut.
+pub fn encode_return(slip: &ReturnSlip, receipt: &ReceiptSettings, printer: &PrinterSettings) -> Result<Vec<u8>, String> {
+    let en = receipt.language == "en";
+    let say = |tr: &'static str, english: &'static str| if en { english } else { tr };
+    let (mut p, out, page) = begin(printer)?;
+    let width = super::encoding::columns(printer.paper_width_mm);
+    let t = |s: &str| printable_text(page, s);
+    let e = |e: escpos::errors::PrinterError| e.to_string();
+    p.justify(JustifyMode::CENTER).map_err(e)?;
+    for line in &receipt.header {
+        putln(&mut p, &t(line)).map_err(e)?;
+    }
+    p.bold(true).map_err(e)?;
+    let title = if slip.cancellation {
+        say("SİPARİŞ İPTALİ", "ORDER CANCELLED")
+    } else {
+        say("İADE FİŞİ", "RETURN SLIP")
+    };
+    putln(&mut p, &t(title)).map_err(e)?;
+    p.bold(false).map_err(e)?;
+    p.justify(JustifyMode::LEFT).map_err(e)?;
+    let row = |left: &str, right: &str| t(&two_columns(left, right, width));
+    putln(&mut p, &row(say("Sipariş", "Order"), &slip.order)).map_err(e)?;
+    putln(&mut p, &row(say("İade no", "Refund"), &slip.refund)).map_err(e)?;
+    putln(&mut p, &row(say("Tarih", "Date"), &local_time(&slip.made_at))).map_err(e)?;
+    putln(&mut p, &row(say("Neden", "Reason"), &slip.reason)).map_err(e)?;
+    putln(&mut p, &"-".repeat(width)).map_err(e)?;
+    for (name, units, amount) in &slip.lines {
+        putln(&mut p, &row(&format!("{name} x{units}"), &money(*amount))).map_err(e)?;
+    }
+    putln(&mut p, &"-".repeat(width)).map_err(e)?;
+    p.bold(true).map_err(e)?;
+    putln(&mut p, &row(say("İade tutarı", "Refunded"), &money(slip.total))).map_err(e)?;
+    p.bold(false).map_err(e)?;
+    let way = super::receipt::payment_name(&slip.refund_type, &receipt.language).unwrap_or(&slip.label);
+    putln(&mut p, &row(say("İade yolu", "Refund to"), way)).map_err(e)?;
+    if let Some(card) = &slip.store_credit {
+        putln(&mut p, &row(say("Mağaza kredisi kartı", "Store credit card"), card)).map_err(e)?;
+    }
+    if !slip.cancellation {
+        putln(&mut p, &row(say("Siparişin yeni toplamı", "Order's new total"), &money(slip.kept))).map_err(e)?;
+    }
     end(p, out)
 }

@@ -13,6 +13,7 @@
 //! (`devices/slip.rs`), the `report` command (`cli/report.rs`).
 
 use super::queue::{QueuedOrder, State};
+use super::returns::{refunds_since, RefundNote};
 use super::store::{Result as StoreResult, Store};
 use crate::commerce::money::wire;
 use crate::commerce::records::OrderRecord;
@@ -27,7 +28,11 @@ pub const TILL_TYPES: &[&str] = &["cash_register"];
 /// The payment type a gift card's part of an order is counted under.
 pub const GIFT_CARD: &str = "gift_card";
 
-/// Order states that mean the money went back.
+/// The refund type of cash handed back from the till.
+pub const CASH_REFUND: &str = "cash";
+
+/// Order states that mean the money went back (counted whole where the server lists no
+/// refunds of its own).
 const RETURNED: &[&str] = &["cancelled", "canceled", "refunded", "returned"];
 
 /// The most pages of the account's orders a report reads.
@@ -258,6 +263,8 @@ pub async fn server_orders_since(
 pub struct Kept {
     pub since: Option<DateTime<Utc>>,
     pub noted: Vec<SaleNote>,
+    /// The refunds this kiosk made since.
+    pub refunds: Vec<RefundNote>,
     pub queue: Vec<QueuedOrder>,
 }
 
@@ -272,6 +279,7 @@ pub fn kept(store: &Store, since: Option<DateTime<Utc>>) -> Result<Kept, String>
     Ok(Kept {
         since,
         noted: sales_since(store, shown.as_deref()).map_err(|e| e.to_string())?,
+        refunds: refunds_since(store, shown.as_deref()).map_err(|e| e.to_string())?,
         queue: super::queue::list(store).map_err(|e| e.to_string())?,
     })
 }
@@ -286,16 +294,18 @@ pub async fn report(
     let until = crate::commerce::clock::now();
     let server = server_orders_since(client, kept.since).await.map_err(|e| e.to_string())?;
     let shown = kept.since.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-    Ok(build(&server, &kept.noted, &kept.queue, shown, until, name_of))
+    Ok(build(&server, (&kept.noted, &kept.refunds), &kept.queue, shown, until, name_of))
 }
 
 /// The report: the server's orders and the noted sales (the server's record where both
 /// have a number), grouped by payment type in the order first seen and named by
-/// `name_of(payment type, the server's option name)`; the queue's orders still to be
-/// sent, apart.
+/// `name_of(payment type, the server's option name)`; the returns by where the money
+/// went (the server's refunds since `since` and this kiosk's, each once; an order the
+/// server marks returned without listing refunds, whole, by its payment type); the
+/// queue's orders still to be sent, apart.
 pub fn build(
     server: &[OrderRecord],
-    noted: &[SaleNote],
+    (noted, refunds): (&[SaleNote], &[RefundNote]),
     queue: &[QueuedOrder],
     since: Option<String>,
     until: DateTime<Utc>,
@@ -305,7 +315,7 @@ pub fn build(
     // order counts as a gift card payment of its own, the rest as its option's.
     let mut orders: Vec<(String, String, String, Money, bool)> = Vec::new();
     for o in server.iter().rev() {
-        let returned = RETURNED.contains(&o.status.to_ascii_lowercase().as_str());
+        let returned = o.refunds.is_empty() && RETURNED.contains(&o.status.to_ascii_lowercase().as_str());
         let gift: Money = o.gift_cards.iter().map(|g| g.amount).sum();
         if !gift.is_zero() {
             orders.push((o.number.clone(), GIFT_CARD.into(), String::new(), gift, returned));
@@ -324,6 +334,22 @@ pub fn build(
         if !note.amount.is_zero() || note.gift_cards.is_zero() {
             orders.push((note.number.clone(), note.payment_type.clone(), note.option.clone(), note.amount, false));
         }
+    }
+    // Refunds: the server's (made since), then this kiosk's it did not list.
+    let after = |at: &str| since.as_deref().is_none_or(|s| parse_time(at) > parse_time(s));
+    let mut given: Vec<(String, String, Money)> = server
+        .iter()
+        .flat_map(|o| o.refunds.iter())
+        .filter(|r| after(&r.created_date))
+        .map(|r| (r.number.clone(), r.refund_type.clone(), r.amount))
+        .collect();
+    for refund in refunds {
+        if !given.iter().any(|(number, ..)| *number == refund.number) {
+            given.push((refund.number.clone(), refund.refund_type.clone(), refund.amount));
+        }
+    }
+    for (number, refund_type, amount) in given {
+        orders.push((number, refund_type, String::new(), amount, true));
     }
     let mut sales: Vec<PaymentTotal> = Vec::new();
     let mut returns: Vec<PaymentTotal> = Vec::new();
@@ -345,7 +371,7 @@ pub fn build(
     let in_till = |totals: &[PaymentTotal]| -> Money {
         totals
             .iter()
-            .filter(|t| TILL_TYPES.contains(&t.payment_type.as_str()))
+            .filter(|t| TILL_TYPES.contains(&t.payment_type.as_str()) || t.payment_type == CASH_REFUND)
             .map(|t| t.amount)
             .sum()
     };
@@ -420,7 +446,7 @@ mod tests {
             "gift_card" => "Gift card".to_string(),
             _ => "Pay on delivery".to_string(),
         };
-        let report = build(&server, &noted, &[], None, Utc::now(), &name_of);
+        let report = build(&server, (&noted, &[]), &[], None, Utc::now(), &name_of);
         let by = |t: &PaymentTotal| (t.name.clone(), t.count, t.amount.to_string());
         assert_eq!(
             report.sales.iter().map(by).collect::<Vec<_>>(),
@@ -433,5 +459,43 @@ mod tests {
         assert_eq!(report.returns.iter().map(by).collect::<Vec<_>>(), [("Paid at the register".to_string(), 1, "20.00".to_string())]);
         assert_eq!(report.sold.to_string(), "250.00");
         assert_eq!(report.expected_cash.to_string(), "110.00", "130 taken at the register, 20 given back");
+    }
+
+    #[test]
+    fn refunds_count_by_where_the_money_went_each_once_and_cash_leaves_the_till() {
+        let mut partly = order("5", "cash_register", "300.00", "partially_refunded");
+        partly.refunds = vec![crate::commerce::records::OrderRefund {
+            number: "R5-1".into(),
+            amount: "100.00".parse().unwrap(),
+            refund_type: "cash".into(),
+            created_date: "2026-12-06T12:00:00Z".into(),
+        }];
+        let kiosk = [
+            // The same refund as the server's: counted once.
+            RefundNote {
+                number: "R5-1".into(),
+                order: "5".into(),
+                made_at: "2026-12-06T12:00:00Z".into(),
+                amount: "100.00".parse().unwrap(),
+                refund_type: "cash".into(),
+            },
+            // An older order's refund, which the server's list since the close lacks.
+            RefundNote {
+                number: "R9-1".into(),
+                order: "9".into(),
+                made_at: "2026-12-06T13:00:00Z".into(),
+                amount: "40.00".parse().unwrap(),
+                refund_type: "card".into(),
+            },
+        ];
+        let name_of = |kind: &str, _: &str| kind.to_string();
+        let report = build(&[partly], (&[], &kiosk), &[], None, Utc::now(), &name_of);
+        let by = |t: &PaymentTotal| (t.name.clone(), t.count, t.amount.to_string());
+        assert_eq!(report.sales.iter().map(by).collect::<Vec<_>>(), [("cash_register".to_string(), 1, "300.00".to_string())]);
+        assert_eq!(
+            report.returns.iter().map(by).collect::<Vec<_>>(),
+            [("cash".to_string(), 1, "100.00".to_string()), ("card".to_string(), 1, "40.00".to_string())]
+        );
+        assert_eq!(report.expected_cash.to_string(), "200.00", "300 taken, 100 handed back");
     }
 }

@@ -150,6 +150,20 @@ const MIGRATIONS: &[&str] = &[
         report        TEXT NOT NULL       -- the report shown, as JSON
     );
 ",
+    "
+    CREATE TABLE refunds (                -- each refund made at this kiosk, for the day's close
+        number       TEXT PRIMARY KEY,    -- the server's refund number
+        order_number TEXT NOT NULL,
+        made_at      TEXT NOT NULL,       -- RFC 3339, UTC
+        amount       TEXT NOT NULL,
+        refund_type  TEXT NOT NULL        -- cash, card, loyalty_money, store_credit, ...
+    );
+    CREATE INDEX refunds_made_at ON refunds (made_at);
+    CREATE TABLE return_notes (           -- orders to return, noted while the server was away
+        number   TEXT PRIMARY KEY,
+        noted_at TEXT NOT NULL
+    );
+",
 ];
 
 /// An open database.

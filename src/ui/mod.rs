@@ -213,6 +213,25 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     on!(OrdersAdapter, on_open, [] => Intent::ShowOrders);
     on!(OrdersAdapter, on_day_close, [] => Intent::DayClose);
     on!(DayCloseAdapter, on_close, [digits] => Intent::CloseDay(digits.to_string()));
+    on!(OrdersAdapter, on_returns, [] => Intent::Returns);
+    on!(ReturnAdapter, on_find, [text] => Intent::FindOrder(text.to_string()));
+    on!(ReturnAdapter, on_note, [number] => Intent::NoteReturn(number.to_string()));
+    on!(ReturnAdapter, on_submit, [cancel_whole, cash_confirmed] => Intent::MakeReturn { cancel_whole, cash_confirmed });
+    on!(ReturnAdapter, on_exchange, [] => Intent::Exchange);
+    on!(ReturnAdapter, on_another, [] => Intent::Returns);
+    // What comes back changes on the screen alone: no request, no busy overlay.
+    let pick = |h: ControllerHandle, make: fn(i32, i32) -> controller::ReturnPick| {
+        move |a: i32, b: i32| h.send(Intent::ReturnPick(make(a, b)))
+    };
+    let returns = window.global::<ReturnAdapter>();
+    returns.on_units(pick(handle.clone(), |line, delta| controller::ReturnPick::Units {
+        line: line.max(0) as usize,
+        delta,
+    }));
+    let h = handle.clone();
+    returns.on_choose_reason(move |i| h.send(Intent::ReturnPick(controller::ReturnPick::Reason(i.max(0) as usize))));
+    let h = handle.clone();
+    returns.on_choose_way(move |i| h.send(Intent::ReturnPick(controller::ReturnPick::Way(i.max(0) as usize))));
 
     on!(OrdersAdapter, on_show_page, [number] => Intent::OrdersPage(number.max(0) as usize));
     on!(OrdersAdapter, on_reprint, [] => Intent::ReprintLast);

@@ -17,7 +17,7 @@ fn customer_name(k: &Kiosk) -> String {
 }
 
 /// Customer, search, choose: the sale is the customer's, the basket kept.
-fn choose_customer(k: &Kiosk, search: &str, name: &str) {
+pub(super) fn choose_customer(k: &Kiosk, search: &str, name: &str) {
     k.tap("Customer");
     k.wait("the customer search", |w| kiosk_screen(w) == Screen::CustomerSearch);
     k.window.global::<CustomerAdapter>().set_search(search.into());

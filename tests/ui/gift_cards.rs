@@ -27,7 +27,7 @@ fn keypad(k: &Kiosk, digits: &str) {
 }
 
 /// A wedge scanner: the code at once, then Enter.
-fn wedge(k: &Kiosk, code: &str) {
+pub(super) fn wedge(k: &Kiosk, code: &str) {
     let press = |text: slint::SharedString| {
         k.window.window().dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
         k.window.window().dispatch_event(WindowEvent::KeyReleased { text });

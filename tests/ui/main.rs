@@ -17,6 +17,7 @@ mod layout;
 mod offline;
 mod online;
 mod receipt;
+mod returns;
 mod search;
 mod setup;
 mod staff;

@@ -450,16 +450,31 @@ impl World {
         number
     }
 
-    /// A cancelled order's goods back where they came from.
+    /// A cancelled order's goods back: to the warehouse for what was to be shipped,
+    /// to the store's shelf otherwise.
     fn restock_order(&mut self, i: usize) {
         let items = self.orders[i].items.clone();
+        let shipped = self.ships(i);
         for item in items {
             let sku = item.get("sku").and_then(Value::as_str).unwrap_or_default();
             let units = item.get("quantity").and_then(Value::as_i64).unwrap_or(0);
             if let Some(product) = self.catalog.iter_mut().find(|p| p.sku == sku) {
-                product.stock += units;
+                if shipped {
+                    product.warehouse += units;
+                } else {
+                    product.stock += units;
+                }
             }
         }
+    }
+
+    /// A product's units in the stores and the warehouse together, for tests.
+    pub fn product_stock(&self, sku: &str) -> i64 {
+        self.catalog
+            .iter()
+            .filter(|p| p.sku == sku)
+            .map(|p| p.stock + p.warehouse)
+            .sum()
     }
 
     /// `/_sim/orders/<number>/age?days=N`: the order placed N days earlier (a return

@@ -203,7 +203,7 @@ impl Controller {
     }
 
     /// The kiosk's own session (never a customer's): staff requests, the queue.
-    fn staff_client(&self) -> Result<CommerceClient, Failure> {
+    pub(super) fn staff_client(&self) -> Result<CommerceClient, Failure> {
         self.client
             .clone()
             .ok_or(Failure::Commerce(CommerceError::SessionExpired))
@@ -290,7 +290,7 @@ impl Controller {
 
     /// From now on the sale is `customer`'s: the lines scanned so far move to their
     /// basket (which holds this sale's lines only), and the kiosk's basket is emptied.
-    async fn sell_for(&mut self, client: CommerceClient, customer: Customer) -> Result<(), Failure> {
+    pub(super) async fn sell_for(&mut self, client: CommerceClient, customer: Customer) -> Result<(), Failure> {
         let staff = self.staff_client()?;
         let lines: Vec<(Pk, u32)> = self
             .server_basket

@@ -71,6 +71,8 @@ impl Controller {
 
     pub(super) async fn new_sale(&mut self) -> Result<(), Failure> {
         self.leave_step();
+        // An exchange's credit belongs to the sale it was made for (it stays on its card).
+        self.exchange_credit = None;
         if self.placed_meanwhile().await? {
             return Ok(());
         }

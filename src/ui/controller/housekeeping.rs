@@ -232,6 +232,7 @@ impl Controller {
             | Sale::Staff { .. }
             | Sale::Diagnostics { .. }
             | Sale::DayClose { .. }
+            | Sale::Return { .. }
             | Sale::GiftCard { .. }
             | Sale::Customers { .. }
             | Sale::Identify { .. }

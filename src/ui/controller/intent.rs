@@ -81,6 +81,21 @@ pub enum Intent {
     DayClose,
     /// Closes the day with the cash counted (digits, the last two the kuruş).
     CloseDay(String),
+    /// The clerk's returns and cancellations: the order to find.
+    Returns,
+    /// An order to return: its number typed, its receipt's code scanned, or one listed.
+    FindOrder(String),
+    /// The server is away: the order's number noted for a return later.
+    NoteReturn(String),
+    /// What comes back changed on the screen (units, the reason, the refund's way).
+    ReturnPick(super::returns::ReturnPick),
+    /// The return made: lines, or the whole order cancelled; cash confirmed by the clerk.
+    MakeReturn {
+        cancel_whole: bool,
+        cash_confirmed: bool,
+    },
+    /// After a refund to store credit: a sale for the same customer, paid with it first.
+    Exchange,
     /// Another page of that list (0 is the newest).
     OrdersPage(usize),
     /// A code from the barcode scanner: added to the basket when the basket is up.
@@ -200,6 +215,7 @@ impl Intent {
                 | Intent::StockElsewhere(_)
                 | Intent::CategoriesFailed { .. }
                 | Intent::VoucherPanel(_)
+                | Intent::ReturnPick(_)
         )
     }
 }
@@ -310,6 +326,10 @@ impl Controller {
                 if self.voucher_panel {
                     return self.apply_voucher(&code).await;
                 }
+                // The receipt's code scanned on the returns' screen finds its order.
+                if matches!(self.sale, Sale::Return { .. }) {
+                    return self.find_order(&code).await;
+                }
                 // A gift card scanned on its screen is its number.
                 if matches!(self.sale, Sale::GiftCard { asked: None, .. }) {
                     return self.gift_card_digits(code.trim()).await;
@@ -325,6 +345,11 @@ impl Controller {
             | Intent::OrdersPage(_)
             | Intent::DayClose
             | Intent::CloseDay(_)
+            | Intent::Returns
+            | Intent::FindOrder(_)
+            | Intent::NoteReturn(_)
+            | Intent::MakeReturn { .. }
+            | Intent::Exchange
                 if self.role < staff::Role::Clerk =>
             {
                 self.ask_pin_for(intent)
@@ -346,6 +371,18 @@ impl Controller {
             Intent::ShowOrders => self.show_orders(0),
             Intent::DayClose => self.open_day_close().await,
             Intent::CloseDay(digits) => self.close_day(&digits),
+            Intent::Returns => self.open_returns().await,
+            Intent::FindOrder(text) => self.find_order(&text).await,
+            Intent::NoteReturn(number) => self.note_return(&number).await,
+            Intent::ReturnPick(pick) => {
+                self.return_pick(pick);
+                Ok(())
+            }
+            Intent::MakeReturn {
+                cancel_whole,
+                cash_confirmed,
+            } => self.make_return(cancel_whole, cash_confirmed).await,
+            Intent::Exchange => self.exchange().await,
             Intent::OrdersPage(number) => self.show_orders(number),
             Intent::Staff => self.ask_pin(),
             Intent::CallStaff => {

@@ -15,7 +15,8 @@
 //! for a customer), `staff.rs` (roles, PIN pad, orders, diagnostics), `register.rs`
 //! (the cash-register poller), `housekeeping.rs` (the queue's database, reconnecting,
 //! catalog copy and replay), `products.rs` (the product search, on a task of its own),
-//! `pictures.rs` (product pictures, kept on disk) and `printing.rs`.
+//! `pictures.rs` (product pictures, kept on disk), `returns.rs` (the clerk's returns and
+//! cancellations) and `printing.rs`.
 //!
 //! Not here: how a screen looks (`ui/*.slint`, `super::view`), how a request travels
 //! (`crate::commerce`).
@@ -35,6 +36,7 @@ mod pictures;
 mod printing;
 mod products;
 mod register;
+mod returns;
 mod sale;
 mod staff;
 mod steps;
@@ -44,6 +46,7 @@ pub use customer::{masked_email, masked_phone};
 pub use delivery::AddressForm;
 pub use intent::Intent;
 pub use products::DEBOUNCE as SEARCH_DEBOUNCE;
+pub use returns::ReturnPick;
 use sale::{Chosen, Sale, Step};
 pub use staff::DEMO_PIN;
 
@@ -188,6 +191,7 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         product_search: Default::default(),
         collect_at: None,
         voucher_panel: false,
+        exchange_credit: None,
         pictures: pictures::PictureCache::new(None),
     };
     let mut controller = controller;
@@ -272,6 +276,9 @@ struct Controller {
     collect_at: Option<(Pk, String)>,
     /// The basket's voucher panel is up: a scan is a voucher's code.
     voucher_panel: bool,
+    /// An exchange's store credit (a gift card's number and code), redeemed when its sale
+    /// reaches the payment options.
+    exchange_credit: Option<crate::commerce::returns::StoreCreditCard>,
     /// Where product pictures are kept.
     pictures: pictures::PictureCache,
     /// The last screen of the sale (not a staff screen's): where their way back goes.

@@ -66,6 +66,11 @@ pub(super) enum Sale {
         report: Box<crate::offline::close::DayReport>,
         closed: bool,
     },
+    /// The clerk's returns and cancellations are up over the sale: where the return stands.
+    Return {
+        under: Box<Sale>,
+        at: super::returns::ReturnAt,
+    },
     /// The clerk looks for the customer (or opens an account), over the basket: the
     /// search's last results.
     Customers {
@@ -136,6 +141,7 @@ impl Sale {
             | Sale::Orders { under }
             | Sale::Staff { under }
             | Sale::DayClose { under, .. }
+            | Sale::Return { under, .. }
             | Sale::Diagnostics { under } => under.beneath(),
             sale => sale,
         }
@@ -147,6 +153,7 @@ impl Sale {
             | Sale::Orders { under }
             | Sale::Staff { under }
             | Sale::DayClose { under, .. }
+            | Sale::Return { under, .. }
             | Sale::Diagnostics { under } => under.beneath_mut(),
             sale => sale,
         }
@@ -158,6 +165,7 @@ impl Sale {
             | Sale::Orders { under }
             | Sale::Staff { under }
             | Sale::DayClose { under, .. }
+            | Sale::Return { under, .. }
             | Sale::Diagnostics { under } => under.into_beneath(),
             sale => sale,
         }
@@ -170,6 +178,7 @@ impl Sale {
             Sale::Orders { under }
             | Sale::Staff { under }
             | Sale::DayClose { under, .. }
+            | Sale::Return { under, .. }
             | Sale::Diagnostics { under } => under.without_staff(),
             sale => sale,
         }
@@ -179,7 +188,11 @@ impl Sale {
     pub(super) fn is_staff_screen(&self) -> bool {
         matches!(
             self,
-            Sale::Orders { .. } | Sale::Staff { .. } | Sale::Diagnostics { .. } | Sale::DayClose { .. }
+            Sale::Orders { .. }
+                | Sale::Staff { .. }
+                | Sale::Diagnostics { .. }
+                | Sale::DayClose { .. }
+                | Sale::Return { .. }
         )
     }
 
@@ -262,6 +275,10 @@ impl Sale {
                     ..
                 }
                 | Sale::GiftCard { asked: None, .. }
+                | Sale::Return {
+                    at: super::returns::ReturnAt::Find,
+                    ..
+                }
         )
     }
 }

@@ -321,6 +321,7 @@ pub(super) fn is_staff_view(view: &View) -> bool {
         view,
         View::Orders { .. }
             | View::DayClose { .. }
+            | View::Return(_)
             | View::Diagnostics { .. }
             | View::NumberEntry {
                 kind: EntryKind::Pin,

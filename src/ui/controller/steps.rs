@@ -258,6 +258,11 @@ impl Controller {
                     .delivery_view(&page, &amount)
                     .ok_or_else(|| Failure::Unsupported(page.name().to_string()))?,
                 Page::ShippingOptionSelection(ctx) => Self::shipping_view(&ctx, &amount, chosen.address.as_deref()),
+                Page::PaymentOptionSelection(_) if self.exchange_credit.is_some() => {
+                    self.redeem_exchange_credit().await?;
+                    answer = self.client()?.checkout().await?;
+                    continue;
+                }
                 Page::PaymentOptionSelection(ctx) => {
                     self.offered = Some(answer.clone());
                     let known = known_options(&ctx.payment_options);

@@ -8,8 +8,8 @@
 //! controller that fills it: `basket.rs` (the basket and the banner), `payment.rs` (the
 //! payment steps, the thank-you and unconfirmed screens), `strategies.rs` (choice
 //! lists, confirmations, the keypad, the hand-off), `customer.rs` (selling for a
-//! customer, delivery), `products.rs` (the product search) and `staff.rs` (orders,
-//! diagnostics, the PIN pad). Setup's form
+//! customer, delivery), `products.rs` (the product search), `returns.rs` (returns and
+//! cancellations) and `staff.rs` (orders, diagnostics, the PIN pad). Setup's form
 //! is `super::setup`.
 //!
 //! Not here: which screen comes next (`super::controller`), how a screen looks
@@ -20,6 +20,7 @@ mod customer;
 mod payment;
 mod pixels;
 mod products;
+mod returns;
 mod staff;
 mod strategies;
 
@@ -31,6 +32,7 @@ pub use pixels::{decode_image, qr_pixels, Pixels};
 pub use products::{
     close as put_search_away, Card, Elsewhere, ElsewhereProblem, Found, ProductQuery, Shelf, ShelfTile,
 };
+pub use returns::{chosen_total, FindProblem, ReturnView, Trouble};
 pub use staff::counted_cash;
 pub use strategies::{grouped_iban, shown_digits, Choice};
 
@@ -214,6 +216,8 @@ pub enum View {
         report: Box<crate::offline::close::DayReport>,
         closed: Option<(crate::commerce::Money, crate::commerce::Money)>,
     },
+    /// The clerk's returns and cancellations.
+    Return(Box<ReturnView>),
     /// The clerk looks for the customer the sale is for.
     CustomerSearch {
         results: Vec<super::CustomerCard>,
@@ -521,6 +525,7 @@ fn show(window: &MainWindow, view: View) {
         } => strategies::handoff(window, kind, name, url, qr, amount, seconds),
         View::Orders { page, stuck } => staff::orders(window, page, stuck),
         View::DayClose { report, closed } => staff::day_close(window, &report, closed),
+        View::Return(view) => returns::returns(window, *view),
         View::Diagnostics {
             checks,
             version,
