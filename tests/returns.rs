@@ -175,6 +175,35 @@ async fn an_order_not_yet_shipped_is_cancelled_whole_and_its_goods_go_back() {
 }
 
 #[tokio::test]
+async fn a_customers_return_can_go_to_their_loyalty_money() {
+    let sim = start_sim(quick_scenario()).await;
+    let staff = logged_in(&sim).await;
+    let (ayse, _) = staff.session_for(&Pk::from("2")).await.unwrap();
+    fill_basket(&ayse, &[SOCKS]).await;
+    let (done, _) = checkout_paying_register(&ayse, &sim.url(), Choices::pay("cash_register")).await;
+    let number = done.order.unwrap().number;
+    // The store's account finds her order and sees whose it is.
+    let view = staff.order_for_return(&number).await.unwrap().unwrap();
+    assert_eq!(view.customer.as_ref().map(|c| c.name.as_str()), Some("Ayşe Yılmaz"));
+    let ways: Vec<RefundKind> = view.refund_types.iter().map(|t| t.kind()).collect();
+    assert_eq!(ways, [RefundKind::Cash, RefundKind::LoyaltyMoney, RefundKind::StoreCredit]);
+    let before = staff.search_customers("5321112233").await.unwrap().remove(0).loyalty_balance.unwrap();
+    staff
+        .make_return(&number, &request(ReturnAsk::Lines(vec![(1, 1)]), "loyalty_money"))
+        .await
+        .unwrap()
+        .unwrap();
+    let after = staff.search_customers("5321112233").await.unwrap().remove(0).loyalty_balance.unwrap();
+    assert_eq!(after - before, money("119.99"));
+    // A kiosk's own order has no loyalty account to go to.
+    fill_basket(&staff, &[SOCKS]).await;
+    let (done, _) = checkout_paying_register(&staff, &sim.url(), Choices::pay("cash_register")).await;
+    let own = staff.order_for_return(&done.order.unwrap().number).await.unwrap().unwrap();
+    assert!(own.customer.is_none());
+    assert!(!own.refund_types.iter().any(|t| t.kind() == RefundKind::LoyaltyMoney));
+}
+
+#[tokio::test]
 async fn store_credit_is_a_new_gift_card_that_pays_the_next_order() {
     let sim = start_sim(quick_scenario()).await;
     let client = logged_in(&sim).await;

@@ -162,8 +162,10 @@ pub struct ReturnRequest {
     pub cash_confirmed: bool,
 }
 
-/// A refusal's words without the field's name the summary puts before them.
+/// A refusal's words without the names the summary puts before them (`errors: `, then
+/// the field's).
 fn words(message: &str) -> String {
+    let message = message.strip_prefix("errors: ").unwrap_or(message);
     ["lines: ", "reason: ", "refund_type: ", "cash_confirmed: ", "action: "]
         .iter()
         .find_map(|field| message.strip_prefix(field))

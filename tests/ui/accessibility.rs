@@ -5,7 +5,9 @@
 
 use super::harness::*;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
-use instore_kiosk::ui::view::{apply, Choice, DeliveryView, DigitalReceipt, Paid, ScreenError, Sent, Update, View};
+use instore_kiosk::ui::view::{
+    apply, Choice, DeliveryView, DigitalReceipt, FindProblem, Paid, ReturnView, ScreenError, Sent, Trouble, Update, View,
+};
 use instore_kiosk::ui::{
     AddressCard, CardItem, ChoiceItem, ChoiceKind, ConfirmKind, CustomerCard, EntryKind, FactKind, InstallmentItem,
     KeyboardAdapter, KeyboardLayout, KioskAdapter, MainWindow, PaymentKind, PaymentOptionItem, Screen,
@@ -182,7 +184,47 @@ fn every_view() -> Vec<View> {
         View::AddressNew {
             cities: vec![text("Ankara"), text("İstanbul")],
         },
+        View::Return(Box::new(ReturnView::Find {
+            problem: FindProblem::Offline(text("1234567890123")),
+            customer: Some(text("Ayşe Yılmaz")),
+            orders: vec![instore_kiosk::commerce::OrderRecord {
+                number: text("1234567890123"),
+                ..Default::default()
+            }],
+            noted: vec![text("9876543210987")],
+        })),
+        View::Return(Box::new(ReturnView::Lines {
+            found: Box::new(an_order_to_return()),
+            picked: vec![1, 0],
+            reason: None,
+            way: Some(0),
+            trouble: Trouble::None,
+        })),
+        View::Return(Box::new(ReturnView::Done {
+            before: text("approved"),
+            after: Box::new(an_order_to_return()),
+        })),
     ]
+}
+
+/// An order as a return sees it: a line that can come back, a service that cannot.
+fn an_order_to_return() -> instore_kiosk::commerce::returns::OrderReturn {
+    serde_json::from_value(serde_json::json!({
+        "order": {"number": "1234567890123", "status": "partially_refunded", "amount": "369.89"},
+        "lines": [
+            {"pk": 1, "name": "Çorap 3'lü Paket", "sku": "SCK-030", "quantity": 2, "returnable_quantity": 2,
+             "unit_price": "119.99", "refund_unit_amount": "119.99"},
+            {"pk": 0, "name": "Kargo ücreti", "quantity": 1, "service": true, "unit_price": "29.90",
+             "not_returnable_reason": "Services are not returned."}
+        ],
+        "cancellable": true,
+        "reasons": [{"pk": 1, "name": "Wrong size"}],
+        "refund_types": [{"value": "cash", "label": "Cash"}, {"value": "store_credit", "label": "Credit"}],
+        "paid_amount": "369.89", "refunded_amount": "119.99",
+        "refund": {"number": "R1", "amount": "119.99", "refund_type": "store_credit", "store_credit": "•••• 1234",
+                   "store_credit_card": {"number": "6000901234", "code": "5544"}}
+    }))
+    .expect("an order to return")
 }
 
 /// What a screen offers a finger without a name for assistive technology: controls

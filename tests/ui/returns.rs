@@ -113,9 +113,17 @@ fn a_scanned_receipt_finds_its_order_and_part_of_it_comes_back_in_cash() {
     assert_eq!(returns.get_ways().row_data(0).unwrap().way, RefundWay::Cash, "paid at the register, back from the till");
     assert!(!k.enabled("Choose what comes back"), "nothing chosen yet");
 
-    // One pair of socks back.
+    // One pair of socks back; nothing moves under the finger as its amount shows.
+    let at = |label: &str| {
+        let button = k.find(label);
+        (button.absolute_position().x.round() as i32, button.absolute_position().y.round() as i32)
+    };
+    let (plus, minus) = (at("One more Çorap 3'lü Paket back"), at("One fewer Çorap 3'lü Paket back"));
     k.tap("One more Çorap 3'lü Paket back");
     k.wait("one chosen", |w| w.global::<ReturnAdapter>().get_total() == "119,99 ₺");
+    k.pump();
+    assert_eq!(at("One more Çorap 3'lü Paket back"), plus);
+    assert_eq!(at("One fewer Çorap 3'lü Paket back"), minus);
     assert!(!k.enabled("Refund 119,99 ₺"), "a reason first");
     choose_reason(&k, "Wrong size");
     // Cash leaves the till only once the clerk says so.
@@ -189,7 +197,7 @@ fn an_order_not_yet_shipped_is_found_by_its_typed_number_and_cancelled_whole() {
     for digit in number.chars() {
         tap_button(&k, &digit.to_string());
     }
-    tap_button(&k, "Find the order");
+    tap_button(&k, "Find");
     k.wait("the order's lines", |w| stage(w) == ReturnStage::Lines);
     let returns = k.window.global::<ReturnAdapter>();
     let coat = returns.get_lines().row_data(0).unwrap();

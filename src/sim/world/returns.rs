@@ -318,7 +318,8 @@ impl World {
     /// with the refund made.
     pub fn return_post(&mut self, asker: &str, number: &str, form: &Form, english: bool) -> Result<Value, ReturnRefusal> {
         let i = self.order_for_return(asker, number)?;
-        let errors = ReturnRefusal::Invalid;
+        // The seed's convention: the refusal under `errors`, a message per field.
+        let errors = |fields: Value| ReturnRefusal::Invalid(json!({ "errors": fields }));
         let reason = form
             .get("reason")
             .and_then(|r| r.trim().parse::<u64>().ok())

@@ -281,6 +281,8 @@ pub(super) fn render_set(
     shot("saved-card-confirm")?;
     s.send_and_wait(Intent::SavedCardConfirm { agreed: true }, Screen::ThankYou)?;
     shot("thank-you")?;
+    // Returned in part after the day's close.
+    let sold = window.global::<crate::ui::ThankYouAdapter>().get_order_number().to_string();
 
     // The other strategies' screens, each left with Cancel.
     s.send_and_wait(Intent::NewSale, Screen::Basket)?;
@@ -475,6 +477,7 @@ pub(super) fn render_set(
     s.handle.send(Intent::CloseDay(counted.to_string()));
     s.wait("the day closed", |w| w.global::<crate::ui::DayCloseAdapter>().get_closed())?;
     shot("day-closed")?;
+    super::extras::return_screens(&s, &mut shot, &sold)?;
     use crate::devices::printer::{Problem, Report};
     apply(
         window,
