@@ -143,6 +143,16 @@ impl OrderReturn {
     pub fn kept_amount(&self) -> Money {
         (self.paid_amount - self.refunded_amount).max(Money::ZERO)
     }
+
+    /// The server's label for where the refund made went (its type where it lists none).
+    pub fn refund_label(&self) -> String {
+        let kind = self.refund.as_ref().map(|r| r.refund_type.clone()).unwrap_or_default();
+        self.refund_types
+            .iter()
+            .find(|w| w.value == kind)
+            .map(|w| w.label.clone())
+            .unwrap_or(kind)
+    }
 }
 
 /// What comes back: lines (`pk`, units) or the whole order.

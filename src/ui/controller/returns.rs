@@ -352,12 +352,7 @@ impl Controller {
                 })
             })
             .collect();
-        let label = after
-            .refund_types
-            .iter()
-            .find(|w| w.value == refund.refund_type)
-            .map(|w| w.label.clone())
-            .unwrap_or_else(|| refund.refund_type.clone());
+        let label = after.refund_label();
         crate::devices::slip::ReturnSlip {
             order: after.order.number.clone(),
             refund: refund.number.clone(),

@@ -207,12 +207,7 @@ pub(super) fn returns(window: &MainWindow, view: ReturnView) -> Screen {
             adapter.set_before(status_of(&before));
             let refund = after.refund.clone().unwrap_or_default();
             adapter.set_refunded(format_try(refund.amount).into());
-            let label = after
-                .refund_types
-                .iter()
-                .find(|w| w.value == refund.refund_type)
-                .map(|w| w.label.clone())
-                .unwrap_or_else(|| refund.refund_type.clone());
+            let label = after.refund_label();
             adapter.set_refunded_way(way_of(RefundKind::parse(&refund.refund_type)));
             adapter.set_refunded_label(label.into());
             adapter.set_cancelled(refund.cancellation);
