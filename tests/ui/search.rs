@@ -62,10 +62,12 @@ fn a_product_without_its_barcode_is_found_by_name_on_the_turkish_keys_and_added(
     // Capital İ on the Turkish keys is Shift + i: it finds "İpek", as "ipek" does.
     k.type_keys("İPEK");
     assert_eq!(k.window.global::<SearchAdapter>().get_query(), "İPEK");
-    assert_eq!(
-        k.window.global::<SearchAdapter>().get_state(),
-        SearchState::Searching,
-        "a query on its way shows at once"
+    // A query on its way shows at once. On a loaded machine the four taps can outlast
+    // the pause and the answer: then its results are already there, and nothing else.
+    let state = k.window.global::<SearchAdapter>().get_state();
+    assert!(
+        state == SearchState::Searching || (state == SearchState::Done && shown(&k.window) == ["İpek Eşarp Desenli"]),
+        "a query on its way shows at once, not {state:?}"
     );
     assert_eq!(results_for(&k, "İPEK"), ["İpek Eşarp Desenli"]);
     let card = k.window.global::<SearchAdapter>().get_results().row_data(0).unwrap();
