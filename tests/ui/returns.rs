@@ -295,6 +295,45 @@ fn an_exchange_pays_the_customers_new_goods_with_the_return_first() {
 }
 
 #[test]
+fn store_credit_left_unspent_pays_no_other_sale() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let (k, _printer, mut scanner, _data) = counter(&sim, rt);
+    k.type_code(SCARF);
+    k.wait("one line", |w| basket_lines(w) == 1 && !busy(w));
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions);
+    k.tap("Cash Register");
+    k.wait("the barcode", |w| kiosk_screen(w) == Screen::CashRegisterBarcode);
+    let number = k.text("CashRegisterBarcodePage::number");
+    assert!(k.runtime.block_on(common::pay_at_register(&sim.url(), &number)).is_success());
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    k.new_sale();
+    open_returns(&k);
+    scanner.write_all(format!("{number}\r\n").as_bytes()).unwrap();
+    k.wait("the order's lines", |w| stage(w) == ReturnStage::Lines);
+    k.tap("One more İpek Eşarp Desenli back");
+    choose_reason(&k, "Faulty");
+    tap_button(&k, "Store credit on a gift card");
+    k.wait("the way", |w| {
+        let returns = w.global::<ReturnAdapter>();
+        returns.get_ways().row_data(returns.get_way().max(0) as usize).is_some_and(|w| w.way == RefundWay::StoreCredit)
+    });
+    tap_button(&k, "Refund 459,00 ₺");
+    k.wait("the refund", |w| stage(w) == ReturnStage::Done);
+    // Not exchanged: the clerk goes back, and the next customer's sale pays in full.
+    tap_button(&k, "Back to basket");
+    k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket && !busy(w));
+    k.type_code(SOCKS);
+    k.wait("one line", |w| basket_lines(w) == 1 && !busy(w));
+    k.tap("Pay");
+    k.wait("the payment options", |w| kiosk_screen(w) == Screen::PaymentOptions && !busy(w));
+    let payment = k.window.global::<PaymentAdapter>();
+    assert_eq!(payment.get_gift_cards().row_count(), 0, "the credit is not on this sale");
+    assert_eq!(payment.get_amount(), "119,99 ₺");
+}
+
+#[test]
 fn a_return_while_the_server_is_away_is_noted_and_nothing_is_refunded() {
     let rt = runtime();
     let sim = sim_in(&rt, Scenario::default());

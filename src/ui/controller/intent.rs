@@ -225,6 +225,11 @@ impl Controller {
     pub(super) async fn handle(&mut self, intent: Intent) -> Result<(), Failure> {
         // A staff screen's way back (or the PIN pad's Cancel) returns to the sale as it was.
         if matches!(intent, Intent::Cancel) && self.sale.is_staff_screen() {
+            // Leaving the returns any way but Sell with this credit: the credit stays on
+            // its card and pays no other sale.
+            if matches!(self.sale, Sale::Return { .. }) {
+                self.exchange_credit = None;
+            }
             self.close_staff_screen();
             return Ok(());
         }

@@ -41,6 +41,8 @@ pub enum ReturnPick {
 impl Controller {
     /// The returns' screen over the sale, looking for the order.
     pub(super) async fn open_returns(&mut self) -> Result<(), Failure> {
+        // A credit left unspent by the last return is the customer's, on its card.
+        self.exchange_credit = None;
         let under = std::mem::replace(&mut self.sale, Sale::Basket).without_staff();
         let view = self.find_view(FindProblem::None).await;
         self.show(
