@@ -219,4 +219,37 @@ async fn store_credit_is_a_new_gift_card_that_pays_the_next_order() {
     let card = refund.store_credit_card.expect("staff see the card and its code");
     assert!(refund.store_credit.unwrap().ends_with(&card.number[card.number.len() - 4..]));
     assert_eq!(sim.world().gift_card_balance(&card.number), Some(money("459.00")));
+
+    // An exchange: socks for the scarf, the credit paying them whole.
+    fill_basket(&client, &[SOCKS]).await;
+    match instore_kiosk::checkout::run_checkout_until(
+        &client,
+        &Choices::pay("cash_register"),
+        &mut |_| {},
+        Some(instore_kiosk::commerce::pages::PageName::PaymentOptionSelection),
+    )
+    .await
+    .unwrap()
+    {
+        instore_kiosk::checkout::Walked::Stopped(_) => {}
+        instore_kiosk::checkout::Walked::Completed(_) => panic!("completed before the payment options"),
+    }
+    client.gift_card_code(&card.number).await.unwrap().unwrap();
+    let cards = client.gift_card_redeem(&card.number, &card.code).await.unwrap().unwrap();
+    assert_eq!(cards.gift_card_amount, money("119.99"));
+    client.gift_cards_complete().await.unwrap();
+    assert_eq!(sim.world().gift_card_balance(&card.number), Some(money("339.01")));
+
+    // What the exchange left goes back the order's own way: cash, once confirmed.
+    let why = client.refund_credit_left(&number, "cash", false).await.unwrap().unwrap_err();
+    assert!(why.contains("onaylamalı"), "{why}");
+    let why = client.refund_credit_left(&number, "store_credit", true).await.unwrap().unwrap_err();
+    assert!(why.contains("bu yolla"), "store credit is no way to give store credit back: {why}");
+    let back = client.refund_credit_left(&number, "cash", true).await.unwrap().unwrap();
+    let refund = back.refund.unwrap();
+    assert_eq!((refund.amount, refund.refund_type.as_str()), (money("339.01"), "cash"));
+    assert_eq!(back.order.refunds.len(), 2, "the return to credit, then the difference in cash");
+    assert_eq!(sim.world().gift_card_balance(&card.number), Some(money("0")));
+    let again = client.refund_credit_left(&number, "cash", true).await.unwrap().unwrap_err();
+    assert!(again.contains("kalmadı"), "{again}");
 }

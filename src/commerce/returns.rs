@@ -1,7 +1,8 @@
 //! Returns and cancellations as the client asks for them (the simulator's contract:
 //! README, "Returns"; the platform's calls are not in the reference, so a store on the
 //! real platform maps them here): an order found by its number with what of it can come
-//! back, lines returned or the order cancelled whole, and the refund the server made.
+//! back, lines returned or the order cancelled whole, and the refund the server made;
+//! what an exchange left of the store credit, given back.
 
 use super::client::{parse_json, Body, CommerceClient};
 use super::error::{CommerceError, Result};
@@ -194,6 +195,27 @@ impl CommerceClient {
         match self.call(Method::GET, &path_of(number), Body::Empty, "order to return").await {
             Ok(body) => Ok(Some(parse_json(&body, "order to return")?)),
             Err(CommerceError::Http { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// What an exchange left of the order's store credit, back the way `refund_type`
+    /// names (cash confirmed by the clerk); the order's state with that refund. The
+    /// server's refusal (nothing left, cash unconfirmed) is `Ok(Err(why))`.
+    pub async fn refund_credit_left(
+        &self,
+        number: &str,
+        refund_type: &str,
+        cash_confirmed: bool,
+    ) -> Result<std::result::Result<OrderReturn, String>> {
+        let mut form = vec![("refund_type".to_string(), refund_type.to_string())];
+        if cash_confirmed {
+            form.push(("cash_confirmed".into(), "true".into()));
+        }
+        let path = format!("{}credit/", path_of(number));
+        match self.call(Method::POST, &path, Body::Form(form), "store credit refund").await {
+            Ok(body) => Ok(Ok(parse_json(&body, "store credit refund")?)),
+            Err(CommerceError::Http { status: 400, message, .. }) => Ok(Err(words(&message))),
             Err(e) => Err(e),
         }
     }

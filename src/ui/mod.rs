@@ -219,6 +219,7 @@ pub fn wire(window: &MainWindow, handle: &ControllerHandle, settings: &Settings)
     on!(ReturnAdapter, on_submit, [cancel_whole, cash_confirmed] => Intent::MakeReturn { cancel_whole, cash_confirmed });
     on!(ReturnAdapter, on_exchange, [] => Intent::Exchange);
     on!(ReturnAdapter, on_another, [] => Intent::Returns);
+    on!(ThankYouAdapter, on_refund_credit_left, [] => Intent::RefundCreditLeft);
     // What comes back changes on the screen alone: no request, no busy overlay.
     let pick = |h: ControllerHandle, make: fn(i32, i32) -> controller::ReturnPick| {
         move |a: i32, b: i32| h.send(Intent::ReturnPick(make(a, b)))

@@ -295,6 +295,61 @@ fn an_exchange_pays_the_customers_new_goods_with_the_return_first() {
 }
 
 #[test]
+fn an_exchange_for_less_gives_the_difference_back_the_returned_orders_way() {
+    let rt = runtime();
+    let sim = sim_in(&rt, Scenario::default());
+    let number = rt.block_on(async {
+        let staff = common::logged_in(&sim).await;
+        let (ayse, _) = staff.session_for(&instore_kiosk::commerce::Pk("2".into())).await.unwrap();
+        common::fill_basket(&ayse, &[SCARF]).await;
+        let (done, _) = common::checkout_paying_register(&ayse, &sim.url(), instore_kiosk::checkout::Choices::pay("cash_register")).await;
+        done.order.unwrap().number
+    });
+    let (k, printer, _scanner, _data) = counter(&sim, rt);
+    open_returns(&k);
+    k.send(instore_kiosk::ui::controller::Intent::FindOrder(number.clone()));
+    k.wait("the order's lines", |w| stage(w) == ReturnStage::Lines);
+    k.tap("One more İpek Eşarp Desenli back");
+    choose_reason(&k, "Wrong size");
+    tap_button(&k, "Store credit on a gift card");
+    k.wait("the way", |w| {
+        let returns = w.global::<ReturnAdapter>();
+        returns.get_ways().row_data(returns.get_way().max(0) as usize).is_some_and(|w| w.way == RefundWay::StoreCredit)
+    });
+    tap_button(&k, "Refund 459,00 ₺");
+    k.wait("the refund", |w| stage(w) == ReturnStage::Done);
+    tap_button(&k, "Sell with this credit");
+    k.wait("her basket", |w| kiosk_screen(w) == Screen::Basket && !busy(w));
+    // Socks instead of the scarf: the credit pays them whole.
+    k.type_code(SOCKS);
+    k.wait("one line", |w| basket_lines(w) == 1 && !busy(w));
+    k.pay_and_collect_here();
+    k.wait("the credit covering it", |w| w.global::<PaymentAdapter>().get_gift_cards_cover());
+    tap_button(&k, "Pay with the gift cards");
+    k.wait("the thank-you screen", |w| kiosk_screen(w) == Screen::ThankYou);
+    k.wait("what the credit left", |w| {
+        w.global::<instore_kiosk::ui::ThankYouAdapter>().get_credit_left() == instore_kiosk::ui::CreditLeft::Offered
+    });
+    assert!(k.exists("The exchange leaves 339,01 ₺ of the store credit."));
+    // Her scarf was paid at the register: the difference is cash, the button says so.
+    tap_button(&k, "Give the customer 339,01 ₺ from the till");
+    k.wait("the difference given back", |w| {
+        w.global::<instore_kiosk::ui::ThankYouAdapter>().get_credit_left() == instore_kiosk::ui::CreditLeft::Refunded
+    });
+    assert!(k.exists("The exchange's 339,01 ₺ left is given back in cash."));
+    {
+        let world = sim.world();
+        let returned = world.all_orders().iter().find(|o| o.number == number).unwrap().json();
+        assert_eq!(returned["refunds"][1]["amount"], "339.01");
+        assert_eq!(returned["refunds"][1]["refund_type"], "cash");
+        let new = world.all_orders().last().unwrap().json();
+        assert_eq!(new["gift_cards"][0]["amount"], "119.99", "the new goods, paid by the credit");
+    }
+    let slip = printed(&printer, "Değişim");
+    assert!(slip.contains("Nakit iade"), "{slip}");
+}
+
+#[test]
 fn store_credit_left_unspent_pays_no_other_sale() {
     let rt = runtime();
     let sim = sim_in(&rt, Scenario::default());

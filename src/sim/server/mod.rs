@@ -74,6 +74,7 @@ pub fn router(shared: Shared) -> Router {
         .route("/orders/completed/{token}/send/", post(checkout::send_receipt))
         .route("/users/orders/", get(checkout::user_orders))
         .route("/orders/{number}/returns/", get(returns::order_returns).post(returns::order_returns))
+        .route("/orders/{number}/returns/credit/", post(returns::credit_left))
         .route(
             "/users/customers/",
             get(customers::customers).post(customers::customers),

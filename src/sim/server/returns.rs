@@ -1,6 +1,7 @@
 //! Returns and cancellations (README, "Returns"): `GET /orders/<number>/returns/` shows
 //! what of an order can come back, a form `POST` there returns lines or cancels it whole
-//! with the refund the server decides; `/_sim/orders/<number>/age` and `/ship` move an
+//! with the refund the server decides, `/credit/` there gives back what an exchange left
+//! of its store credit; `/_sim/orders/<number>/age` and `/ship` move an
 //! order on, for tests and the screenshots.
 
 use super::checkout::form_of;
@@ -33,6 +34,28 @@ pub(super) async fn order_returns(
     } else {
         world.return_view(&email, &number, english)
     };
+    answer(outcome)
+}
+
+/// `POST /orders/<number>/returns/credit/`: what an exchange left of the store credit,
+/// back the order's way.
+pub(super) async fn credit_left(
+    State(shared): State<Shared>,
+    method: Method,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Response {
+    let mut world = shared.lock();
+    let email = match authenticate(&mut world, &method, &headers) {
+        Ok(email) => email,
+        Err(r) => return r,
+    };
+    let english = super::language::english(&headers);
+    answer(world.refund_credit_left(&email, &number, &form_of(&body), english))
+}
+
+fn answer(outcome: Result<serde_json::Value, ReturnRefusal>) -> Response {
     match outcome {
         Ok(answer) => Json(answer).into_response(),
         Err(ReturnRefusal::NotFound) => json_error(StatusCode::NOT_FOUND, json!({"detail": "Not found."})),

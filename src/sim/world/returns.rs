@@ -437,6 +437,64 @@ impl World {
         Ok(answer)
     }
 
+    /// `POST /orders/<number>/returns/credit/`: what is left on the store credit cards
+    /// this order's returns made (an exchange's new goods cost less than the credit) goes
+    /// back the order's way (`refund_type`, `cash_confirmed=true` for cash); the cards
+    /// are emptied. The answer is the order's state with that refund.
+    pub fn refund_credit_left(&mut self, asker: &str, number: &str, form: &Form, english: bool) -> Result<Value, ReturnRefusal> {
+        let i = self.order_for_return(asker, number)?;
+        let errors = |fields: Value| ReturnRefusal::Invalid(json!({ "errors": fields }));
+        let refund_type = form
+            .get("refund_type")
+            .and_then(|t| RefundType::parse(t.trim()))
+            .filter(|t| *t != RefundType::StoreCredit && self.refund_types(i).contains(t))
+            .ok_or_else(|| {
+                errors(field_error(
+                    "refund_type",
+                    &say(english, "Bu sipariş bu yolla iade edilemez.", "This order cannot be refunded that way."),
+                ))
+            })?;
+        if refund_type == RefundType::Cash && form.get("cash_confirmed").map(String::as_str) != Some("true") {
+            return Err(errors(field_error(
+                "cash_confirmed",
+                &say(english, "Nakit iadeyi kasiyer onaylamalı.", "The clerk must confirm the cash refund."),
+            )));
+        }
+        let cards: Vec<String> = self.orders[i].refunds.iter().filter_map(|r| r.store_credit.clone()).collect();
+        let left: Money = cards.iter().filter_map(|c| self.gift_balances.get(c)).copied().sum();
+        if left.is_zero() {
+            return Err(errors(step_error(&say(
+                english,
+                "Bu siparişin mağaza kredisinden geriye bir şey kalmadı.",
+                "Nothing is left of this order's store credit.",
+            ))));
+        }
+        for card in &cards {
+            self.gift_balances.insert(card.clone(), Money::ZERO);
+        }
+        if refund_type == RefundType::LoyaltyMoney {
+            if let Some(account) = self.accounts.get_mut(&self.orders[i].email.clone()) {
+                account.loyalty += left;
+            }
+        }
+        let created = self.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let order = &mut self.orders[i];
+        let refund = Refund {
+            number: format!("R{}-{}", order.number, order.refunds.len() + 1),
+            amount: left,
+            refund_type,
+            reason: 0,
+            lines: Vec::new(),
+            cancellation: false,
+            created,
+            store_credit: None,
+        };
+        order.refunds.push(refund.clone());
+        let mut answer = self.return_json(i, english);
+        answer["refund"] = refund.json();
+        Ok(answer)
+    }
+
     /// A new gift card holding `amount`, its SMS code to the customer's phone.
     fn issue_store_credit(&mut self, email: &str, amount: Money) -> String {
         let n: u64 = rand::Rng::random_range(&mut self.rng, 1_000_000_000..10_000_000_000);

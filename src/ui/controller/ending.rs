@@ -72,7 +72,7 @@ impl Controller {
     pub(super) async fn new_sale(&mut self) -> Result<(), Failure> {
         self.leave_step();
         // An exchange's credit belongs to the sale it was made for (it stays on its card).
-        self.exchange_credit = None;
+        self.exchange = None;
         if self.placed_meanwhile().await? {
             return Ok(());
         }

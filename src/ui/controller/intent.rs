@@ -96,6 +96,9 @@ pub enum Intent {
     },
     /// After a refund to store credit: a sale for the same customer, paid with it first.
     Exchange,
+    /// At the exchange's thank-you: what its new goods left of the credit, given back
+    /// the returned order's way (the button names the cash when it is cash).
+    RefundCreditLeft,
     /// Another page of that list (0 is the newest).
     OrdersPage(usize),
     /// A code from the barcode scanner: added to the basket when the basket is up.
@@ -228,7 +231,7 @@ impl Controller {
             // Leaving the returns any way but Sell with this credit: the credit stays on
             // its card and pays no other sale.
             if matches!(self.sale, Sale::Return { .. }) {
-                self.exchange_credit = None;
+                self.exchange = None;
             }
             self.close_staff_screen();
             return Ok(());
@@ -355,6 +358,7 @@ impl Controller {
             | Intent::NoteReturn(_)
             | Intent::MakeReturn { .. }
             | Intent::Exchange
+            | Intent::RefundCreditLeft
                 if self.role < staff::Role::Clerk =>
             {
                 self.ask_pin_for(intent)
@@ -388,6 +392,7 @@ impl Controller {
                 cash_confirmed,
             } => self.make_return(cancel_whole, cash_confirmed).await,
             Intent::Exchange => self.exchange().await,
+            Intent::RefundCreditLeft => self.refund_credit_left().await,
             Intent::OrdersPage(number) => self.show_orders(number),
             Intent::Staff => self.ask_pin(),
             Intent::CallStaff => {

@@ -46,7 +46,7 @@ pub use customer::{masked_email, masked_phone};
 pub use delivery::AddressForm;
 pub use intent::Intent;
 pub use products::DEBOUNCE as SEARCH_DEBOUNCE;
-pub use returns::ReturnPick;
+pub use returns::{CreditLeftState, ReturnPick};
 use sale::{Chosen, Sale, Step};
 pub use staff::DEMO_PIN;
 
@@ -191,7 +191,7 @@ pub fn spawn(config: ControllerConfig, sink: Sink) -> ControllerHandle {
         product_search: Default::default(),
         collect_at: None,
         voucher_panel: false,
-        exchange_credit: None,
+        exchange: None,
         pictures: pictures::PictureCache::new(None),
     };
     let mut controller = controller;
@@ -276,9 +276,9 @@ struct Controller {
     collect_at: Option<(Pk, String)>,
     /// The basket's voucher panel is up: a scan is a voucher's code.
     voucher_panel: bool,
-    /// An exchange's store credit (a gift card's number and code), redeemed when its sale
-    /// reaches the payment options.
-    exchange_credit: Option<crate::commerce::returns::StoreCreditCard>,
+    /// An exchange: a return's store credit, redeemed when its sale reaches the payment
+    /// options, and what it left given back at its thank-you.
+    exchange: Option<returns::Exchange>,
     /// Where product pictures are kept.
     pictures: pictures::PictureCache,
     /// The last screen of the sale (not a staff screen's): where their way back goes.

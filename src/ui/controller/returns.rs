@@ -10,7 +10,8 @@
 //! (`crate::devices::slip`), what the close counts (`crate::offline::close`).
 
 use super::{Controller, Failure, Sale};
-use crate::commerce::returns::{OrderReturn, RefundMade, ReturnAsk, ReturnRequest};
+use crate::commerce::returns::{OrderReturn, RefundChoice, RefundKind, RefundMade, ReturnAsk, ReturnRequest, StoreCreditCard};
+use crate::commerce::Money;
 use crate::commerce::CommerceError;
 use crate::devices::printer;
 use crate::offline::returns as notes;
@@ -29,6 +30,18 @@ pub(super) enum ReturnAt {
     Done { customer: Option<String> },
 }
 
+/// An exchange: a return's store credit, spent first on a sale for the same customer.
+pub(super) struct Exchange {
+    pub card: StoreCreditCard,
+    /// The order returned: what the new goods leave of the credit goes back its way.
+    pub order: String,
+    pub credit: Money,
+    /// That way: the order's first other than store credit.
+    pub way: Option<RefundChoice>,
+    /// What the credit pays of the new sale, once on its order (zero when refused).
+    pub spent: Option<Money>,
+}
+
 /// What comes back, changed on the screen without the server.
 #[derive(Debug, Clone)]
 pub enum ReturnPick {
@@ -42,7 +55,7 @@ impl Controller {
     /// The returns' screen over the sale, looking for the order.
     pub(super) async fn open_returns(&mut self) -> Result<(), Failure> {
         // A credit left unspent by the last return is the customer's, on its card.
-        self.exchange_credit = None;
+        self.exchange = None;
         let under = std::mem::replace(&mut self.sale, Sale::Basket).without_staff();
         let view = self.find_view(FindProblem::None).await;
         self.show(
@@ -297,8 +310,32 @@ impl Controller {
         let refund = after.refund.clone().unwrap_or_default();
         tracing::info!(order = %after.order.number, refund = %refund.number, amount = %refund.amount,
             way = %refund.refund_type, before = %before.order.status, after = %after.order.status, "refund made");
-        self.open_store();
         let slip = self.return_slip(before, &after, reason);
+        self.note_and_print(&after, slip);
+        self.exchange = refund.store_credit_card.clone().map(|card| Exchange {
+            card,
+            order: after.order.number.clone(),
+            credit: refund.amount,
+            way: after
+                .refund_types
+                .iter()
+                .find(|t| t.kind() != RefundKind::StoreCredit)
+                .cloned(),
+            spent: None,
+        });
+        let customer = after.customer.as_ref().map(|c| c.pk.0.clone());
+        let view = ReturnView::Done {
+            before: before.order.status.clone(),
+            after: Box::new(after),
+        };
+        self.show_return(ReturnAt::Done { customer }, view);
+        Ok(())
+    }
+
+    /// A refund noted for the day's close and its slip printed.
+    fn note_and_print(&mut self, after: &OrderReturn, slip: crate::devices::slip::ReturnSlip) {
+        let refund = after.refund.clone().unwrap_or_default();
+        self.open_store();
         if let Some(store) = self.store.as_mut() {
             let note = notes::RefundNote {
                 number: refund.number.clone(),
@@ -328,14 +365,6 @@ impl Controller {
                 }
             }
         }
-        self.exchange_credit = refund.store_credit_card.clone();
-        let customer = after.customer.as_ref().map(|c| c.pk.0.clone());
-        let view = ReturnView::Done {
-            before: before.order.status.clone(),
-            after: Box::new(after),
-        };
-        self.show_return(ReturnAt::Done { customer }, view);
-        Ok(())
     }
 
     /// What the slip says: the lines that came back (what the order read before and
@@ -381,7 +410,7 @@ impl Controller {
         else {
             return Ok(());
         };
-        if self.exchange_credit.is_none() {
+        if self.exchange.is_none() {
             return Ok(());
         }
         // Only from a sale that has nothing in flight: an exchange starts a sale.
@@ -406,18 +435,83 @@ impl Controller {
     /// The sale reached the payment options with an exchange's credit: it goes on the
     /// order as a gift card. A card the server refuses stays for the clerk to type.
     pub(super) async fn redeem_exchange_credit(&mut self) -> Result<(), Failure> {
-        let Some(card) = self.exchange_credit.take() else {
+        let Some(card) = self.exchange.as_ref().map(|e| e.card.clone()) else {
             return Ok(());
         };
         let client = self.client()?.clone();
+        let mut spent = Money::ZERO;
         match client.gift_card_code(&card.number).await? {
-            Ok(_) => match client.gift_card_redeem(&card.number, &card.code).await? {
-                Ok(_) => tracing::info!("the exchange's credit pays first"),
+            Ok(sent) => match client.gift_card_redeem(&card.number, &card.code).await? {
+                Ok(cards) => {
+                    spent = cards
+                        .gift_cards
+                        .iter()
+                        .find(|c| c.number == sent.number)
+                        .map(|c| c.amount)
+                        .unwrap_or(cards.gift_card_amount);
+                    tracing::info!(%spent, "the exchange's credit pays first");
+                }
                 Err(why) => tracing::warn!(%why, "the exchange's credit was refused"),
             },
             Err(why) => tracing::warn!(%why, "the exchange's credit was refused"),
         }
+        if let Some(exchange) = self.exchange.as_mut() {
+            exchange.spent = Some(spent);
+        }
         Ok(())
+    }
+
+    /// What the exchange's new goods left of the credit, for its thank-you screen.
+    fn credit_left(&self) -> Option<(Money, RefundChoice, &str)> {
+        let exchange = self.exchange.as_ref()?;
+        let left = exchange.credit - exchange.spent?;
+        let way = exchange.way.clone()?;
+        (left > Money::ZERO).then_some((left, way, exchange.order.as_str()))
+    }
+
+    /// At the exchange's thank-you: what it left of the credit, offered back.
+    pub(super) fn offer_credit_left(&mut self) {
+        match self.credit_left() {
+            Some((left, way, _)) => self.emit(Update::CreditLeft(Some(credit_view(left, &way, CreditLeftState::Offered)))),
+            None => self.exchange = None,
+        }
+    }
+
+    /// What the exchange left of the credit, back the returned order's way: its slip
+    /// printed and the refund noted for the close, as any refund's.
+    pub(super) async fn refund_credit_left(&mut self) -> Result<(), Failure> {
+        if !matches!(self.sale, Sale::ThankYou { .. }) {
+            return Ok(());
+        }
+        let Some((left, way, order)) = self.credit_left().map(|(l, w, o)| (l, w, o.to_string())) else {
+            return Ok(());
+        };
+        let cash = way.kind() == RefundKind::Cash;
+        let state = match self.staff_client()?.refund_credit_left(&order, &way.value, cash).await {
+            Ok(Ok(after)) => {
+                let reason = if self.config.receipt.language == "en" { "Exchange" } else { "Değişim" };
+                self.return_made_quietly(&after, reason);
+                self.exchange = None;
+                CreditLeftState::Refunded
+            }
+            Ok(Err(words)) => CreditLeftState::Refused(words),
+            Err(e) => {
+                tracing::warn!(error = %e, "what the exchange left could not be given back");
+                CreditLeftState::Unreachable
+            }
+        };
+        self.emit(Update::CreditLeft(Some(credit_view(left, &way, state))));
+        Ok(())
+    }
+
+    /// A refund made outside the returns' screen: noted for the close, its slip printed.
+    fn return_made_quietly(&mut self, after: &OrderReturn, reason: &str) {
+        let before = OrderReturn {
+            lines: after.lines.clone(),
+            ..Default::default()
+        };
+        let slip = self.return_slip(&before, after, reason);
+        self.note_and_print(after, slip);
     }
 }
 
@@ -434,4 +528,23 @@ fn with_last_refund(mut now: OrderReturn) -> OrderReturn {
         });
     }
     now
+}
+
+/// What the thank-you screen says of an exchange's credit left.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreditLeftState {
+    Offered,
+    Refunded,
+    /// The server's words.
+    Refused(String),
+    Unreachable,
+}
+
+fn credit_view(left: Money, way: &RefundChoice, state: CreditLeftState) -> crate::ui::view::CreditLeftView {
+    crate::ui::view::CreditLeftView {
+        amount: crate::commerce::money::format_try(left),
+        way: way.kind(),
+        label: way.label.clone(),
+        state,
+    }
 }

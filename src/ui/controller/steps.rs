@@ -258,7 +258,7 @@ impl Controller {
                     .delivery_view(&page, &amount)
                     .ok_or_else(|| Failure::Unsupported(page.name().to_string()))?,
                 Page::ShippingOptionSelection(ctx) => Self::shipping_view(&ctx, &amount, chosen.address.as_deref()),
-                Page::PaymentOptionSelection(_) if self.exchange_credit.is_some() => {
+                Page::PaymentOptionSelection(_) if self.exchange.as_ref().is_some_and(|e| e.spent.is_none()) => {
                     self.redeem_exchange_credit().await?;
                     answer = self.client()?.checkout().await?;
                     continue;
@@ -378,6 +378,7 @@ impl Controller {
                     let view = self.thank_you(&ctx, &chosen, &answer, agreed).await?;
                     let receipt = Some(ctx.redirect_url.clone());
                     self.show(Sale::ThankYou { local: None, receipt }, view);
+                    self.offer_credit_left();
                     return Ok(());
                 }
                 other => match self.strategy_page(&other, &answer, &mut chosen, &amount).await? {

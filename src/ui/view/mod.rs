@@ -32,7 +32,7 @@ pub use pixels::{decode_image, qr_pixels, Pixels};
 pub use products::{
     close as put_search_away, Card, Elsewhere, ElsewhereProblem, Found, ProductQuery, Shelf, ShelfTile,
 };
-pub use returns::{chosen_total, FindProblem, ReturnView, Trouble};
+pub use returns::{chosen_total, CreditLeftView, FindProblem, ReturnView, Trouble};
 pub use staff::counted_cash;
 pub use strategies::{grouped_iban, shown_digits, Choice};
 
@@ -237,6 +237,8 @@ pub enum View {
 #[derive(Debug, Clone)]
 pub enum Update {
     Show(View),
+    /// An exchange's credit left, on its thank-you screen.
+    CreditLeft(Option<CreditLeftView>),
     /// Keeps the screen, shows the step's error on it.
     StepError(String),
     Busy(Option<Busy>),
@@ -380,6 +382,7 @@ pub fn apply(window: &MainWindow, update: Update) {
         } => basket::basket_lines(window, lines, total, count, voucher),
         Update::Voucher(note) => basket::voucher(window, note),
         Update::GiftCards(cards) => payment::gift_cards(window, cards),
+        Update::CreditLeft(view) => returns::credit_left(window, view),
         Update::GiftCardAsked { number, phone } => {
             let step = window.global::<crate::ui::StepAdapter>();
             step.set_gift_card(number.into());

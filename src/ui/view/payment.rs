@@ -241,6 +241,8 @@ pub(super) fn thank_you(
     receipt: Option<super::DigitalReceipt>,
 ) -> Screen {
     let adapter = window.global::<ThankYouAdapter>();
+    // An exchange's credit left is said after, by its own update.
+    adapter.set_credit_left(crate::ui::CreditLeft::None);
     adapter.set_has_receipt(receipt.is_some());
     let receipt = receipt.unwrap_or_else(|| super::DigitalReceipt {
         link: String::new(),

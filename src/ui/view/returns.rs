@@ -34,6 +34,39 @@ pub enum ReturnView {
     Done { before: String, after: Box<OrderReturn> },
 }
 
+/// An exchange's credit its new goods left, on the thank-you screen: how much, the way
+/// it goes back, and what came of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreditLeftView {
+    pub amount: String,
+    pub way: RefundKind,
+    /// The server's name for the way.
+    pub label: String,
+    pub state: crate::ui::controller::CreditLeftState,
+}
+
+/// The thank-you screen's line of an exchange's credit left (`None`: there is none).
+pub(super) fn credit_left(window: &MainWindow, view: Option<CreditLeftView>) {
+    use crate::ui::controller::CreditLeftState;
+    use crate::ui::{CreditLeft, ThankYouAdapter};
+    let adapter = window.global::<ThankYouAdapter>();
+    let Some(view) = view else {
+        adapter.set_credit_left(CreditLeft::None);
+        return;
+    };
+    let (state, words) = match view.state {
+        CreditLeftState::Offered => (CreditLeft::Offered, String::new()),
+        CreditLeftState::Refunded => (CreditLeft::Refunded, String::new()),
+        CreditLeftState::Refused(words) => (CreditLeft::Refused, words),
+        CreditLeftState::Unreachable => (CreditLeft::Unreachable, String::new()),
+    };
+    adapter.set_credit_left(state);
+    adapter.set_credit_amount(view.amount.into());
+    adapter.set_credit_way(way_of(view.way));
+    adapter.set_credit_label(view.label.into());
+    adapter.set_credit_error(words.into());
+}
+
 /// Why the order was not found (each with its number).
 #[derive(Debug, Clone, PartialEq)]
 pub enum FindProblem {
