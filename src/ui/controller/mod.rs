@@ -46,7 +46,7 @@ pub use customer::{masked_email, masked_phone};
 pub use delivery::AddressForm;
 pub use intent::Intent;
 pub use products::DEBOUNCE as SEARCH_DEBOUNCE;
-pub use returns::{CreditLeftState, ReturnPick};
+pub use returns::ReturnPick;
 use sale::{Chosen, Sale, Step};
 pub use staff::DEMO_PIN;
 

@@ -15,7 +15,7 @@ use crate::commerce::Money;
 use crate::commerce::CommerceError;
 use crate::devices::printer;
 use crate::offline::returns as notes;
-use crate::ui::view::{FindProblem, ReturnView, Trouble, Update, View};
+use crate::ui::view::{CreditLeftState, FindProblem, ReturnView, Trouble, Update, View};
 
 /// Where a return stands.
 pub(super) enum ReturnAt {
@@ -528,16 +528,6 @@ fn with_last_refund(mut now: OrderReturn) -> OrderReturn {
         });
     }
     now
-}
-
-/// What the thank-you screen says of an exchange's credit left.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CreditLeftState {
-    Offered,
-    Refunded,
-    /// The server's words.
-    Refused(String),
-    Unreachable,
 }
 
 fn credit_view(left: Money, way: &RefundChoice, state: CreditLeftState) -> crate::ui::view::CreditLeftView {

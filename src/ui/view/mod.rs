@@ -32,7 +32,7 @@ pub use pixels::{decode_image, qr_pixels, Pixels};
 pub use products::{
     close as put_search_away, Card, Elsewhere, ElsewhereProblem, Found, ProductQuery, Shelf, ShelfTile,
 };
-pub use returns::{chosen_total, CreditLeftView, FindProblem, ReturnView, Trouble};
+pub use returns::{chosen_total, CreditLeftState, CreditLeftView, FindProblem, ReturnView, Trouble};
 pub use staff::counted_cash;
 pub use strategies::{grouped_iban, shown_digits, Choice};
 

@@ -34,6 +34,16 @@ pub enum ReturnView {
     Done { before: String, after: Box<OrderReturn> },
 }
 
+/// What the thank-you screen says of an exchange's credit left.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreditLeftState {
+    Offered,
+    Refunded,
+    /// The server's words.
+    Refused(String),
+    Unreachable,
+}
+
 /// An exchange's credit its new goods left, on the thank-you screen: how much, the way
 /// it goes back, and what came of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,12 +52,11 @@ pub struct CreditLeftView {
     pub way: RefundKind,
     /// The server's name for the way.
     pub label: String,
-    pub state: crate::ui::controller::CreditLeftState,
+    pub state: CreditLeftState,
 }
 
 /// The thank-you screen's line of an exchange's credit left (`None`: there is none).
 pub(super) fn credit_left(window: &MainWindow, view: Option<CreditLeftView>) {
-    use crate::ui::controller::CreditLeftState;
     use crate::ui::{CreditLeft, ThankYouAdapter};
     let adapter = window.global::<ThankYouAdapter>();
     let Some(view) = view else {
