@@ -401,7 +401,8 @@ impl Controller {
 
     /// After a refund to store credit: a new sale for the order's customer (the kiosk's
     /// own for a guest's order), the credit redeemed as a gift card when it reaches the
-    /// payment options; the rest is paid as any sale, or the credit left on its card.
+    /// payment options; the rest is paid as any sale, or what the credit leaves is
+    /// offered back at the thank-you (`refund_credit_left`).
     pub(super) async fn exchange(&mut self) -> Result<(), Failure> {
         let Sale::Return {
             at: ReturnAt::Done { customer },
@@ -487,8 +488,11 @@ impl Controller {
             return Ok(());
         };
         let cash = way.kind() == RefundKind::Cash;
+        let mut shown = left;
         let state = match self.staff_client()?.refund_credit_left(&order, &way.value, cash).await {
             Ok(Ok(after)) => {
+                // The server's figure: what was on the card when it was emptied.
+                shown = after.refund.as_ref().map_or(left, |r| r.amount);
                 let reason = if self.config.receipt.language == "en" { "Exchange" } else { "Değişim" };
                 self.return_made_quietly(&after, reason);
                 self.exchange = None;
@@ -500,7 +504,7 @@ impl Controller {
                 CreditLeftState::Unreachable
             }
         };
-        self.emit(Update::CreditLeft(Some(credit_view(left, &way, state))));
+        self.emit(Update::CreditLeft(Some(credit_view(shown, &way, state))));
         Ok(())
     }
 
