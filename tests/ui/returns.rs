@@ -61,6 +61,31 @@ fn printed(printer: &common::printer::FakePrinter, what: &str) -> String {
     }
 }
 
+/// Ayşe's scarf, bought at this store's register: its order's number.
+fn ayse_bought_a_scarf(rt: &tokio::runtime::Runtime, sim: &Simulator) -> String {
+    rt.block_on(async {
+        let staff = common::logged_in(sim).await;
+        let (ayse, _) = staff.session_for(&instore_kiosk::commerce::Pk("2".into())).await.unwrap();
+        common::fill_basket(&ayse, &[SCARF]).await;
+        let pay = instore_kiosk::checkout::Choices::pay("cash_register");
+        let (done, _) = common::checkout_paying_register(&ayse, &sim.url(), pay).await;
+        done.order.unwrap().number
+    })
+}
+
+/// On the order's lines: the scarf back, for `reason`, to store credit.
+fn scarf_to_store_credit(k: &Kiosk, reason: &str) {
+    k.tap("One more İpek Eşarp Desenli back");
+    choose_reason(k, reason);
+    tap_button(k, "Store credit on a gift card");
+    k.wait("the way", |w| {
+        let returns = w.global::<ReturnAdapter>();
+        returns.get_ways().row_data(returns.get_way().max(0) as usize).is_some_and(|w| w.way == RefundWay::StoreCredit)
+    });
+    tap_button(k, "Refund 459,00 ₺");
+    k.wait("the refund", |w| stage(w) == ReturnStage::Done);
+}
+
 /// A kiosk with a printer and a serial scanner, and its data directory.
 fn counter(sim: &Simulator, rt: tokio::runtime::Runtime) -> (Kiosk, common::printer::FakePrinter, serialport::TTYPort, tempfile::TempDir) {
     use common::printer::{answering, terminal, FakePrinter};
@@ -239,13 +264,7 @@ fn an_exchange_pays_the_customers_new_goods_with_the_return_first() {
     let rt = runtime();
     let sim = sim_in(&rt, Scenario::default());
     // Ayşe bought a scarf at this store last week.
-    let number = rt.block_on(async {
-        let staff = common::logged_in(&sim).await;
-        let (ayse, _) = staff.session_for(&instore_kiosk::commerce::Pk("2".into())).await.unwrap();
-        common::fill_basket(&ayse, &[SCARF]).await;
-        let (done, _) = common::checkout_paying_register(&ayse, &sim.url(), instore_kiosk::checkout::Choices::pay("cash_register")).await;
-        done.order.unwrap().number
-    });
+    let number = ayse_bought_a_scarf(&rt, &sim);
     let (k, printer, _scanner, _data) = counter(&sim, rt);
     super::customers::choose_customer(&k, "5321112233", "Ayşe Yılmaz");
     open_returns(&k);
@@ -298,26 +317,12 @@ fn an_exchange_pays_the_customers_new_goods_with_the_return_first() {
 fn an_exchange_for_less_gives_the_difference_back_the_returned_orders_way() {
     let rt = runtime();
     let sim = sim_in(&rt, Scenario::default());
-    let number = rt.block_on(async {
-        let staff = common::logged_in(&sim).await;
-        let (ayse, _) = staff.session_for(&instore_kiosk::commerce::Pk("2".into())).await.unwrap();
-        common::fill_basket(&ayse, &[SCARF]).await;
-        let (done, _) = common::checkout_paying_register(&ayse, &sim.url(), instore_kiosk::checkout::Choices::pay("cash_register")).await;
-        done.order.unwrap().number
-    });
+    let number = ayse_bought_a_scarf(&rt, &sim);
     let (k, printer, _scanner, _data) = counter(&sim, rt);
     open_returns(&k);
     k.send(instore_kiosk::ui::controller::Intent::FindOrder(number.clone()));
     k.wait("the order's lines", |w| stage(w) == ReturnStage::Lines);
-    k.tap("One more İpek Eşarp Desenli back");
-    choose_reason(&k, "Wrong size");
-    tap_button(&k, "Store credit on a gift card");
-    k.wait("the way", |w| {
-        let returns = w.global::<ReturnAdapter>();
-        returns.get_ways().row_data(returns.get_way().max(0) as usize).is_some_and(|w| w.way == RefundWay::StoreCredit)
-    });
-    tap_button(&k, "Refund 459,00 ₺");
-    k.wait("the refund", |w| stage(w) == ReturnStage::Done);
+    scarf_to_store_credit(&k, "Wrong size");
     tap_button(&k, "Sell with this credit");
     k.wait("her basket", |w| kiosk_screen(w) == Screen::Basket && !busy(w));
     // Socks instead of the scarf: the credit pays them whole.
@@ -367,15 +372,7 @@ fn store_credit_left_unspent_pays_no_other_sale() {
     open_returns(&k);
     scanner.write_all(format!("{number}\r\n").as_bytes()).unwrap();
     k.wait("the order's lines", |w| stage(w) == ReturnStage::Lines);
-    k.tap("One more İpek Eşarp Desenli back");
-    choose_reason(&k, "Faulty");
-    tap_button(&k, "Store credit on a gift card");
-    k.wait("the way", |w| {
-        let returns = w.global::<ReturnAdapter>();
-        returns.get_ways().row_data(returns.get_way().max(0) as usize).is_some_and(|w| w.way == RefundWay::StoreCredit)
-    });
-    tap_button(&k, "Refund 459,00 ₺");
-    k.wait("the refund", |w| stage(w) == ReturnStage::Done);
+    scarf_to_store_credit(&k, "Faulty");
     // Not exchanged: the clerk goes back, and the next customer's sale pays in full.
     tap_button(&k, "Back to basket");
     k.wait("the basket", |w| kiosk_screen(w) == Screen::Basket && !busy(w));

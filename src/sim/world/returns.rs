@@ -306,6 +306,29 @@ impl World {
         })
     }
 
+    /// The form's `refund_type`, one order `i` offers (store credit only where `credit`
+    /// may be given), with `cash_confirmed=true` for cash.
+    fn refund_way(&self, i: usize, form: &Form, english: bool, credit: bool) -> Result<RefundType, ReturnRefusal> {
+        let errors = |fields: Value| ReturnRefusal::Invalid(json!({ "errors": fields }));
+        let refund_type = form
+            .get("refund_type")
+            .and_then(|t| RefundType::parse(t.trim()))
+            .filter(|t| (credit || *t != RefundType::StoreCredit) && self.refund_types(i).contains(t))
+            .ok_or_else(|| {
+                errors(field_error(
+                    "refund_type",
+                    &say(english, "Bu sipariş bu yolla iade edilemez.", "This order cannot be refunded that way."),
+                ))
+            })?;
+        if refund_type == RefundType::Cash && form.get("cash_confirmed").map(String::as_str) != Some("true") {
+            return Err(errors(field_error(
+                "cash_confirmed",
+                &say(english, "Nakit iadeyi kasiyer onaylamalı.", "The clerk must confirm the cash refund."),
+            )));
+        }
+        Ok(refund_type)
+    }
+
     /// `GET /orders/<number>/returns/`: the order as a return sees it.
     pub fn return_view(&self, asker: &str, number: &str, english: bool) -> Result<Value, ReturnRefusal> {
         let i = self.order_for_return(asker, number)?;
@@ -325,22 +348,7 @@ impl World {
             .and_then(|r| r.trim().parse::<u64>().ok())
             .filter(|r| REASONS.iter().any(|(pk, _)| pk == r))
             .ok_or_else(|| errors(field_error("reason", &say(english, "Bir neden seçin.", "Choose a reason."))))?;
-        let refund_type = form
-            .get("refund_type")
-            .and_then(|t| RefundType::parse(t.trim()))
-            .filter(|t| self.refund_types(i).contains(t))
-            .ok_or_else(|| {
-                errors(field_error(
-                    "refund_type",
-                    &say(english, "Bu sipariş bu yolla iade edilemez.", "This order cannot be refunded that way."),
-                ))
-            })?;
-        if refund_type == RefundType::Cash && form.get("cash_confirmed").map(String::as_str) != Some("true") {
-            return Err(errors(field_error(
-                "cash_confirmed",
-                &say(english, "Nakit iadeyi kasiyer onaylamalı.", "The clerk must confirm the cash refund."),
-            )));
-        }
+        let refund_type = self.refund_way(i, form, english, true)?;
         let (paid, refunded) = self.paid_and_refunded(i);
         let (amount, lines, cancellation) = match form.get("action").map(|a| a.trim()) {
             Some("cancel") => {
@@ -444,22 +452,7 @@ impl World {
     pub fn refund_credit_left(&mut self, asker: &str, number: &str, form: &Form, english: bool) -> Result<Value, ReturnRefusal> {
         let i = self.order_for_return(asker, number)?;
         let errors = |fields: Value| ReturnRefusal::Invalid(json!({ "errors": fields }));
-        let refund_type = form
-            .get("refund_type")
-            .and_then(|t| RefundType::parse(t.trim()))
-            .filter(|t| *t != RefundType::StoreCredit && self.refund_types(i).contains(t))
-            .ok_or_else(|| {
-                errors(field_error(
-                    "refund_type",
-                    &say(english, "Bu sipariş bu yolla iade edilemez.", "This order cannot be refunded that way."),
-                ))
-            })?;
-        if refund_type == RefundType::Cash && form.get("cash_confirmed").map(String::as_str) != Some("true") {
-            return Err(errors(field_error(
-                "cash_confirmed",
-                &say(english, "Nakit iadeyi kasiyer onaylamalı.", "The clerk must confirm the cash refund."),
-            )));
-        }
+        let refund_type = self.refund_way(i, form, english, false)?;
         let cards: Vec<String> = self.orders[i].refunds.iter().filter_map(|r| r.store_credit.clone()).collect();
         let left: Money = cards.iter().filter_map(|c| self.gift_balances.get(c)).copied().sum();
         if left.is_zero() {
