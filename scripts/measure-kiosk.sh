@@ -3,10 +3,10 @@
 # mode (the simulator in the process) and for a device's settings (a commerce server
 # elsewhere: here the simulator in a process of its own, so none of it is the kiosk's).
 #
-#   first frame:  from process start (main) to the first turn of the event loop with the
-#                 window shown, where its first frame is drawn; median of RUNS runs.
-#   window:       from the launch to the X server mapping the window (xev watching the
-#                 root window), median of RUNS runs.
+#   first frame:  from run_kiosk to the event loop's second turn, when the window is made,
+#                 drawn and mapped (src/ui/mod.rs, after_first_frame); median of RUNS runs.
+#   window:       from the launch to the X server mapping the window (scripts/map_time.py
+#                 watching the root window), median of RUNS runs.
 #   breakdown:    PSS three seconds after start, split by what it is (the binary's file
 #                 pages, heap, fonts, the renderer's buffers, the rest) and the binary's
 #                 resident pages split by whose they are (scripts/pss_breakdown.py).
@@ -18,7 +18,7 @@
 #                 seconds after start, and the ratios. COMPARE=0 skips it.
 #
 # KIOSK_BIN measures a build kept from before a change instead of this tree's.
-# Needs Xvfb and xev (Debian packages xvfb, x11-utils), python3 and nm (binutils).
+# Needs Xvfb and libX11 (Debian packages xvfb, libx11-6), python3 and nm (binutils).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-15}
@@ -28,41 +28,33 @@ SETTLE=${SETTLE:-3}
 # bin, scratch, DISPLAY, demo_config, device_config (the simulator started), cleanup.
 source scripts/kiosk-setup.sh
 
-# kiosk MODE ARGS...: the kiosk in demo mode or on the device's settings, a fresh data
-# directory each time (the measurement never touches the machine's real one). It execs:
-# call it in a subshell or in the background.
-kiosk() {
+# kiosk_command MODE ARGS...: sets $command to the kiosk in demo mode or on the device's
+# settings, with a fresh data directory (the measurement never touches the machine's
+# real one). kiosk MODE ARGS... execs it: call that in a subshell or in the background.
+kiosk_command() {
     local mode=$1
     shift
     local data
     data=$(mktemp -d -p "$scratch")
     case $mode in
-        demo) exec "$bin" --config "$demo_config" --data-dir "$data" demo "$@" ;;
-        device) exec "$bin" --config "$device_config" --data-dir "$data" run "$@" ;;
+        demo) command=("$bin" --config "$demo_config" --data-dir "$data" demo "$@") ;;
+        device) command=("$bin" --config "$device_config" --data-dir "$data" run "$@") ;;
     esac
 }
+kiosk() {
+    kiosk_command "$@"
+    exec "${command[@]}"
+}
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-now_ns() { date +%s%N; }
 
 # map_ms COMMAND...: starts COMMAND in the background; sets $mapped to the milliseconds
 # from its launch to the first window the X server maps ("none" within 4 s), and
-# $launched to its pid.
+# $launched to its pid (scripts/map_time.py: the clock next to the launch and the event).
 map_ms() {
-    local events=$scratch/map.$RANDOM
-    (xev -root -event substructure & echo $! >"$events.xev"; wait) | while IFS= read -r line; do
-        case $line in MapNotify*) now_ns >"$events"; break ;; esac
-    done &
-    sleep 0.3
-    local start
-    start=$(now_ns)
-    "$@" >/dev/null 2>&1 &
-    launched=$!
-    for _ in $(seq 400); do
-        [ -s "$events" ] && break
-        sleep 0.01
-    done
-    kill "$(cat "$events.xev")" 2>/dev/null || true
-    if [ -s "$events" ]; then mapped=$(( ($(cat "$events") - start) / 1000000 )); else mapped=none; fi
+    local out
+    out=$(python3 scripts/map_time.py "$@")
+    launched=${out%% *}
+    mapped=${out##* }
 }
 
 # tree PID: the process and all its descendants.
@@ -83,6 +75,11 @@ stop() {
     all=$(tree "$1")
     kill $all 2>/dev/null || true
     wait "$1" 2>/dev/null || true
+    # One map_time.py launched is not this shell's child: wait till it is gone.
+    for _ in $(seq 200); do
+        [ -e "/proc/$1" ] || break
+        sleep 0.01
+    done
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -srm)"
@@ -96,7 +93,8 @@ for mode in demo device; do
         phases=$(sed -n 's/^phases-ms //p' <<<"$out")
     done
     for _ in $(seq "$RUNS"); do
-        map_ms kiosk "$mode"
+        kiosk_command "$mode"
+        map_ms "${command[@]}"
         maps+=("$mapped")
         stop "$launched"
     done
@@ -117,7 +115,8 @@ if [ "$COMPARE" -gt 0 ] && [ -n "$chromium" ]; then
     page="file://$PWD/scripts/web-kiosk.html"
     k_maps=() c_maps=() k_pss=() c_pss=()
     for round in $(seq "$COMPARE"); do
-        map_ms kiosk device
+        kiosk_command device
+        map_ms "${command[@]}"
         k_maps+=("$mapped")
         sleep "$SETTLE"
         k_pss+=("$(pss_kib "$launched")")

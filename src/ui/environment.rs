@@ -1,6 +1,6 @@
-//! What the kiosk tells the C libraries under Slint through the environment, before the
-//! first window: no compose table, and a font configuration that lists font directories
-//! only. Both were work before the first frame that a kiosk never uses: under callgrind,
+//! What the kiosk tells the libraries under Slint through the environment, before the
+//! first window: no compose table, a font configuration that lists font directories
+//! only, and no session bus. Both were work before the first frame that a kiosk never uses: under callgrind,
 //! the compose tables were 45% of the start's instructions, then fontconfig's desktop
 //! configuration 42% of what was left (README, "Measurements").
 //!
@@ -20,6 +20,15 @@
 //!   sans-serif face first, for fallbacks) and links to the system's font directories
 //!   and caches. The caches `fc-cache` keeps are used as they are (they are named by the
 //!   path without the root), and the files fontconfig reports are the system's.
+//!
+//! - **No session bus** (`DBUS_SESSION_BUS_ADDRESS=disabled:`, the address GLib and
+//!   libdbus read as "there is none"): Slint's winit backend asks the desktop's XDG portal
+//!   for its appearance (dark or light, accent colour, font) and holds the first window
+//!   until the answer, a failure, or half a second. On a device, and under the Xvfb of
+//!   the measurements, there is no session bus: zbus started threads of its own to find
+//!   that out, and the window waited for them (README, "Measurements"). The kiosk draws
+//!   its own theme and follows no desktop's, and nothing else in it speaks D-Bus. zbus
+//!   refuses the address as it parses it, before any thread or socket.
 //!
 //! A variable already set in the environment is kept. The files live in the data
 //! directory and are written only when missing or different, so a device's flash is not
@@ -50,6 +59,9 @@ const FONTS: &str = r#"<?xml version="1.0"?>
 </fontconfig>
 "#;
 
+/// The session bus's address that names none.
+const NO_SESSION_BUS: &str = "disabled:";
+
 /// fontconfig's root under the data directory, and where its configuration is inside it.
 const FONT_ROOT: &str = "fontconfig";
 const FONT_CONFIG: &str = "/etc/fonts/fonts.conf";
@@ -69,6 +81,9 @@ pub fn prepare(data_dir: &Path) {
 /// together: one set by hand keeps the other unset.
 fn variables(data_dir: &Path, is_set: impl Fn(&str) -> bool) -> Vec<(&'static str, PathBuf)> {
     let mut set = Vec::new();
+    if !is_set("DBUS_SESSION_BUS_ADDRESS") {
+        set.push(("DBUS_SESSION_BUS_ADDRESS", PathBuf::from(NO_SESSION_BUS)));
+    }
     if !is_set("XCOMPOSEFILE") {
         let compose = data_dir.join("compose");
         match write_if_different(&compose, COMPOSE) {
@@ -139,7 +154,10 @@ mod tests {
         let data = dir.path().join("data");
         let set = variables(&data, |name| name == "XCOMPOSEFILE");
         assert_eq!(value(&set, "XCOMPOSEFILE"), None);
+        assert_eq!(value(&set, "DBUS_SESSION_BUS_ADDRESS"), Some(PathBuf::from("disabled:")));
         assert!(!data.join("compose").exists(), "a compose file of one's own is kept");
+        let on_a_desktop = variables(&data, |name| name == "DBUS_SESSION_BUS_ADDRESS");
+        assert_eq!(value(&on_a_desktop, "DBUS_SESSION_BUS_ADDRESS"), None, "a desktop's bus is kept");
         assert_eq!(value(&set, "FONTCONFIG_SYSROOT"), Some(data.join("fontconfig")));
         assert_eq!(
             value(&set, "FONTCONFIG_FILE"),
@@ -148,7 +166,7 @@ mod tests {
         let set = variables(&data, |name| name == "FONTCONFIG_FILE");
         assert_eq!(
             set.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
-            ["XCOMPOSEFILE"],
+            ["DBUS_SESSION_BUS_ADDRESS", "XCOMPOSEFILE"],
             "fontconfig's go together"
         );
 
@@ -204,6 +222,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a-file");
         std::fs::write(&file, "").unwrap();
-        assert!(variables(&file.join("data"), |_| false).is_empty());
+        let set = variables(&file.join("data"), |_| false);
+        assert_eq!(
+            set.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            ["DBUS_SESSION_BUS_ADDRESS"],
+            "only what needs no file"
+        );
     }
 }

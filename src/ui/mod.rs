@@ -429,6 +429,16 @@ fn restart() {
     std::process::exit(0);
 }
 
+/// Runs `work` once the window's first frame is on the screen. The software renderer has
+/// no rendering notifier, and a timer of the event loop's first turn fires before the
+/// window exists: winit's X11 backend fires timers as a turn starts, then creates the
+/// window, draws its first frame and maps it; linuxkms draws after the timers too. So
+/// the work waits for the second turn. Until it did, the controller, the devices and
+/// the login (the simulator's too, in demo mode) ran before the first frame was drawn.
+fn after_first_frame(work: impl FnOnce() + 'static) {
+    slint::Timer::single_shot(Duration::ZERO, move || slint::Timer::single_shot(Duration::ZERO, work));
+}
+
 /// Opens the kiosk window and runs until it is closed.
 pub fn run_kiosk(
     settings: Settings,
@@ -467,9 +477,7 @@ pub fn run_kiosk(
     config.data_dir = data_dir;
     config.settings_file = settings_file.clone();
     let config_data_dir = config.data_dir.clone();
-    // Log in and load data only once the window is up. The software renderer has no
-    // rendering notifier, so "first frame" is the first turn of the event loop after
-    // show(), which is where the window's first frame is drawn.
+    // Log in and load data only once the window is up (`after_first_frame`).
     window.show()?;
     phases.mark("shown");
     let (sink, weak) = (window_sink(&window), window.as_weak());
@@ -491,7 +499,7 @@ pub fn run_kiosk(
     let handle_slot: Rc<std::cell::RefCell<Option<ControllerHandle>>> = Rc::default();
     let (slot, settings_for_wire) = (handle_slot.clone(), settings.clone());
     let enter = runtime.handle().clone();
-    slint::Timer::single_shot(Duration::ZERO, move || {
+    after_first_frame(move || {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         tracing::info!(ms = format!("{ms:.1}"), "first frame");
         if measure == Measure::FirstFrame {
