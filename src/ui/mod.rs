@@ -435,6 +435,9 @@ fn restart() {
 /// window, draws its first frame and maps it; linuxkms draws after the timers too. So
 /// the work waits for the second turn. Until it did, the controller, the devices and
 /// the login (the simulator's too, in demo mode) ran before the first frame was drawn.
+/// One case stays: on a desktop with a session bus, winit holds the window until the
+/// XDG portal answers, which can take more than a turn (`environment.rs` names no bus
+/// only where none is set).
 fn after_first_frame(work: impl FnOnce() + 'static) {
     slint::Timer::single_shot(Duration::ZERO, move || slint::Timer::single_shot(Duration::ZERO, work));
 }
